@@ -1,0 +1,88 @@
+# Sundhedskoordinator: `make run` serves the demo, `make test` runs every check. `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+DATA_DIR ?= $(CURDIR)/var
+export DATA_DIR
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+MO_STAMP := $(VENV)/.messages
+
+# The first of python3, python3.14, python3.13, python3.12 that is 3.12 or newer. With pyenv, the
+# repository's .python-version makes python3 resolve to 3.12.
+PYTHON ?= $(shell for c in python3 python3.14 python3.13 python3.12; do \
+	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
+	then command -v $$c; break; fi; done)
+
+.PHONY: help install run serve worker test lint typecheck fmt messages demo clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.12 or newer is required and none was found (tried python3, python3.14, python3.13, python3.12)." >&2; \
+		echo "Install it, e.g. 'apt-get install python3.12 python3.12-venv', or select it with pyenv." >&2; \
+		exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || bash scripts/apt-install.sh npm
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(MO_STAMP): $(STAMP) $(wildcard sundhedskoordinator/locale/*/LC_MESSAGES/*.po)
+	@command -v msgfmt >/dev/null 2>&1 || bash scripts/apt-install.sh gettext
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	@touch $@
+
+install: $(STAMP) $(NPM_STAMP) $(MO_STAMP) ## Create .venv and install Python and front-end packages
+
+demo: install ## Migrate and load the demo world (keeps existing data)
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_demo
+
+run: demo ## Set up and serve the demo on http://127.0.0.1:$PORT (SQLite in $DATA_DIR)
+	@echo "Sundhedskoordinator: http://$(HOST):$(PORT)/  (demo users, password 'demo')"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes, no demo data
+	DJANGO_ENV=production $(PY) manage.py migrate --no-input -v0
+	DJANGO_ENV=production $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_ENV=production $(VENV)/bin/gunicorn sundhedskoordinator.wsgi \
+		--bind $${HOST:-0.0.0.0}:$(PORT) --workers $(WORKERS) --access-logfile -
+
+lint: install ## ruff lint and format check, mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: install ## Format and fix what ruff can
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install ## Update the translation catalogues from the source
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
+
+test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
+	@command -v chromium >/dev/null 2>&1 || bash scripts/apt-install.sh chromium
+	$(MAKE) --no-print-directory lint
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	DATA_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- again on PostgreSQL ---"; \
+		DATA_DIR=$(CURDIR)/var/test DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest; \
+	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
+
+clean: ## Remove .venv, node_modules and local data
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,16 @@
+"""Reads of users and their roles."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import RoleMembership, User
+
+
+def memberships_for(*, user: User) -> QuerySet[RoleMembership]:
+    """The user's roles with their organisations, in one query."""
+    return (
+        RoleMembership.objects.filter(user=user)
+        .select_related("municipality__region", "region")
+        .order_by("role", "municipality__name", "region__name")
+    )

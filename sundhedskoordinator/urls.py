@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sundhedskoordinator.web import views as web_views
+
+urlpatterns = [
+    path("health/live", web_views.health_live, name="health-live"),
+    path("health/ready", web_views.health_ready, name="health-ready"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("sundhedskoordinator.web.urls")),
+]

@@ -1,0 +1,73 @@
+"""Where each role goes next from the start page. Pages join this list as they are built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sundhedskoordinator.organisations.choices import Role
+
+
+@dataclass(frozen=True)
+class NextStep:
+    title: str | Promise
+    text: str | Promise
+    url_name: str | None = None
+
+    @property
+    def url(self) -> str | None:
+        return reverse(self.url_name) if self.url_name else None
+
+
+ROLE_TASKS: dict[str, str | Promise] = {
+    Role.CASEWORKER: _(
+        "Du registrerer tilbud og vejledning, opretter anmodninger på borgerens vegne, vedhæfter "
+        "dokumenter, deltager i samtalen og tager stilling til rådgivningen."
+    ),
+    Role.JOB_BROKER: _(
+        "Som personlig jobformidler gør du det samme som den koordinerende sagsbehandler i de "
+        "sager, hvor du er den ansvarlige."
+    ),
+    Role.SECRETARIAT: _(
+        "Du planlægger rehabiliteringsteamets møder og dagsordener og sender sagerne til "
+        "sundhedskoordinatoren senest 10 hverdage før mødet."
+    ),
+    Role.COORDINATOR: _(
+        "Du forbereder dig på de sager, du har fået tilsendt, holder samtalen med borger og "
+        "sagsbehandler og skriver den sundhedsfaglige rådgivning lige efter."
+    ),
+    Role.CLINICAL_ADMIN: _(
+        "Du holder styr på koordinatorernes vagtplan, takster, afregning og regionens statistik."
+    ),
+    Role.MANAGER: _("Du følger statistik og afregning for din organisation (kun læseadgang)."),
+    Role.CITIZEN: _(
+        "Du kan se de tilbud, kommunen har givet dig, bede om en samtale med en "
+        "sundhedskoordinator, følge din sag og se, hvem der har set dine oplysninger."
+    ),
+    Role.ADMIN: _("Du administrerer brugere, organisationer og opsætning."),
+}
+
+ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
+    Role.ADMIN: [
+        NextStep(
+            _("Administration"),
+            _("Brugere, roller, regioner, kommuner og rehabiliteringsteams."),
+            "admin:index",
+        )
+    ],
+}
+
+
+def next_steps_for(roles: list[str]) -> list[NextStep]:
+    """The links for every role the user holds, each once, in the order of the roles."""
+    seen: set[str | None] = set()
+    steps = []
+    for role in roles:
+        for step in ROLE_NEXT_STEPS.get(role, []):
+            if step.url_name not in seen:
+                seen.add(step.url_name)
+                steps.append(step)
+    return steps

@@ -1,0 +1,59 @@
+"""Production settings are checked in a fresh process, as a deployment would load them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_ENV"}}
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-0123456789abcdef",
+    "ALLOWED_HOSTS": "sundhedskoordinator.example.dk",
+}
+
+
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = _manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_refuses_demo_data(tmp_path):
+    result = _manage("load_demo", env=PRODUCTION, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "only loaded in demo mode" in result.stderr
+
+
+def test_demo_mode_generates_a_secret_key_once_and_keeps_it(tmp_path):
+    for _ in range(2):
+        assert _manage("check", env={}, tmp_path=tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) > 50
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    _manage("check", env={}, tmp_path=tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key

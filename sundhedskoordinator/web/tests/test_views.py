@@ -1,0 +1,125 @@
+import pytest
+from django.urls import reverse
+
+from sundhedskoordinator.organisations.demo import USERS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_danish_with_landmarks_skip_link_and_labels(client):
+    response = client.get(reverse("web:login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="da">' in html
+    assert 'class="skipnav" href="#main-content"' in html
+    assert '<main id="main-content"' in html
+    assert "<header" in html and "<footer" in html
+    assert '<label class="form-label" for="id_username">Brugernavn</label>' in html
+    assert '<label class="form-label" for="id_password">Adgangskode</label>' in html
+
+
+def test_browser_language_does_not_override_danish(client):
+    response = client.get(reverse("web:login"), headers={"accept-language": "en-GB,en"})
+    assert '<html lang="da">' in response.content.decode()
+
+
+def test_language_switch_sets_a_cookie_and_the_next_page_is_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/log-ind/"})
+    assert response.status_code == 302
+    html = client.get(reverse("web:login")).content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in" in html
+
+
+def test_start_page_requires_login(client):
+    response = client.get(reverse("web:start"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("web:login"))
+
+
+@pytest.mark.parametrize("spec", USERS, ids=lambda s: s.username)
+def test_every_demo_user_logs_in_and_sees_their_role_and_organisation(client, demo_users, spec):
+    response = client.post(
+        reverse("web:login"), {"username": spec.username, "password": "demo"}, follow=True
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.wsgi_request.user.username == spec.username
+    assert f"Velkommen, {spec.first_name} {spec.last_name}" in html
+    assert str(spec.role.label) in html
+    membership = demo_users[spec.username].memberships.get()
+    if membership.organisation:
+        assert membership.organisation.name in html
+
+
+def test_admin_start_page_links_to_the_admin_site(client, demo_users):
+    client.force_login(demo_users["admin"])
+    assert reverse("admin:index") in client.get(reverse("web:start")).content.decode()
+    client.force_login(demo_users["sagsbehandler"])
+    assert reverse("admin:index") not in client.get(reverse("web:start")).content.decode()
+
+
+def test_login_gives_a_new_session_key_and_logout_ends_the_session(client, demo_users):
+    client.get(reverse("web:login"))
+    client.cookies["sessionid"] = "made-up-before-login"
+    client.post(reverse("web:login"), {"username": "borger", "password": "demo"})
+    key = client.session.session_key
+    assert key and key != "made-up-before-login"
+    client.post(reverse("web:logout"))
+    assert client.get(reverse("web:start")).status_code == 302
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_wrong_password_answers_in_danish_and_keeps_the_username(client, demo_users):
+    response = client.post(reverse("web:login"), {"username": "borger", "password": "forkert"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Brugernavn eller adgangskode er forkert" in html
+    assert 'value="borger"' in html
+
+
+def test_pages_carry_a_nonce_based_content_security_policy(client):
+    response = client.get(reverse("web:login"))
+    policy = response["Content-Security-Policy"]
+    assert "object-src 'none'" in policy
+    assert "base-uri 'none'" in policy
+    assert "'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.content.decode()
+
+
+def test_start_page_is_not_cached(client, demo_users):
+    client.force_login(demo_users["sagsbehandler"])
+    assert "no-store" in client.get(reverse("web:start"))["Cache-Control"]
+
+
+def test_health_live_answers_json(client):
+    response = client.get("/health/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_ready_checks_database_and_migrations(client):
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "migrations": "ok"},
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_ready_answers_503_when_migrations_are_pending(client):
+    from django.core.management import call_command
+
+    call_command("migrate", "organisations", "zero", verbosity=0)
+    try:
+        response = client.get("/health/ready")
+        assert response.status_code == 503
+        assert response.json()["status"] == "unavailable"
+        assert response.json()["checks"]["migrations"].endswith("pending")
+    finally:
+        call_command("migrate", verbosity=0)

@@ -1,0 +1,67 @@
+"""Log-in, the start page and the health endpoints. Views stay thin: they read through selectors."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sundhedskoordinator.organisations.selectors import memberships_for
+
+from .forms import LoginForm
+from .navigation import ROLE_TASKS, next_steps_for
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in (a new session key at log-in) with our Danish form and template."""
+
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+@never_cache
+def start(request: HttpRequest) -> HttpResponse:
+    """Who you are, the roles you hold where, and where to go next."""
+    memberships = list(memberships_for(user=request.user))  # type: ignore[arg-type]
+    roles = list(dict.fromkeys(m.role for m in memberships))
+    return render(
+        request,
+        "web/start.html",
+        {
+            "memberships": memberships,
+            "tasks": [(m, ROLE_TASKS.get(m.role, "")) for m in memberships],
+            "next_steps": next_steps_for(roles),
+        },
+    )
+
+
+@require_GET
+def health_live(request: HttpRequest) -> JsonResponse:
+    """The process is up and answering."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def health_ready(request: HttpRequest) -> JsonResponse:
+    """The database answers and every migration is applied; 503 otherwise."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        checks["migrations"] = "ok" if not pending else f"{len(pending)} pending"
+    except DatabaseError:
+        checks.setdefault("database", "unreachable")
+    ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
