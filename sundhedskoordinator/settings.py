@@ -243,3 +243,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- The procedure --------------------------------------------------------------------------
+# Extra closing days beside the public holidays, as MM-DD (forældelsesloven § 27, stk. 2:
+# Grundlovsdag, 24 and 31 December). A deployment may add 05-01 or others.
+EXTRA_CLOSING_DAYS = [
+    (int(item[:2]), int(item[3:]))
+    for item in env_list("EXTRA_CLOSING_DAYS", ["06-05", "12-24", "12-31"])
+]
