@@ -1,14 +1,128 @@
-"""Fixtures every test may use."""
+"""Fixtures every test may use: the demo organisations, a frozen clock, a small world of a
+citizen and meetings built through the real services, and an API client per user."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
 
+import pytest
+from django.test import Client
+
+from sundhedskoordinator.api.tokens import issue_token
+from sundhedskoordinator.cases.walk import Cast
+from sundhedskoordinator.citizens import services as citizen_services
+from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.meetings import services as meeting_services
+from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.demo import load_demo_organisations
-from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.organisations.models import RehabTeam, User
+
+#: Monday 23 November 2026, 10:00 in Copenhagen.
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def demo_users(db: None) -> dict[str, User]:
     """The demo world's organisations and users, loaded through the real loader."""
     return load_demo_organisations()
+
+
+@pytest.fixture
+def now() -> Any:
+    with clock.frozen(NOW) as moment:
+        yield moment
+
+
+def local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime(
+        day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo("Europe/Copenhagen")
+    )
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    team: RehabTeam
+    citizen: Citizen
+    meeting: Meeting  # Tuesday 15 December 2026, deadline Tuesday 1 December
+    cast: Cast
+
+
+@pytest.fixture
+def world(demo_users: dict[str, User], now: dt.datetime) -> World:
+    users = demo_users
+    team = RehabTeam.objects.get(municipality__code="461")
+    citizen = citizen_services.create_citizen(
+        actor=users["sagsbehandler"],
+        cpr="1203851234",
+        name="Mette Sørensen",
+        municipality=team.municipality,
+        course_start=dt.date(2026, 3, 1),
+    )
+    citizen.user = users["borger"]
+    citizen.save()
+    citizen_services.record_guidance(
+        actor=users["sagsbehandler"],
+        citizen=citizen,
+        given_on=dt.date(2026, 3, 1),
+        channel="digital_post",
+    )
+    meeting = meeting_services.create_meeting(
+        actor=users["sekretariat"],
+        team=team,
+        starts_at=local(dt.date(2026, 12, 15), 9),
+        ends_at=local(dt.date(2026, 12, 15), 12),
+    )
+    cast = Cast(users["sagsbehandler"], users["sekretariat"], users["koordinator"])
+    return World(users, team, citizen, meeting, cast)
+
+
+class ApiClient:
+    """The REST API as one user sees it, through Django's test client and a real token."""
+
+    def __init__(self, user: User) -> None:
+        self.client = Client()
+        self.token = issue_token(user=user)
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", **(headers or {})}
+
+    def get(self, path: str, headers: dict[str, str] | None = None, **params: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", params, headers=self._headers(headers))
+
+    def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        return self.client.post(
+            f"/api/v1{path}",
+            json.dumps(body or {}),
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
+    def patch(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        return self.client.patch(
+            f"/api/v1{path}",
+            json.dumps(body),
+            content_type="application/json",
+            headers=self._headers(headers),
+        )
+
+
+@pytest.fixture
+def api(demo_users: dict[str, User], settings: Any) -> Any:
+    """``api("sagsbehandler")`` is an API client logged in as that demo user. Its token lives for
+    60 days, since the tests move the clock to meeting days."""
+    settings.API_TOKEN_HOURS = 24 * 60
+    clients: dict[str, ApiClient] = {}
+
+    def make(username: str) -> ApiClient:
+        if username not in clients:
+            clients[username] = ApiClient(demo_users[username])
+        return clients[username]
+
+    return make

@@ -61,8 +61,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",
     "sundhedskoordinator.core",
     "sundhedskoordinator.organisations",
+    "sundhedskoordinator.citizens",
+    "sundhedskoordinator.meetings",
+    "sundhedskoordinator.cases",
+    "sundhedskoordinator.audit",
+    "sundhedskoordinator.access",
+    "sundhedskoordinator.api",
     "sundhedskoordinator.web",
 ]
 
@@ -251,3 +258,6 @@ EXTRA_CLOSING_DAYS = [
     (int(item[:2]), int(item[3:]))
     for item in env_list("EXTRA_CLOSING_DAYS", ["06-05", "12-24", "12-31"])
 ]
+
+# --- API ------------------------------------------------------------------------------------
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12)

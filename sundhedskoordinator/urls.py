@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sundhedskoordinator.api.urls import api
 from sundhedskoordinator.web import views as web_views
 
 urlpatterns = [
@@ -8,5 +9,6 @@ urlpatterns = [
     path("health/ready", web_views.health_ready, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("sundhedskoordinator.web.urls")),
 ]

@@ -1,0 +1,102 @@
+"""Who may see which case, in which role: the one policy every page and API endpoint uses
+(DESIGN section 2). Lists are filtered in the database, never in Python.
+
+- Municipal staff (caseworker, job broker, secretariat, a municipality's manager) see their own
+  municipality's cases.
+- Regional staff (coordinator, Klinisk Funktion, a region's manager) see cases of municipalities
+  in their region, and only from the moment a case has been sent to the coordinator.
+- A citizen sees their own cases. The system administrator sees none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from sundhedskoordinator.cases.models import Case
+from sundhedskoordinator.core.errors import NotFoundError
+from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES, REGIONAL_ROLES, Role
+from sundhedskoordinator.organisations.models import RoleMembership, User
+
+CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    municipality_id: int | None
+    region_id: int | None
+
+
+def grants_for(user: User) -> list[Grant]:
+    """The user's roles with their organisations, read fresh (one query) each time, so that a
+    role taken away counts from the next request on."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return [
+        Grant(role, municipality_id, region_id)
+        for role, municipality_id, region_id in RoleMembership.objects.filter(
+            user=user
+        ).values_list("role", "municipality_id", "region_id")
+    ]
+
+
+def _case_filter(user: User) -> Q:
+    grants = grants_for(user)
+    municipalities = {g.municipality_id for g in grants if g.municipality_id}
+    regions = {
+        g.region_id for g in grants if g.region_id and g.role in REGIONAL_ROLES | {Role.MANAGER}
+    }
+    condition = Q(pk__in=[])
+    if municipalities:
+        condition |= Q(municipality_id__in=municipalities)
+    if regions:
+        condition |= Q(municipality__region_id__in=regions, first_sent_at__isnull=False)
+    if any(g.role == Role.CITIZEN for g in grants):
+        condition |= Q(citizen__user=user)
+    return condition
+
+
+def scope_cases(user: User) -> QuerySet[Case]:
+    """Every case the user may see, as one query whatever the number of roles they hold."""
+    return Case.objects.filter(_case_filter(user))
+
+
+def roles_in_case(user: User, case: Case, grants: list[Grant] | None = None) -> list[str]:
+    """The roles in which ``user`` reaches ``case``. Pass ``grants`` when asking for many cases,
+    so the memberships are read once."""
+    roles: list[str] = []
+    region_id = case.municipality.region_id
+    for grant in grants if grants is not None else grants_for(user):
+        if grant.role in MUNICIPAL_ROLES or (grant.role == Role.MANAGER and grant.municipality_id):
+            if grant.municipality_id == case.municipality_id:
+                roles.append(grant.role)
+        elif grant.role in REGIONAL_ROLES or grant.role == Role.MANAGER:
+            if grant.region_id == region_id and case.first_sent_at is not None:
+                roles.append(grant.role)
+        elif grant.role == Role.CITIZEN and case.citizen.user_id == user.pk:
+            roles.append(grant.role)
+    return roles
+
+
+def get_case(user: User, case_id: int, queryset: QuerySet[Case] | None = None) -> Case:
+    """The case if the user may see it; otherwise NotFoundError, so that existence is not given
+    away (out of scope answers 404, not 403)."""
+    base = queryset if queryset is not None else Case.objects.all()
+    case = base.filter(_case_filter(user), pk=case_id).first()
+    if case is None:
+        raise NotFoundError("not_found", CASE_NOT_FOUND)
+    return case
+
+
+def holds_role(
+    user: User, role: str, *, municipality_id: int | None = None, region_id: int | None = None
+) -> bool:
+    """Whether the user holds ``role`` in the given organisation."""
+    return any(
+        g.role == role
+        and (municipality_id is None or g.municipality_id == municipality_id)
+        and (region_id is None or g.region_id == region_id)
+        for g in grants_for(user)
+    )

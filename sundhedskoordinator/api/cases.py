@@ -1,0 +1,429 @@
+"""``/api/v1/cases``: thin handlers that call the access policy, a selector or a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Query, Router, Status, UploadedFile
+
+from sundhedskoordinator.access.policy import get_case, grants_for
+from sundhedskoordinator.cases import selectors, services
+from sundhedskoordinator.cases.models import Case, Document
+from sundhedskoordinator.citizens.selectors import scope_citizens
+from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.organisations.models import User
+
+from . import serialize
+from .http import if_match, set_etag
+from .idempotency import run_once
+from .pagination import PageParams, page_body, paginate
+from .schemas import (
+    AdviceIn,
+    CaseCreate,
+    CaseOut,
+    CasePage,
+    CasePatch,
+    ConversationIn,
+    DecisionIn,
+    DocumentOut,
+    ErrorOut,
+    EventOut,
+    FileNoteIn,
+    ReasonIn,
+    ScheduleIn,
+    SubmitIn,
+)
+
+router = Router(tags=["cases"])
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class CaseFilters(PageParams):
+    status: str | None = None
+    meeting: int | None = None
+    municipality: int | None = None
+    responsible: int | None = None
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _case_body(
+    request: HttpRequest, case_id: int, warnings: list[services.Warning] | None = None
+) -> dict[str, Any]:
+    user = _user(request)
+    case = get_case(user, case_id, selectors.with_details(Case.objects.all()))
+    return serialize.case(case, user, grants_for(user), warnings)
+
+
+def _user_ref(user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise DomainError(
+            "invalid_participant", "Brugeren findes ikke.", fields={"user": "Brugeren findes ikke."}
+        )
+    return user
+
+
+@router.get("", response={200: CasePage, **ERRORS})
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
+    user = _user(request)
+    grants = grants_for(user)
+    queryset = selectors.list_cases(
+        user=user,
+        status=filters.status,
+        meeting=filters.meeting,
+        municipality=filters.municipality,
+        responsible=filters.responsible,
+    )
+    count, cases = paginate(queryset, filters)
+    return page_body(count, [serialize.case(c, user, grants) for c in cases])
+
+
+@router.post("", response={201: CaseOut, **ERRORS})
+def create_case(
+    request: HttpRequest, payload: CaseCreate, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    user = _user(request)
+    citizen = scope_citizens(user).filter(pk=payload.citizen).first()
+    if citizen is None:
+        raise NotFoundError("not_found", "Borgeren findes ikke, eller du har ikke adgang.")
+
+    def compute() -> tuple[int, dict[str, Any]]:
+        result = services.create_case(
+            actor=user,
+            citizen=citizen,
+            responsible=_user_ref(payload.responsible),
+            offer=payload.offer.model_dump() if payload.offer else None,
+            health_concern=payload.health_concern.model_dump() if payload.health_concern else None,
+        )
+        return 201, _case_body(request, result.case.pk, result.warnings)
+
+    status, body = run_once(request, compute)
+    set_etag(response, body["version"])
+    response["Location"] = f"/api/v1/cases/{body['id']}"
+    return Status(status, body)
+
+
+@router.get("/{case_id}", response={200: CaseOut, **ERRORS})
+def get_case_detail(request: HttpRequest, case_id: int, response: HttpResponse) -> dict[str, Any]:
+    body = _case_body(request, case_id)
+    set_etag(response, body["version"])
+    return body
+
+
+@router.patch("/{case_id}", response={200: CaseOut, **ERRORS})
+def patch_case(
+    request: HttpRequest, case_id: int, payload: CasePatch, response: HttpResponse
+) -> dict[str, Any]:
+    user = _user(request)
+    get_case(user, case_id)
+    fields = payload.model_dump(exclude_unset=True)
+    result = services.update_case(
+        actor=user,
+        case_id=case_id,
+        expected_version=if_match(request),
+        offer=fields.get("offer"),
+        health_concern=fields.get("health_concern"),
+        no_health_information_note=fields.get("no_health_information_note"),
+        responsible=_user_ref(fields.get("responsible")),
+    )
+    body = _case_body(request, case_id, result.warnings)
+    set_etag(response, body["version"])
+    return body
+
+
+def _action(
+    request: HttpRequest, case_id: int, response: HttpResponse, run: Any
+) -> Status[dict[str, Any]]:
+    """The shared shape of every action endpoint: scope check, If-Match, Idempotency-Key, one
+    service call, and the case as it is after the action."""
+    user = _user(request)
+    get_case(user, case_id)
+    expected = if_match(request)
+
+    def compute() -> tuple[int, dict[str, Any]]:
+        run(user, expected)
+        return 200, _case_body(request, case_id)
+
+    status, body = run_once(request, compute)
+    set_etag(response, body["version"])
+    return Status(status, body)
+
+
+@router.post("/{case_id}/submit", response={200: CaseOut, **ERRORS})
+def submit(
+    request: HttpRequest, case_id: int, response: HttpResponse, payload: SubmitIn | None = None
+) -> Status[dict[str, Any]]:
+    channel = payload.channel if payload else ""
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.submit_case(
+            actor=user, case_id=case_id, expected_version=version, channel=channel
+        ),
+    )
+
+
+@router.post("/{case_id}/complete", response={200: CaseOut, **ERRORS})
+def complete(request: HttpRequest, case_id: int, response: HttpResponse) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.complete_case(
+            actor=user, case_id=case_id, expected_version=version
+        ),
+    )
+
+
+@router.post("/{case_id}/schedule", response={200: CaseOut, **ERRORS})
+def schedule(
+    request: HttpRequest, case_id: int, payload: ScheduleIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.schedule_case(
+            actor=user,
+            case_id=case_id,
+            expected_version=version,
+            meeting_id=payload.meeting,
+            coordinator=_user_ref(payload.coordinator),
+            starts_at=payload.starts_at,
+            attendee=_user_ref(payload.attendee),
+            companion_name=payload.companion,
+            late_reason=payload.late_reason,
+        ),
+    )
+
+
+@router.post("/{case_id}/unschedule", response={200: CaseOut, **ERRORS})
+def unschedule(
+    request: HttpRequest, case_id: int, response: HttpResponse, payload: ReasonIn | None = None
+) -> Status[dict[str, Any]]:
+    reason = payload.reason if payload else ""
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.unschedule_case(
+            actor=user, case_id=case_id, expected_version=version, reason=reason
+        ),
+    )
+
+
+@router.post("/{case_id}/dispatch", response={200: CaseOut, **ERRORS})
+def dispatch(request: HttpRequest, case_id: int, response: HttpResponse) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.dispatch_package(
+            actor=user, case_id=case_id, expected_version=version
+        ),
+    )
+
+
+@router.post("/{case_id}/hold-conversation", response={200: CaseOut, **ERRORS})
+def hold_conversation(
+    request: HttpRequest, case_id: int, payload: ConversationIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.hold_conversation(
+            actor=user,
+            case_id=case_id,
+            expected_version=version,
+            started_at=payload.started_at,
+            ended_at=payload.ended_at,
+            attendees=payload.attendees,
+        ),
+    )
+
+
+@router.post("/{case_id}/cancel", response={200: CaseOut, **ERRORS})
+def cancel(
+    request: HttpRequest, case_id: int, payload: ReasonIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.cancel_conversation(
+            actor=user, case_id=case_id, expected_version=version, reason=payload.reason
+        ),
+    )
+
+
+@router.post("/{case_id}/file-note", response={200: CaseOut, **ERRORS})
+def file_note(
+    request: HttpRequest, case_id: int, payload: FileNoteIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.record_file_note(
+            actor=user, case_id=case_id, expected_version=version, text=payload.text
+        ),
+    )
+
+
+@router.post("/{case_id}/advice", response={200: CaseOut, **ERRORS})
+def advice(
+    request: HttpRequest, case_id: int, payload: AdviceIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.write_advice(
+            actor=user,
+            case_id=case_id,
+            expected_version=version,
+            text=payload.text,
+            accommodations=payload.accommodations,
+            correction_reason=payload.correction_reason,
+        ),
+    )
+
+
+@router.post("/{case_id}/decision", response={200: CaseOut, **ERRORS})
+def decision(
+    request: HttpRequest, case_id: int, payload: DecisionIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.decide_case(
+            actor=user,
+            case_id=case_id,
+            expected_version=version,
+            outcome=payload.outcome,
+            text=payload.text,
+        ),
+    )
+
+
+@router.post("/{case_id}/close", response={200: CaseOut, **ERRORS})
+def close(request: HttpRequest, case_id: int, response: HttpResponse) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.close_case(
+            actor=user, case_id=case_id, expected_version=version
+        ),
+    )
+
+
+@router.post("/{case_id}/withdraw", response={200: CaseOut, **ERRORS})
+def withdraw(
+    request: HttpRequest, case_id: int, response: HttpResponse, payload: ReasonIn | None = None
+) -> Status[dict[str, Any]]:
+    reason = payload.reason if payload else ""
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.withdraw_case(
+            actor=user, case_id=case_id, expected_version=version, reason=reason
+        ),
+    )
+
+
+@router.post("/{case_id}/reject", response={200: CaseOut, **ERRORS})
+def reject(
+    request: HttpRequest, case_id: int, payload: ReasonIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.reject_case(
+            actor=user, case_id=case_id, expected_version=version, reason=payload.reason
+        ),
+    )
+
+
+@router.get("/{case_id}/events", response={200: list[EventOut], **ERRORS})
+def events(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    case = get_case(_user(request), case_id)
+    return [
+        {
+            "at": e.at,
+            "kind": e.kind,
+            "label": e.get_kind_display(),
+            "actor": str(e.actor) if e.actor else "",
+            "role": e.role,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "data": e.data,
+        }
+        for e in selectors.case_events(case)
+    ]
+
+
+@router.get("/{case_id}/documents", response={200: list[DocumentOut], **ERRORS})
+def list_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    case = get_case(_user(request), case_id)
+    return [serialize.document(d) for d in selectors.case_documents(case)]
+
+
+@router.post("/{case_id}/documents", response={201: DocumentOut, **ERRORS})
+def upload_document(
+    request: HttpRequest, case_id: int, kind: Form[str], file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    user = _user(request)
+    get_case(user, case_id)
+
+    def compute() -> tuple[int, dict[str, Any]]:
+        document = services.add_document(
+            actor=user, case_id=case_id, kind=kind, filename=file.name or "", content=file.read()
+        )
+        return 201, serialize.document(document)
+
+    status, body = run_once(request, compute)
+    return Status(status, body)
+
+
+documents_router = Router(tags=["documents"])
+
+
+@documents_router.get("/{document_id}/content", response={200: None, **ERRORS})
+def document_content(request: HttpRequest, document_id: int) -> FileResponse:
+    user = _user(request)
+    document = get_object_or_404(Document.objects.select_related("case"), pk=document_id)
+    get_case(user, document.case_id)  # out of scope: 404, as if it did not exist
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.case.reference}-{document.kind}-"
+        f"v{document.version}{_suffix(document)}",
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _suffix(document: Document) -> str:
+    return "." + document.filename.rsplit(".", 1)[-1].lower() if "." in document.filename else ""

@@ -1,0 +1,63 @@
+"""The one place where errors become HTTP answers for the API:
+``{"error": {"code": ..., "message": ..., "fields": {...}}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from sundhedskoordinator.core.errors import DomainError
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    # Drop the parameter source ("body", "query", the payload argument name) from pydantic's path.
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "payload", "form")]
+    return ".".join(parts) or "body"
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(
+            request, error_body(exc.code, exc.message, exc.fields), status=exc.status
+        )
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        fields: dict[str, str] = {}
+        for error in exc.errors:
+            fields[_field_name(tuple(error.get("loc", ())))] = str(error.get("msg", ""))
+        return api.create_response(
+            request,
+            error_body("invalid_input", _("Forespørgslen er ikke gyldig."), fields),
+            status=400,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body("not_authenticated", _("Log ind med en gyldig API-nøgle.")),
+            status=401,
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(
+            request,
+            error_body("not_found", _("Findes ikke, eller du har ikke adgang.")),
+            status=404,
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)

@@ -1,0 +1,53 @@
+"""Idempotency-Key on POST actions: a repeated key returns the first answer and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
+
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+
+
+def run_once(
+    request: HttpRequest, compute: Callable[[], tuple[int, dict[str, Any]]]
+) -> tuple[int, dict[str, Any]]:
+    """Run ``compute`` unless this user already sent this key; then answer as the first time.
+    Refusals are not remembered, so a client may fix its input and retry with the same key."""
+    key = request.headers.get(HEADER, "").strip()
+    if not key:
+        return compute()
+    user = request.auth  # type: ignore[attr-defined]
+    previous = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if previous is not None:
+        if (previous.method, previous.path) != (request.method, request.path):
+            raise DomainError(
+                "idempotency_key_reused",
+                _("Idempotency-Key er allerede brugt til en anden forespørgsel."),
+            )
+        return previous.status_code, previous.body
+    status, body = compute()
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(
+                user=user,
+                key=key[:200],
+                method=request.method or "",
+                path=request.path[:300],
+                status_code=status,
+                body=body,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        # Two requests with the same key raced; the first one's answer stands.
+        previous = IdempotencyRecord.objects.get(user=user, key=key)
+        return previous.status_code, previous.body
+    return status, body

@@ -1,0 +1,100 @@
+"""``/api/v1/meetings``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from sundhedskoordinator.access.policy import scope_cases
+from sundhedskoordinator.core.errors import NotFoundError
+from sundhedskoordinator.meetings import services
+from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.meetings.selectors import active_items, scope_meetings
+from sundhedskoordinator.organisations.models import RehabTeam, User
+
+from . import serialize
+from .cases import ERRORS
+from .pagination import PageParams, page_body, paginate
+from .schemas import AgendaOut, MeetingCreate, MeetingOut, MeetingPage
+
+router = Router(tags=["meetings"])
+MEETING_NOT_FOUND = "Mødet findes ikke, eller du har ikke adgang."
+
+
+class MeetingFilters(PageParams):
+    team: int | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _meeting(user: User, meeting_id: int) -> Meeting:
+    meeting = scope_meetings(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFoundError("not_found", MEETING_NOT_FOUND)
+    return meeting
+
+
+@router.get("", response={200: MeetingPage, **ERRORS})
+def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> dict[str, Any]:
+    queryset = scope_meetings(_user(request)).order_by("starts_at", "id")
+    if filters.team:
+        queryset = queryset.filter(team_id=filters.team)
+    if filters.date_from:
+        queryset = queryset.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(date__lte=filters.date_to)
+    count, meetings = paginate(queryset, filters)
+    return page_body(count, [serialize.meeting(m) for m in meetings])
+
+
+@router.post("", response={201: MeetingOut, **ERRORS})
+def create_meeting(request: HttpRequest, payload: MeetingCreate) -> Status[dict[str, Any]]:
+    team = RehabTeam.objects.filter(pk=payload.team).select_related("municipality__region").first()
+    if team is None:
+        raise NotFoundError("not_found", "Teamet findes ikke.")
+    meeting = services.create_meeting(
+        actor=_user(request),
+        team=team,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        location=payload.location,
+        kind=payload.kind,
+    )
+    return Status(201, serialize.meeting(meeting))
+
+
+@router.get("/{meeting_id}", response={200: MeetingOut, **ERRORS})
+def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    return serialize.meeting(_meeting(_user(request), meeting_id))
+
+
+@router.get("/{meeting_id}/agenda", response={200: AgendaOut, **ERRORS})
+def agenda(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    user = _user(request)
+    meeting = _meeting(user, meeting_id)
+    visible = scope_cases(user).values("pk")
+    items = active_items(meeting).filter(case__in=visible).select_related("case", "dispatch")
+    return {
+        "meeting": serialize.meeting(meeting),
+        "items": [
+            {
+                "id": i.pk,
+                "starts_at": i.starts_at,
+                "ends_at": i.ends_at,
+                "case": i.case_id,
+                "reference": i.case.reference,
+                "status": i.case.status,
+                "dispatch_deadline": i.dispatch_deadline,
+                "scheduled_late": i.scheduled_late,
+                "sent_at": i.dispatch.sent_at if hasattr(i, "dispatch") else None,
+                "late": i.dispatch.is_late if hasattr(i, "dispatch") else None,
+            }
+            for i in items
+        ],
+    }

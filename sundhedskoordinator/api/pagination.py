@@ -1,0 +1,23 @@
+"""``page``/``page_size`` on every list, answered as ``{"count": N, "items": [...]}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from ninja import Schema
+from pydantic import Field
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+def paginate[M: Model](queryset: QuerySet[M], params: PageParams) -> tuple[int, list[M]]:
+    start = (params.page - 1) * params.page_size
+    return queryset.count(), list(queryset[start : start + params.page_size])
+
+
+def page_body(count: int, items: list[Any]) -> dict[str, Any]:
+    return {"count": count, "items": items}

@@ -1,0 +1,320 @@
+"""The API's JSON shapes (DESIGN section 6). Field names are part of the contract: add, never
+rename."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class OfferIn(Schema):
+    kind: str
+    provider: str = ""
+    start_date: dt.date | None = None
+    hours_per_week: Decimal | None = Field(None, ge=0, le=80)
+    content: str = ""
+    demands: str = ""
+
+
+class OfferOut(OfferIn):
+    on_hold: bool
+
+
+class HealthConcernIn(Schema):
+    text: str
+    areas: list[str] = []
+    channel: str = ""
+
+
+class HealthConcernOut(Schema):
+    text: str
+    areas: list[str]
+    written_by: str
+    channel: str
+
+
+class MeetingRef(Schema):
+    id: int
+    team: Ref
+    kind: str
+    date: dt.date
+    starts_at: dt.datetime
+    location: str
+    dispatch_deadline: dt.date
+
+
+class AgendaItemOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    coordinator: Ref
+    attendee: Ref
+    companion: str
+    dispatch_deadline: dt.date
+    deadline_rule: str
+    scheduled_late: bool
+    late_reason: str
+
+
+class DispatchOut(Schema):
+    deadline: dt.date
+    sent_at: dt.datetime | None
+    late: bool | None
+    working_days_late: int | None
+
+
+class ConversationOut(Schema):
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    attendees: list[dict[str, str]]
+    file_note: str
+
+
+class AdviceOut(Schema):
+    text: str
+    accommodations: str
+    submitted_at: dt.datetime
+    minutes_after_conversation: int
+    version: int
+    correction_reason: str
+
+
+class DecisionOut(Schema):
+    outcome: str
+    text: str
+    decided_at: dt.datetime
+
+
+class WarningOut(Schema):
+    code: str
+    message: str
+
+
+class CitizenRef(Schema):
+    id: int
+    name: str
+    cpr: str
+
+
+class ResponsibleOut(Ref):
+    role: str
+
+
+class CaseOut(Schema):
+    id: int
+    reference: str
+    case_type: str
+    subtype: str
+    status: str
+    status_label: str
+    citizen: CitizenRef
+    municipality: Ref
+    responsible: ResponsibleOut
+    version: int
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    request_channel: str
+    guidance_given: bool
+    no_health_information_note: str
+    offer: OfferOut | None
+    health_concern: HealthConcernOut | None
+    meeting: MeetingRef | None
+    agenda_item: AgendaItemOut | None
+    dispatch: DispatchOut | None
+    conversation: ConversationOut | None
+    advice: AdviceOut | None
+    advice_versions: list[AdviceOut]
+    decision: DecisionOut | None
+    actions: list[str]
+    warnings: list[WarningOut] = []
+
+
+class CasePage(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class CaseCreate(Schema):
+    citizen: int
+    responsible: int | None = None
+    offer: OfferIn | None = None
+    health_concern: HealthConcernIn | None = None
+
+
+class CasePatch(Schema):
+    offer: OfferIn | None = None
+    health_concern: HealthConcernIn | None = None
+    no_health_information_note: str | None = None
+    responsible: int | None = None
+
+
+class SubmitIn(Schema):
+    channel: str = ""
+
+
+class ScheduleIn(Schema):
+    meeting: int
+    coordinator: int | None = None
+    starts_at: dt.datetime | None = None
+    attendee: int | None = None
+    companion: str = ""
+    late_reason: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ConversationIn(Schema):
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    attendees: list[dict[str, str]] | None = None
+
+
+class AdviceIn(Schema):
+    text: str
+    accommodations: str = ""
+    correction_reason: str = ""
+
+
+class DecisionIn(Schema):
+    outcome: str
+    text: str
+
+
+class FileNoteIn(Schema):
+    text: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    version: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    kind: str
+    label: str
+    actor: str
+    role: str
+    from_state: str
+    to_state: str
+    data: dict[str, Any]
+
+
+class ResourceCourseOut(Schema):
+    start_date: dt.date
+    end_date: dt.date | None
+    active: bool
+
+
+class GuidanceOut(Schema):
+    id: int
+    given_on: dt.date
+    channel: str
+    written: bool
+    given_by: str
+    note: str
+
+
+class CitizenOut(Schema):
+    id: int
+    cpr: str
+    name: str
+    municipality: Ref
+    resource_course: ResourceCourseOut | None
+    guidance: list[GuidanceOut]
+    informed_of_right: bool
+
+
+class CitizenPage(Schema):
+    count: int
+    items: list[CitizenOut]
+
+
+class CitizenCreate(Schema):
+    cpr: str = Field(..., description="Write-only: reads show the masked form DDMMÅÅ-XXXX.")
+    name: str
+    municipality: int | None = None
+    email: str = ""
+    resource_course_start: dt.date | None = None
+    resource_course_end: dt.date | None = None
+
+
+class GuidanceIn(Schema):
+    given_on: dt.date
+    channel: str
+    note: str = ""
+
+
+class MeetingOut(MeetingRef):
+    ends_at: dt.datetime
+    deadline_working_days: int
+
+
+class MeetingPage(Schema):
+    count: int
+    items: list[MeetingOut]
+
+
+class MeetingCreate(Schema):
+    team: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str = ""
+    kind: str = "rehab_team"
+
+
+class AgendaEntry(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    case: int
+    reference: str
+    status: str
+    dispatch_deadline: dt.date
+    scheduled_late: bool
+    sent_at: dt.datetime | None
+    late: bool | None
+
+
+class AgendaOut(Schema):
+    meeting: MeetingOut
+    items: list[AgendaEntry]
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int

@@ -1,0 +1,194 @@
+"""Models to the API's JSON (``schemas.py``), from objects the selectors have already loaded:
+nothing here queries the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sundhedskoordinator.access.policy import Grant, roles_in_case
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.models import Advice, Case, Document
+from sundhedskoordinator.cases.services import Warning, offer_is_on_hold
+from sundhedskoordinator.cases.workflow import available_actions
+from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.organisations.models import User
+
+
+def _ref(obj: Any) -> dict[str, Any] | None:
+    return {"id": obj.pk, "name": str(obj)} if obj is not None else None
+
+
+def meeting(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "team": _ref(m.team),
+        "kind": m.kind,
+        "date": m.date,
+        "starts_at": m.starts_at,
+        "ends_at": m.ends_at,
+        "location": m.location,
+        "dispatch_deadline": m.dispatch_deadline,
+        "deadline_working_days": m.deadline_working_days,
+    }
+
+
+def advice(a: Advice) -> dict[str, Any]:
+    return {
+        "text": a.text,
+        "accommodations": a.accommodations,
+        "submitted_at": a.submitted_at,
+        "minutes_after_conversation": a.minutes_after_conversation,
+        "version": a.version,
+        "correction_reason": a.correction_reason,
+    }
+
+
+def case(
+    c: Case, user: User, grants: list[Grant], warnings: list[Warning] | None = None
+) -> dict[str, Any]:
+    """The case as DESIGN section 6 names it. Expects ``cases.selectors.with_details``."""
+    offer = getattr(c, "offer", None)
+    concern = getattr(c, "health_concern", None)
+    decision = getattr(c, "decision", None)
+    items = getattr(c, "active_items", [])
+    item = items[0] if items else None
+    dispatch = getattr(item, "dispatch", None) if item else None
+    conversations = getattr(c, "conversation_list", [])
+    conversation = (
+        conversations[0]
+        if conversations
+        and c.status in (Status.HELD, Status.ADVISED, Status.DECIDED, Status.CLOSED)
+        else None
+    )
+    advice_list = getattr(c, "advice_list", [])
+    return {
+        "id": c.pk,
+        "reference": c.reference,
+        "case_type": c.case_type,
+        "subtype": c.subtype,
+        "status": c.status,
+        "status_label": str(Status(c.status).label),
+        "citizen": {"id": c.citizen_id, "name": c.citizen.name, "cpr": c.citizen.cpr_masked},
+        "municipality": _ref(c.municipality),
+        "responsible": {
+            "id": c.responsible_id,
+            "name": str(c.responsible),
+            "role": c.responsible_role,
+        },
+        "version": c.version,
+        "created_at": c.created_at,
+        "submitted_at": c.submitted_at,
+        "request_channel": c.request_channel,
+        "guidance_given": bool(getattr(c, "has_written_guidance", False)),
+        "no_health_information_note": c.no_health_information_note,
+        "offer": {
+            "kind": offer.kind,
+            "provider": offer.provider,
+            "start_date": offer.start_date,
+            "hours_per_week": offer.hours_per_week,
+            "content": offer.content,
+            "demands": offer.demands,
+            "on_hold": offer_is_on_hold(c),
+        }
+        if offer
+        else None,
+        "health_concern": {
+            "text": concern.text,
+            "areas": concern.areas,
+            "written_by": concern.written_by,
+            "channel": concern.channel,
+        }
+        if concern
+        else None,
+        "meeting": meeting(item.meeting) if item else None,
+        "agenda_item": {
+            "id": item.pk,
+            "starts_at": item.starts_at,
+            "ends_at": item.ends_at,
+            "coordinator": _ref(item.coordinator),
+            "attendee": _ref(item.attendee),
+            "companion": item.companion_name,
+            "dispatch_deadline": item.dispatch_deadline,
+            "deadline_rule": item.deadline_rule,
+            "scheduled_late": item.scheduled_late,
+            "late_reason": item.late_reason,
+        }
+        if item
+        else None,
+        "dispatch": {
+            "deadline": item.dispatch_deadline,
+            "sent_at": dispatch.sent_at if dispatch else None,
+            "late": dispatch.is_late if dispatch else (clock.today() > item.dispatch_deadline),
+            "working_days_late": dispatch.working_days_late if dispatch else None,
+        }
+        if item
+        else None,
+        "conversation": {
+            "started_at": conversation.started_at,
+            "ended_at": conversation.ended_at,
+            "attendees": conversation.attendees,
+            "file_note": conversation.file_note,
+        }
+        if conversation
+        else None,
+        "advice": advice(advice_list[0]) if advice_list else None,
+        "advice_versions": [advice(a) for a in advice_list],
+        "decision": {
+            "outcome": decision.outcome,
+            "text": decision.text,
+            "decided_at": decision.decided_at,
+        }
+        if decision
+        else None,
+        "actions": available_actions(c, roles_in_case(user, c, grants)),
+        "warnings": [{"code": w.code, "message": w.message} for w in warnings or []],
+    }
+
+
+def citizen(c: Citizen) -> dict[str, Any]:
+    """Expects ``citizens.selectors.scope_citizens`` (courses and guidance prefetched)."""
+    today = clock.today()
+    courses = list(c.resource_courses.all())
+    course = courses[0] if courses else None
+    guidance = list(c.guidance.all())
+    return {
+        "id": c.pk,
+        "cpr": c.cpr_masked,
+        "name": c.name,
+        "municipality": _ref(c.municipality),
+        "resource_course": {
+            "start_date": course.start_date,
+            "end_date": course.end_date,
+            "active": course.is_active_on(today),
+        }
+        if course
+        else None,
+        "guidance": [
+            {
+                "id": g.pk,
+                "given_on": g.given_on,
+                "channel": g.channel,
+                "written": g.is_written,
+                "given_by": str(g.given_by),
+                "note": g.note,
+            }
+            for g in guidance
+        ],
+        "informed_of_right": any(g.is_written for g in guidance),
+    }
+
+
+def document(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "version": d.version,
+        "filename": d.filename,
+        "content_type": d.content_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "uploaded_at": d.uploaded_at,
+        "uploaded_by": str(d.uploaded_by),
+    }

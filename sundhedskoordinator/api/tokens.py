@@ -1,0 +1,47 @@
+"""Issuing and checking bearer tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.organisations.models import User
+
+from .models import ApiToken
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(*, user: User, name: str = "") -> str:
+    """A new token for ``user``, valid for API_TOKEN_HOURS; returned once, stored hashed."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    ApiToken.objects.create(
+        user=user,
+        key_hash=_hash(token),
+        name=name,
+        created_at=now,
+        expires_at=now + dt.timedelta(hours=settings.API_TOKEN_HOURS),
+    )
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user the token belongs to, if it is valid, unexpired and not revoked."""
+    found = (
+        ApiToken.objects.select_related("user")
+        .filter(
+            key_hash=_hash(token),
+            revoked_at__isnull=True,
+            expires_at__gt=clock.now(),
+            user__is_active=True,
+        )
+        .first()
+    )
+    return found.user if found else None

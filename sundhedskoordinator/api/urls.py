@@ -1,0 +1,69 @@
+"""The NinjaAPI root: authentication, error mapping and each resource's router."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from ninja import NinjaAPI
+
+from sundhedskoordinator.core.errors import DomainError
+
+from . import cases, citizens, errors, meetings
+from .auth import TokenAuth
+from .schemas import ErrorOut, TokenIn, TokenOut
+from .tokens import issue_token
+
+# Swagger UI styles itself inline; its page (no health data) gets a policy that allows that.
+_docs_csp = csp_override(
+    {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+        "img-src": [CSP.SELF, "data:"],
+        "object-src": [CSP.NONE],
+        "base-uri": [CSP.NONE],
+        "frame-ancestors": [CSP.NONE],
+    }
+)
+
+api = NinjaAPI(
+    title="Sundhedskoordinator API",
+    version="1",
+    description="Ret til sundhedskoordinator: citizens, cases and their workflow actions, "
+    "meetings and agendas. Authenticate with POST /api/v1/auth/token and send "
+    '\'Authorization: Bearer <token>\'. Errors are {"error": {"code", "message", '
+    '"fields"}}; updates take If-Match with the case\'s ETag; POST actions take '
+    "Idempotency-Key.",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    docs_decorator=_docs_csp,
+)
+errors.install(api)
+
+
+@api.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 400: ErrorOut}, tags=["auth"]
+)
+def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
+    from django.conf import settings
+
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        raise DomainError(
+            "invalid_credentials", "Brugernavn eller adgangskode er forkert.", status=401
+        )
+    return {
+        "token": issue_token(user=user, name="api"),
+        "token_type": "Bearer",
+        "expires_in": settings.API_TOKEN_HOURS * 3600,
+    }
+
+
+api.add_router("/cases", cases.router)
+api.add_router("/documents", cases.documents_router)
+api.add_router("/citizens", citizens.router)
+api.add_router("/meetings", meetings.router)
+
+urlpatterns = api.urls

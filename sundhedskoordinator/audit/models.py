@@ -1,0 +1,55 @@
+"""The append-only log of what happened to each case: who, in which role, did what, when, and
+which state it moved the case from and to. It never holds health content."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventKind(models.TextChoices):
+    """What happened. The *actor* is the user who acted; the *subject* is always the case."""
+
+    CASE_CREATED = "case_created", _("Sag oprettet")
+    CASE_UPDATED = "case_updated", _("Sag ændret")
+    OFFER_REGISTERED = "offer_registered", _("Tilbud registreret")
+    HEALTH_CONCERN_RECORDED = "health_concern_recorded", _("Beskrivelse af helbredshensyn")
+    DOCUMENT_ADDED = "document_added", _("Dokument tilføjet")
+    CASE_SUBMITTED = "case_submitted", _("Anmodning indsendt")
+    CASE_COMPLETED = "case_completed", _("Sagen er fuldstændig")
+    CASE_SCHEDULED = "case_scheduled", _("Sat på dagsorden")
+    CASE_UNSCHEDULED = "case_unscheduled", _("Taget af dagsorden")
+    PACKAGE_DISPATCHED = "package_dispatched", _("Sendt til sundhedskoordinator")
+    CONVERSATION_HELD = "conversation_held", _("Samtale holdt")
+    CONVERSATION_CANCELLED = "conversation_cancelled", _("Samtale aflyst")
+    FILE_NOTE_RECORDED = "file_note_recorded", _("Notat om samtalen")
+    ADVICE_WRITTEN = "advice_written", _("Rådgivning afgivet")
+    ADVICE_CORRECTED = "advice_corrected", _("Rådgivning rettet")
+    CASE_DECIDED = "case_decided", _("Stillingtagen")
+    CASE_CLOSED = "case_closed", _("Sag afsluttet")
+    CASE_WITHDRAWN = "case_withdrawn", _("Anmodning trukket tilbage")
+    CASE_REJECTED = "case_rejected", _("Anmodning afvist")
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's history. Rows are only ever inserted."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("hændelse"), max_length=40, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    role = models.CharField(_("rolle"), max_length=20, blank=True)
+    at = models.DateTimeField(_("tidspunkt"))
+    from_state = models.CharField(_("fra status"), max_length=20, blank=True)
+    to_state = models.CharField(_("til status"), max_length=20, blank=True)
+    data = models.JSONField(_("detaljer"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sagshændelse")
+        verbose_name_plural = _("sagshændelser")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,276 @@
+"""A case of the right to a health coordinator and everything it holds (DESIGN sections 3 and 6).
+
+The models hold data and constraints only; every rule lives in ``services.py`` and the transition
+table in ``workflow.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sundhedskoordinator.organisations.choices import Role
+
+from .choices import (
+    CaseSubtype,
+    CaseType,
+    ConcernAuthor,
+    DocumentKind,
+    OfferKind,
+    Outcome,
+    RequestChannel,
+    Status,
+)
+
+
+class CaseSequence(models.Model):
+    """The last reference number issued per year; the row is locked while a number is drawn, so
+    two cases never get the same reference."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Case(models.Model):
+    """One request for the health coordinator's assessment of one concrete offer (LAB § 113,
+    stk. 3). ``version`` grows with every change and guards against lost updates."""
+
+    reference = models.CharField(_("sagsnummer"), max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField(_("år"))
+    number = models.PositiveIntegerField(_("løbenummer"))
+    case_type = models.CharField(
+        _("sagstype"), max_length=30, choices=CaseType.choices, default=CaseType.HEALTH_COORDINATOR
+    )
+    subtype = models.CharField(
+        _("undertype"),
+        max_length=30,
+        choices=CaseSubtype.choices,
+        default=CaseSubtype.RIGHT_TO_COORDINATOR,
+    )
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.PROTECT, related_name="cases", verbose_name=_("borger")
+    )
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("kommune"),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="responsible_cases",
+        verbose_name=_("ansvarlig"),
+    )
+    responsible_role = models.CharField(
+        _("ansvarligs rolle"),
+        max_length=20,
+        choices=[
+            (Role.CASEWORKER.value, Role.CASEWORKER.label),
+            (Role.JOB_BROKER.value, Role.JOB_BROKER.label),
+        ],
+        default=Role.CASEWORKER,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("oprettet"))
+    submitted_at = models.DateTimeField(_("anmodet"), null=True, blank=True)
+    request_channel = models.CharField(
+        _("anmodningskanal"), max_length=20, choices=RequestChannel.choices, blank=True
+    )
+    offer_on_hold = models.BooleanField(
+        _("tilbuddet er sat i bero"),
+        default=False,
+        help_text=_("Anmodningen kom før tilbuddets start (LAB § 113, stk. 3)."),
+    )
+    no_health_information_note = models.TextField(
+        _("notat om, at der ikke er relevante helbredsoplysninger"), blank=True
+    )
+    first_sent_at = models.DateTimeField(_("første gang sendt"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    end_reason = models.TextField(_("begrundelse for tilbagetrækning eller afvisning"), blank=True)
+
+    class Meta:
+        verbose_name = _("sag")
+        verbose_name_plural = _("sager")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="case_number_unique_per_year"),
+        ]
+        indexes = [models.Index(fields=["municipality", "status"], name="case_muni_status")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Offer(models.Model):
+    """The concrete employment-oriented offer, described with its content and with the demands it
+    makes on the citizen's participation (regional procedure item 3, part 1)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="offer")
+    kind = models.CharField(_("type"), max_length=30, choices=OfferKind.choices)
+    provider = models.CharField(_("sted/udbyder"), max_length=200, blank=True)
+    start_date = models.DateField(_("startdato"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("timer pr. uge"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    content = models.TextField(_("indhold"), blank=True)
+    demands = models.TextField(_("krav til borgerens deltagelse"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("registreret"))
+
+    class Meta:
+        verbose_name = _("tilbud")
+        verbose_name_plural = _("tilbud")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.case})"
+
+
+class HealthConcern(models.Model):
+    """The citizen's description of where the offer does not take enough account of their health
+    (regional procedure item 3, part 2), written by the citizen or by the caseworker for them."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="health_concern")
+    text = models.TextField(_("beskrivelse"))
+    areas = models.JSONField(_("områder"), default=list, blank=True)
+    written_by = models.CharField(_("skrevet af"), max_length=20, choices=ConcernAuthor.choices)
+    channel = models.CharField(_("kanal"), max_length=20, choices=RequestChannel.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registreret"))
+
+    class Meta:
+        verbose_name = _("borgerens beskrivelse af helbredshensyn")
+        verbose_name_plural = _("borgerens beskrivelser af helbredshensyn")
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # Stored names are made by the system, never taken from the user.
+    return f"cases/{instance.case_id}/{instance.kind}-v{instance.version}-{instance.sha256[:16]}"
+
+
+class Document(models.Model):
+    """A file in the case. A new upload of the same kind is a new version; old ones stay."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("art"), max_length=30, choices=DocumentKind.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    file = models.FileField(_("fil"), upload_to=document_path, max_length=300)
+    filename = models.CharField(_("filnavn"), max_length=200)
+    content_type = models.CharField(_("filtype"), max_length=100)
+    size = models.PositiveIntegerField(_("størrelse i bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploadet"))
+
+    class Meta:
+        verbose_name = _("dokument")
+        verbose_name_plural = _("dokumenter")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="document_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} ({self.case})"
+
+
+class Conversation(models.Model):
+    """The conversation between citizen, coordinator and caseworker (BEK 2409/2021 § 3), and the
+    caseworker's file note of what was agreed (notatpligt, offentlighedsloven § 13)."""
+
+    agenda_item = models.OneToOneField(
+        "meetings.AgendaItem", on_delete=models.PROTECT, related_name="conversation"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conversations")
+    started_at = models.DateTimeField(_("startede"))
+    ended_at = models.DateTimeField(_("sluttede"))
+    attendees = models.JSONField(_("deltagere"), default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file_note = models.TextField(_("sagsbehandlers notat"), blank=True)
+    file_note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    file_note_at = models.DateTimeField(_("notat skrevet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("samtale")
+        verbose_name_plural = _("samtaler")
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="conversation_ends_after_start",
+                condition=Q(ended_at__gt=models.F("started_at")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.started_at:%d.%m.%Y}"
+
+
+class Advice(models.Model):
+    """The coordinator's written health-professional advice (regional procedure item 6).
+    Submitted advice is never changed: a correction is a new version with a reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="advice_versions")
+    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="advice")
+    version = models.PositiveSmallIntegerField(_("version"))
+    text = models.TextField(_("vurdering og anbefalede tilpasninger"))
+    accommodations = models.TextField(_("skånehensyn"), blank=True)
+    correction_reason = models.TextField(_("begrundelse for ny version"), blank=True)
+    submitted_at = models.DateTimeField(_("afgivet"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    minutes_after_conversation = models.PositiveIntegerField(_("minutter efter samtalen"))
+
+    class Meta:
+        verbose_name = _("sundhedsfaglig rådgivning")
+        verbose_name_plural = _("sundhedsfaglige rådgivninger")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="advice_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} v{self.version}"
+
+
+class Decision(models.Model):
+    """The caseworker's decision on the advice: adjust the offer, start another, or keep it
+    (regional procedure item 7), with the reasons the letter to the citizen gives."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(_("stillingtagen"), max_length=20, choices=Outcome.choices)
+    text = models.TextField(_("begrundelse"))
+    decided_at = models.DateTimeField(_("truffet"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stillingtagen")
+        verbose_name_plural = _("stillingtagener")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_outcome_display()}"

@@ -1,0 +1,833 @@
+"""Every write to a case: one service per action of the transition table (``workflow.py``).
+
+Each service has the same shape: one durable transaction -> lock the case and check its version
+-> find the actor's role and check the state (``workflow``) -> run the guards -> write -> bump the
+version -> append one audit event. A refused action raises ``DomainError`` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.access.policy import holds_role, roles_in_case
+from sundhedskoordinator.audit.services import record_event
+from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.citizens.selectors import has_written_guidance
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import ConflictError, DomainError
+from sundhedskoordinator.core.workingdays import working_days_between
+from sundhedskoordinator.meetings.models import AgendaItem, Dispatch, Meeting
+from sundhedskoordinator.meetings.selectors import active_items, agreement_for
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import User
+
+from . import workflow
+from .choices import (
+    OFFER_ON_HOLD_STATES,
+    Action,
+    ConcernAuthor,
+    DocumentKind,
+    Outcome,
+    RequestChannel,
+    Status,
+)
+from .models import (
+    Advice,
+    Case,
+    CaseSequence,
+    Conversation,
+    Decision,
+    Document,
+    HealthConcern,
+    Offer,
+)
+
+GUIDANCE_MISSING = "guidance_missing"
+ALLOWED_UPLOADS = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Warning:
+    """Something the user should act on that does not stop the action (e.g. missing guidance)."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Result:
+    case: Case
+    warnings: list[Warning] = field(default_factory=list)
+
+
+# --- The shared shape -------------------------------------------------------------------------
+def _lock(case_id: int, expected_version: int | None) -> Case:
+    """The case, locked for this transaction, at the version the caller last saw."""
+    case = (
+        Case.objects.select_for_update()
+        .select_related("citizen", "municipality__region", "responsible")
+        .get(pk=case_id)
+    )
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(
+            workflow.STALE_VERSION,
+            _("Sagen er ændret af en anden, siden du hentede den. Hent den igen og prøv igen."),
+        )
+    return case
+
+
+def _authorise(case: Case, action: Action, actor: User) -> tuple[workflow.Transition, str]:
+    transition = workflow.TRANSITIONS[action]
+    role = workflow.allowed_role(transition, roles_in_case(actor, case))
+    workflow.check_state(transition, case)
+    return transition, role
+
+
+def _finish(
+    case: Case,
+    transition: workflow.Transition,
+    actor: User,
+    role: str,
+    data: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Case:
+    """Move the case to the transition's target, bump the version and log the event."""
+    from_state = case.status
+    if transition.target is not None:
+        case.status = transition.target
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.version += 1
+    case.save()
+    record_event(
+        case=case,
+        kind=transition.event,
+        actor=actor,
+        role=role,
+        from_state=from_state,
+        to_state=case.status,
+        data=data,
+    )
+    return case
+
+
+def _next_reference(year: int) -> tuple[int, str]:
+    """Draw the next number of the year under a row lock: RSK-2026-000123."""
+    sequence, _created = CaseSequence.objects.select_for_update().get_or_create(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number, f"RSK-{year}-{sequence.last_number:06d}"
+
+
+# --- Creating and editing -----------------------------------------------------------------------
+def create_case(
+    *,
+    actor: User,
+    citizen: Citizen,
+    responsible: User | None = None,
+    responsible_role: str = Role.CASEWORKER,
+    offer: dict[str, Any] | None = None,
+    health_concern: dict[str, Any] | None = None,
+) -> Result:
+    """Open a draft case for a citizen of the actor's municipality (regional procedure item 4),
+    optionally with the offer and the citizen's description at once."""
+    municipality_id = citizen.municipality_id
+    actor_role = next(
+        (
+            r
+            for r in (Role.CASEWORKER, Role.JOB_BROKER)
+            if holds_role(actor, r, municipality_id=municipality_id)
+        ),
+        None,
+    )
+    if actor_role is None:
+        raise DomainError(
+            workflow.ROLE_NOT_ALLOWED,
+            _("Kun kommunens sagsbehandlere og jobformidlere kan oprette sager."),
+            status=403,
+        )
+    responsible = responsible or actor
+    if responsible != actor and not holds_role(
+        responsible, responsible_role, municipality_id=municipality_id
+    ):
+        raise DomainError(
+            workflow.INVALID_PARTICIPANT,
+            _("Den ansvarlige skal være sagsbehandler eller jobformidler i kommunen."),
+            fields={"responsible": _("Vælg en sagsbehandler eller jobformidler i kommunen.")},
+        )
+    if responsible == actor:
+        responsible_role = actor_role
+    with transaction.atomic(durable=True):
+        now = clock.now()
+        number, reference = _next_reference(now.year)
+        case = Case.objects.create(
+            reference=reference,
+            year=now.year,
+            number=number,
+            citizen=citizen,
+            municipality_id=municipality_id,
+            responsible=responsible,
+            responsible_role=responsible_role,
+            created_at=now,
+        )
+        record_event(
+            case=case,
+            kind=workflow.EventKind.CASE_CREATED,
+            actor=actor,
+            role=actor_role,
+            to_state=case.status,
+        )
+        warnings = _apply_changes(
+            case, actor, actor_role, offer=offer, health_concern=health_concern
+        )
+    return Result(case, warnings)
+
+
+def update_case(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None = None,
+    offer: dict[str, Any] | None = None,
+    health_concern: dict[str, Any] | None = None,
+    no_health_information_note: str | None = None,
+    responsible: User | None = None,
+) -> Result:
+    """Record or change the offer, the citizen's description, the note that there is no relevant
+    health information, or the responsible person, while the case is a draft or a request.
+    A citizen may only write their own description."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.UPDATE, actor)
+        if role == Role.CITIZEN and (
+            offer is not None or no_health_information_note is not None or responsible is not None
+        ):
+            raise DomainError(
+                workflow.ROLE_NOT_ALLOWED,
+                _("Som borger kan du kun skrive din egen beskrivelse af helbredshensyn."),
+                status=403,
+            )
+        changes: dict[str, Any] = {}
+        if no_health_information_note is not None:
+            changes["no_health_information_note"] = no_health_information_note
+        if responsible is not None:
+            responsible_role = next(
+                (
+                    r
+                    for r in (Role.CASEWORKER, Role.JOB_BROKER)
+                    if holds_role(responsible, r, municipality_id=case.municipality_id)
+                ),
+                None,
+            )
+            if responsible_role is None:
+                raise DomainError(
+                    workflow.INVALID_PARTICIPANT,
+                    _("Den ansvarlige skal være sagsbehandler eller jobformidler i kommunen."),
+                    fields={"responsible": _("Vælg en sagsbehandler eller jobformidler.")},
+                )
+            changes.update(responsible=responsible, responsible_role=responsible_role)
+        warnings = _apply_changes(case, actor, role, offer=offer, health_concern=health_concern)
+        _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={
+                "fields": sorted(
+                    [
+                        k
+                        for k, v in {
+                            "offer": offer,
+                            "health_concern": health_concern,
+                            **changes,
+                        }.items()
+                        if v is not None
+                    ]
+                )
+            },
+            **changes,
+        )
+    return Result(case, warnings)
+
+
+def _apply_changes(
+    case: Case,
+    actor: User,
+    role: str,
+    *,
+    offer: dict[str, Any] | None,
+    health_concern: dict[str, Any] | None,
+) -> list[Warning]:
+    warnings: list[Warning] = []
+    now = clock.now()
+    if offer is not None:
+        values = {
+            k: offer.get(k)
+            for k in ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
+            if k in offer
+        }
+        for text_field in ("provider", "content", "demands"):
+            if text_field in values and values[text_field] is None:
+                values[text_field] = ""
+        if "hours_per_week" in values and values["hours_per_week"] is not None:
+            values["hours_per_week"] = Decimal(str(values["hours_per_week"]))
+        instance = getattr(case, "offer", None) or Offer(case=case)
+        for k, v in values.items():
+            setattr(instance, k, v)
+        instance.registered_by, instance.registered_at = actor, now
+        _validate(instance, "offer")
+        instance.save()
+        case.offer = instance
+        record_event(case=case, kind=workflow.EventKind.OFFER_REGISTERED, actor=actor, role=role)
+        # BEK 2409/2021 § 2: written guidance no later than when the offer is presented.
+        if not has_written_guidance(case.citizen, on_or_before=clock.today()):
+            warnings.append(
+                Warning(
+                    GUIDANCE_MISSING,
+                    _(
+                        "Borgeren har ikke fået skriftlig vejledning om retten til en "
+                        "sundhedskoordinator. "
+                        "Vejledningen skal gives senest samtidig med tilbuddet: send "
+                        "vejledningsbrevet og "
+                        "registrér det."
+                    ),
+                )
+            )
+    if health_concern is not None:
+        instance = getattr(case, "health_concern", None) or HealthConcern(case=case)
+        instance.text = health_concern.get("text") or ""
+        instance.areas = list(health_concern.get("areas") or [])
+        instance.written_by = (
+            ConcernAuthor.CITIZEN if role == Role.CITIZEN else ConcernAuthor.CASEWORKER
+        )
+        instance.channel = (
+            RequestChannel.SELF_SERVICE
+            if role == Role.CITIZEN
+            else health_concern.get("channel") or RequestChannel.MEETING
+        )
+        instance.recorded_by, instance.recorded_at = actor, now
+        _validate(instance, "health_concern")
+        instance.save()
+        case.health_concern = instance
+        record_event(
+            case=case,
+            kind=workflow.EventKind.HEALTH_CONCERN_RECORDED,
+            actor=actor,
+            role=role,
+            data={"written_by": instance.written_by},
+        )
+    return warnings
+
+
+def _validate(instance: Any, prefix: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=["case"])
+    except ValidationError as exc:
+        fields = {f"{prefix}.{k}": " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        raise DomainError(workflow.INVALID_INPUT, " ".join(fields.values()), fields=fields) from exc
+
+
+def add_document(
+    *, actor: User, case_id: int, kind: str, filename: str, content: bytes
+) -> Document:
+    """Attach a file to the case. A file of a kind the case already holds becomes its next
+    version; earlier versions stay. The stored name is made by the system."""
+    if kind not in DocumentKind.values:
+        raise DomainError(
+            workflow.INVALID_INPUT,
+            _("Ukendt dokumentart."),
+            fields={"kind": _("Vælg en af de kendte dokumentarter.")},
+        )
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in ALLOWED_UPLOADS:
+        raise DomainError(
+            "unsupported_file_type",
+            _("Filtypen kan ikke vedhæftes. Brug PDF, DOCX, ODT, PNG eller JPEG."),
+            fields={"file": _("Brug PDF, DOCX, ODT, PNG eller JPEG.")},
+        )
+    if not content or len(content) > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            "file_size",
+            _("Filen er tom eller større end 20 MB."),
+            fields={"file": _("Filen er tom eller større end 20 MB.")},
+        )
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, None)
+        transition, role = _authorise(case, Action.ADD_DOCUMENT, actor)
+        version = (case.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+        digest = hashlib.sha256(content).hexdigest()
+        document = Document(
+            case=case,
+            kind=kind,
+            version=version,
+            filename=filename[:200],
+            content_type=ALLOWED_UPLOADS[suffix],
+            size=len(content),
+            sha256=digest,
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
+        document.file.save(f"{kind}{suffix}", ContentFile(content), save=False)
+        document.save()
+        _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"document": document.pk, "kind": kind, "version": version},
+        )
+    return document
+
+
+# --- The transitions ----------------------------------------------------------------------------
+def submit_case(
+    *, actor: User, case_id: int, expected_version: int | None = None, channel: str = ""
+) -> Case:
+    """The request (anmodning): by the citizen, or by the caseworker on the citizen's behalf,
+    noting the channel. Needs the described offer, the citizen's description and an active
+    ressourceforløb. A request before the offer starts puts the offer on hold (LAB § 113, stk.
+    3)."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.SUBMIT, actor)
+        today = clock.today()
+        workflow.run_guards(transition, case, {"today": today})
+        if role == Role.CITIZEN:
+            channel = RequestChannel.SELF_SERVICE
+        elif channel not in RequestChannel.values:
+            raise DomainError(
+                workflow.INVALID_INPUT,
+                _("Angiv, hvordan borgeren anmodede."),
+                fields={"channel": _("Angiv, hvordan borgeren anmodede.")},
+            )
+        start = case.offer.start_date
+        on_hold = start is not None and today < start
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"channel": channel, "offer_on_hold": on_hold},
+            submitted_at=clock.now(),
+            request_channel=channel,
+            offer_on_hold=on_hold,
+        )
+
+
+def complete_case(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
+    """The case file holds what the coordinator needs (regional procedure item 4)."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.COMPLETE, actor)
+        agreement = agreement_for(case.municipality.region)
+        workflow.run_guards(
+            transition,
+            case,
+            {
+                "today": clock.today(),
+                "required_document_kinds": agreement.required_document_kinds,
+            },
+        )
+        return _finish(case, transition, actor, role)
+
+
+def _free_start(meeting: Meeting, length: dt.timedelta) -> dt.datetime | None:
+    """The first start time where an item of ``length`` fits between the meeting's items."""
+    candidate = meeting.starts_at
+    for item in active_items(meeting):
+        if candidate + length <= item.starts_at:
+            break
+        candidate = max(candidate, item.ends_at)
+    return candidate if candidate + length <= meeting.ends_at else None
+
+
+def schedule_case(
+    *,
+    actor: User,
+    case_id: int,
+    meeting_id: int,
+    coordinator: User | None,
+    expected_version: int | None = None,
+    starts_at: dt.datetime | None = None,
+    attendee: User | None = None,
+    companion_name: str = "",
+    late_reason: str = "",
+) -> Case:
+    """Put the case on a meeting's agenda: one team case slot followed by the advice block, in a
+    free slot (the first free one unless a time is given). Participants: the citizen, the
+    region's coordinator and the responsible caseworker or a personal job broker instead
+    (BEK 2409/2021 § 3), and a companion if the citizen brings one. The dispatch deadline is the
+    meeting's, stored on the item with its rule; past it, scheduling needs a reason and is
+    flagged."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.SCHEDULE, actor)
+        # Locking the meeting row serialises two secretaries filling the same agenda.
+        meeting = Meeting.objects.select_for_update().select_related("team").get(pk=meeting_id)
+        agreement = agreement_for(case.municipality.region)
+        length = dt.timedelta(minutes=agreement.case_slot_minutes + agreement.advice_block_minutes)
+        if starts_at is None:
+            starts_at = _free_start(meeting, length)
+        ends_at = starts_at + length if starts_at else None
+        overlapping = (
+            bool(starts_at)
+            and active_items(meeting).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists()
+        )
+        attendee = attendee or case.responsible
+        region_id = case.municipality.region_id
+        workflow.run_guards(
+            transition,
+            case,
+            {
+                "today": clock.today(),
+                "meeting": meeting,
+                "meeting_kinds": agreement.meeting_kinds,
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "overlapping": overlapping,
+                "late_reason": late_reason,
+                "coordinator_ok": coordinator is not None
+                and holds_role(coordinator, Role.COORDINATOR, region_id=region_id),
+                "attendee_ok": any(
+                    holds_role(attendee, r, municipality_id=case.municipality_id)
+                    for r in (Role.CASEWORKER, Role.JOB_BROKER)
+                ),
+            },
+        )
+        # The guards refused a missing slot or coordinator; this narrows the types.
+        assert starts_at and ends_at and coordinator  # noqa: S101
+        late = clock.today() > meeting.dispatch_deadline
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            case=case,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            slot_minutes=agreement.case_slot_minutes,
+            advice_minutes=agreement.advice_block_minutes,
+            coordinator=coordinator,
+            attendee=attendee,
+            companion_name=companion_name,
+            dispatch_deadline=meeting.dispatch_deadline,
+            deadline_rule=_("%(days)d hverdage før mødedagen (samarbejdsaftale for %(region)s)")
+            % {"days": meeting.deadline_working_days, "region": case.municipality.region.name},
+            scheduled_late=late,
+            late_reason=late_reason if late else "",
+            scheduled_at=clock.now(),
+        )
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"meeting": meeting.pk, "agenda_item": item.pk, "scheduled_late": late},
+        )
+
+
+def _active_item(case: Case) -> AgendaItem:
+    return case.agenda_items.select_for_update().get(cancelled_at__isnull=True)
+
+
+def unschedule_case(
+    *, actor: User, case_id: int, expected_version: int | None = None, reason: str = ""
+) -> Case:
+    """Take the case off the agenda before it is sent; the slot is freed."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.UNSCHEDULE, actor)
+        item = _active_item(case)
+        item.cancelled_at, item.cancel_reason = clock.now(), reason
+        item.save(update_fields=["cancelled_at", "cancel_reason"])
+        return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
+
+
+def package_snapshot(case: Case, item: AgendaItem) -> dict[str, Any]:
+    """The case package as sent: what the coordinator prepares from (regional procedure item 6)."""
+    offer, concern = case.offer, case.health_concern
+    return {
+        "reference": case.reference,
+        "citizen": {"name": case.citizen.name, "cpr": case.citizen.cpr_masked},
+        "municipality": case.municipality.name,
+        "responsible": str(case.responsible),
+        "offer": {
+            "kind": offer.kind,
+            "provider": offer.provider,
+            "start_date": offer.start_date.isoformat() if offer.start_date else None,
+            "hours_per_week": str(offer.hours_per_week) if offer.hours_per_week else None,
+            "content": offer.content,
+            "demands": offer.demands,
+        },
+        "health_concern": {
+            "text": concern.text,
+            "areas": concern.areas,
+            "written_by": concern.written_by,
+        },
+        "no_health_information_note": case.no_health_information_note,
+        "documents": [
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "version": d.version,
+                "filename": d.filename,
+                "sha256": d.sha256,
+            }
+            for d in case.documents.order_by("kind", "version")
+        ],
+        "meeting": {"date": item.meeting.date.isoformat(), "location": item.meeting.location},
+        "agenda_item": {
+            "starts_at": item.starts_at.isoformat(),
+            "ends_at": item.ends_at.isoformat(),
+            "coordinator": str(item.coordinator),
+            "attendee": str(item.attendee),
+            "companion": item.companion_name,
+        },
+    }
+
+
+def dispatch_package(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
+    """Send a frozen snapshot of the case package to the coordinator. Deadline: the 10th working
+    day before the meeting (regional procedure item 8); later is allowed and recorded as late."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.DISPATCH, actor)
+        item = _active_item(case)
+        now, today = clock.now(), clock.today()
+        late_days = max(0, working_days_between(item.dispatch_deadline, today))
+        dispatch = Dispatch.objects.create(
+            agenda_item=item,
+            case=case,
+            sent_at=now,
+            sent_by=actor,
+            deadline=item.dispatch_deadline,
+            is_late=today > item.dispatch_deadline,
+            working_days_late=late_days,
+            snapshot=package_snapshot(case, item),
+        )
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"dispatch": dispatch.pk, "late": dispatch.is_late},
+            first_sent_at=case.first_sent_at or now,
+        )
+
+
+def hold_conversation(
+    *,
+    actor: User,
+    case_id: int,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    attendees: list[dict[str, str]] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Record that the conversation was held, when, and who attended."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.HOLD_CONVERSATION, actor)
+        workflow.run_guards(
+            transition, case, {"started_at": started_at, "ended_at": ended_at, "now": clock.now()}
+        )
+        item = _active_item(case)
+        if attendees is None:
+            attendees = [
+                {"role": Role.CITIZEN.value, "name": case.citizen.name},
+                {"role": Role.COORDINATOR.value, "name": str(item.coordinator)},
+                {
+                    "role": case.responsible_role
+                    if item.attendee_id == case.responsible_id
+                    else Role.JOB_BROKER.value,
+                    "name": str(item.attendee),
+                },
+            ] + (
+                [{"role": "companion", "name": item.companion_name}] if item.companion_name else []
+            )
+        conversation = Conversation.objects.create(
+            agenda_item=item,
+            case=case,
+            started_at=started_at,
+            ended_at=ended_at,
+            attendees=attendees,
+            recorded_by=actor,
+        )
+        return _finish(case, transition, actor, role, data={"conversation": conversation.pk})
+
+
+def cancel_conversation(
+    *, actor: User, case_id: int, reason: str, expected_version: int | None = None
+) -> Case:
+    """No-show or rescheduling: the case returns to ``ready`` and its slot is freed."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.CANCEL, actor)
+        workflow.run_guards(transition, case, {"reason": reason})
+        item = _active_item(case)
+        item.cancelled_at, item.cancel_reason = clock.now(), reason
+        item.save(update_fields=["cancelled_at", "cancel_reason"])
+        return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
+
+
+def record_file_note(
+    *, actor: User, case_id: int, text: str, expected_version: int | None = None
+) -> Case:
+    """The caseworker's note of what was agreed at the conversation (notatpligt)."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.RECORD_FILE_NOTE, actor)
+        if not text.strip():
+            raise DomainError(
+                workflow.PREREQUISITES_MISSING,
+                _("Notatet er tomt."),
+                fields={"text": _("Skriv notatet.")},
+            )
+        conversation = case.conversations.order_by("-started_at").first()
+        assert conversation is not None  # noqa: S101 - held states always have one
+        conversation.file_note, conversation.file_note_by = text, actor
+        conversation.file_note_at = clock.now()
+        conversation.save(update_fields=["file_note", "file_note_by", "file_note_at"])
+        return _finish(case, transition, actor, role)
+
+
+def write_advice(
+    *,
+    actor: User,
+    case_id: int,
+    text: str,
+    accommodations: str = "",
+    correction_reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """The coordinator's written advice, right after the conversation (target: 15 minutes).
+    Once submitted it is never changed; a correction is a new version with a reason."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        action = Action.WRITE_ADVICE if case.status == Status.HELD else Action.CORRECT_ADVICE
+        transition, role = _authorise(case, action, actor)
+        workflow.run_guards(
+            transition, case, {"text": text, "correction_reason": correction_reason}
+        )
+        conversation = case.conversations.order_by("-started_at").first()
+        assert conversation is not None  # noqa: S101 - held states always have one
+        now = clock.now()
+        version = (case.advice_versions.aggregate(v=Max("version"))["v"] or 0) + 1
+        advice = Advice.objects.create(
+            case=case,
+            conversation=conversation,
+            version=version,
+            text=text,
+            accommodations=accommodations,
+            correction_reason=correction_reason if version > 1 else "",
+            submitted_at=now,
+            submitted_by=actor,
+            minutes_after_conversation=max(
+                0, int((now - conversation.ended_at).total_seconds() // 60)
+            ),
+        )
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={
+                "advice": advice.pk,
+                "version": version,
+                "minutes_after_conversation": advice.minutes_after_conversation,
+            },
+        )
+
+
+def decide_case(
+    *, actor: User, case_id: int, outcome: str, text: str, expected_version: int | None = None
+) -> Case:
+    """Adjust the offer, start another, or keep it, with reasons (regional procedure item 7).
+    The offer is no longer on hold."""
+    if outcome not in Outcome.values:
+        raise DomainError(
+            workflow.INVALID_INPUT,
+            _("Vælg en stillingtagen."),
+            fields={"outcome": _("Vælg tilpas, andet tilbud eller fastholdt.")},
+        )
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.DECIDE, actor)
+        workflow.run_guards(transition, case, {"text": text})
+        Decision.objects.create(
+            case=case, outcome=outcome, text=text, decided_at=clock.now(), decided_by=actor
+        )
+        return _finish(
+            case, transition, actor, role, data={"outcome": outcome}, offer_on_hold=False
+        )
+
+
+def close_case(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
+    """Archive the decided case."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.CLOSE, actor)
+        return _finish(case, transition, actor, role, closed_at=clock.now())
+
+
+def withdraw_case(
+    *, actor: User, case_id: int, reason: str = "", expected_version: int | None = None
+) -> Case:
+    """The citizen (or the caseworker for them) withdraws the request before the package is
+    sent; an agenda slot is freed."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.WITHDRAW, actor)
+        if case.status == Status.SCHEDULED:
+            item = _active_item(case)
+            item.cancelled_at, item.cancel_reason = clock.now(), reason
+            item.save(update_fields=["cancelled_at", "cancel_reason"])
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            closed_at=clock.now(),
+            end_reason=reason,
+            offer_on_hold=False,
+        )
+
+
+def reject_case(
+    *, actor: User, case_id: int, reason: str, expected_version: int | None = None
+) -> Case:
+    """The municipality refuses the request (e.g. the citizen is not in a ressourceforløb)."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.REJECT, actor)
+        workflow.run_guards(transition, case, {"reason": reason})
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            closed_at=clock.now(),
+            end_reason=reason,
+            offer_on_hold=False,
+        )
+
+
+def offer_is_on_hold(case: Case) -> bool:
+    """Shown to everyone: the citizen need not start the offer yet (LAB § 113, stk. 3)."""
+    return case.offer_on_hold and case.status in OFFER_ON_HOLD_STATES

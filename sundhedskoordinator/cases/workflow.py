@@ -1,0 +1,453 @@
+"""The procedure as one declarative table: state -> action -> roles allowed -> guards -> next state
+(DESIGN section 3). Services look their action up here; nothing else decides who may do what when.
+
+Guards are functions ``(case, params) -> list[Missing]`` that read but never write, and return
+*every* missing part, so one refusal tells the user all that is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.audit.models import EventKind
+from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.organisations.choices import Role
+
+from .choices import Action, Status
+from .models import Case
+
+# --- Error codes (stable: clients and tests import them) ------------------------------------
+INVALID_TRANSITION = "invalid_transition"
+ROLE_NOT_ALLOWED = "role_not_allowed"
+PREREQUISITES_MISSING = "prerequisites_missing"
+NOT_IN_RESOURCE_COURSE = "not_in_resource_course"
+CASE_FILE_INCOMPLETE = "case_file_incomplete"
+DEADLINE_PASSED = "deadline_passed"
+SLOT_TAKEN = "slot_taken"
+MEETING_NOT_ALLOWED = "meeting_not_allowed"
+INVALID_PARTICIPANT = "invalid_participant"
+INVALID_INPUT = "invalid_input"
+ADVICE_ALREADY_SUBMITTED = "advice_already_submitted"
+STALE_VERSION = "stale_version"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One missing part: a stable code, the field or part it concerns, a Danish message."""
+
+    code: str
+    field: str
+    message: str
+
+
+Params = Mapping[str, Any]
+Guard = Callable[[Case, Params], list[Missing]]
+
+
+# --- Guards ---------------------------------------------------------------------------------
+def offer_is_described(case: Case, params: Params) -> list[Missing]:
+    """Regional procedure item 3 (1): a concrete offer, with its content and its demands."""
+    offer = getattr(case, "offer", None)
+    missing = []
+    if offer is None or not offer.content.strip():
+        missing.append(
+            Missing(
+                PREREQUISITES_MISSING, "offer.content", _("Tilbuddets indhold er ikke beskrevet.")
+            )
+        )
+    if offer is None or not offer.demands.strip():
+        missing.append(
+            Missing(
+                PREREQUISITES_MISSING,
+                "offer.demands",
+                _("Tilbuddets krav til borgerens deltagelse er ikke beskrevet."),
+            )
+        )
+    return missing
+
+
+def health_concern_is_described(case: Case, params: Params) -> list[Missing]:
+    """Regional procedure item 3 (2): where the offer does not take the citizen's health into
+    account, in the citizen's own description."""
+    concern = getattr(case, "health_concern", None)
+    if concern is None or not concern.text.strip():
+        return [
+            Missing(
+                PREREQUISITES_MISSING,
+                "health_concern",
+                _(
+                    "Borgerens beskrivelse af, hvor tilbuddet ikke tager hensyn til helbredet, "
+                    "mangler."
+                ),
+            )
+        ]
+    return []
+
+
+def citizen_in_active_resource_course(case: Case, params: Params) -> list[Missing]:
+    """LAB § 113, stk. 3: the right belongs to citizens in a ressourceforløb."""
+    today: dt.date = params["today"]
+    if any(course.is_active_on(today) for course in case.citizen.resource_courses.all()):
+        return []
+    return [
+        Missing(
+            NOT_IN_RESOURCE_COURSE,
+            "citizen.resource_course",
+            _("Borgeren er ikke i et aktivt ressourceforløb og har derfor ikke retten."),
+        )
+    ]
+
+
+def case_file_is_complete(case: Case, params: Params) -> list[Missing]:
+    """Regional procedure item 4: descriptions 1 and 2, the indstilling/indsatsplan and relevant
+    health information (or a note that there is none); the agreement names the documents."""
+    missing = offer_is_described(case, params) + health_concern_is_described(case, params)
+    present = {doc.kind for doc in case.documents.all()}
+    labels = {
+        "action_plan": _("Indstilling/indsatsplan mangler i sagen."),
+        "health_information": _(
+            "Relevante helbredsoplysninger mangler i sagen (eller et notat om, at der ingen er)."
+        ),
+    }
+    for kind in params["required_document_kinds"]:
+        if kind in present:
+            continue
+        if kind == "health_information" and case.no_health_information_note.strip():
+            continue
+        missing.append(
+            Missing(
+                CASE_FILE_INCOMPLETE,
+                f"documents.{kind}",
+                labels.get(kind, _("Et påkrævet dokument mangler: %s") % kind),
+            )
+        )
+    return [Missing(CASE_FILE_INCOMPLETE, m.field, m.message) for m in missing]
+
+
+def slot_fits_the_meeting(case: Case, params: Params) -> list[Missing]:
+    """An item is one case slot plus the advice block, inside the meeting, overlapping no other
+    item (agreement: 30 + 15 minutes by default)."""
+    meeting = params["meeting"]
+    starts_at, ends_at = params["starts_at"], params["ends_at"]
+    missing = []
+    if meeting.team.municipality_id != case.municipality_id:
+        missing.append(
+            Missing(
+                MEETING_NOT_ALLOWED,
+                "meeting",
+                _("Mødet hører ikke til borgerens kommunes rehabiliteringsteam."),
+            )
+        )
+    if meeting.kind not in params["meeting_kinds"]:
+        missing.append(
+            Missing(
+                MEETING_NOT_ALLOWED, "meeting", _("Samarbejdsaftalen tillader ikke denne mødeform.")
+            )
+        )
+    if meeting.date < params["today"]:
+        missing.append(
+            Missing(MEETING_NOT_ALLOWED, "meeting", _("Mødet har allerede været holdt."))
+        )
+    if starts_at is None:
+        missing.append(Missing(SLOT_TAKEN, "starts_at", _("Der er ingen ledig tid på mødet.")))
+    elif starts_at < meeting.starts_at or ends_at > meeting.ends_at:
+        missing.append(
+            Missing(SLOT_TAKEN, "starts_at", _("Tidspunktet ligger uden for mødets tid."))
+        )
+    elif params["overlapping"]:
+        missing.append(
+            Missing(
+                SLOT_TAKEN, "starts_at", _("Tidspunktet overlapper et andet punkt på dagsordenen.")
+            )
+        )
+    return missing
+
+
+def participants_are_valid(case: Case, params: Params) -> list[Missing]:
+    """BEK 2409/2021 § 3: the coordinator of the region and the responsible caseworker or a
+    personal job broker (LAB § 113 a) attend."""
+    missing = []
+    if not params["coordinator_ok"]:
+        missing.append(
+            Missing(
+                INVALID_PARTICIPANT, "coordinator", _("Vælg en sundhedskoordinator fra regionen.")
+            )
+        )
+    if not params["attendee_ok"]:
+        missing.append(
+            Missing(
+                INVALID_PARTICIPANT,
+                "attendee",
+                _(
+                    "Den deltagende skal være koordinerende sagsbehandler eller personlig "
+                    "jobformidler "
+                    "i kommunen."
+                ),
+            )
+        )
+    return missing
+
+
+def late_scheduling_has_reason(case: Case, params: Params) -> list[Missing]:
+    """Scheduling on a meeting whose dispatch deadline has passed needs a reason (DESIGN § 3)."""
+    if params["today"] > params["meeting"].dispatch_deadline and not params["late_reason"].strip():
+        return [
+            Missing(
+                DEADLINE_PASSED,
+                "late_reason",
+                _(
+                    "Fristen for at sende sagen til sundhedskoordinatoren er overskredet. Angiv en "
+                    "begrundelse for at planlægge sagen alligevel."
+                ),
+            )
+        ]
+    return []
+
+
+def conversation_times_are_valid(case: Case, params: Params) -> list[Missing]:
+    started_at, ended_at = params["started_at"], params["ended_at"]
+    if ended_at <= started_at:
+        return [Missing(INVALID_INPUT, "ended_at", _("Samtalen skal slutte efter, den begyndte."))]
+    if ended_at > params["now"]:
+        return [Missing(INVALID_INPUT, "ended_at", _("Samtalen kan ikke slutte i fremtiden."))]
+    return []
+
+
+def advice_has_text(case: Case, params: Params) -> list[Missing]:
+    if not params["text"].strip():
+        return [
+            Missing(
+                PREREQUISITES_MISSING, "text", _("Skriv vurderingen og de anbefalede tilpasninger.")
+            )
+        ]
+    return []
+
+
+def correction_has_reason(case: Case, params: Params) -> list[Missing]:
+    """Submitted advice is immutable; a correction is a new version with a reason."""
+    if not params["correction_reason"].strip():
+        return [
+            Missing(
+                ADVICE_ALREADY_SUBMITTED,
+                "correction_reason",
+                _(
+                    "Rådgivningen er afgivet og kan ikke ændres. En rettelse er en ny version "
+                    "med en "
+                    "begrundelse."
+                ),
+            )
+        ]
+    return []
+
+
+def decision_has_reasons(case: Case, params: Params) -> list[Missing]:
+    """Forvaltningsloven §§ 22–24: the decision gives its reasons."""
+    if not params["text"].strip():
+        return [
+            Missing(PREREQUISITES_MISSING, "text", _("Begrundelsen for stillingtagen mangler."))
+        ]
+    return []
+
+
+def rejection_has_reason(case: Case, params: Params) -> list[Missing]:
+    if not params["reason"].strip():
+        return [Missing(PREREQUISITES_MISSING, "reason", _("Angiv begrundelsen for afvisningen."))]
+    return []
+
+
+# --- The table ------------------------------------------------------------------------------
+CASE_HANDLERS = frozenset({Role.CASEWORKER, Role.JOB_BROKER})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[Status]
+    target: Status | None  # None: the case keeps its state
+    roles: frozenset[Role]
+    event: EventKind
+    guards: tuple[Guard, ...] = ()
+
+
+def _t(
+    action: Action,
+    sources: set[Status],
+    target: Status | None,
+    roles: set[Role],
+    event: EventKind,
+    *guards: Guard,
+) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), event, guards)
+
+
+S = Status
+TRANSITIONS: dict[Action, Transition] = {
+    t.action: t
+    for t in [
+        _t(
+            Action.UPDATE,
+            {S.DRAFT, S.REQUESTED},
+            None,
+            {*CASE_HANDLERS, Role.CITIZEN},
+            EventKind.CASE_UPDATED,
+        ),
+        _t(
+            Action.ADD_DOCUMENT,
+            {S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED},
+            None,
+            set(CASE_HANDLERS),
+            EventKind.DOCUMENT_ADDED,
+        ),
+        _t(
+            Action.SUBMIT,
+            {S.DRAFT},
+            S.REQUESTED,
+            {*CASE_HANDLERS, Role.CITIZEN},
+            EventKind.CASE_SUBMITTED,
+            offer_is_described,
+            health_concern_is_described,
+            citizen_in_active_resource_course,
+        ),
+        _t(
+            Action.COMPLETE,
+            {S.REQUESTED},
+            S.READY,
+            set(CASE_HANDLERS),
+            EventKind.CASE_COMPLETED,
+            case_file_is_complete,
+        ),
+        _t(
+            Action.SCHEDULE,
+            {S.READY},
+            S.SCHEDULED,
+            {Role.SECRETARIAT},
+            EventKind.CASE_SCHEDULED,
+            slot_fits_the_meeting,
+            participants_are_valid,
+            late_scheduling_has_reason,
+        ),
+        _t(
+            Action.UNSCHEDULE,
+            {S.SCHEDULED},
+            S.READY,
+            {Role.SECRETARIAT},
+            EventKind.CASE_UNSCHEDULED,
+        ),
+        _t(
+            Action.DISPATCH, {S.SCHEDULED}, S.SENT, {Role.SECRETARIAT}, EventKind.PACKAGE_DISPATCHED
+        ),
+        _t(
+            Action.HOLD_CONVERSATION,
+            {S.SENT},
+            S.HELD,
+            {Role.COORDINATOR, Role.SECRETARIAT},
+            EventKind.CONVERSATION_HELD,
+            conversation_times_are_valid,
+        ),
+        _t(
+            Action.CANCEL,
+            {S.SENT},
+            S.READY,
+            {Role.COORDINATOR, Role.SECRETARIAT},
+            EventKind.CONVERSATION_CANCELLED,
+            rejection_has_reason,
+        ),
+        _t(
+            Action.RECORD_FILE_NOTE,
+            {S.HELD, S.ADVISED, S.DECIDED},
+            None,
+            set(CASE_HANDLERS),
+            EventKind.FILE_NOTE_RECORDED,
+        ),
+        _t(
+            Action.WRITE_ADVICE,
+            {S.HELD},
+            S.ADVISED,
+            {Role.COORDINATOR},
+            EventKind.ADVICE_WRITTEN,
+            advice_has_text,
+        ),
+        _t(
+            Action.CORRECT_ADVICE,
+            {S.ADVISED, S.DECIDED},
+            None,
+            {Role.COORDINATOR},
+            EventKind.ADVICE_CORRECTED,
+            correction_has_reason,
+            advice_has_text,
+        ),
+        _t(
+            Action.DECIDE,
+            {S.ADVISED},
+            S.DECIDED,
+            set(CASE_HANDLERS),
+            EventKind.CASE_DECIDED,
+            decision_has_reasons,
+        ),
+        _t(Action.CLOSE, {S.DECIDED}, S.CLOSED, set(CASE_HANDLERS), EventKind.CASE_CLOSED),
+        _t(
+            Action.WITHDRAW,
+            {S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED},
+            S.WITHDRAWN,
+            {*CASE_HANDLERS, Role.CITIZEN},
+            EventKind.CASE_WITHDRAWN,
+        ),
+        _t(
+            Action.REJECT,
+            {S.REQUESTED},
+            S.REJECTED,
+            set(CASE_HANDLERS),
+            EventKind.CASE_REJECTED,
+            rejection_has_reason,
+        ),
+    ]
+}
+
+
+def allowed_role(transition: Transition, roles: list[str]) -> str:
+    """The first of the actor's roles in the case that may take the action, or a refusal."""
+    for role in roles:
+        if role in transition.roles:
+            return role
+    raise DomainError(
+        ROLE_NOT_ALLOWED,
+        _("Din rolle giver ikke adgang til at %(action)s.")
+        % {"action": transition.action.label.lower()},
+        status=403,
+    )
+
+
+def check_state(transition: Transition, case: Case) -> None:
+    if case.status not in transition.sources:
+        raise DomainError(
+            INVALID_TRANSITION,
+            _("Handlingen »%(action)s« kan ikke udføres, når sagen har status »%(status)s«.")
+            % {"action": transition.action.label, "status": Status(case.status).label},
+        )
+
+
+def run_guards(transition: Transition, case: Case, params: Params) -> None:
+    """Run every guard and refuse with all missing parts at once."""
+    missing = [m for guard in transition.guards for m in guard(case, params)]
+    if not missing:
+        return
+    codes = {m.code for m in missing}
+    code = codes.pop() if len(codes) == 1 else PREREQUISITES_MISSING
+    fields: dict[str, str] = {}
+    for m in missing:
+        fields[m.field] = f"{fields[m.field]} {m.message}" if m.field in fields else m.message
+    raise DomainError(code, " ".join(m.message for m in missing), fields=fields)
+
+
+def available_actions(case: Case, roles: list[str]) -> list[str]:
+    """The actions the roles could take on the case in its current state (guards not run)."""
+    return [
+        a.value
+        for a, t in TRANSITIONS.items()
+        if case.status in t.sources and any(r in t.roles for r in roles)
+    ]

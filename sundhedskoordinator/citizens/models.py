@@ -1,0 +1,109 @@
+"""Citizens, their ressourceforløb and the guidance about the right they have been given."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import WRITTEN_GUIDANCE_CHANNELS, GuidanceChannel
+from .cpr import mask_cpr, validate_cpr
+
+
+class Citizen(models.Model):
+    """A citizen (borger) known to a municipality's jobcenter. The CPR number is stored as digits
+    and every read outside the record itself uses ``cpr_masked``."""
+
+    cpr = models.CharField(_("CPR-nummer"), max_length=10, unique=True, validators=[validate_cpr])
+    name = models.CharField(_("navn"), max_length=200)
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="citizens",
+        verbose_name=_("kommune"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="citizen",
+        verbose_name=_("brugerkonto"),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("borger")
+        verbose_name_plural = _("borgere")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def cpr_masked(self) -> str:
+        return mask_cpr(self.cpr)
+
+
+class ResourceCourse(models.Model):
+    """A ressourceforløb (LAB § 68 b). Only citizens in an active one have the right (LAB § 113,
+    stk. 3)."""
+
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="resource_courses", verbose_name=_("borger")
+    )
+    start_date = models.DateField(_("startdato"))
+    end_date = models.DateField(_("slutdato"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ressourceforløb")
+        verbose_name_plural = _("ressourceforløb")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                name="resource_course_ends_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                violation_error_message=_("Slutdatoen kan ikke ligge før startdatoen."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen} {self.start_date}–{self.end_date or ''}"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class Guidance(models.Model):
+    """Guidance given to a citizen about the right (BEK 2409/2021 § 2: in writing, no later than
+    when a concrete offer is presented). Each is recorded with date, channel and who gave it."""
+
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="guidance", verbose_name=_("borger")
+    )
+    given_on = models.DateField(_("givet den"))
+    channel = models.CharField(_("kanal"), max_length=20, choices=GuidanceChannel.choices)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("givet af"),
+    )
+    note = models.TextField(_("bemærkning"), blank=True)
+    recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vejledning om retten")
+        verbose_name_plural = _("vejledninger om retten")
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.citizen} {self.given_on} ({self.get_channel_display()})"
+
+    @property
+    def is_written(self) -> bool:
+        return self.channel in WRITTEN_GUIDANCE_CHANNELS

@@ -1,0 +1,52 @@
+"""Reads of citizens, scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from sundhedskoordinator.access.policy import grants_for
+from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES
+from sundhedskoordinator.organisations.models import User
+
+from .choices import WRITTEN_GUIDANCE_CHANNELS
+from .models import Citizen, Guidance, ResourceCourse
+
+
+def scope_citizens(user: User) -> QuerySet[Citizen]:
+    """Citizens of the municipalities where the user holds a municipal role."""
+    municipalities = {
+        g.municipality_id
+        for g in grants_for(user)
+        if g.role in MUNICIPAL_ROLES and g.municipality_id
+    }
+    return (
+        Citizen.objects.filter(municipality_id__in=municipalities)
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch("resource_courses", queryset=ResourceCourse.objects.order_by("-start_date")),
+            Prefetch(
+                "guidance",
+                queryset=Guidance.objects.select_related("given_by").order_by("-given_on", "-id"),
+            ),
+        )
+    )
+
+
+def has_written_guidance(citizen: Citizen, *, on_or_before: dt.date) -> bool:
+    """Whether written guidance about the right was given no later than ``on_or_before``."""
+    return citizen.guidance.filter(
+        channel__in=WRITTEN_GUIDANCE_CHANNELS, given_on__lte=on_or_before
+    ).exists()
+
+
+def citizens_without_guidance(user: User, *, today: dt.date) -> QuerySet[Citizen]:
+    """Citizens in an active ressourceforløb not yet told in writing about the right."""
+    active = ResourceCourse.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        citizen=OuterRef("pk"),
+        start_date__lte=today,
+    )
+    written = Guidance.objects.filter(citizen=OuterRef("pk"), channel__in=WRITTEN_GUIDANCE_CHANNELS)
+    return scope_citizens(user).filter(Exists(active)).exclude(Exists(written))

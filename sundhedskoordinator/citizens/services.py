@@ -1,0 +1,103 @@
+"""Writes to citizens, their ressourceforløb and the guidance they are given."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.access.policy import holds_role
+from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import Municipality, User
+
+from .cpr import normalise_cpr
+from .models import Citizen, Guidance, ResourceCourse
+
+INVALID_INPUT = "invalid_input"
+CITIZEN_EXISTS = "citizen_exists"
+
+
+def _require_municipal_handler(actor: User, municipality_id: int) -> None:
+    if not (
+        holds_role(actor, Role.CASEWORKER, municipality_id=municipality_id)
+        or holds_role(actor, Role.JOB_BROKER, municipality_id=municipality_id)
+    ):
+        raise DomainError(
+            "role_not_allowed",
+            _(
+                "Kun kommunens sagsbehandlere og jobformidlere kan registrere borgere og "
+                "vejledning."
+            ),
+            status=403,
+        )
+
+
+def _validation_error(exc: ValidationError) -> DomainError:
+    fields = {k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+    return DomainError(INVALID_INPUT, " ".join(fields.values()), fields=fields)
+
+
+def create_citizen(
+    *,
+    actor: User,
+    cpr: str,
+    name: str,
+    municipality: Municipality,
+    email: str = "",
+    course_start: dt.date | None = None,
+    course_end: dt.date | None = None,
+) -> Citizen:
+    """Register a citizen of the actor's municipality, with their ressourceforløb if given. The
+    CPR number is validated and never repeated in an error message."""
+    _require_municipal_handler(actor, municipality.pk)
+    citizen = Citizen(cpr=normalise_cpr(cpr), name=name, municipality=municipality, email=email)
+    try:
+        citizen.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+    if Citizen.objects.filter(cpr=citizen.cpr).exists():
+        raise DomainError(
+            CITIZEN_EXISTS,
+            _("Borgeren er allerede registreret."),
+            fields={"cpr": _("Borgeren er allerede registreret.")},
+            status=409,
+        )
+    with transaction.atomic():
+        citizen.save()
+        if course_start:
+            start_resource_course(citizen=citizen, start_date=course_start, end_date=course_end)
+    return citizen
+
+
+def start_resource_course(
+    *, citizen: Citizen, start_date: dt.date, end_date: dt.date | None = None
+) -> ResourceCourse:
+    """Record a ressourceforløb (decided elsewhere, in the jobcenter's case system)."""
+    course = ResourceCourse(citizen=citizen, start_date=start_date, end_date=end_date)
+    try:
+        course.full_clean()
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+    course.save()
+    return course
+
+
+def record_guidance(
+    *, actor: User, citizen: Citizen, given_on: dt.date, channel: str, note: str = ""
+) -> Guidance:
+    """Record that the citizen was told about the right (BEK 2409/2021 § 2: in writing, no later
+    than when a concrete offer is presented). Date, channel and who gave it are kept."""
+    _require_municipal_handler(actor, citizen.municipality_id)
+    guidance = Guidance(
+        citizen=citizen, given_on=given_on, channel=channel, given_by=actor, note=note
+    )
+    try:
+        guidance.full_clean()
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+    with transaction.atomic():
+        guidance.save()
+    return guidance

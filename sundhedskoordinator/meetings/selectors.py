@@ -1,0 +1,42 @@
+"""Reads of agreements, meetings and agendas."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from sundhedskoordinator.organisations.models import Region, User
+
+from .models import AgendaItem, CollaborationAgreement, Meeting
+
+
+def agreement_for(region: Region) -> CollaborationAgreement:
+    """The region's agreement; a region without one works by the seed procedure's defaults."""
+    agreement, _created = CollaborationAgreement.objects.get_or_create(region=region)
+    return agreement
+
+
+def active_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items still on the meeting's agenda, in time order."""
+    return meeting.items.filter(cancelled_at__isnull=True).order_by("starts_at")
+
+
+def scope_meetings(user: User) -> QuerySet[Meeting]:
+    """Meetings of the teams of the user's municipalities, and for regional staff those of the
+    municipalities in their region."""
+    from sundhedskoordinator.access.policy import grants_for
+    from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES, REGIONAL_ROLES, Role
+
+    grants = grants_for(user)
+    municipalities = {
+        g.municipality_id
+        for g in grants
+        if g.municipality_id and (g.role in MUNICIPAL_ROLES or g.role == Role.MANAGER)
+    }
+    regions = {
+        g.region_id
+        for g in grants
+        if g.region_id and (g.role in REGIONAL_ROLES or g.role == Role.MANAGER)
+    }
+    return Meeting.objects.filter(
+        Q(team__municipality_id__in=municipalities) | Q(team__municipality__region_id__in=regions)
+    ).select_related("team")

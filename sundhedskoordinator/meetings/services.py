@@ -1,0 +1,88 @@
+"""Writes to meetings and the collaboration agreement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.access.policy import holds_role
+from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.workingdays import dispatch_deadline
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import RehabTeam, User
+
+from .choices import MeetingKind
+from .models import CollaborationAgreement, Meeting
+from .selectors import agreement_for
+
+MEETING_NOT_ALLOWED = "meeting_not_allowed"
+INVALID_INPUT = "invalid_input"
+
+
+def create_meeting(
+    *,
+    actor: User,
+    team: RehabTeam,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    location: str = "",
+    kind: str = MeetingKind.REHAB_TEAM,
+) -> Meeting:
+    """Plan a meeting of the secretariat's own team. Its dispatch deadline is computed now by the
+    region's agreement (10 working days before, by default) and stored with it, so that a later
+    change of the agreement never moves it."""
+    if not holds_role(actor, Role.SECRETARIAT, municipality_id=team.municipality_id):
+        raise DomainError(
+            "role_not_allowed", _("Kun teamets sekretariat kan planlægge møder."), status=403
+        )
+    agreement = agreement_for(team.municipality.region)
+    if kind not in agreement.meeting_kinds:
+        raise DomainError(
+            MEETING_NOT_ALLOWED,
+            _("Samarbejdsaftalen tillader ikke denne mødeform."),
+            fields={"kind": _("Samarbejdsaftalen tillader ikke denne mødeform.")},
+        )
+    if ends_at <= starts_at:
+        raise DomainError(
+            INVALID_INPUT,
+            _("Mødet skal slutte efter, det begynder."),
+            fields={"ends_at": _("Mødet skal slutte efter, det begynder.")},
+        )
+    day = timezone.localdate(starts_at)
+    meeting = Meeting(
+        team=team,
+        kind=kind,
+        date=day,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location or team.location,
+        dispatch_deadline=dispatch_deadline(day, agreement.dispatch_working_days),
+        deadline_working_days=agreement.dispatch_working_days,
+    )
+    try:
+        meeting.full_clean()
+    except ValidationError as exc:
+        raise DomainError(
+            INVALID_INPUT,
+            _("Mødet er ikke udfyldt korrekt."),
+            fields={k: " ".join(v) for k, v in exc.message_dict.items()},
+        ) from exc
+    with transaction.atomic():
+        meeting.save()
+    return meeting
+
+
+def update_agreement(
+    *, agreement: CollaborationAgreement, **changes: object
+) -> CollaborationAgreement:
+    """Change the region's agreement. Deadlines already computed stay as they are."""
+    for field, value in changes.items():
+        setattr(agreement, field, value)
+    agreement.full_clean()
+    with transaction.atomic():
+        agreement.save()
+    return agreement
