@@ -25,6 +25,11 @@ from sundhedskoordinator.organisations.models import RehabTeam, User
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def demo_users(db: None) -> dict[str, User]:
     """The demo world's organisations and users, loaded through the real loader."""

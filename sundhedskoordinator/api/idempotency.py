@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -35,6 +37,8 @@ def run_once(
             )
         return previous.status_code, previous.body
     status, body = compute()
+    # Stored and answered in the same JSON form, so the first answer and a repeat are identical.
+    body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
     try:
         with transaction.atomic():
             IdempotencyRecord.objects.create(

@@ -65,14 +65,12 @@ def new_case(
     citizen: Citizen,
     caseworker: User,
     offer: dict[str, Any] | None = None,
-    concern: dict[str, Any] | None = None,
+    concern: dict[str, Any] | None = SAMPLE_CONCERN,
 ) -> Case:
+    """A draft with the sample offer and, unless ``concern=None``, the citizen's description."""
     offer = dict(SAMPLE_OFFER if offer is None else offer)
     return services.create_case(
-        actor=caseworker,
-        citizen=citizen,
-        offer=offer,
-        health_concern=SAMPLE_CONCERN if concern is None else concern,
+        actor=caseworker, citizen=citizen, offer=offer, health_concern=concern
     ).case
 
 

@@ -61,3 +61,11 @@ def test_demo_mode_generates_a_secret_key_once_and_keeps_it(tmp_path):
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
     _manage("check", env={}, tmp_path=tmp_path)
     assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_passwords_are_hashed_with_argon2_first():
+    from sundhedskoordinator import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0] == (
+        "django.contrib.auth.hashers.Argon2PasswordHasher"
+    )
