@@ -42,8 +42,8 @@ def grants_for(user: User) -> list[Grant]:
     ]
 
 
-def _case_filter(user: User) -> Q:
-    grants = grants_for(user)
+def _case_filter(user: User, grants: list[Grant] | None = None) -> Q:
+    grants = grants_for(user) if grants is None else grants
     municipalities = {g.municipality_id for g in grants if g.municipality_id}
     regions = {
         g.region_id for g in grants if g.region_id and g.role in REGIONAL_ROLES | {Role.MANAGER}
@@ -58,9 +58,9 @@ def _case_filter(user: User) -> Q:
     return condition
 
 
-def scope_cases(user: User) -> QuerySet[Case]:
+def scope_cases(user: User, grants: list[Grant] | None = None) -> QuerySet[Case]:
     """Every case the user may see, as one query whatever the number of roles they hold."""
-    return Case.objects.filter(_case_filter(user))
+    return Case.objects.filter(_case_filter(user, grants))
 
 
 def roles_in_case(user: User, case: Case, grants: list[Grant] | None = None) -> list[str]:
@@ -80,11 +80,16 @@ def roles_in_case(user: User, case: Case, grants: list[Grant] | None = None) -> 
     return roles
 
 
-def get_case(user: User, case_id: int, queryset: QuerySet[Case] | None = None) -> Case:
+def get_case(
+    user: User,
+    case_id: int,
+    queryset: QuerySet[Case] | None = None,
+    grants: list[Grant] | None = None,
+) -> Case:
     """The case if the user may see it; otherwise NotFoundError, so that existence is not given
     away (out of scope answers 404, not 403)."""
     base = queryset if queryset is not None else Case.objects.all()
-    case = base.filter(_case_filter(user), pk=case_id).first()
+    case = base.filter(_case_filter(user, grants), pk=case_id).first()
     if case is None:
         raise NotFoundError("not_found", CASE_NOT_FOUND)
     return case

@@ -62,8 +62,9 @@ def _case_body(
     request: HttpRequest, case_id: int, warnings: list[services.Warning] | None = None
 ) -> dict[str, Any]:
     user = _user(request)
-    case = get_case(user, case_id, selectors.with_details(Case.objects.all()))
-    return serialize.case(case, user, grants_for(user), warnings)
+    grants = grants_for(user)
+    case = get_case(user, case_id, selectors.with_details(Case.objects.all()), grants)
+    return serialize.case(case, user, grants, warnings)
 
 
 def _user_ref(user_id: int | None) -> User | None:
@@ -87,6 +88,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
         meeting=filters.meeting,
         municipality=filters.municipality,
         responsible=filters.responsible,
+        grants=grants,
     )
     count, cases = paginate(queryset, filters)
     return page_body(count, [serialize.case(c, user, grants) for c in cases])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from sundhedskoordinator.access.policy import scope_cases
+from sundhedskoordinator.access.policy import Grant, scope_cases
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
 from sundhedskoordinator.citizens.models import Guidance
@@ -57,9 +57,10 @@ def list_cases(
     meeting: int | None = None,
     municipality: int | None = None,
     responsible: int | None = None,
+    grants: list[Grant] | None = None,
 ) -> QuerySet[Case]:
     """The cases the user may see, filtered; the same filters serve the API and the pages."""
-    queryset = scope_cases(user)
+    queryset = scope_cases(user, grants)
     if status:
         queryset = queryset.filter(status__in=status.split(","))
     if meeting:

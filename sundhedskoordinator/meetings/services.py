@@ -39,6 +39,21 @@ def create_meeting(
         raise DomainError(
             "role_not_allowed", _("Kun teamets sekretariat kan planlægge møder."), status=403
         )
+    return plan_meeting(
+        team=team, starts_at=starts_at, ends_at=ends_at, location=location, kind=kind
+    )
+
+
+def plan_meeting(
+    *,
+    team: RehabTeam,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    location: str = "",
+    kind: str = MeetingKind.REHAB_TEAM,
+) -> Meeting:
+    """The meeting itself, once the actor is known to be allowed (also used by the demo loader).
+    Refuses a meeting form the region's agreement does not allow."""
     agreement = agreement_for(team.municipality.region)
     if kind not in agreement.meeting_kinds:
         raise DomainError(

@@ -50,6 +50,9 @@ USERS = [
     DemoUser("borger", "Bente", "Nielsen", Role.CITIZEN),
     DemoUser("admin", "Anders", "Mikkelsen", Role.ADMIN),
     DemoUser("sagsbehandler2", "Søren", "Vestergaard", Role.CASEWORKER, municipality="101"),
+    # Beyond DESIGN section 7: Copenhagen's secretariat, so that the second region's cases can
+    # move along the whole procedure too.
+    DemoUser("sekretariat2", "Sofie", "Winther", Role.SECRETARIAT, municipality="101"),
     DemoUser("borger2", "Bo", "Jensen", Role.CITIZEN),
     DemoUser("koordinator2", "Katrine", "Munk", Role.COORDINATOR, region="1084"),
 ]

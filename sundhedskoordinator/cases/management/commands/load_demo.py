@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from sundhedskoordinator.cases.demo import load_demo_cases
+from sundhedskoordinator.organisations.demo import load_demo_organisations
+
+
+class Command(BaseCommand):
+    help = "Load the demo world (demo mode only). Running it again adds nothing."
+
+    def handle(self, *args: object, **options: object) -> None:
+        users = load_demo_organisations()
+        citizens = load_demo_cases(users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo world ready: {len(users)} demo users, {citizens} new demo citizens."
+            )
+        )
