@@ -1,0 +1,48 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from sundhedskoordinator.citizens.cpr import birth_date, mask_cpr, normalise_cpr, validate_cpr
+
+
+@pytest.mark.parametrize(
+    ("cpr", "born"),
+    [
+        ("0101301234", dt.date(1930, 1, 1)),  # 7th digit 0-3: 1900s
+        ("0101364234", dt.date(2036, 1, 1)),  # 4 or 9 and year <= 36: 2000s
+        ("0101374234", dt.date(1937, 1, 1)),  # 4 or 9 and year > 36: 1900s
+        ("0101575234", dt.date(2057, 1, 1)),  # 5-8 and year <= 57: 2000s
+        ("0101585234", dt.date(1858, 1, 1)),  # 5-8 and year > 57: 1800s
+        ("2902001234", None),
+    ],  # 29 February 1900 never was
+)
+def test_the_seventh_digit_gives_the_century(cpr, born):
+    if born is None:
+        with pytest.raises(ValueError, match="day is out of range"):
+            birth_date(cpr)  # 1900 was no leap year
+    else:
+        assert birth_date(cpr) == born
+
+
+@pytest.mark.parametrize("value", ["010190-1234", "0101901234", " 010190 1234 "])
+def test_valid_numbers_with_or_without_dash(value):
+    validate_cpr(value)
+    assert normalise_cpr(value) == "0101901234"
+
+
+@pytest.mark.parametrize("value", ["3201901234", "0113901234", "01019012", "01019O1234", ""])
+def test_invalid_numbers_are_refused_without_echoing_them(value):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_cpr(value)
+    message = " ".join(excinfo.value.messages)
+    assert "CPR-nummeret skal have 10 cifre" in message
+    assert normalise_cpr(value) not in message or not value
+
+
+def test_no_modulus_11_check():
+    validate_cpr("0101901235")  # fails modulus 11, valid since 2007
+
+
+def test_reads_show_the_masked_form():
+    assert mask_cpr("1203851234") == "120385-XXXX"
