@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -25,8 +26,8 @@ MEETING_NOT_FOUND = "Mødet findes ikke, eller du har ikke adgang."
 
 class MeetingFilters(PageParams):
     team: int | None = None
-    date_from: str | None = None
-    date_to: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
 
 
 def _user(request: HttpRequest) -> User:

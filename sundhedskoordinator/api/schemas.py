@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 
 class ErrorDetail(Schema):
@@ -174,7 +174,7 @@ class SubmitIn(Schema):
 class ScheduleIn(Schema):
     meeting: int
     coordinator: int | None = None
-    starts_at: dt.datetime | None = None
+    starts_at: AwareDatetime | None = None
     attendee: int | None = None
     companion: str = ""
     late_reason: str = ""
@@ -185,8 +185,8 @@ class ReasonIn(Schema):
 
 
 class ConversationIn(Schema):
-    started_at: dt.datetime
-    ended_at: dt.datetime
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
     attendees: list[dict[str, str]] | None = None
 
 
@@ -285,8 +285,8 @@ class MeetingPage(Schema):
 
 class MeetingCreate(Schema):
     team: int
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
     location: str = ""
     kind: str = "rehab_team"
 

@@ -23,7 +23,7 @@ from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import ConflictError, DomainError
+from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import working_days_between
 from sundhedskoordinator.meetings.models import AgendaItem, Dispatch, Meeting
 from sundhedskoordinator.meetings.selectors import active_items, agreement_for
@@ -465,10 +465,10 @@ def schedule_case(
     actor: User,
     case_id: int,
     meeting_id: int,
-    coordinator: User | None,
+    coordinator_id: int | None,
     expected_version: int | None = None,
     starts_at: dt.datetime | None = None,
-    attendee: User | None = None,
+    attendee_id: int | None = None,
     companion_name: str = "",
     late_reason: str = "",
 ) -> Case:
@@ -482,7 +482,13 @@ def schedule_case(
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.SCHEDULE, actor)
         # Locking the meeting row serialises two secretaries filling the same agenda.
-        meeting = Meeting.objects.select_for_update().select_related("team").get(pk=meeting_id)
+        meeting = (
+            Meeting.objects.select_for_update().select_related("team").filter(pk=meeting_id).first()
+        )
+        if meeting is None:
+            raise NotFoundError(
+                "not_found", _("Mødet findes ikke."), fields={"meeting": _("Mødet findes ikke.")}
+            )
         agreement = agreement_for(case.municipality.region)
         length = dt.timedelta(minutes=agreement.case_slot_minutes + agreement.advice_block_minutes)
         if starts_at is None:
@@ -492,7 +498,17 @@ def schedule_case(
             bool(starts_at)
             and active_items(meeting).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists()
         )
-        attendee = attendee or case.responsible
+        # Participants are resolved after the role check, so an outsider learns nothing of users.
+        coordinator = (
+            User.objects.filter(pk=coordinator_id, is_active=True).first()
+            if coordinator_id
+            else None
+        )
+        attendee = (
+            User.objects.filter(pk=attendee_id, is_active=True).first()
+            if attendee_id
+            else case.responsible
+        )
         region_id = case.municipality.region_id
         workflow.run_guards(
             transition,
@@ -508,13 +524,14 @@ def schedule_case(
                 "coordinator_ok": coordinator is not None
                 and holds_role(coordinator, Role.COORDINATOR, region_id=region_id),
                 "attendee_ok": any(
-                    holds_role(attendee, r, municipality_id=case.municipality_id)
+                    attendee is not None
+                    and holds_role(attendee, r, municipality_id=case.municipality_id)
                     for r in (Role.CASEWORKER, Role.JOB_BROKER)
                 ),
             },
         )
         # The guards refused a missing slot or coordinator; this narrows the types.
-        assert starts_at and ends_at and coordinator  # noqa: S101
+        assert starts_at and ends_at and coordinator and attendee  # noqa: S101
         late = clock.today() > meeting.dispatch_deadline
         item = AgendaItem.objects.create(
             meeting=meeting,

@@ -137,7 +137,7 @@ def _step(
             actor=cast.secretariat,
             case_id=pk,
             meeting_id=meeting.pk,
-            coordinator=cast.coordinator,
+            coordinator_id=cast.coordinator.pk,
             late_reason=reason,
         )
     if step == Status.SENT:
