@@ -1,0 +1,23 @@
+"""Property-based: whatever a client sends that fits the OpenAPI document, the API never answers
+with a server error, and every answer has the documented shape (schemathesis, from the API's own
+OpenAPI document)."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from sundhedskoordinator.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+pytestmark = pytest.mark.django_db
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_makes_the_api_fail(case, world, api):
+    token = api("sagsbehandler").token
+    response = case.call(headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code < 500, response.text
+    if response.headers.get("Content-Type", "").startswith("application/json"):
+        assert response.status_code < 400 or set(response.json()) == {"error"}, response.text
