@@ -18,7 +18,7 @@ from sundhedskoordinator.organisations.models import User
 from . import serialize
 from .http import if_match, set_etag
 from .idempotency import run_once
-from .pagination import PageParams, page_body, paginate
+from .pagination import PageParams, id_filter, page_body, paginate
 from .schemas import (
     AdviceIn,
     CaseCreate,
@@ -49,9 +49,9 @@ ERRORS: dict[int, Any] = {
 
 class CaseFilters(PageParams):
     status: str | None = None
-    meeting: int | None = None
-    municipality: int | None = None
-    responsible: int | None = None
+    meeting: int | None = id_filter()
+    municipality: int | None = id_filter()
+    responsible: int | None = id_filter()
 
 
 def _user(request: HttpRequest) -> User:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -47,6 +48,16 @@ def install(api: NinjaAPI) -> None:
             request,
             error_body("not_authenticated", _("Log ind med en gyldig API-nøgle.")),
             status=401,
+        )
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A number larger than the database can hold (an id or filter beyond 64 bits).
+        return api.create_response(
+            request,
+            error_body("invalid_input", _("Et tal i forespørgslen er for stort.")),
+            status=400,
         )
 
     @api.exception_handler(Http404)

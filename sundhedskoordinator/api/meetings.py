@@ -17,7 +17,7 @@ from sundhedskoordinator.organisations.models import RehabTeam, User
 
 from . import serialize
 from .cases import ERRORS
-from .pagination import PageParams, page_body, paginate
+from .pagination import PageParams, id_filter, page_body, paginate
 from .schemas import AgendaOut, MeetingCreate, MeetingOut, MeetingPage
 
 router = Router(tags=["meetings"])
@@ -25,7 +25,7 @@ MEETING_NOT_FOUND = "Mødet findes ikke, eller du har ikke adgang."
 
 
 class MeetingFilters(PageParams):
-    team: int | None = None
+    team: int | None = id_filter()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 

@@ -8,9 +8,16 @@ from django.db.models import Model, QuerySet
 from ninja import Schema
 from pydantic import Field
 
+#: The largest id the databases hold (64-bit); larger numbers are refused as input errors.
+MAX_ID = 2**63 - 1
+
+
+def id_filter() -> Any:
+    return Field(None, ge=1, le=MAX_ID)
+
 
 class PageParams(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(25, ge=1, le=100)
 
 

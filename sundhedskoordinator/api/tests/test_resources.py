@@ -171,3 +171,12 @@ def test_the_issue_token_command_prints_a_working_token(world, client):
     token = out.getvalue().strip()
     response = client.get("/api/v1/meetings", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
+
+
+def test_numbers_beyond_the_database_answer_400_not_500(world, api):
+    client = api("sagsbehandler")
+    assert client.get("/cases/99999999999999999999").status_code == 404
+    for params in ({"meeting": 99999999999999999999}, {"page": 2_000_000}):
+        response = client.get("/cases", **params)
+        assert response.status_code == 400, (params, response.content)
+        assert response.json()["error"]["code"] == "invalid_input"
