@@ -21,6 +21,32 @@ from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.demo import load_demo_organisations
 from sundhedskoordinator.organisations.models import RehabTeam, User
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_as_maintenance() -> None:
+    """The suite empties SQLite between transactional tests with DELETE; the append-only
+    triggers allow that only while ``append_only_maintenance`` holds a row (access migration
+    0002). PostgreSQL flushes with TRUNCATE, which row triggers do not see."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    operations = type(connection.ops)
+    original = operations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        statements = original(self, style, tables, **kwargs)
+        if not statements:
+            return statements
+        return [
+            "INSERT INTO append_only_maintenance VALUES ('flush')",
+            *statements,
+            "DELETE FROM append_only_maintenance",
+        ]
+
+    operations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
 #: Monday 23 November 2026, 10:00 in Copenhagen.
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 

@@ -105,3 +105,30 @@ def holds_role(
         and (region_id is None or g.region_id == region_id)
         for g in grants_for(user)
     )
+
+
+def may_read_health(user: User, case: Case, roles: list[str], *, purpose: str = "") -> str | None:
+    """The role in which ``user`` may read the case's health data, or None (DESIGN section 2):
+    the citizen, the responsible caseworker or job broker (or the one attending for them), the
+    assigned coordinator, and the team's secretariat only when it states why it needs to."""
+    items = getattr(case, "active_items", None)
+    if items is None:
+        items = list(case.agenda_items.filter(cancelled_at__isnull=True))
+    if Role.CITIZEN in roles:
+        return Role.CITIZEN
+    for role in (Role.CASEWORKER, Role.JOB_BROKER):
+        if role in roles and (
+            case.responsible_id == user.pk or any(i.attendee_id == user.pk for i in items)
+        ):
+            return role
+    if Role.COORDINATOR in roles and any(i.coordinator_id == user.pk for i in items):
+        return Role.COORDINATOR
+    if Role.SECRETARIAT in roles and purpose.strip():
+        return Role.SECRETARIAT
+    return None
+
+
+def may_read_case_log(user: User, case: Case, roles: list[str]) -> bool:
+    """The responsible caseworker or job broker and Klinisk Funktion see a case's access log;
+    the citizen sees their own through "Min log"."""
+    return case.responsible_id == user.pk or Role.CLINICAL_ADMIN in roles or Role.CITIZEN in roles

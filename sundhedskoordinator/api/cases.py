@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
-from sundhedskoordinator.access.policy import get_case, grants_for
+from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.cases import selectors, services
-from sundhedskoordinator.cases.models import Case, Document
+from sundhedskoordinator.cases.models import Document
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.organisations.models import User
@@ -59,12 +58,23 @@ def _user(request: HttpRequest) -> User:
 
 
 def _case_body(
-    request: HttpRequest, case_id: int, warnings: list[services.Warning] | None = None
+    request: HttpRequest,
+    case_id: int,
+    warnings: list[services.Warning] | None = None,
+    purpose: str = "",
 ) -> dict[str, Any]:
+    """The case as this user may read it; a read of health data is logged by the selector."""
     user = _user(request)
-    grants = grants_for(user)
-    case = get_case(user, case_id, selectors.with_details(Case.objects.all()), grants)
-    return serialize.case(case, user, grants, warnings)
+    read = selectors.read_case(user=user, case_id=case_id, purpose=purpose)
+    return serialize.case(read.case, user, read.grants, warnings, health=bool(read.health_role))
+
+
+def _replayed(user: User) -> Any:
+    def log(body: dict[str, Any]) -> None:
+        if body.get("health_data_included"):
+            selectors.log_repeated_read(user=user, case_id=body["id"])
+
+    return log
 
 
 def _user_ref(user_id: int | None) -> User | None:
@@ -113,15 +123,19 @@ def create_case(
         )
         return 201, _case_body(request, result.case.pk, result.warnings)
 
-    status, body = run_once(request, compute)
+    status, body = run_once(request, compute, _replayed(user))
     set_etag(response, body["version"])
     response["Location"] = f"/api/v1/cases/{body['id']}"
     return Status(status, body)
 
 
 @router.get("/{case_id}", response={200: CaseOut, **ERRORS})
-def get_case_detail(request: HttpRequest, case_id: int, response: HttpResponse) -> dict[str, Any]:
-    body = _case_body(request, case_id)
+def get_case_detail(
+    request: HttpRequest, case_id: int, response: HttpResponse, purpose: str = ""
+) -> dict[str, Any]:
+    """``purpose``: why you need the health data, where your role sees it only when needed (the
+    secretariat); it is written to the access log."""
+    body = _case_body(request, case_id, purpose=purpose[:300])
     set_etag(response, body["version"])
     return body
 
@@ -131,7 +145,7 @@ def patch_case(
     request: HttpRequest, case_id: int, payload: CasePatch, response: HttpResponse
 ) -> dict[str, Any]:
     user = _user(request)
-    get_case(user, case_id)
+    selectors.case_in_scope(user=user, case_id=case_id)
     fields = payload.model_dump(exclude_unset=True)
     result = services.update_case(
         actor=user,
@@ -153,14 +167,14 @@ def _action(
     """The shared shape of every action endpoint: scope check, If-Match, Idempotency-Key, one
     service call, and the case as it is after the action."""
     user = _user(request)
-    get_case(user, case_id)
+    selectors.case_in_scope(user=user, case_id=case_id)
     expected = if_match(request)
 
     def compute() -> tuple[int, dict[str, Any]]:
         run(user, expected)
         return 200, _case_body(request, case_id)
 
-    status, body = run_once(request, compute)
+    status, body = run_once(request, compute, _replayed(user))
     set_etag(response, body["version"])
     return Status(status, body)
 
@@ -368,7 +382,7 @@ def reject(
 
 @router.get("/{case_id}/events", response={200: list[EventOut], **ERRORS})
 def events(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = get_case(_user(request), case_id)
+    case = selectors.case_in_scope(user=_user(request), case_id=case_id)
     return [
         {
             "at": e.at,
@@ -386,7 +400,7 @@ def events(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 
 @router.get("/{case_id}/documents", response={200: list[DocumentOut], **ERRORS})
 def list_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = get_case(_user(request), case_id)
+    case = selectors.case_in_scope(user=_user(request), case_id=case_id)
     return [serialize.document(d) for d in selectors.case_documents(case)]
 
 
@@ -395,7 +409,7 @@ def upload_document(
     request: HttpRequest, case_id: int, kind: Form[str], file: File[UploadedFile]
 ) -> Status[dict[str, Any]]:
     user = _user(request)
-    get_case(user, case_id)
+    selectors.case_in_scope(user=user, case_id=case_id)
 
     def compute() -> tuple[int, dict[str, Any]]:
         document = services.add_document(
@@ -411,15 +425,16 @@ documents_router = Router(tags=["documents"])
 
 
 @documents_router.get("/{document_id}/content", response={200: None, **ERRORS})
-def document_content(request: HttpRequest, document_id: int) -> FileResponse:
-    user = _user(request)
-    document = get_object_or_404(Document.objects.select_related("case"), pk=document_id)
-    get_case(user, document.case_id)  # out of scope: 404, as if it did not exist
+def document_content(request: HttpRequest, document_id: int, purpose: str = "") -> FileResponse:
+    """The file, as an attachment under a name the system makes; the download is logged."""
+    document = selectors.read_document(
+        user=_user(request), document_id=document_id, purpose=purpose[:300]
+    )
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=f"{document.case.reference}-{document.kind}-"
-        f"v{document.version}{_suffix(document)}",
+        filename=f"{document.case.reference}-{document.kind}-v{document.version}"
+        f"{_suffix(document)}",
         content_type=document.content_type,
     )
     response["Cache-Control"] = "no-store"

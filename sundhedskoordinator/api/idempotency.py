@@ -20,10 +20,13 @@ HEADER = "Idempotency-Key"
 
 
 def run_once(
-    request: HttpRequest, compute: Callable[[], tuple[int, dict[str, Any]]]
+    request: HttpRequest,
+    compute: Callable[[], tuple[int, dict[str, Any]]],
+    on_replay: Callable[[dict[str, Any]], None] | None = None,
 ) -> tuple[int, dict[str, Any]]:
-    """Run ``compute`` unless this user already sent this key; then answer as the first time.
-    Refusals are not remembered, so a client may fix its input and retry with the same key."""
+    """Run ``compute`` unless this user already sent this key; then answer as the first time
+    (``on_replay`` sees that answer, e.g. to log a repeated read of health data). Refusals are
+    not remembered, so a client may fix its input and retry with the same key."""
     key = request.headers.get(HEADER, "").strip()
     if not key:
         return compute()
@@ -35,6 +38,8 @@ def run_once(
                 "idempotency_key_reused",
                 _("Idempotency-Key er allerede brugt til en anden forespørgsel."),
             )
+        if on_replay is not None:
+            on_replay(previous.body)
         return previous.status_code, previous.body
     status, body = compute()
     # Stored and answered in the same JSON form, so the first answer and a repeat are identical.

@@ -120,6 +120,10 @@ class ResponsibleOut(Ref):
 
 
 class CaseOut(Schema):
+    health_data_included: bool = Field(
+        description="False when the reader's role sees case metadata only: the citizen's "
+        "description, the advice and the file note are then left out."
+    )
     id: int
     reference: str
     case_type: str
@@ -318,3 +322,20 @@ class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_in: int
+
+
+class AccessLogEntry(Schema):
+    at: dt.datetime
+    user: str
+    role: str
+    organisation: str
+    action: str
+    action_label: str
+    object: str
+    case: str | None
+    purpose: str
+
+
+class AccessLogPage(Schema):
+    count: int
+    items: list[AccessLogEntry]

@@ -46,11 +46,18 @@ def advice(a: Advice) -> dict[str, Any]:
 
 
 def case(
-    c: Case, user: User, grants: list[Grant], warnings: list[Warning] | None = None
+    c: Case,
+    user: User,
+    grants: list[Grant],
+    warnings: list[Warning] | None = None,
+    *,
+    health: bool = False,
 ) -> dict[str, Any]:
-    """The case as DESIGN section 6 names it. Expects ``cases.selectors.with_details``."""
+    """The case as DESIGN section 6 names it. Expects ``cases.selectors.with_details``. Without
+    ``health`` (a read the access policy allowed and logged), the citizen's description, the
+    advice and the file note are left out: the rest is case metadata."""
     offer = getattr(c, "offer", None)
-    concern = getattr(c, "health_concern", None)
+    concern = getattr(c, "health_concern", None) if health else None
     decision = getattr(c, "decision", None)
     items = getattr(c, "active_items", [])
     item = items[0] if items else None
@@ -62,8 +69,9 @@ def case(
         and c.status in (Status.HELD, Status.ADVISED, Status.DECIDED, Status.CLOSED)
         else None
     )
-    advice_list = getattr(c, "advice_list", [])
+    advice_list = getattr(c, "advice_list", []) if health else []
     return {
+        "health_data_included": health,
         "id": c.pk,
         "reference": c.reference,
         "case_type": c.case_type,
@@ -129,7 +137,7 @@ def case(
             "started_at": conversation.started_at,
             "ended_at": conversation.ended_at,
             "attendees": conversation.attendees,
-            "file_note": conversation.file_note,
+            "file_note": conversation.file_note if health else "",
         }
         if conversation
         else None,

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from sundhedskoordinator.core.errors import DomainError
 
-from . import cases, citizens, errors, meetings
+from . import access, cases, citizens, errors, meetings
 from .auth import TokenAuth
 from .schemas import ErrorOut, TokenIn, TokenOut
 from .tokens import issue_token
@@ -65,5 +65,6 @@ api.add_router("/cases", cases.router)
 api.add_router("/documents", cases.documents_router)
 api.add_router("/citizens", citizens.router)
 api.add_router("/meetings", meetings.router)
+api.add_router("", access.router)
 
 urlpatterns = api.urls

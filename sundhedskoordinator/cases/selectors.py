@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from sundhedskoordinator.access.policy import Grant, scope_cases
+from sundhedskoordinator.access.models import AccessAction
+from sundhedskoordinator.access.policy import (
+    Grant,
+    get_case,
+    grants_for,
+    may_read_health,
+    roles_in_case,
+    scope_cases,
+)
+from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
 from sundhedskoordinator.citizens.models import Guidance
+from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import User
 
@@ -80,3 +92,120 @@ def case_documents(case: Case) -> QuerySet[Document]:
 
 def case_events(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass
+class CaseRead:
+    """A case as one user may read it: ``health_role`` is the role in which they may see its
+    health data (and that read has been logged), or None when they see metadata only."""
+
+    case: Case
+    roles: list[str]
+    health_role: str | None
+    grants: list[Grant]
+
+
+def read_case(
+    *, user: User, case_id: int, purpose: str = "", grants: list[Grant] | None = None
+) -> CaseRead:
+    """The one way a page or endpoint reads a case: scoped by the policy (404 outside it, and the
+    refused attempt logged), with its health data only for the roles DESIGN names, and every
+    read of health data written to the access log."""
+    grants = grants_for(user) if grants is None else grants
+    try:
+        case = get_case(user, case_id, with_details(Case.objects.all()), grants)
+    except NotFoundError:
+        log_denied(user=user, object_type="case", object_id=case_id, grants=grants)
+        raise
+    roles = roles_in_case(user, case, grants)
+    health_role = may_read_health(user, case, roles, purpose=purpose)
+    if health_role:
+        log_access(
+            user=user,
+            action=AccessAction.VIEW,
+            object_type="case",
+            object_id=case.pk,
+            case=case,
+            role=health_role,
+            purpose=purpose,
+            grants=grants,
+        )
+    return CaseRead(case, roles, health_role, grants)
+
+
+def log_denied(
+    *, user: User, object_type: str, object_id: int, grants: list[Grant] | None = None
+) -> None:
+    """Record a refused attempt, linked to the case when it exists, so the citizen sees it too."""
+    case = None
+    if object_type == "case" and 0 < object_id < 2**63:
+        case = Case.objects.filter(pk=object_id).first()
+    log_access(
+        user=user,
+        action=AccessAction.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        case=case,
+        grants=grants,
+    )
+
+
+def case_in_scope(*, user: User, case_id: int) -> Case:
+    """The case for a write or a metadata read; out of scope answers 404 and is logged."""
+    grants = grants_for(user)
+    try:
+        return get_case(user, case_id, grants=grants)
+    except NotFoundError:
+        log_denied(user=user, object_type="case", object_id=case_id, grants=grants)
+        raise
+
+
+HEALTH_DOCUMENT_KINDS = frozenset({"health_concern", "action_plan", "health_information", "other"})
+
+
+def read_document(*, user: User, document_id: int, purpose: str = "") -> Document:
+    """A document's file for download: only for those who may read the case's health data (all
+    kinds but the offer description count as health data), logged as a download."""
+    grants = grants_for(user)
+    document = Document.objects.select_related("case").filter(pk=document_id).first()
+    case = None
+    if document is not None:
+        case = with_details(scope_cases(user, grants)).filter(pk=document.case_id).first()
+    role = None
+    if case is not None and document is not None:
+        roles = roles_in_case(user, case, grants)
+        role = (
+            may_read_health(user, case, roles, purpose=purpose)
+            if document.kind in HEALTH_DOCUMENT_KINDS
+            else (roles[0] if roles else None)
+        )
+    if document is None or role is None:
+        log_access(
+            user=user,
+            action=AccessAction.DENIED,
+            object_type="document",
+            object_id=document_id,
+            case=document.case if document else None,
+            grants=grants,
+        )
+        raise NotFoundError("not_found", "Dokumentet findes ikke, eller du har ikke adgang.")
+    log_access(
+        user=user,
+        action=AccessAction.DOWNLOAD,
+        object_type="document",
+        object_id=document.pk,
+        case=document.case,
+        role=role,
+        purpose=purpose,
+        grants=grants,
+    )
+    return document
+
+
+def log_repeated_read(*, user: User, case_id: int) -> None:
+    """A repeated answer (an idempotent replay) that shows health data is a read too."""
+    case = Case.objects.filter(pk=case_id).first()
+    if case is not None:
+        log_access(
+            user=user, action=AccessAction.VIEW, object_type="case", object_id=case.pk, case=case
+        )

@@ -1,0 +1,46 @@
+"""The access log: who read, downloaded, exported or printed which health data, and who was
+refused (GDPR art. 9 and 15; Datatilsynet on logging, after CJEU C-579/21). Append-only: the
+database refuses UPDATE and DELETE (migration 0002), not only the application."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Læst")
+    DOWNLOAD = "download", _("Hentet")
+    EXPORT = "export", _("Eksporteret")
+    PRINT = "print", _("Udskrevet")
+    DENIED = "denied", _("Afvist")
+
+
+class AccessLog(models.Model):
+    """One read of a case's health data (or a refused attempt). It names the object, never its
+    content."""
+
+    at = models.DateTimeField(_("tidspunkt (UTC)"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    user_name = models.CharField(_("bruger"), max_length=200)
+    role = models.CharField(_("rolle"), max_length=40, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="access_log", null=True
+    )
+    object_type = models.CharField(_("objekttype"), max_length=30)
+    object_id = models.CharField(_("objekt"), max_length=40)
+    action = models.CharField(_("handling"), max_length=20, choices=AccessAction.choices)
+    purpose = models.CharField(_("formål"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("adgangslog")
+        verbose_name_plural = _("adgangslog")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "at"], name="accesslog_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_type}"

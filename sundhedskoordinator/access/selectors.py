@@ -1,0 +1,89 @@
+"""Reads of the access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.core.errors import NotFoundError
+from sundhedskoordinator.organisations.models import User
+
+from .models import AccessLog
+from .policy import get_case, grants_for, may_read_case_log, roles_in_case
+
+
+def my_access_log(*, user: User) -> QuerySet[AccessLog]:
+    """Who has read, or tried to read, the citizen's own cases ("Hvem har set mine
+    oplysninger?", GDPR art. 15)."""
+    return (
+        AccessLog.objects.filter(case__citizen__user=user)
+        .select_related("case")
+        .order_by("-at", "-id")
+    )
+
+
+def case_access_log(*, user: User, case_id: int) -> QuerySet[AccessLog]:
+    grants = grants_for(user)
+    case = get_case(user, case_id, grants=grants)
+    if not may_read_case_log(user, case, roles_in_case(user, case, grants)):
+        raise NotFoundError("not_found", _("Sagens adgangslog findes ikke for dig."))
+    return AccessLog.objects.filter(case=case).select_related("case").order_by("-at", "-id")
+
+
+def entry(e: AccessLog) -> dict[str, Any]:
+    """An entry as the API and the pages show it: never any health content."""
+    return {
+        "at": e.at,
+        "user": e.user_name,
+        "role": e.role,
+        "organisation": e.organisation,
+        "action": e.action,
+        "action_label": e.get_action_display(),
+        "object": f"{e.object_type}:{e.object_id}",
+        "case": e.case.reference if e.case else None,
+        "purpose": e.purpose,
+    }
+
+
+def fhir_audit_event(e: AccessLog) -> dict[str, Any]:
+    """The entry as a FHIR R4 AuditEvent (DICOM/HL7 codes for a REST read and its outcome)."""
+    denied = e.action == "denied"
+    return {
+        "resourceType": "AuditEvent",
+        "id": str(e.pk),
+        "type": {
+            "system": "http://terminology.hl7.org/CodeSystem/audit-event-type",
+            "code": "rest",
+            "display": "RESTful Operation",
+        },
+        "subtype": [
+            {"system": "http://hl7.org/fhir/restful-interaction", "code": "read", "display": "read"}
+        ],
+        "action": "E" if e.action == "export" else "R",
+        "recorded": e.at.isoformat(),
+        "outcome": "4" if denied else "0",
+        "outcomeDesc": e.get_action_display(),
+        "purposeOfEvent": [{"text": e.purpose}] if e.purpose else [],
+        "agent": [
+            {
+                "type": {"text": e.role},
+                "who": {"display": e.user_name},
+                "requestor": True,
+                **({"location": {"display": e.organisation}} if e.organisation else {}),
+            }
+        ],
+        "source": {"observer": {"display": "Sundhedskoordinator"}},
+        "entity": [
+            {
+                "what": {
+                    "identifier": {
+                        "system": "urn:sundhedskoordinator:" + e.object_type,
+                        "value": e.object_id,
+                    }
+                },
+                **({"description": e.case.reference} if e.case else {}),
+            }
+        ],
+    }
