@@ -7,6 +7,7 @@ is an environment variable read through ``core.config``; README.md lists them.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
 
@@ -45,6 +46,33 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _demo_or_required(name: str, make: str) -> str:
+    """A key from the environment; in demo mode made once and kept in DATA_DIR."""
+    value = env_str(name)
+    if value:
+        return value
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(f"{name} is required when DJANGO_ENV=production.")
+    path = DATA_DIR / name.lower()
+    if not path.exists():
+        path.write_text(make)
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# CPR numbers are stored encrypted (Fernet: AES-128-CBC + HMAC-SHA256, from `cryptography`) and
+# found by a keyed hash. CPR_ENCRYPTION_KEYS lists Fernet keys, newest first, so keys can be
+# rotated; CPR_HASH_KEY keys the lookup hash.
+CPR_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in _demo_or_required(
+        "CPR_ENCRYPTION_KEYS", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    ).split(",")
+    if key.strip()
+]
+CPR_HASH_KEY = _demo_or_required("CPR_HASH_KEY", secrets.token_urlsafe(48))
 DEBUG = env_bool("DEBUG", default=DEMO_MODE)
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from sundhedskoordinator.citizens import services as citizen_services
+from sundhedskoordinator.citizens.cpr import lookup_hash
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.meetings.models import Meeting
@@ -123,7 +124,7 @@ def load_demo_cases(users: dict[str, User]) -> int:
 
     created = 0
     for spec in CITIZENS:
-        if Citizen.objects.filter(cpr=spec.cpr).exists():
+        if Citizen.objects.filter(cpr_hash=lookup_hash(spec.cpr)).exists():
             continue
         created += 1
         cast = casts[spec.municipality]

@@ -7,7 +7,11 @@ it have been issued since 2007.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +49,28 @@ def validate_cpr(value: str) -> None:
 def mask_cpr(cpr: str) -> str:
     """The form every read shows: the date part and 'XXXX'."""
     return f"{cpr[:6]}-XXXX" if len(cpr) == 10 else "XXXXXX-XXXX"
+
+
+def _cipher() -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in settings.CPR_ENCRYPTION_KEYS])
+
+
+def lookup_hash(cpr: str) -> str:
+    """A keyed hash (HMAC-SHA256) to find a citizen by CPR number without storing it in clear."""
+    key = settings.CPR_HASH_KEY.encode()
+    return hmac.new(key, normalise_cpr(cpr).encode(), hashlib.sha256).hexdigest()
+
+
+def protect_cpr(cpr: str) -> dict[str, str]:
+    """The stored form of a (valid) CPR number: encrypted, hashed for lookup, and masked."""
+    cpr = normalise_cpr(cpr)
+    return {
+        "cpr_encrypted": _cipher().encrypt(cpr.encode()).decode(),
+        "cpr_hash": lookup_hash(cpr),
+        "cpr_masked": mask_cpr(cpr),
+    }
+
+
+def reveal_cpr(encrypted: str) -> str:
+    """The CPR number in clear, for the few places a role needs it (e.g. a FHIR Patient)."""
+    return _cipher().decrypt(encrypted.encode()).decode()

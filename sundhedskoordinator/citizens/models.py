@@ -10,14 +10,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import WRITTEN_GUIDANCE_CHANNELS, GuidanceChannel
-from .cpr import mask_cpr, validate_cpr
 
 
 class Citizen(models.Model):
-    """A citizen (borger) known to a municipality's jobcenter. The CPR number is stored as digits
-    and every read outside the record itself uses ``cpr_masked``."""
+    """A citizen (borger) known to a municipality's jobcenter. The CPR number is stored only
+    encrypted, found by a keyed hash, and shown masked (``citizens.cpr``)."""
 
-    cpr = models.CharField(_("CPR-nummer"), max_length=10, unique=True, validators=[validate_cpr])
+    cpr_encrypted = models.TextField(_("CPR-nummer (krypteret)"))
+    cpr_hash = models.CharField(_("CPR-opslagsnøgle"), max_length=64, unique=True)
+    cpr_masked = models.CharField(_("CPR-nummer"), max_length=11)
     name = models.CharField(_("navn"), max_length=200)
     municipality = models.ForeignKey(
         "organisations.Municipality",
@@ -43,10 +44,6 @@ class Citizen(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def cpr_masked(self) -> str:
-        return mask_cpr(self.cpr)
 
 
 class ResourceCourse(models.Model):

@@ -13,7 +13,7 @@ from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
 
-from .cpr import normalise_cpr
+from .cpr import protect_cpr, validate_cpr
 from .models import Citizen, Guidance, ResourceCourse
 
 INVALID_INPUT = "invalid_input"
@@ -53,12 +53,16 @@ def create_citizen(
     """Register a citizen of the actor's municipality, with their ressourceforløb if given. The
     CPR number is validated and never repeated in an error message."""
     _require_municipal_handler(actor, municipality.pk)
-    citizen = Citizen(cpr=normalise_cpr(cpr), name=name, municipality=municipality, email=email)
+    try:
+        validate_cpr(cpr)
+    except ValidationError as exc:
+        raise _validation_error(ValidationError({"cpr": exc.messages})) from exc
+    citizen = Citizen(name=name, municipality=municipality, email=email, **protect_cpr(cpr))
     try:
         citizen.full_clean(validate_unique=False)
     except ValidationError as exc:
         raise _validation_error(exc) from exc
-    if Citizen.objects.filter(cpr=citizen.cpr).exists():
+    if Citizen.objects.filter(cpr_hash=citizen.cpr_hash).exists():
         raise DomainError(
             CITIZEN_EXISTS,
             _("Borgeren er allerede registreret."),

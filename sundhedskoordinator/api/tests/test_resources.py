@@ -6,6 +6,7 @@ import pytest
 
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case, walk_case_to
+from sundhedskoordinator.citizens.cpr import lookup_hash, reveal_cpr
 from sundhedskoordinator.citizens.models import Citizen
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,10 @@ def test_a_citizen_is_created_with_the_cpr_write_only(world, api):
     assert body["municipality"]["name"] == "Odense Kommune"
     assert body["resource_course"] == {"start_date": "2026-10-01", "end_date": None, "active": True}
     assert body["informed_of_right"] is False
-    assert Citizen.objects.get(pk=body["id"]).cpr == "0101901234"
+    stored = Citizen.objects.get(pk=body["id"])
+    assert "0101901234" not in stored.cpr_encrypted  # encrypted at rest
+    assert reveal_cpr(stored.cpr_encrypted) == "0101901234"
+    assert stored.cpr_hash == lookup_hash("010190-1234")
     again = caseworker.post("/citizens", {"cpr": "0101901234", "name": "Ny Borger"})
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "citizen_exists"

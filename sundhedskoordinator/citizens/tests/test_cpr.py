@@ -46,3 +46,28 @@ def test_no_modulus_11_check():
 
 def test_reads_show_the_masked_form():
     assert mask_cpr("1203851234") == "120385-XXXX"
+
+
+def test_stored_form_is_encrypted_hashed_and_masked():
+    from sundhedskoordinator.citizens.cpr import lookup_hash, protect_cpr, reveal_cpr
+
+    stored = protect_cpr("010190-1234")
+    assert "0101901234" not in str(stored) and "1234" not in stored["cpr_encrypted"]
+    assert stored["cpr_masked"] == "010190-XXXX"
+    assert stored["cpr_hash"] == lookup_hash("0101901234")
+    assert reveal_cpr(stored["cpr_encrypted"]) == "0101901234"
+    assert protect_cpr("0101901234")["cpr_encrypted"] != stored["cpr_encrypted"]  # random IV
+
+
+def test_keys_can_be_rotated(settings):
+    from cryptography.fernet import Fernet
+
+    from sundhedskoordinator.citizens.cpr import protect_cpr, reveal_cpr
+
+    old = settings.CPR_ENCRYPTION_KEYS[0]
+    stored = protect_cpr("0101901234")["cpr_encrypted"]
+    settings.CPR_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), old]
+    assert reveal_cpr(stored) == "0101901234"  # the old key still reads
+    settings.CPR_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(Exception, match=""):
+        reveal_cpr(stored)  # without the old key it cannot be read

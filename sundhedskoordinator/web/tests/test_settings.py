@@ -28,6 +28,8 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-0123456789abcdef",
     "ALLOWED_HOSTS": "sundhedskoordinator.example.dk",
+    "CPR_ENCRYPTION_KEYS": "q8Ckz1dmGZ1wOq3l4nX5ytxh7bB8YjdWb1Y0tqS2lAs=",
+    "CPR_HASH_KEY": "a-keyed-hash-secret-for-cpr-lookups-0123456789",
 }
 
 
@@ -45,6 +47,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_refuses_to_start_without_cpr_keys(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "CPR_ENCRYPTION_KEYS"}
+    result = _manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "CPR_ENCRYPTION_KEYS is required" in result.stderr
+    assert not (tmp_path / "cpr_encryption_keys").exists()
 
 
 def test_production_refuses_demo_data(tmp_path):
