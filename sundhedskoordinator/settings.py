@@ -8,6 +8,7 @@ is an environment variable read through ``core.config``; README.md lists them.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "sundhedskoordinator.core",
     "sundhedskoordinator.organisations",
     "sundhedskoordinator.citizens",
@@ -112,6 +114,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "sundhedskoordinator.web.middleware.SessionLifetimeMiddleware",
+    # Last, as django-axes requires: it answers locked-out log-in attempts.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sundhedskoordinator.urls"
@@ -172,8 +177,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions end after 30 minutes without activity and with the browser.
+AUTHENTICATION_BACKENDS = [
+    # django-axes first, so a locked-out account is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after 3 failed log-ins within 24 hours, per account (the Danish public-sector norm).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 3)
+AXES_COOLOFF_TIME = dt.timedelta(hours=env_int("LOGIN_LOCKOUT_HOURS", 24))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per account, not per IP address: a municipality's staff reach us from one NAT address, and an IP
+# lockout would let one mistyped password lock out a whole jobcenter.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sundhedskoordinator.web.views.locked_out"
+AXES_VERBOSE = False
+
+# Sessions end after 30 minutes without activity, 12 hours after log-in whatever happens, and
+# with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -6,3 +6,16 @@ class AccessConfig(AppConfig):
     name = "sundhedskoordinator.access"
     label = "access"
     verbose_name = _("Adgang")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .services import record_login
+
+        def remember_session(
+            sender: object, request: object, user: object, **kwargs: object
+        ) -> None:
+            session = getattr(request, "session", None)
+            record_login(user=user, session_key=session.session_key if session else None)  # type: ignore[arg-type]
+
+        user_logged_in.connect(remember_session, dispatch_uid="access.remember_session")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sundhedskoordinator.core import clock
-from sundhedskoordinator.organisations.models import Municipality, Region, User
+from django.db import transaction
 
-from .models import AccessAction, AccessLog
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
+
+from .models import AccessAction, AccessLog, LoginSession
 from .policy import Grant, grants_for
 
 
@@ -55,3 +57,41 @@ def log_access(
         action=action,
         purpose=purpose[:300],
     )
+
+
+def record_login(*, user: User, session_key: str | None) -> None:
+    """Remember the session a log-in opened (called when a user logs in)."""
+    if session_key:
+        LoginSession.objects.get_or_create(
+            session_key=session_key, defaults={"user": user, "created_at": clock.now()}
+        )
+
+
+def end_sessions(*, user: User) -> int:
+    """End every session and API token of ``user``: their permissions changed, so they must log
+    in again and get the new ones. Returns how many sessions were ended."""
+    from django.contrib.sessions.models import Session
+
+    from sundhedskoordinator.api.models import ApiToken
+
+    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    LoginSession.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+    return len(keys)
+
+
+def revoke_role(*, membership: RoleMembership) -> None:
+    """Take a role away; the user's sessions end, so the change counts from the next request."""
+    user = membership.user
+    with transaction.atomic():
+        membership.delete()
+        end_sessions(user=user)
+
+
+def deactivate_user(*, user: User) -> None:
+    """Close the account: no log-in, and every open session and token ends."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        end_sessions(user=user)

@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -65,3 +66,16 @@ def health_ready(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
     )
+
+
+def locked_out(request: HttpRequest, credentials: object = None, *args: object) -> HttpResponse:
+    """django-axes' answer to a locked account: JSON for the API, a Danish page otherwise."""
+    from sundhedskoordinator.api.errors import error_body
+
+    message = _(
+        "Kontoen er spærret efter for mange forkerte forsøg. Prøv igen om 24 timer, eller kontakt "
+        "din systemadministrator."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("locked_out", str(message)), status=429)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)
