@@ -310,5 +310,10 @@ EXTRA_CLOSING_DAYS = [
     for item in env_list("EXTRA_CLOSING_DAYS", ["06-05", "12-24", "12-31"])
 ]
 
+# Retention (DESIGN section 4): closed cases are anonymised this many years after closing. The
+# advice may be part of a patient record (at least 10 years); municipal records need the archive
+# authority's approval before they go, so the default is conservative and the command dry-runs.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 10)
+
 # --- API ------------------------------------------------------------------------------------
 API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12)

@@ -30,6 +30,7 @@ class EventKind(models.TextChoices):
     CASE_CLOSED = "case_closed", _("Sag afsluttet")
     CASE_WITHDRAWN = "case_withdrawn", _("Anmodning trukket tilbage")
     CASE_REJECTED = "case_rejected", _("Anmodning afvist")
+    CASE_ANONYMISED = "case_anonymised", _("Sag anonymiseret")
 
 
 class CaseEvent(models.Model):

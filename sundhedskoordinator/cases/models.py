@@ -96,6 +96,7 @@ class Case(models.Model):
     first_sent_at = models.DateTimeField(_("første gang sendt"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
     end_reason = models.TextField(_("begrundelse for tilbagetrækning eller afvisning"), blank=True)
+    anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sag")

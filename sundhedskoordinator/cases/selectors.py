@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -23,6 +24,7 @@ from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import User
 
+from .choices import TERMINAL_STATES
 from .models import Advice, Case, Conversation, Document
 
 
@@ -209,3 +211,10 @@ def log_repeated_read(*, user: User, case_id: int) -> None:
         log_access(
             user=user, action=AccessAction.VIEW, object_type="case", object_id=case.pk, case=case
         )
+
+
+def cases_due_for_anonymisation(*, closed_before: dt.datetime) -> QuerySet[Case]:
+    """Closed, withdrawn or rejected cases closed before the retention limit, not yet anonymised."""
+    return Case.objects.filter(
+        status__in=TERMINAL_STATES, closed_at__lt=closed_before, anonymised_at__isnull=True
+    ).order_by("closed_at", "id")
