@@ -1,0 +1,140 @@
+"""The authorisation matrix: every URL pattern of the project has a row here, and every row that
+shows case data is tried by every demo user, before and after the case is sent to the coordinator,
+against the visibility rules of DESIGN section 2 written out independently of access/policy.py.
+A new route without a row fails ``test_every_route_has_a_row``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+from sundhedskoordinator.access.models import AccessLog
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.walk import new_case, walk_case_to
+
+pytestmark = pytest.mark.django_db
+
+ODENSE_STAFF = {"sagsbehandler", "jobformidler", "sekretariat", "leder"}
+SYDDANMARK_STAFF = {"koordinator", "klinisk"}
+EVERYONE = {"sagsbehandler", "jobformidler", "sekretariat", "koordinator", "klinisk", "leder",
+            "borger", "admin", "sagsbehandler2", "sekretariat2", "borger2", "koordinator2"}
+
+# Who may see a case of borger (Odense), before and after it is sent to the coordinator.
+SEES_CASE = {"before": ODENSE_STAFF | {"borger"},
+             "after": ODENSE_STAFF | {"borger"} | SYDDANMARK_STAFF}
+# Who may read its health data: the citizen, the responsible caseworker, the assigned coordinator.
+SEES_HEALTH = {"before": {"sagsbehandler", "borger"},
+               "after": {"sagsbehandler", "borger", "koordinator"}}
+# Who may read its access log: the responsible caseworker, Klinisk Funktion and the citizen.
+SEES_LOG = {"before": {"sagsbehandler", "borger"},
+            "after": {"sagsbehandler", "borger", "klinisk"}}
+SEES_MEETING = ODENSE_STAFF | SYDDANMARK_STAFF
+SEES_CITIZEN = {"sagsbehandler", "jobformidler", "sekretariat"}
+
+
+@dataclass(frozen=True)
+class Read:
+    """A GET that shows case data: the path (from the ids) and who may see it."""
+
+    path: str
+    allowed: dict[str, set[str]] | set[str]
+
+
+@dataclass(frozen=True)
+class Other:
+    """A route that shows no case data to anyone, or whose refusals another test covers."""
+
+    why: str
+
+
+WRITES = "a write; every role and state refusal is tested in api/tests/test_refusals.py"
+LISTS = "a list; scoped in the database query (api/tests/test_refusals.py, test_resources.py)"
+
+ROUTES: dict[str, Read | Other] = {
+    "health/live": Other("process health, no data"),
+    "health/ready": Other("database health, no data"),
+    "i18n/setlang/": Other("language switch, no data"),
+    "log-ind/": Other("log-in form"),
+    "log-ud/": Other("log-out"),
+    "": Other("start page: the user's own roles only"),
+    "api/v1/": Other("the API root answers 404"),
+    "api/v1/openapi.json": Other("the API description, no data"),
+    "api/v1/docs": Other("the API documentation page, no data"),
+    "api/v1/auth/token": Other("token endpoint, tested in test_login_security.py"),
+    "api/v1/cases": Other(LISTS),
+    "api/v1/cases/<case_id>": Read("/api/v1/cases/{case}", SEES_CASE),
+    "api/v1/cases/<case_id>/events": Read("/api/v1/cases/{case}/events", SEES_CASE),
+    "api/v1/cases/<case_id>/documents": Read("/api/v1/cases/{case}/documents", SEES_CASE),
+    "api/v1/documents/<document_id>/content": Read("/api/v1/documents/{document}/content",
+                                                   SEES_HEALTH),
+    "api/v1/cases/<case_id>/access-log": Read("/api/v1/cases/{case}/access-log", SEES_LOG),
+    "api/v1/cases/<case_id>/access-log/fhir": Read("/api/v1/cases/{case}/access-log/fhir",
+                                                   SEES_LOG),
+    "api/v1/me/access-log": Other("the user's own cases only (test_access_log.py)"),
+    "api/v1/citizens": Other(LISTS),
+    "api/v1/citizens/<citizen_id>": Read("/api/v1/citizens/{citizen}", SEES_CITIZEN),
+    "api/v1/citizens/<citizen_id>/guidance": Other(WRITES),
+    "api/v1/meetings": Other(LISTS),
+    "api/v1/meetings/<meeting_id>": Read("/api/v1/meetings/{meeting}", SEES_MEETING),
+    "api/v1/meetings/<meeting_id>/agenda": Read("/api/v1/meetings/{meeting}/agenda",
+                                                SEES_MEETING),
+    **{f"api/v1/cases/<case_id>/{action}": Other(WRITES) for action in (
+        "submit", "complete", "schedule", "unschedule", "dispatch", "hold-conversation",
+        "cancel", "file-note", "advice", "decision", "close", "withdraw", "reject")},
+}
+ADMIN_PREFIX = "admin/"  # the admin site: staff only, tested in web/tests/test_admin.py
+
+
+def _routes(resolver=None, prefix=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def test_every_route_has_a_row():
+    missing = {r for r in _routes() if not r.startswith(ADMIN_PREFIX) and r not in ROUTES}
+    assert not missing, f"Add these routes to the authorisation matrix: {sorted(missing)}"
+    stale = set(ROUTES) - set(_routes())
+    assert not stale, f"Rows for routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_every_user_gets_exactly_what_design_section_2_allows(world, api, moment):
+    world.citizen.user = world.users["borger"]
+    world.citizen.save()
+    target = Status.SCHEDULED if moment == "before" else Status.SENT
+    case = walk_case_to(new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+                        target, cast=world.cast, meeting=world.meeting)
+    ids = {"case": case.pk, "document": case.documents.get(kind="health_information").pk,
+           "citizen": world.citizen.pk, "meeting": world.meeting.pk}
+    failures = []
+    for route, row in ROUTES.items():
+        if not isinstance(row, Read):
+            continue
+        allowed = row.allowed[moment] if isinstance(row.allowed, dict) else row.allowed
+        path = row.path.format(**ids)
+        for username in sorted(EVERYONE):
+            client = api(username)
+            reads_before = AccessLog.objects.filter(case=case, action__in=["view",
+                                                                           "download"]).count()
+            response = client.client.get(path, headers={"Authorization":
+                                                        f"Bearer {client.token}"})
+            expected = 200 if username in allowed else 404
+            if response.status_code != expected:
+                failures.append(f"{route} {username} {moment}: {response.status_code}")
+                continue
+            logged = AccessLog.objects.filter(case=case, action__in=["view", "download"]
+                                              ).count() - reads_before
+            shows_health = route in ("api/v1/cases/<case_id>",
+                                     "api/v1/documents/<document_id>/content") and (
+                username in SEES_HEALTH[moment])
+            if response.status_code == 200 and route == "api/v1/cases/<case_id>":
+                if response.json()["health_data_included"] != shows_health:
+                    failures.append(f"{route} {username} {moment}: health data shown wrongly")
+            if logged != (1 if shows_health else 0):
+                failures.append(f"{route} {username} {moment}: {logged} access-log entries")
+    assert not failures, "\n".join(failures)
