@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,3 +158,34 @@ def api(demo_users: dict[str, User], settings: Any) -> Any:
         return clients[username]
 
     return make
+
+
+class _RecordEverything(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(logging.Formatter().format(record))
+
+
+def _known_cprs() -> set[str]:
+    from sundhedskoordinator.cases.demo import CITIZENS
+
+    numbers = {c.cpr for c in CITIZENS} | {"1203851234", "0101901234", "0202921234", "3213851234"}
+    return numbers | {f"{n[:6]}-{n[6:]}" for n in numbers}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_cpr_number_is_ever_logged() -> Any:
+    """Everything the application logs during the whole suite (requests, errors, warnings) is
+    kept and searched, at the end, for every CPR number the tests and the demo world use."""
+    handler = _RecordEverything()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+    text = "\n".join(handler.lines)
+    leaked = sorted(n for n in _known_cprs() if n in text)
+    assert handler.lines, "the log capture saw nothing: it is not wired up"
+    assert not leaked, f"CPR numbers appeared in log output: {len(leaked)}"

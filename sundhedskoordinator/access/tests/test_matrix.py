@@ -18,18 +18,33 @@ pytestmark = pytest.mark.django_db
 
 ODENSE_STAFF = {"sagsbehandler", "jobformidler", "sekretariat", "leder"}
 SYDDANMARK_STAFF = {"koordinator", "klinisk"}
-EVERYONE = {"sagsbehandler", "jobformidler", "sekretariat", "koordinator", "klinisk", "leder",
-            "borger", "admin", "sagsbehandler2", "sekretariat2", "borger2", "koordinator2"}
+EVERYONE = {
+    "sagsbehandler",
+    "jobformidler",
+    "sekretariat",
+    "koordinator",
+    "klinisk",
+    "leder",
+    "borger",
+    "admin",
+    "sagsbehandler2",
+    "sekretariat2",
+    "borger2",
+    "koordinator2",
+}
 
 # Who may see a case of borger (Odense), before and after it is sent to the coordinator.
-SEES_CASE = {"before": ODENSE_STAFF | {"borger"},
-             "after": ODENSE_STAFF | {"borger"} | SYDDANMARK_STAFF}
+SEES_CASE = {
+    "before": ODENSE_STAFF | {"borger"},
+    "after": ODENSE_STAFF | {"borger"} | SYDDANMARK_STAFF,
+}
 # Who may read its health data: the citizen, the responsible caseworker, the assigned coordinator.
-SEES_HEALTH = {"before": {"sagsbehandler", "borger"},
-               "after": {"sagsbehandler", "borger", "koordinator"}}
+SEES_HEALTH = {
+    "before": {"sagsbehandler", "borger"},
+    "after": {"sagsbehandler", "borger", "koordinator"},
+}
 # Who may read its access log: the responsible caseworker, Klinisk Funktion and the citizen.
-SEES_LOG = {"before": {"sagsbehandler", "borger"},
-            "after": {"sagsbehandler", "borger", "klinisk"}}
+SEES_LOG = {"before": {"sagsbehandler", "borger"}, "after": {"sagsbehandler", "borger", "klinisk"}}
 SEES_MEETING = ODENSE_STAFF | SYDDANMARK_STAFF
 SEES_CITIZEN = {"sagsbehandler", "jobformidler", "sekretariat"}
 
@@ -67,22 +82,38 @@ ROUTES: dict[str, Read | Other] = {
     "api/v1/cases/<case_id>": Read("/api/v1/cases/{case}", SEES_CASE),
     "api/v1/cases/<case_id>/events": Read("/api/v1/cases/{case}/events", SEES_CASE),
     "api/v1/cases/<case_id>/documents": Read("/api/v1/cases/{case}/documents", SEES_CASE),
-    "api/v1/documents/<document_id>/content": Read("/api/v1/documents/{document}/content",
-                                                   SEES_HEALTH),
+    "api/v1/documents/<document_id>/content": Read(
+        "/api/v1/documents/{document}/content", SEES_HEALTH
+    ),
     "api/v1/cases/<case_id>/access-log": Read("/api/v1/cases/{case}/access-log", SEES_LOG),
-    "api/v1/cases/<case_id>/access-log/fhir": Read("/api/v1/cases/{case}/access-log/fhir",
-                                                   SEES_LOG),
+    "api/v1/cases/<case_id>/access-log/fhir": Read(
+        "/api/v1/cases/{case}/access-log/fhir", SEES_LOG
+    ),
     "api/v1/me/access-log": Other("the user's own cases only (test_access_log.py)"),
     "api/v1/citizens": Other(LISTS),
     "api/v1/citizens/<citizen_id>": Read("/api/v1/citizens/{citizen}", SEES_CITIZEN),
     "api/v1/citizens/<citizen_id>/guidance": Other(WRITES),
     "api/v1/meetings": Other(LISTS),
     "api/v1/meetings/<meeting_id>": Read("/api/v1/meetings/{meeting}", SEES_MEETING),
-    "api/v1/meetings/<meeting_id>/agenda": Read("/api/v1/meetings/{meeting}/agenda",
-                                                SEES_MEETING),
-    **{f"api/v1/cases/<case_id>/{action}": Other(WRITES) for action in (
-        "submit", "complete", "schedule", "unschedule", "dispatch", "hold-conversation",
-        "cancel", "file-note", "advice", "decision", "close", "withdraw", "reject")},
+    "api/v1/meetings/<meeting_id>/agenda": Read("/api/v1/meetings/{meeting}/agenda", SEES_MEETING),
+    **{
+        f"api/v1/cases/<case_id>/{action}": Other(WRITES)
+        for action in (
+            "submit",
+            "complete",
+            "schedule",
+            "unschedule",
+            "dispatch",
+            "hold-conversation",
+            "cancel",
+            "file-note",
+            "advice",
+            "decision",
+            "close",
+            "withdraw",
+            "reject",
+        )
+    },
 }
 ADMIN_PREFIX = "admin/"  # the admin site: staff only, tested in web/tests/test_admin.py
 
@@ -107,10 +138,18 @@ def test_every_user_gets_exactly_what_design_section_2_allows(world, api, moment
     world.citizen.user = world.users["borger"]
     world.citizen.save()
     target = Status.SCHEDULED if moment == "before" else Status.SENT
-    case = walk_case_to(new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
-                        target, cast=world.cast, meeting=world.meeting)
-    ids = {"case": case.pk, "document": case.documents.get(kind="health_information").pk,
-           "citizen": world.citizen.pk, "meeting": world.meeting.pk}
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        target,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    ids = {
+        "case": case.pk,
+        "document": case.documents.get(kind="health_information").pk,
+        "citizen": world.citizen.pk,
+        "meeting": world.meeting.pk,
+    }
     failures = []
     for route, row in ROUTES.items():
         if not isinstance(row, Read):
@@ -119,22 +158,28 @@ def test_every_user_gets_exactly_what_design_section_2_allows(world, api, moment
         path = row.path.format(**ids)
         for username in sorted(EVERYONE):
             client = api(username)
-            reads_before = AccessLog.objects.filter(case=case, action__in=["view",
-                                                                           "download"]).count()
-            response = client.client.get(path, headers={"Authorization":
-                                                        f"Bearer {client.token}"})
+            reads_before = AccessLog.objects.filter(
+                case=case, action__in=["view", "download"]
+            ).count()
+            response = client.client.get(path, headers={"Authorization": f"Bearer {client.token}"})
             expected = 200 if username in allowed else 404
             if response.status_code != expected:
                 failures.append(f"{route} {username} {moment}: {response.status_code}")
                 continue
-            logged = AccessLog.objects.filter(case=case, action__in=["view", "download"]
-                                              ).count() - reads_before
-            shows_health = route in ("api/v1/cases/<case_id>",
-                                     "api/v1/documents/<document_id>/content") and (
-                username in SEES_HEALTH[moment])
-            if response.status_code == 200 and route == "api/v1/cases/<case_id>":
-                if response.json()["health_data_included"] != shows_health:
-                    failures.append(f"{route} {username} {moment}: health data shown wrongly")
+            logged = (
+                AccessLog.objects.filter(case=case, action__in=["view", "download"]).count()
+                - reads_before
+            )
+            shows_health = route in (
+                "api/v1/cases/<case_id>",
+                "api/v1/documents/<document_id>/content",
+            ) and (username in SEES_HEALTH[moment])
+            if (
+                response.status_code == 200
+                and route == "api/v1/cases/<case_id>"
+                and response.json()["health_data_included"] != shows_health
+            ):
+                failures.append(f"{route} {username} {moment}: health data shown wrongly")
             if logged != (1 if shows_health else 0):
                 failures.append(f"{route} {username} {moment}: {logged} access-log entries")
     assert not failures, "\n".join(failures)
