@@ -45,6 +45,12 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_type}"
 
+    @property
+    def role_label(self) -> str:
+        from sundhedskoordinator.organisations.choices import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
 
 class LoginSession(models.Model):
     """Which sessions a user has open, so that taking a role away or deactivating the user ends

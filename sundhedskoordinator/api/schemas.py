@@ -328,6 +328,7 @@ class AccessLogEntry(Schema):
     at: dt.datetime
     user: str
     role: str
+    role_label: str
     organisation: str
     action: str
     action_label: str

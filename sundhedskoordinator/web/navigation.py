@@ -51,6 +51,13 @@ ROLE_TASKS: dict[str, str | Promise] = {
 }
 
 ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
+    Role.CITIZEN: [
+        NextStep(
+            _("Hvem har set mine oplysninger?"),
+            _("Se, hvem der har læst oplysningerne i dine sager, og hvornår."),
+            "web:my-access-log",
+        )
+    ],
     Role.ADMIN: [
         NextStep(
             _("Administration"),

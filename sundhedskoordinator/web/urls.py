@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("log-ind/", views.LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("min-log/", views.my_access_log, name="my-access-log"),
 ]

@@ -43,6 +43,19 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@never_cache
+@require_GET
+def my_access_log(request: HttpRequest) -> HttpResponse:
+    """ "Hvem har set mine oplysninger?": the citizen's own access log (GDPR art. 15)."""
+    from django.core.paginator import Paginator
+
+    from sundhedskoordinator.access.selectors import my_access_log as entries
+
+    page = Paginator(entries(user=request.user), 25).get_page(request.GET.get("side"))  # type: ignore[arg-type]
+    return render(request, "web/my_access_log.html", {"page": page})
+
+
 @require_GET
 def health_live(request: HttpRequest) -> JsonResponse:
     """The process is up and answering."""

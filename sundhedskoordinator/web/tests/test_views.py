@@ -123,3 +123,27 @@ def test_health_ready_answers_503_when_migrations_are_pending(client):
         assert response.json()["checks"]["migrations"].endswith("pending")
     finally:
         call_command("migrate", verbosity=0)
+
+
+def test_the_citizen_sees_who_has_read_their_data(client, world, api):
+    from sundhedskoordinator.cases.choices import Status
+    from sundhedskoordinator.cases.walk import new_case, walk_case_to
+
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SENT,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    api("koordinator").get(f"/cases/{case.pk}")
+    api("sagsbehandler2").get(f"/cases/{case.pk}")
+    client.force_login(world.users["borger"])
+    start = client.get(reverse("web:start")).content.decode()
+    assert reverse("web:my-access-log") in start
+    html = client.get(reverse("web:my-access-log")).content.decode()
+    assert "Hvem har set mine oplysninger?" in html
+    assert "Karen Lund" in html and "Region Syddanmark" in html
+    assert "Søren Vestergaard" in html and "Afvist" in html
+    assert case.reference in html
+    client.force_login(world.users["borger2"])
+    assert "Karen Lund" not in client.get(reverse("web:my-access-log")).content.decode()
