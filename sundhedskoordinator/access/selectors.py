@@ -38,6 +38,7 @@ def entry(e: AccessLog) -> dict[str, Any]:
         "at": e.at,
         "user": e.user_name,
         "role": e.role,
+        "role_label": e.role_label,
         "organisation": e.organisation,
         "action": e.action,
         "action_label": e.get_action_display(),
