@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "sundhedskoordinator.core",
     "sundhedskoordinator.organisations",
     "sundhedskoordinator.citizens",
@@ -111,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -192,6 +195,11 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sundhedskoordinator.web.views.locked_out"
 AXES_VERBOSE = False
+
+# Staff must confirm a TOTP code (django-otp) before they see health data. On by default in
+# production, off in demo mode; citizens log in through MitID, which is already two-factor.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", default=IS_PRODUCTION)
+OTP_TOTP_ISSUER = "Sundhedskoordinator"
 
 # Sessions end after 30 minutes without activity, 12 hours after log-in whatever happens, and
 # with the browser.

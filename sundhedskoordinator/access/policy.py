@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from sundhedskoordinator.cases.models import Case
@@ -107,15 +108,27 @@ def holds_role(
     )
 
 
+def second_factor_missing(user: User) -> bool:
+    """Staff must have confirmed a TOTP code in this session (or token) before they read health
+    data, when the deployment requires it (``OTP_REQUIRED``, ASVS level 3 for health data)."""
+    if not settings.OTP_REQUIRED:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (callable(is_verified) and is_verified())
+
+
 def may_read_health(user: User, case: Case, roles: list[str], *, purpose: str = "") -> str | None:
     """The role in which ``user`` may read the case's health data, or None (DESIGN section 2):
     the citizen, the responsible caseworker or job broker (or the one attending for them), the
-    assigned coordinator, and the team's secretariat only when it states why it needs to."""
+    assigned coordinator, and the team's secretariat only when it states why it needs to. Staff
+    need a confirmed second factor where the deployment requires one."""
     items = getattr(case, "active_items", None)
     if items is None:
         items = list(case.agenda_items.filter(cancelled_at__isnull=True))
     if Role.CITIZEN in roles:
         return Role.CITIZEN
+    if second_factor_missing(user):
+        return None
     for role in (Role.CASEWORKER, Role.JOB_BROKER):
         if role in roles and (
             case.responsible_id == user.pk or any(i.attendee_id == user.pk for i in items)

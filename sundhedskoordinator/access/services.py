@@ -95,3 +95,18 @@ def deactivate_user(*, user: User) -> None:
         user.is_active = False
         user.save(update_fields=["is_active"])
         end_sessions(user=user)
+
+
+def confirm_second_factor(*, user: User, code: str) -> Any:
+    """The user's confirmed TOTP device that accepts ``code`` (each code works once; django-otp
+    throttles repeated failures), or None."""
+    from django_otp import devices_for_user
+
+    code = code.strip().replace(" ", "")
+    if not code.isdigit():
+        return None
+    with transaction.atomic():
+        for device in devices_for_user(user, for_verify=True):
+            if device.verify_token(code):
+                return device
+    return None

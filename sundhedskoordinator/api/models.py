@@ -18,6 +18,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("oprettet"))
     expires_at = models.DateTimeField(_("udløber"))
     revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+    second_factor = models.BooleanField(_("bekræftet med engangskode"), default=False)
 
     class Meta:
         verbose_name = _("API-nøgle")

@@ -316,6 +316,7 @@ class AgendaOut(Schema):
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str = Field("", description="A TOTP code, where staff must confirm a second factor.")
 
 
 class TokenOut(Schema):

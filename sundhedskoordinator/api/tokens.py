@@ -18,11 +18,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(*, user: User, name: str = "") -> str:
-    """A new token for ``user``, valid for API_TOKEN_HOURS; returned once, stored hashed."""
+def issue_token(*, user: User, name: str = "", second_factor: bool = False) -> str:
+    """A new token for ``user``, valid for API_TOKEN_HOURS; returned once, stored hashed.
+    ``second_factor``: the user confirmed a TOTP code when asking for it."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
     ApiToken.objects.create(
+        second_factor=second_factor,
         user=user,
         key_hash=_hash(token),
         name=name,
@@ -44,4 +46,9 @@ def user_for_token(token: str) -> User | None:
         )
         .first()
     )
-    return found.user if found else None
+    if found is None:
+        return None
+    user = found.user
+    # As django-otp's middleware does for a session: reads ask ``user.is_verified()``.
+    user.is_verified = lambda: found.second_factor  # type: ignore[attr-defined]
+    return user

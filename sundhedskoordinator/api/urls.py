@@ -8,6 +8,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 
+from sundhedskoordinator.access.services import confirm_second_factor
 from sundhedskoordinator.core.errors import DomainError
 
 from . import access, cases, citizens, errors, meetings
@@ -54,8 +55,11 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
         raise DomainError(
             "invalid_credentials", "Brugernavn eller adgangskode er forkert.", status=401
         )
+    device = confirm_second_factor(user=user, code=payload.otp) if payload.otp else None
+    if payload.otp and device is None:
+        raise DomainError("invalid_otp", "Engangskoden er forkert eller udløbet.", status=401)
     return {
-        "token": issue_token(user=user, name="api"),
+        "token": issue_token(user=user, name="api", second_factor=device is not None),
         "token_type": "Bearer",
         "expires_in": settings.API_TOKEN_HOURS * 3600,
     }

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +24,15 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(
             {"class": "form-input", "autocomplete": "current-password"}
         )
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Engangskode"),
+        help_text=_("De 6 cifre, din godkendelses-app viser lige nu."),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"class": "form-input", "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+        error_messages={"required": _("Skriv engangskoden.")},
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("log-ind/", views.LoginView.as_view(), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("min-log/", views.my_access_log, name="my-access-log"),
+    path("bekraeft/", views.confirm_second_factor, name="second-factor"),
 ]

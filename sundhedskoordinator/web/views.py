@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sundhedskoordinator.access.policy import second_factor_missing
 from sundhedskoordinator.organisations.selectors import memberships_for
 
-from .forms import LoginForm
+from .forms import LoginForm, SecondFactorForm
 from .navigation import ROLE_TASKS, next_steps_for
 
 
@@ -32,15 +33,40 @@ def start(request: HttpRequest) -> HttpResponse:
     """Who you are, the roles you hold where, and where to go next."""
     memberships = list(memberships_for(user=request.user))  # type: ignore[arg-type]
     roles = list(dict.fromkeys(m.role for m in memberships))
+    staff = any(role != "citizen" for role in roles)
     return render(
         request,
         "web/start.html",
         {
+            "needs_second_factor": staff and second_factor_missing(request.user),  # type: ignore[arg-type]
             "memberships": memberships,
             "tasks": [(m, ROLE_TASKS.get(m.role, "")) for m in memberships],
             "next_steps": next_steps_for(roles),
         },
     )
+
+
+@login_required
+@never_cache
+def confirm_second_factor(request: HttpRequest) -> HttpResponse:
+    """Step two of log-in for staff: a code from their authenticator app (TOTP)."""
+    import django_otp
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from sundhedskoordinator.access.services import confirm_second_factor as confirm
+
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = confirm(user=request.user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(next_url or "web:start")
+        form.add_error("code", _("Engangskoden er forkert eller udløbet. Prøv igen."))
+    return render(request, "web/second_factor.html", {"form": form, "next": next_url})
 
 
 @login_required

@@ -74,6 +74,7 @@ ROUTES: dict[str, Read | Other] = {
     "log-ind/": Other("log-in form"),
     "log-ud/": Other("log-out"),
     "": Other("start page: the user's own roles only"),
+    "bekraeft/": Other("second-factor form, no data"),
     "min-log/": Other("the citizen's own access log only (web/tests/test_views.py)"),
     "api/v1/": Other("the API root answers 404"),
     "api/v1/openapi.json": Other("the API description, no data"),
