@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
     "sundhedskoordinator.core",
     "sundhedskoordinator.organisations",
     "sundhedskoordinator.citizens",
@@ -200,6 +201,25 @@ AXES_VERBOSE = False
 # production, off in demo mode; citizens log in through MitID, which is already two-factor.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", default=IS_PRODUCTION)
 OTP_TOTP_ISSUER = "Sundhedskoordinator"
+
+# OpenID Connect log-in (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set: a municipality's
+# identity broker for staff, and NemLog-in (MitID) for citizens, who are found by the CPR claim.
+# Nobody gets an account by logging in: staff must exist with their roles already; a citizen's
+# account is opened only for a citizen the municipality has registered.
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID"))
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile email")
+OIDC_CPR_CLAIM = env_str("OIDC_CPR_CLAIM", "dk:gov:saml:attribute:CprNumberIdentifier")
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("sundhedskoordinator.access.oidc.OIDCBackend")
 
 # Sessions end after 30 minutes without activity, 12 hours after log-in whatever happens, and
 # with the browser.

@@ -110,3 +110,21 @@ def confirm_second_factor(*, user: User, code: str) -> Any:
             if device.verify_token(code):
                 return device
     return None
+
+
+def citizen_account(*, citizen: Any) -> User:
+    """The citizen's user account, opened at their first MitID log-in, with the citizen role."""
+    from sundhedskoordinator.organisations.choices import Role
+    from sundhedskoordinator.organisations.services import grant_role
+
+    with transaction.atomic():
+        if citizen.user_id is None:
+            user = User.objects.create_user(
+                username=f"borger-{citizen.pk}", first_name=citizen.name
+            )
+            user.set_unusable_password()
+            user.save()
+            citizen.user = user
+            citizen.save(update_fields=["user"])
+        grant_role(user=citizen.user, role=Role.CITIZEN)
+    return citizen.user

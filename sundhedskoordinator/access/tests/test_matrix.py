@@ -74,6 +74,8 @@ ROUTES: dict[str, Read | Other] = {
     "log-ind/": Other("log-in form"),
     "log-ud/": Other("log-out"),
     "": Other("start page: the user's own roles only"),
+    "oidc/authenticate/": Other("OpenID Connect log-in start (test_oidc.py)"),
+    "oidc/callback/": Other("OpenID Connect log-in return (test_oidc.py)"),
     "bekraeft/": Other("second-factor form, no data"),
     "min-log/": Other("the citizen's own access log only (web/tests/test_views.py)"),
     "api/v1/": Other("the API root answers 404"),
