@@ -101,3 +101,15 @@ def test_the_admin_ends_sessions_when_it_removes_a_role(client, demo_users):
     url = reverse("admin:organisations_rolemembership_delete", args=[membership.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert victim.get(reverse("web:start")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("kort-kode", "too short"), ("password1234", "too common"), ("123456789012", "numeric")],
+)
+def test_weak_passwords_are_refused(demo_users, password, reason):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(password, user=demo_users["sagsbehandler"])
