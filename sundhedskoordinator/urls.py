@@ -13,5 +13,6 @@ urlpatterns = [
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("sager/", include("sundhedskoordinator.cases.urls")),
     path("", include("sundhedskoordinator.web.urls")),
 ]

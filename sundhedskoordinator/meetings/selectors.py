@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from sundhedskoordinator.organisations.models import Region, User
@@ -40,3 +42,12 @@ def scope_meetings(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         Q(team__municipality_id__in=municipalities) | Q(team__municipality__region_id__in=regions)
     ).select_related("team")
+
+
+def upcoming_meetings_for(*, municipality_id: int, today: dt.date) -> QuerySet[Meeting]:
+    """Meetings of the municipality's teams from today on: where a case can be scheduled."""
+    return (
+        Meeting.objects.filter(team__municipality_id=municipality_id, date__gte=today)
+        .select_related("team")
+        .order_by("starts_at")
+    )

@@ -14,3 +14,12 @@ def memberships_for(*, user: User) -> QuerySet[RoleMembership]:
         .select_related("municipality__region", "region")
         .order_by("role", "municipality__name", "region__name")
     )
+
+
+def coordinators_in(*, region_id: int) -> QuerySet[User]:
+    """Active health coordinators of a region."""
+    from .choices import Role
+
+    return User.objects.filter(
+        is_active=True, memberships__role=Role.COORDINATOR, memberships__region_id=region_id
+    ).order_by("first_name", "last_name")

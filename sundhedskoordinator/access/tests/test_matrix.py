@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from sundhedskoordinator.access.models import AccessLog
@@ -55,6 +56,7 @@ class Read:
 
     path: str
     allowed: dict[str, set[str]] | set[str]
+    page: bool = False  # a page for a logged-in browser rather than an API call
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,36 @@ ROUTES: dict[str, Read | Other] = {
     "oidc/authenticate/": Other("OpenID Connect log-in start (test_oidc.py)"),
     "oidc/callback/": Other("OpenID Connect log-in return (test_oidc.py)"),
     "bekraeft/": Other("second-factor form, no data"),
+    **{
+        f"sager/{route}": Other(
+            "case-page forms and list: scoped like the API, posting to the "
+            "same services (cases/tests/test_views.py)"
+        )
+        for route in (
+            "",
+            "ny/",
+            "<int:case_id>/anmod/",
+            "<int:case_id>/anmod-som-borger/",
+            "<int:case_id>/fuldstaendig/",
+            "<int:case_id>/ingen-helbredsoplysninger/",
+            "<int:case_id>/dokumenter/",
+            "<int:case_id>/planlaeg/",
+            "<int:case_id>/tag-af-dagsorden/",
+            "<int:case_id>/send/",
+            "<int:case_id>/samtale/",
+            "<int:case_id>/aflys/",
+            "<int:case_id>/raadgivning/",
+            "<int:case_id>/notat/",
+            "<int:case_id>/stillingtagen/",
+            "<int:case_id>/afslut/",
+            "<int:case_id>/traek-tilbage/",
+            "<int:case_id>/afvis/",
+        )
+    },
+    "sager/<int:case_id>/": Read("/sager/{case}/", SEES_CASE, page=True),
+    "sager/dokumenter/<int:document_id>/": Read(
+        "/sager/dokumenter/{document}/", SEES_HEALTH, page=True
+    ),
     "min-log/": Other("the citizen's own access log only (web/tests/test_views.py)"),
     "api/v1/": Other("the API root answers 404"),
     "api/v1/openapi.json": Other("the API description, no data"),
@@ -118,6 +150,12 @@ ROUTES: dict[str, Read | Other] = {
             "reject",
         )
     },
+}
+HEALTH_ROUTES = {
+    "api/v1/cases/<case_id>",
+    "api/v1/documents/<document_id>/content",
+    "sager/<int:case_id>/",
+    "sager/dokumenter/<int:document_id>/",
 }
 ADMIN_PREFIX = "admin/"  # the admin site: staff only, tested in web/tests/test_admin.py
 
@@ -165,7 +203,14 @@ def test_every_user_gets_exactly_what_design_section_2_allows(world, api, moment
             reads_before = AccessLog.objects.filter(
                 case=case, action__in=["view", "download"]
             ).count()
-            response = client.client.get(path, headers={"Authorization": f"Bearer {client.token}"})
+            if row.page:
+                browser = Client()
+                browser.force_login(world.users[username])
+                response = browser.get(path)
+            else:
+                response = client.client.get(
+                    path, headers={"Authorization": f"Bearer {client.token}"}
+                )
             expected = 200 if username in allowed else 404
             if response.status_code != expected:
                 failures.append(f"{route} {username} {moment}: {response.status_code}")
@@ -174,10 +219,7 @@ def test_every_user_gets_exactly_what_design_section_2_allows(world, api, moment
                 AccessLog.objects.filter(case=case, action__in=["view", "download"]).count()
                 - reads_before
             )
-            shows_health = route in (
-                "api/v1/cases/<case_id>",
-                "api/v1/documents/<document_id>/content",
-            ) and (username in SEES_HEALTH[moment])
+            shows_health = route in HEALTH_ROUTES and username in SEES_HEALTH[moment]
             if (
                 response.status_code == 200
                 and route == "api/v1/cases/<case_id>"

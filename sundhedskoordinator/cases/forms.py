@@ -1,0 +1,211 @@
+"""The forms of the case pages. They only parse input; the rules are in services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.organisations.models import User
+
+from .choices import DocumentKind, OfferKind, Outcome, RequestChannel
+
+TEXT = {"class": "form-input"}
+AREA = {"class": "form-input", "rows": 5}
+
+
+def _date_time_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(
+        attrs={"class": "form-input", "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+    )
+
+
+class OfferFields(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type af tilbud"),
+        choices=OfferKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    provider = forms.CharField(
+        label=_("Sted/udbyder"), required=False, max_length=200, widget=forms.TextInput(attrs=TEXT)
+    )
+    start_date = forms.DateField(
+        label=_("Startdato"),
+        required=False,
+        widget=forms.DateInput(attrs={"class": "form-input", "type": "date"}),
+    )
+    hours_per_week = forms.DecimalField(
+        label=_("Timer pr. uge"),
+        required=False,
+        min_value=0,
+        max_value=80,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "form-input", "step": "0.5"}),
+    )
+    content = forms.CharField(
+        label=_("Tilbuddets indhold"),
+        required=False,
+        help_text=_("Hvad går tilbuddet ud på?"),
+        widget=forms.Textarea(attrs=AREA),
+    )
+    demands = forms.CharField(
+        label=_("Krav til borgerens deltagelse"),
+        required=False,
+        help_text=_("Fx fremmøde, arbejdstider, fysiske krav."),
+        widget=forms.Textarea(attrs=AREA),
+    )
+    health_concern = forms.CharField(
+        label=_("Borgerens beskrivelse af helbredshensyn"),
+        required=False,
+        help_text=_("Hvor tager tilbuddet ikke nok hensyn til borgerens helbred?"),
+        widget=forms.Textarea(attrs=AREA),
+    )
+
+    def offer(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            k: data.get(k)
+            for k in ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
+        }
+
+    def concern(self) -> dict[str, Any] | None:
+        text = self.cleaned_data.get("health_concern") or ""
+        return {"text": text, "channel": RequestChannel.MEETING} if text.strip() else None
+
+
+class CaseCreateForm(OfferFields):
+    citizen = forms.ModelChoiceField(
+        label=_("Borger"),
+        queryset=Citizen.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    field_order = ["citizen"]
+
+    def __init__(self, *args: Any, citizens: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["citizen"].queryset = citizens  # type: ignore[attr-defined]
+
+
+class ConcernForm(forms.Form):
+    """The citizen's own description (the request form)."""
+
+    health_concern = forms.CharField(
+        label=_("Hvor tager tilbuddet ikke hensyn til dit helbred?"),
+        help_text=_(
+            "Beskriv med dine egne ord, hvad i tilbuddet der er svært for dig på grund "
+            "af dit helbred, fx arbejdstider, fysiske krav eller fremmøde."
+        ),
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": _("Skriv din beskrivelse.")},
+    )
+
+
+class SubmitForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Hvordan anmodede borgeren?"),
+        required=False,
+        choices=[("", "—"), *RequestChannel.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+
+
+class NoHealthInformationForm(forms.Form):
+    no_health_information_note = forms.CharField(
+        label=_("Notat om, at der ikke er relevante helbredsoplysninger"),
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+
+
+class ScheduleForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=_("Møde"),
+        queryset=Meeting.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    coordinator = forms.ModelChoiceField(
+        label=_("Sundhedskoordinator"),
+        queryset=User.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    companion = forms.CharField(
+        label=_("Bisidder (valgfrit)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs=TEXT),
+    )
+    late_reason = forms.CharField(
+        label=_("Begrundelse, hvis fristen er overskredet"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, meetings: Any, coordinators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+        self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
+
+
+class ConversationForm(forms.Form):
+    started_at = forms.DateTimeField(label=_("Samtalen begyndte"), widget=_date_time_widget())
+    ended_at = forms.DateTimeField(label=_("Samtalen sluttede"), widget=_date_time_widget())
+
+
+class AdviceForm(forms.Form):
+    text = forms.CharField(
+        label=_("Vurdering og anbefalede tilpasninger"),
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": _("Skriv vurderingen.")},
+    )
+    accommodations = forms.CharField(
+        label=_("Skånehensyn"), required=False, widget=forms.Textarea(attrs=AREA)
+    )
+    correction_reason = forms.CharField(
+        label=_("Begrundelse for ny version"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
+    )
+
+
+class FileNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Notat om, hvad der blev aftalt"),
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": _("Skriv notatet.")},
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Stillingtagen"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg en stillingtagen.")},
+    )
+    text = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs=AREA),
+        error_messages={"required": _("Skriv begrundelsen.")},
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Dokumentets art"),
+        choices=DocumentKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    file = forms.FileField(
+        label=_("Fil (PDF, DOCX, ODT, PNG eller JPEG)"),
+        error_messages={"required": _("Vælg en fil.")},
+    )

@@ -1,0 +1,154 @@
+"""The case pages: every demo user opens their list and every case they may see; the procedure
+moves through the forms; refusals appear next to the fields with the input kept."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from sundhedskoordinator.access.models import AccessLog
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.models import Case
+from sundhedskoordinator.cases.walk import new_case, walk_case_to
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.organisations.demo import USERS
+from sundhedskoordinator.organisations.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("username", [u.username for u in USERS])
+def test_every_demo_user_opens_the_list_and_every_case_they_see(client, now, username):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client.force_login(User.objects.get(username=username))
+    response = client.get(reverse("cases:list"))
+    assert response.status_code == 200
+    from sundhedskoordinator.access.policy import scope_cases
+
+    visible = list(scope_cases(User.objects.get(username=username)))
+    for case in visible:
+        assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    hidden = Case.objects.exclude(pk__in=[c.pk for c in visible]).first()
+    if hidden:
+        assert client.get(reverse("cases:detail", args=[hidden.pk])).status_code == 404
+
+
+def test_the_caseworker_creates_a_case_and_a_missing_demand_is_shown_at_its_field(client, world):
+    client.force_login(world.users["sagsbehandler"])
+    response = client.post(
+        reverse("cases:create"),
+        {
+            "citizen": world.citizen.pk,
+            "kind": "company_internship",
+            "content": "Lagerarbejde.",
+            "demands": "",
+            "health_concern": "Rygsmerter.",
+        },
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302
+    refused = client.post(
+        reverse("cases:submit", args=[case.pk]), {"channel": "meeting", "version": case.version}
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 422
+    assert "Tilbuddets krav til borgerens deltagelse er ikke beskrevet." in html
+    assert 'value="meeting" selected' in html  # the input is kept
+    assert Case.objects.get().status == Status.DRAFT
+
+
+def test_the_citizen_requests_with_their_own_description(client, world):
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"], concern=None)
+    client.force_login(world.users["borger"])
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Bed om en samtale med en sundhedskoordinator" in page
+    empty = client.post(
+        reverse("cases:submit-citizen", args=[case.pk]),
+        {"health_concern": "", "version": case.version},
+    )
+    assert "Skriv din beskrivelse." in empty.content.decode()
+    client.post(
+        reverse("cases:submit-citizen", args=[case.pk]),
+        {"health_concern": "Jeg kan ikke stå op i lang tid.", "version": case.version},
+    )
+    case.refresh_from_db()
+    assert case.status == Status.REQUESTED
+    assert case.health_concern.written_by == "citizen"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Du har bedt om en samtale med en sundhedskoordinator." in page
+    assert "Tilbuddet er sat i bero" not in page  # the sample offer has no start date
+
+
+def test_the_procedure_through_the_pages(client, world):
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.READY,
+        cast=world.cast,
+    )
+    client.force_login(world.users["sekretariat"])
+    client.post(
+        reverse("cases:schedule", args=[case.pk]),
+        {
+            "meeting": world.meeting.pk,
+            "coordinator": world.users["koordinator"].pk,
+            "companion": "",
+            "late_reason": "",
+            "version": Case.objects.get().version,
+        },
+    )
+    assert Case.objects.get().status == Status.SCHEDULED
+    client.post(reverse("cases:dispatch", args=[case.pk]), {"version": Case.objects.get().version})
+    assert Case.objects.get().status == Status.SENT
+    client.force_login(world.users["koordinator"])
+    with clock.frozen(dt.datetime(2026, 12, 15, 8, 40, tzinfo=dt.UTC)):
+        client.post(
+            reverse("cases:hold-conversation", args=[case.pk]),
+            {
+                "started_at": "2026-12-15T09:00",
+                "ended_at": "2026-12-15T09:30",
+                "version": Case.objects.get().version,
+            },
+        )
+        assert Case.objects.get().status == Status.HELD
+        client.post(
+            reverse("cases:advice", args=[case.pk]),
+            {
+                "text": "Tilpas arbejdstiden.",
+                "accommodations": "Ingen løft.",
+                "version": Case.objects.get().version,
+            },
+        )
+        assert Case.objects.get().status == Status.ADVISED
+        client.force_login(world.users["sagsbehandler"])
+        client.post(
+            reverse("cases:decide", args=[case.pk]),
+            {
+                "outcome": "adjust",
+                "text": "Arbejdstiden ændres.",
+                "version": Case.objects.get().version,
+            },
+        )
+    assert Case.objects.get().status == Status.DECIDED
+    client.force_login(world.users["borger"])
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Tilpas arbejdstiden." in page and "Tilbuddet tilpasses" in page
+    assert (
+        AccessLog.objects.filter(case=case, user=world.users["borger"], action="view").count() == 1
+    )
+
+
+def test_a_stale_form_is_refused_and_changes_nothing(client, world):
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.REQUESTED,
+        cast=world.cast,
+    )
+    client.force_login(world.users["sagsbehandler"])
+    response = client.post(
+        reverse("cases:reject", args=[case.pk]),
+        {"reject-reason": "Ikke i ressourceforløb.", "version": 1},
+    )
+    assert response.status_code == 422
+    assert "ændret af en anden" in response.content.decode()
+    assert Case.objects.get().status == Status.REQUESTED

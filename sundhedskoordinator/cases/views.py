@@ -1,0 +1,403 @@
+"""The case pages: thin views that read through the selectors and act through the services, as
+the API does. A refused action is shown next to the fields of its form and loses no input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from sundhedskoordinator.access.policy import grants_for
+from sundhedskoordinator.citizens.selectors import scope_citizens
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.meetings.selectors import upcoming_meetings_for
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.organisations.selectors import coordinators_in
+
+from . import selectors, services, workflow
+from .choices import Status
+from .forms import (
+    AdviceForm,
+    CaseCreateForm,
+    ConcernForm,
+    ConversationForm,
+    DecisionForm,
+    DocumentForm,
+    FileNoteForm,
+    NoHealthInformationForm,
+    ReasonForm,
+    ScheduleForm,
+    SubmitForm,
+)
+from .models import Case
+
+#: What each status means, in plain Danish for the citizen.
+CITIZEN_STATUS = {
+    Status.DRAFT: _("Kommunen er ved at gøre din anmodning klar."),
+    Status.REQUESTED: _("Du har bedt om en samtale med en sundhedskoordinator."),
+    Status.READY: _("Sagen er klar og venter på at komme på et møde."),
+    Status.SCHEDULED: _("Du har fået en tid til samtalen."),
+    Status.SENT: _("Sundhedskoordinatoren har fået din sag og forbereder sig."),
+    Status.HELD: _("Samtalen er holdt. Sundhedskoordinatoren skriver sin rådgivning."),
+    Status.ADVISED: _("Sundhedskoordinatoren har givet sin rådgivning. Kommunen tager stilling."),
+    Status.DECIDED: _("Kommunen har taget stilling til dit tilbud."),
+    Status.CLOSED: _("Sagen er afsluttet."),
+    Status.WITHDRAWN: _("Du har trukket anmodningen tilbage."),
+    Status.REJECTED: _("Kommunen har afvist anmodningen."),
+}
+
+
+def _items(case: Case) -> list[Any]:
+    """The case's active agenda item(s), as ``selectors.with_details`` prefetched them."""
+    return getattr(case, "active_items", [])
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+@never_cache
+def case_list(request: HttpRequest) -> HttpResponse:
+    """My cases: filter by status; those with the nearest deadline first."""
+    user = _user(request)
+    status = request.GET.get("status") or None
+    cases = list(selectors.list_cases(user=user, status=status)[:200])
+    # Nearest dispatch deadline first; cases not on an agenda after them, newest first.
+    cases.sort(
+        key=lambda c: (
+            _items(c)[0].dispatch_deadline.isoformat() if _items(c) else "9999",
+            -c.pk,
+        )
+    )
+    is_citizen = any(g.role == Role.CITIZEN for g in grants_for(user)) and not any(
+        g.role != Role.CITIZEN for g in grants_for(user)
+    )
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "cases": cases,
+            "status": status or "",
+            "statuses": Status.choices,
+            "today": clock.today(),
+            "is_citizen": is_citizen,
+            "citizen_status": CITIZEN_STATUS,
+            "can_create": any(
+                g.role in (Role.CASEWORKER, Role.JOB_BROKER) for g in grants_for(user)
+            ),
+        },
+    )
+
+
+@login_required
+@never_cache
+def case_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = CaseCreateForm(request.POST or None, citizens=scope_citizens(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.create_case(
+                actor=user,
+                citizen=form.cleaned_data["citizen"],
+                offer=form.offer(),
+                health_concern=form.concern(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            for warning in result.warnings:
+                messages.warning(request, warning.message)
+            messages.success(
+                request, _("Sagen %(ref)s er oprettet.") % {"ref": result.case.reference}
+            )
+            return redirect("cases:detail", case_id=result.case.pk)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
+    case = read.case
+    actions = set(workflow.available_actions(case, read.roles))
+    forms: dict[str, Any] = {}
+    if "submit" in actions:
+        forms["submit"] = ConcernForm() if Role.CITIZEN in read.roles else SubmitForm()
+    if "update" in actions and Role.CITIZEN not in read.roles:
+        forms["no_health_information"] = NoHealthInformationForm(
+            initial={"no_health_information_note": case.no_health_information_note}
+        )
+    if "add_document" in actions:
+        forms["document"] = DocumentForm()
+    if "schedule" in actions:
+        forms["schedule"] = ScheduleForm(
+            meetings=upcoming_meetings_for(
+                municipality_id=case.municipality_id, today=clock.today()
+            ),
+            coordinators=coordinators_in(region_id=case.municipality.region_id),
+        )
+    if "hold_conversation" in actions:
+        item = _items(case)[0] if _items(case) else None
+        now = clock.now()
+        forms["hold_conversation"] = ConversationForm(
+            initial={
+                "started_at": item.starts_at if item and item.starts_at < now else now,
+                "ended_at": now,
+            }
+        )
+    for action in ("withdraw", "reject", "cancel", "unschedule"):
+        if action in actions:
+            forms[action] = ReasonForm(prefix=action)
+    if "write_advice" in actions or "correct_advice" in actions:
+        forms["advice"] = AdviceForm()
+    if "record_file_note" in actions:
+        forms["file_note"] = FileNoteForm()
+    if "decide" in actions:
+        forms["decide"] = DecisionForm()
+    return {"forms": forms, "actions": actions}
+
+
+def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str, Any]:
+    case = read.case
+    conversations = getattr(case, "conversation_list", [])
+    advice = getattr(case, "advice_list", [])
+    return {
+        "case": case,
+        "read": read,
+        "health": bool(read.health_role),
+        "is_citizen": Role.CITIZEN in read.roles,
+        "citizen_status": CITIZEN_STATUS.get(Status(case.status), ""),
+        "item": _items(case)[0] if _items(case) else None,
+        "conversation": conversations[0] if conversations else None,
+        "advice": advice[0] if read.health_role and advice else None,
+        "advice_versions": advice if read.health_role else [],
+        "events": selectors.case_events(case),
+        "documents": selectors.case_documents(case),
+        "offer_on_hold": services.offer_is_on_hold(case),
+        "today": clock.today(),
+        **_action_forms(read, _user(request)),
+    }
+
+
+@login_required
+@never_cache
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        read = selectors.read_case(
+            user=_user(request), case_id=case_id, purpose=request.GET.get("formaal", "")[:300]
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    return render(request, "cases/case_detail.html", _detail_context(request, read))
+
+
+def _form_view(
+    key: str,
+    form_class: type,
+    call: Callable[[Any, User, int, int | None], Any],
+    **form_kwargs: Any,
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST view for one action: validate the form, call the service, and on a refusal show the
+    page again with the errors next to the fields and the input kept."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, case_id: int) -> HttpResponse:
+        user = _user(request)
+        try:
+            selectors.case_in_scope(user=user, case_id=case_id)
+        except NotFoundError as exc:
+            raise Http404 from exc
+        form = form_class(request.POST, request.FILES, **form_kwargs)
+        version = request.POST.get("version")
+        expected = int(version) if version and version.isdigit() else None
+        if form.is_valid():
+            try:
+                call(form, user, case_id, expected)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Sagen er opdateret."))
+                return redirect("cases:detail", case_id=case_id)
+        read = selectors.read_case(user=user, case_id=case_id)
+        context = _detail_context(request, read)
+        context["forms"][key] = form
+        context["failed"] = key
+        return render(request, "cases/case_detail.html", context, status=422)
+
+    return view
+
+
+def _citizen_submit(form: Any, user: User, case_id: int, version: int | None) -> Any:
+    services.update_case(
+        actor=user,
+        case_id=case_id,
+        expected_version=version,
+        health_concern={"text": form.cleaned_data["health_concern"]},
+    )
+    return services.submit_case(actor=user, case_id=case_id)
+
+
+submit_for_citizen = _form_view("submit", ConcernForm, _citizen_submit)
+submit = _form_view(
+    "submit",
+    SubmitForm,
+    lambda f, u, c, v: services.submit_case(
+        actor=u, case_id=c, expected_version=v, channel=f.cleaned_data["channel"] or ""
+    ),
+)
+complete = _form_view(
+    "complete",
+    ReasonForm,
+    lambda f, u, c, v: services.complete_case(actor=u, case_id=c, expected_version=v),
+)
+note_no_health_information = _form_view(
+    "no_health_information",
+    NoHealthInformationForm,
+    lambda f, u, c, v: services.update_case(
+        actor=u,
+        case_id=c,
+        expected_version=v,
+        no_health_information_note=f.cleaned_data["no_health_information_note"],
+    ),
+)
+withdraw = _form_view(
+    "withdraw",
+    ReasonForm,
+    lambda f, u, c, v: services.withdraw_case(
+        actor=u, case_id=c, expected_version=v, reason=f.cleaned_data["reason"]
+    ),
+    prefix="withdraw",
+)
+reject = _form_view(
+    "reject",
+    ReasonForm,
+    lambda f, u, c, v: services.reject_case(
+        actor=u, case_id=c, expected_version=v, reason=f.cleaned_data["reason"]
+    ),
+    prefix="reject",
+)
+cancel = _form_view(
+    "cancel",
+    ReasonForm,
+    lambda f, u, c, v: services.cancel_conversation(
+        actor=u, case_id=c, expected_version=v, reason=f.cleaned_data["reason"]
+    ),
+    prefix="cancel",
+)
+unschedule = _form_view(
+    "unschedule",
+    ReasonForm,
+    lambda f, u, c, v: services.unschedule_case(
+        actor=u, case_id=c, expected_version=v, reason=f.cleaned_data["reason"]
+    ),
+    prefix="unschedule",
+)
+dispatch = _form_view(
+    "dispatch",
+    ReasonForm,
+    lambda f, u, c, v: services.dispatch_package(actor=u, case_id=c, expected_version=v),
+)
+hold_conversation = _form_view(
+    "hold_conversation",
+    ConversationForm,
+    lambda f, u, c, v: services.hold_conversation(
+        actor=u,
+        case_id=c,
+        expected_version=v,
+        started_at=f.cleaned_data["started_at"],
+        ended_at=f.cleaned_data["ended_at"],
+    ),
+)
+advice = _form_view(
+    "advice",
+    AdviceForm,
+    lambda f, u, c, v: services.write_advice(
+        actor=u, case_id=c, expected_version=v, **f.cleaned_data
+    ),
+)
+file_note = _form_view(
+    "file_note",
+    FileNoteForm,
+    lambda f, u, c, v: services.record_file_note(
+        actor=u, case_id=c, expected_version=v, text=f.cleaned_data["text"]
+    ),
+)
+decide = _form_view(
+    "decide",
+    DecisionForm,
+    lambda f, u, c, v: services.decide_case(
+        actor=u, case_id=c, expected_version=v, **f.cleaned_data
+    ),
+)
+close = _form_view(
+    "close",
+    ReasonForm,
+    lambda f, u, c, v: services.close_case(actor=u, case_id=c, expected_version=v),
+)
+add_document = _form_view(
+    "document",
+    DocumentForm,
+    lambda f, u, c, v: services.add_document(
+        actor=u,
+        case_id=c,
+        kind=f.cleaned_data["kind"],
+        filename=f.cleaned_data["file"].name,
+        content=f.cleaned_data["file"].read(),
+    ),
+)
+
+
+def _schedule(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = Case.objects.select_related("municipality").filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    view = _form_view(
+        "schedule",
+        ScheduleForm,
+        lambda f, u, c, v: services.schedule_case(
+            actor=u,
+            case_id=c,
+            expected_version=v,
+            meeting_id=f.cleaned_data["meeting"].pk,
+            coordinator_id=f.cleaned_data["coordinator"].pk,
+            companion_name=f.cleaned_data["companion"],
+            late_reason=f.cleaned_data["late_reason"],
+        ),
+        meetings=upcoming_meetings_for(municipality_id=case.municipality_id, today=clock.today()),
+        coordinators=coordinators_in(region_id=case.municipality.region_id),
+    )
+    return view(request, case_id)
+
+
+schedule = login_required(require_POST(_schedule))
+
+
+@login_required
+def download(request: HttpRequest, document_id: int) -> FileResponse:
+    """A document, only for those who may read the case's health data; the download is logged."""
+    try:
+        document = selectors.read_document(
+            user=_user(request),
+            document_id=document_id,
+            purpose=request.GET.get("formaal", "")[:300],
+        )
+    except NotFoundError as exc:
+        raise Http404 from exc
+    suffix = "." + document.filename.rsplit(".", 1)[-1].lower() if "." in document.filename else ""
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.case.reference}-{document.kind}-v{document.version}{suffix}",
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
