@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("sager/", include("sundhedskoordinator.cases.urls")),
+    path("moeder/", include("sundhedskoordinator.meetings.urls")),
     path("", include("sundhedskoordinator.web.urls")),
 ]

@@ -15,7 +15,6 @@ class AccessConfig(AppConfig):
         def remember_session(
             sender: object, request: object, user: object, **kwargs: object
         ) -> None:
-            session = getattr(request, "session", None)
-            record_login(user=user, session_key=session.session_key if session else None)  # type: ignore[arg-type]
+            record_login(user=user, session=getattr(request, "session", None))  # type: ignore[arg-type]
 
         user_logged_in.connect(remember_session, dispatch_uid="access.remember_session")

@@ -59,8 +59,18 @@ def log_access(
     )
 
 
-def record_login(*, user: User, session_key: str | None) -> None:
-    """Remember the session a log-in opened (called when a user logs in)."""
+#: The session key under which the moment of log-in is kept (for the 12-hour limit).
+LOGGED_IN_AT = "logged_in_at"
+
+
+def record_login(*, user: User, session: Any) -> None:
+    """Remember the session a log-in opened and when (called when a user logs in); a new log-in
+    starts the 12-hour limit again."""
+    if session is None:
+        return
+    session[LOGGED_IN_AT] = clock.now().isoformat()
+    session.save()
+    session_key = session.session_key
     if session_key:
         LoginSession.objects.get_or_create(
             session_key=session_key, defaults={"user": user, "created_at": clock.now()}

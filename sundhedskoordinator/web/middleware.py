@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from sundhedskoordinator.access.services import LOGGED_IN_AT
 from sundhedskoordinator.core import clock
-
-LOGGED_IN_AT = "logged_in_at"
 
 
 class LanguageFromCookieMiddleware:

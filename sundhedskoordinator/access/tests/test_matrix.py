@@ -109,6 +109,10 @@ ROUTES: dict[str, Read | Other] = {
     "sager/dokumenter/<int:document_id>/": Read(
         "/sager/dokumenter/{document}/", SEES_HEALTH, page=True
     ),
+    "moeder/": Other("meeting list: scoped like the API's (meetings/tests/test_views.py)"),
+    "moeder/nyt/": Other("new-meeting form: the team's secretariat only (meetings/tests)"),
+    "moeder/<int:meeting_id>/": Read("/moeder/{meeting}/", SEES_MEETING, page=True),
+    "moeder/<int:meeting_id>/send-alle/": Other(WRITES),
     "min-log/": Other("the citizen's own access log only (web/tests/test_views.py)"),
     "api/v1/": Other("the API root answers 404"),
     "api/v1/openapi.json": Other("the API description, no data"),

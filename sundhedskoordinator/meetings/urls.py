@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("nyt/", views.meeting_create, name="create"),
+    path("<int:meeting_id>/", views.agenda, name="agenda"),
+    path("<int:meeting_id>/send-alle/", views.dispatch_all, name="dispatch-all"),
+]

@@ -1,0 +1,150 @@
+"""Meeting pages for the secretariat and the coordinator: calendar list, new meeting, and the
+agenda with its dispatch deadlines. Thin: every change goes through a service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from sundhedskoordinator.access.policy import grants_for, scope_cases
+from sundhedskoordinator.cases import services as case_services
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.core.workingdays import working_days_between
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import RehabTeam, User
+
+from . import services
+from .forms import MeetingForm
+from .selectors import active_items, scope_meetings
+
+#: Working days before the deadline from which an undispatched item is shown as at risk.
+DEADLINE_WARNING_DAYS = 2
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _own_teams(user: User) -> QuerySet[RehabTeam]:
+    municipalities = [
+        g.municipality_id
+        for g in grants_for(user)
+        if g.role == Role.SECRETARIAT and g.municipality_id
+    ]
+    return RehabTeam.objects.filter(municipality_id__in=municipalities)
+
+
+@login_required
+@never_cache
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    today = clock.today()
+    show_past = request.GET.get("tidligere") == "1"
+    meetings = scope_meetings(user).order_by("-starts_at" if show_past else "starts_at")
+    meetings = meetings.filter(date__lt=today) if show_past else meetings.filter(date__gte=today)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "meetings": meetings[:100],
+            "today": today,
+            "show_past": show_past,
+            "can_create": _own_teams(user).exists(),
+        },
+    )
+
+
+@login_required
+@never_cache
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = MeetingForm(request.POST or None, teams=_own_teams(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.create_meeting(
+                actor=user,
+                team=data["team"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                location=data["location"],
+                kind=data["kind"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Mødet er oprettet."))
+            return redirect("meetings:agenda", meeting_id=meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form})
+
+
+@login_required
+@never_cache
+def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The agenda: each item's slot, case and dispatch state, with the deadline in a warning
+    colour when it is near or passed."""
+    user = _user(request)
+    meeting = scope_meetings(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    today = clock.today()
+    visible = scope_cases(user).values("pk")
+    items = list(
+        active_items(meeting)
+        .filter(case__in=visible)
+        .select_related("case__citizen", "coordinator", "attendee", "dispatch")
+    )
+    days_left = working_days_between(today, meeting.dispatch_deadline)
+    for item in items:
+        item.sent = hasattr(item, "dispatch")  # type: ignore[attr-defined]
+    due = [i for i in items if not i.sent]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "meetings/agenda.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "today": today,
+            "days_left": days_left,
+            "deadline_passed": today > meeting.dispatch_deadline,
+            "deadline_near": 0 <= days_left <= DEADLINE_WARNING_DAYS,
+            "can_dispatch": any(
+                g.role == Role.SECRETARIAT and g.municipality_id == meeting.team.municipality_id
+                for g in grants_for(user)
+            )
+            and bool(due),
+            "late_items": [i for i in items if i.sent and i.dispatch.is_late],  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+@require_POST
+def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Send every item on the agenda not yet sent (each in its own transaction)."""
+    user = _user(request)
+    meeting = scope_meetings(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    sent, refused = 0, []
+    for item in active_items(meeting).filter(dispatch__isnull=True).select_related("case"):
+        try:
+            case_services.dispatch_package(actor=user, case_id=item.case_id)
+            sent += 1
+        except DomainError as error:
+            refused.append(f"{item.case.reference}: {error.message}")
+    if sent:
+        messages.success(
+            request, _("%(n)d sager er sendt til sundhedskoordinatoren.") % {"n": sent}
+        )
+    for message in refused:
+        messages.error(request, message)
+    return redirect("meetings:agenda", meeting_id=meeting_id)
