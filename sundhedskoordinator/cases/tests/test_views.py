@@ -100,8 +100,8 @@ def test_the_procedure_through_the_pages(client, world):
     assert Case.objects.get().status == Status.SCHEDULED
     client.post(reverse("cases:dispatch", args=[case.pk]), {"version": Case.objects.get().version})
     assert Case.objects.get().status == Status.SENT
-    client.force_login(world.users["koordinator"])
     with clock.frozen(dt.datetime(2026, 12, 15, 8, 40, tzinfo=dt.UTC)):
+        client.force_login(world.users["koordinator"])  # meeting day: a new session
         client.post(
             reverse("cases:hold-conversation", args=[case.pk]),
             {
