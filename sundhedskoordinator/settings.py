@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sundhedskoordinator.web.context_processors.menu",
             ],
         },
     },

@@ -218,3 +218,32 @@ def cases_due_for_anonymisation(*, closed_before: dt.datetime) -> QuerySet[Case]
     return Case.objects.filter(
         status__in=TERMINAL_STATES, closed_at__lt=closed_before, anonymised_at__isnull=True
     ).order_by("closed_at", "id")
+
+
+def state_counts(*, user: User) -> dict[str, int]:
+    """Cases per state among those the user may see, counted in the database."""
+    from django.db.models import Count
+
+    rows = scope_cases(user).values("status").annotate(n=Count("id")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+def deadlines_at_risk(*, user: User, until: dt.date) -> QuerySet[Case]:
+    """Scheduled cases not yet sent whose dispatch deadline is on or before ``until``."""
+    return (
+        scope_cases(user)
+        .filter(
+            status="scheduled",
+            agenda_items__cancelled_at__isnull=True,
+            agenda_items__dispatch_deadline__lte=until,
+        )
+        .select_related("citizen", "municipality")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.filter(cancelled_at__isnull=True),
+                to_attr="active_items",
+            )
+        )
+        .order_by("agenda_items__dispatch_deadline")
+    )

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("ny/", views.case_create, name="create"),
+    path("overblik/", views.overview, name="overview"),
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/anmod/", views.submit, name="submit"),
     path("<int:case_id>/anmod-som-borger/", views.submit_for_citizen, name="submit-citizen"),

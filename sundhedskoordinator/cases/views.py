@@ -401,3 +401,24 @@ def download(request: HttpRequest, document_id: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@never_cache
+def overview(request: HttpRequest) -> HttpResponse:
+    """Klinisk Funktion's and managers' overview: cases per state and deadlines at risk."""
+    from sundhedskoordinator.core.workingdays import add_working_days
+
+    user = _user(request)
+    counts = selectors.state_counts(user=user)
+    today = clock.today()
+    return render(
+        request,
+        "cases/overview.html",
+        {
+            "rows": [(label, counts.get(value, 0), value) for value, label in Status.choices],
+            "total": sum(counts.values()),
+            "at_risk": selectors.deadlines_at_risk(user=user, until=add_working_days(today, 2)),
+            "today": today,
+        },
+    )

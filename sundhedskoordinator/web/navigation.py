@@ -50,13 +50,29 @@ ROLE_TASKS: dict[str, str | Promise] = {
     Role.ADMIN: _("Du administrerer brugere, organisationer og opsætning."),
 }
 
+_CASES = NextStep(_("Sager"), _("Sagerne i din organisation, nærmeste frist først."), "cases:list")
+_MEETINGS = NextStep(_("Møder"), _("Rehabiliteringsteamets møder og dagsordener."), "meetings:list")
+_OVERVIEW = NextStep(_("Overblik"), _("Sager pr. status og frister i fare."), "cases:overview")
+
 ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
+    Role.CASEWORKER: [
+        NextStep(_("Opret sag"), _("Registrér tilbuddet og borgerens anmodning."), "cases:create"),
+        _CASES,
+    ],
+    Role.JOB_BROKER: [_CASES],
+    Role.SECRETARIAT: [_MEETINGS, _CASES, _OVERVIEW],
+    Role.COORDINATOR: [_CASES, _MEETINGS],
+    Role.CLINICAL_ADMIN: [_OVERVIEW, _CASES],
+    Role.MANAGER: [_OVERVIEW],
     Role.CITIZEN: [
+        NextStep(
+            _("Mine sager"), _("Dine tilbud, din anmodning og svaret fra kommunen."), "cases:list"
+        ),
         NextStep(
             _("Hvem har set mine oplysninger?"),
             _("Se, hvem der har læst oplysningerne i dine sager, og hvornår."),
             "web:my-access-log",
-        )
+        ),
     ],
     Role.ADMIN: [
         NextStep(

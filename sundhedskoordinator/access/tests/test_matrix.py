@@ -87,6 +87,7 @@ ROUTES: dict[str, Read | Other] = {
         for route in (
             "",
             "ny/",
+            "overblik/",
             "<int:case_id>/anmod/",
             "<int:case_id>/anmod-som-borger/",
             "<int:case_id>/fuldstaendig/",

@@ -152,3 +152,30 @@ def test_a_stale_form_is_refused_and_changes_nothing(client, world):
     assert response.status_code == 422
     assert "ændret af en anden" in response.content.decode()
     assert Case.objects.get().status == Status.REQUESTED
+
+
+def test_the_overview_counts_cases_per_state_and_lists_deadlines_at_risk(client, world):
+    walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    client.force_login(world.users["leder"])
+    page = client.get(reverse("cases:overview")).content.decode()
+    assert "Ingen frister i fare." in page  # the deadline (1 December) is more than 2 days off
+    assert '<th scope="row">I alt</th><td class="text-align-right">2</td>' in page
+    with clock.frozen(dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)):
+        client.force_login(world.users["leder"])
+        page = client.get(reverse("cases:overview")).content.decode()
+    assert "RSK-2026-000001" in page
+
+
+def test_the_menu_follows_the_roles(client, world):
+    client.force_login(world.users["borger"])
+    page = client.get(reverse("web:start")).content.decode()
+    assert "Mine sager" in page and "Møder" not in page and "Overblik" not in page
+    client.force_login(world.users["sekretariat"])
+    page = client.get(reverse("web:start")).content.decode()
+    assert 'aria-current="page">Forside' in page and "Møder" in page and "Overblik" in page
