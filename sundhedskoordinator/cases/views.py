@@ -157,11 +157,11 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
         if action in actions:
             forms[action] = ReasonForm(prefix=action)
     if "write_advice" in actions or "correct_advice" in actions:
-        forms["advice"] = AdviceForm()
+        forms["advice"] = AdviceForm(prefix="advice")
     if "record_file_note" in actions:
-        forms["file_note"] = FileNoteForm()
+        forms["file_note"] = FileNoteForm(prefix="note")
     if "decide" in actions:
-        forms["decide"] = DecisionForm()
+        forms["decide"] = DecisionForm(prefix="decision")
     return {"forms": forms, "actions": actions}
 
 
@@ -231,7 +231,8 @@ def _form_view(
         context = _detail_context(request, read)
         context["forms"][key] = form
         context["failed"] = key
-        return render(request, "cases/case_detail.html", context, status=422)
+        # 200, not 422: browsers log any 4xx page as a console error.
+        return render(request, "cases/case_detail.html", context)
 
     return view
 
@@ -323,6 +324,7 @@ advice = _form_view(
     lambda f, u, c, v: services.write_advice(
         actor=u, case_id=c, expected_version=v, **f.cleaned_data
     ),
+    prefix="advice",
 )
 file_note = _form_view(
     "file_note",
@@ -330,6 +332,7 @@ file_note = _form_view(
     lambda f, u, c, v: services.record_file_note(
         actor=u, case_id=c, expected_version=v, text=f.cleaned_data["text"]
     ),
+    prefix="note",
 )
 decide = _form_view(
     "decide",
@@ -337,6 +340,7 @@ decide = _form_view(
     lambda f, u, c, v: services.decide_case(
         actor=u, case_id=c, expected_version=v, **f.cleaned_data
     ),
+    prefix="decision",
 )
 close = _form_view(
     "close",
