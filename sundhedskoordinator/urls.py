@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("sager/", include("sundhedskoordinator.cases.urls")),
     path("moeder/", include("sundhedskoordinator.meetings.urls")),
+    path("borgere/", include("sundhedskoordinator.citizens.urls")),
     path("", include("sundhedskoordinator.web.urls")),
 ]

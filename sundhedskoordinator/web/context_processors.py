@@ -38,6 +38,8 @@ def menu(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Sager"), reverse("cases:list")))
     elif Role.CITIZEN in roles:
         items.append((_("Mine sager"), reverse("cases:list")))
+    if roles & {Role.CASEWORKER, Role.JOB_BROKER}:
+        items.append((_("Borgere"), reverse("citizens:list")))
     if roles & MEETING_ROLES:
         items.append((_("Møder"), reverse("meetings:list")))
     if roles & {Role.CLINICAL_ADMIN, Role.MANAGER, Role.SECRETARIAT}:

@@ -58,6 +58,11 @@ ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
     Role.CASEWORKER: [
         NextStep(_("Opret sag"), _("Registrér tilbuddet og borgerens anmodning."), "cases:create"),
         _CASES,
+        NextStep(
+            _("Borgere"),
+            _("Ressourceforløb, vejledning om retten og borgere, der mangler den."),
+            "citizens:list",
+        ),
     ],
     Role.JOB_BROKER: [_CASES],
     Role.SECRETARIAT: [_MEETINGS, _CASES, _OVERVIEW],

@@ -114,6 +114,8 @@ ROUTES: dict[str, Read | Other] = {
     "moeder/nyt/": Other("new-meeting form: the team's secretariat only (meetings/tests)"),
     "moeder/<int:meeting_id>/": Read("/moeder/{meeting}/", SEES_MEETING, page=True),
     "moeder/<int:meeting_id>/send-alle/": Other(WRITES),
+    "borgere/": Other("the citizen register of the user's municipality (citizens/tests)"),
+    "borgere/<int:citizen_id>/": Read("/borgere/{citizen}/", SEES_CITIZEN, page=True),
     "min-log/": Other("the citizen's own access log only (web/tests/test_views.py)"),
     "api/v1/": Other("the API root answers 404"),
     "api/v1/openapi.json": Other("the API description, no data"),
