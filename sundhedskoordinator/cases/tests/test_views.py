@@ -179,3 +179,22 @@ def test_the_menu_follows_the_roles(client, world):
     client.force_login(world.users["sekretariat"])
     page = client.get(reverse("web:start")).content.decode()
     assert 'aria-current="page">Forside' in page and "Møder" in page and "Overblik" in page
+
+
+def test_the_coordinator_prepares_from_the_package_as_it_was_sent(client, world):
+    from sundhedskoordinator.cases import services
+
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SENT,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    client.force_login(world.users["koordinator"])
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Sagspakken, som den blev sendt" in page
+    assert "laegeattest.pdf" in page
+    services.cancel_conversation(
+        actor=world.users["koordinator"], case_id=case.pk, reason="Ny tid."
+    )
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200

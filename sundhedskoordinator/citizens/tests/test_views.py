@@ -13,11 +13,15 @@ def test_citizens_without_written_guidance_are_listed_and_guidance_is_recorded(c
     refused = client.post(page, {"given_on": "", "channel": "letter"})
     assert "Dette felt er påkrævet." in refused.content.decode()
     client.post(page, {"given_on": "2026-11-23", "channel": "phone"})
-    assert "Mette Sørensen" in client.get(
-        reverse("citizens:list") + "?uden-vejledning=1").content.decode()  # oral only
+    assert (
+        "Mette Sørensen"
+        in client.get(reverse("citizens:list") + "?uden-vejledning=1").content.decode()
+    )  # oral only
     client.post(page, {"given_on": "2026-11-23", "channel": "letter", "note": "Brev sendt."})
-    assert "Mette Sørensen" not in client.get(
-        reverse("citizens:list") + "?uden-vejledning=1").content.decode()
+    assert (
+        "Mette Sørensen"
+        not in client.get(reverse("citizens:list") + "?uden-vejledning=1").content.decode()
+    )
 
 
 def test_other_municipalities_do_not_see_the_citizen(client, world):
