@@ -83,9 +83,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     is_citizen = any(g.role == Role.CITIZEN for g in grants_for(user)) and not any(
         g.role != Role.CITIZEN for g in grants_for(user)
     )
+    # htmx asks for the table only (the filter replaces it in place); otherwise the whole page.
+    template = (
+        "cases/partials/case_table.html"
+        if request.headers.get("HX-Request")
+        else "cases/case_list.html"
+    )
     return render(
         request,
-        "cases/case_list.html",
+        template,
         {
             "cases": cases,
             "status": status or "",

@@ -20,6 +20,7 @@ from sundhedskoordinator.core.forms import add_domain_error
 from sundhedskoordinator.core.workingdays import working_days_between
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import RehabTeam, User
+from sundhedskoordinator.organisations.selectors import coordinators_in
 
 from . import services
 from .forms import MeetingForm
@@ -106,10 +107,30 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     for item in items:
         item.sent = hasattr(item, "dispatch")  # type: ignore[attr-defined]
     due = [i for i in items if not i.sent]  # type: ignore[attr-defined]
+    can_schedule = (
+        any(
+            g.role == Role.SECRETARIAT and g.municipality_id == meeting.team.municipality_id
+            for g in grants_for(user)
+        )
+        and meeting.date >= today
+    )
+    ready = (
+        scope_cases(user)
+        .filter(status="ready", municipality_id=meeting.team.municipality_id)
+        .select_related("citizen")
+        .order_by("submitted_at", "id")
+        if can_schedule
+        else []
+    )
     return render(
         request,
         "meetings/agenda.html",
         {
+            "ready_cases": ready,
+            "coordinators": coordinators_in(region_id=meeting.team.municipality.region_id)
+            if can_schedule
+            else [],
+            "now": clock.now(),
             "meeting": meeting,
             "items": items,
             "today": today,

@@ -89,6 +89,10 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
     page = caseworker.page
     page.get_by_role("link", name="Sager", exact=True).first.click()
     caseworker.check("01-sagsbehandler-sager")
+    # The status filter replaces only the table (htmx) and keeps the address bookmarkable.
+    page.get_by_label("Status").select_option("closed")
+    expect(page.get_by_text("Der er ingen sager at vise.")).to_be_visible()
+    expect(page).to_have_url(f"{base}/sager/?status=closed")
     page.get_by_role("link", name="Opret sag").click()
     page.get_by_label("Borger", exact=True).select_option(label="Bente Nielsen")
     page.get_by_label("Type af tilbud").select_option("company_internship")
@@ -152,7 +156,8 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
     # 5. The coordinator holds the conversation and writes the advice right after.
     coordinator = Session(browser, base, "koordinator", tmp_path)
     coordinator.page.goto(case_url)
-    expect(coordinator.page.get_by_text("Jeg kan ikke stå op længe")).to_be_visible()
+    expect(coordinator.page.get_by_text("Jeg kan ikke stå op længe").first).to_be_visible()
+    expect(coordinator.page.get_by_text("Sagspakken, som den blev sendt")).to_be_visible()
     coordinator.check("11-koordinator-forberedelse")
     coordinator.page.get_by_role("button", name="Samtalen er holdt").click()
     expect(coordinator.page.get_by_text("Skriv rådgivningen inden for 15 minutter")).to_be_visible()

@@ -198,3 +198,18 @@ def test_the_coordinator_prepares_from_the_package_as_it_was_sent(client, world)
         actor=world.users["koordinator"], case_id=case.pk, reason="Ny tid."
     )
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
+def test_the_status_filter_answers_htmx_with_the_table_only(client, world):
+    new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    client.force_login(world.users["sagsbehandler"])
+    full = client.get(reverse("cases:list"), {"status": "draft"}).content.decode()
+    assert "<html" in full and "RSK-2026-000001" in full
+    fragment = client.get(
+        reverse("cases:list"), {"status": "draft"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" not in fragment and "RSK-2026-000001" in fragment
+    empty = client.get(
+        reverse("cases:list"), {"status": "closed"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Der er ingen sager at vise." in empty

@@ -73,3 +73,29 @@ def test_the_agenda_warns_when_the_deadline_has_passed_and_sends_all_due(client,
     client.force_login(world.users["koordinator"])
     page = client.get(reverse("meetings:agenda", args=[world.meeting.pk])).content.decode()
     assert cases[0].reference in page and "Send alle" not in page
+
+
+def test_the_agenda_offers_ready_cases_into_the_first_free_slot(client, world):
+    ready = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.READY,
+        cast=world.cast,
+    )
+    client.force_login(world.users["sekretariat"])
+    page = client.get(reverse("meetings:agenda", args=[world.meeting.pk])).content.decode()
+    assert "Sager, der er klar til et møde" in page and ready.reference in page
+    client.post(
+        reverse("cases:schedule", args=[ready.pk]),
+        {
+            "meeting": world.meeting.pk,
+            "coordinator": world.users["koordinator"].pk,
+            "late_reason": "",
+            "companion": "",
+            "version": ready.version,
+        },
+    )
+    ready.refresh_from_db()
+    assert ready.status == Status.SCHEDULED
+    page = client.get(reverse("meetings:agenda", args=[world.meeting.pk])).content.decode()
+    assert "Sager, der er klar til et møde" not in page
+    assert "09:00–09:45" in page
