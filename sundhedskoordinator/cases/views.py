@@ -183,6 +183,11 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         "citizen_status": CITIZEN_STATUS.get(Status(case.status), ""),
         "item": _items(case)[0] if _items(case) else None,
         "conversation": conversations[0] if conversations else None,
+        "minutes_since_conversation": int(
+            (clock.now() - conversations[0].ended_at).total_seconds() // 60
+        )
+        if conversations
+        else None,
         "advice": advice[0] if read.health_role and advice else None,
         "advice_versions": advice if read.health_role else [],
         "events": selectors.case_events(case),
