@@ -20,7 +20,7 @@ PYTHON ?= $(shell for c in python3 python3.14 python3.13 python3.12; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$c; break; fi; done)
 
-.PHONY: help install run serve worker test lint typecheck fmt messages demo clean
+.PHONY: help install run serve test lint fmt messages demo bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -83,6 +83,9 @@ test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TE
 		echo "--- again on PostgreSQL ---"; \
 		DATA_DIR=$(CURDIR)/var/test DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest; \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
+
+bench: install ## Time the busiest reads with many cases (BENCH_CASES, default 2000)
+	DATA_DIR=$$(mktemp -d) $(PY) bench/case_reads.py
 
 clean: ## Remove .venv, node_modules and local data
 	rm -rf $(VENV) node_modules var
