@@ -87,7 +87,9 @@ def measure(name: str, client: Client, path: str, headers: dict[str, str]) -> No
     client.get(path, headers=headers)  # warm up
     reset_queries()  # the log holds at most 9000 queries; building filled it
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(path, headers=headers).status_code == 200
+        status = client.get(path, headers=headers).status_code
+    if status != 200:
+        raise SystemExit(f"{name}: {path} answered {status}")
     times = []
     for _ in range(ROUNDS):
         start = time.perf_counter()
