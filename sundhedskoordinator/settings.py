@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sundhedskoordinator.cases",
     "sundhedskoordinator.audit",
     "sundhedskoordinator.access",
+    "sundhedskoordinator.documents",
     "sundhedskoordinator.api",
     "sundhedskoordinator.web",
 ]
@@ -264,6 +265,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "files"
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

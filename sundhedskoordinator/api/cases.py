@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.cases import selectors, services
-from sundhedskoordinator.cases.models import Document
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.organisations.models import User
 
 from . import serialize
@@ -425,22 +425,10 @@ documents_router = Router(tags=["documents"])
 
 
 @documents_router.get("/{document_id}/content", response={200: None, **ERRORS})
-def document_content(request: HttpRequest, document_id: int, purpose: str = "") -> FileResponse:
-    """The file, as an attachment under a name the system makes; the download is logged."""
+def document_content(request: HttpRequest, document_id: int, purpose: str = "") -> HttpResponse:
+    """The file, as an attachment under a name the system makes, after its checksum is verified;
+    the download is logged."""
     document = selectors.read_document(
         user=_user(request), document_id=document_id, purpose=purpose[:300]
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{document.case.reference}-{document.kind}-v{document.version}"
-        f"{_suffix(document)}",
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _suffix(document: Document) -> str:
-    return "." + document.filename.rsplit(".", 1)[-1].lower() if "." in document.filename else ""
+    return attachment(document, verified_content(document))

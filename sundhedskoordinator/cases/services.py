@@ -25,6 +25,7 @@ from sundhedskoordinator.citizens.selectors import has_written_guidance
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import working_days_between
+from sundhedskoordinator.documents.inspection import inspect_upload
 from sundhedskoordinator.meetings.models import AgendaItem, Dispatch, Meeting
 from sundhedskoordinator.meetings.selectors import active_items, agreement_for
 from sundhedskoordinator.organisations.choices import Role
@@ -53,15 +54,6 @@ from .models import (
 )
 
 GUIDANCE_MISSING = "guidance_missing"
-ALLOWED_UPLOADS = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-}
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -350,44 +342,33 @@ def _validate(instance: Any, prefix: str) -> None:
 def add_document(
     *, actor: User, case_id: int, kind: str, filename: str, content: bytes
 ) -> Document:
-    """Attach a file to the case. A file of a kind the case already holds becomes its next
-    version; earlier versions stay. The stored name is made by the system."""
+    """Attach a file to the case. Its type is decided from its content
+    (``documents.inspection``); a file of a kind the case already holds becomes its next version,
+    and earlier versions stay. The stored name is made by the system; the SHA-256 is kept and
+    checked on every download."""
     if kind not in DocumentKind.values:
         raise DomainError(
             workflow.INVALID_INPUT,
             _("Ukendt dokumentart."),
             fields={"kind": _("Vælg en af de kendte dokumentarter.")},
         )
-    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix not in ALLOWED_UPLOADS:
-        raise DomainError(
-            "unsupported_file_type",
-            _("Filtypen kan ikke vedhæftes. Brug PDF, DOCX, ODT, PNG eller JPEG."),
-            fields={"file": _("Brug PDF, DOCX, ODT, PNG eller JPEG.")},
-        )
-    if not content or len(content) > MAX_UPLOAD_BYTES:
-        raise DomainError(
-            "file_size",
-            _("Filen er tom eller større end 20 MB."),
-            fields={"file": _("Filen er tom eller større end 20 MB.")},
-        )
     with transaction.atomic(durable=True):
         case = _lock(case_id, None)
         transition, role = _authorise(case, Action.ADD_DOCUMENT, actor)
+        file_type = inspect_upload(content)
         version = (case.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
-        digest = hashlib.sha256(content).hexdigest()
         document = Document(
             case=case,
             kind=kind,
             version=version,
             filename=filename[:200],
-            content_type=ALLOWED_UPLOADS[suffix],
+            content_type=file_type.content_type,
             size=len(content),
-            sha256=digest,
+            sha256=hashlib.sha256(content).hexdigest(),
             uploaded_by=actor,
             uploaded_at=clock.now(),
         )
-        document.file.save(f"{kind}{suffix}", ContentFile(content), save=False)
+        document.file.save(f"{kind}{file_type.suffix}", ContentFile(content), save=False)
         document.save()
         _finish(
             case,

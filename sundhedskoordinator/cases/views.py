@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +19,7 @@ from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.meetings.selectors import upcoming_meetings_for
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
@@ -397,25 +398,21 @@ schedule = login_required(require_POST(_schedule))
 
 
 @login_required
-def download(request: HttpRequest, document_id: int) -> FileResponse:
-    """A document, only for those who may read the case's health data; the download is logged."""
+def download(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A document, only for those who may read the case's health data, checksum verified; the
+    download is logged."""
     try:
         document = selectors.read_document(
             user=_user(request),
             document_id=document_id,
             purpose=request.GET.get("formaal", "")[:300],
         )
+        return attachment(document, verified_content(document))
     except NotFoundError as exc:
         raise Http404 from exc
-    suffix = "." + document.filename.rsplit(".", 1)[-1].lower() if "." in document.filename else ""
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{document.case.reference}-{document.kind}-v{document.version}{suffix}",
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("cases:detail", case_id=document.case_id)
 
 
 @login_required

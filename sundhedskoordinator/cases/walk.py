@@ -43,12 +43,22 @@ SAMPLE_CONCERN: dict[str, Any] = {
     "areas": ["fysisk belastning", "arbejdstid"],
     "channel": RequestChannel.MEETING,
 }
-# A minimal, valid one-page PDF, so the walk attaches real files.
-SAMPLE_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
-    b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+
+def _sample_pdf() -> bytes:
+    """A real one-page PDF (made with pypdf), so the walk attaches files that pass inspection."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+SAMPLE_PDF = _sample_pdf()
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def test_documents_are_versioned_and_downloaded_intact(world, api):
     assert latest["sha256"] == hashlib.sha256(SAMPLE_PDF + b"%v2\n").hexdigest()
     download = client.client.get(f"/api/v1/documents/{latest['id']}/content", headers=headers)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == SAMPLE_PDF + b"%v2\n"
+    assert download.content == SAMPLE_PDF + b"%v2\n"
     assert download["Content-Disposition"].startswith("attachment")
     assert "etc" not in download["Content-Disposition"]
     assert "no-store" in download["Cache-Control"]

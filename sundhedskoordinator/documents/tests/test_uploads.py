@@ -1,0 +1,126 @@
+"""Uploads are judged by content; every refused kind answers with its code and stores nothing;
+downloads verify the checksum."""
+
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfWriter
+
+from sundhedskoordinator.cases.models import Document
+from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case
+from sundhedskoordinator.documents import inspection
+
+pytestmark = pytest.mark.django_db
+
+
+def _zip(entries):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _encrypted_pdf():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("hemmelig")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+DOCX = _zip([("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")])
+ODT = _zip([("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "<x/>")])
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "content_type"),
+    [
+        ("a.pdf", SAMPLE_PDF, "application/pdf"),
+        ("b.png", PNG, "image/png"),
+        ("c.jpg", JPEG, "image/jpeg"),
+        ("d.docx", DOCX, inspection.DOCX.content_type),
+        ("e.odt", ODT, inspection.ODT.content_type),
+        ("renamed.txt", SAMPLE_PDF, "application/pdf"),
+    ],  # the name does not matter
+)
+def test_accepted_types_are_decided_from_the_content(world, api, name, content, content_type):
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    response = _upload(api, case, name, content)
+    assert response.status_code == 201, response.json()
+    assert response.json()["content_type"] == content_type
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("virus.pdf", b"MZ\x90\x00" + b"\x00" * 64, inspection.UNSUPPORTED),  # an .exe renamed
+        ("script.pdf", b"#!/bin/sh\nrm -rf /\n", inspection.UNSUPPORTED),
+        ("broken.pdf", b"%PDF-1.7\nnot really a pdf", inspection.BROKEN_FILE),
+        ("secret.pdf", _encrypted_pdf(), inspection.ENCRYPTED_PDF),
+        ("archive.docx", _zip([("a.txt", "x")]), inspection.UNSUPPORTED),
+        (
+            "many.docx",
+            _zip([("[Content_Types].xml", "")] + [(f"word/{i}", "") for i in range(1001)]),
+            inspection.ARCHIVE_TOO_LARGE,
+        ),
+        (
+            "bomb.docx",
+            _zip([("[Content_Types].xml", ""), ("word/big", "0" * (101 * 1024 * 1024))]),
+            inspection.ARCHIVE_TOO_LARGE,
+        ),
+        ("broken.docx", b"PK\x03\x04broken", inspection.BROKEN_FILE),
+        ("empty.pdf", b"", inspection.FILE_SIZE),
+    ],
+)
+def test_refused_uploads_answer_their_code_and_store_nothing(world, api, name, content, code):
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    response = _upload(api, case, name, content)
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == code
+    assert "file" in response.json()["error"]["fields"]
+    assert not Document.objects.exists()
+
+
+def test_a_file_over_the_configured_size_is_refused(world, api, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    response = _upload(api, case, "big.png", PNG + b"\x00" * 2048)
+    assert response.json()["error"]["code"] == inspection.FILE_SIZE
+
+
+def test_a_file_changed_on_disk_is_not_handed_out(world, api):
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    document_id = _upload(api, case, "plan.pdf", SAMPLE_PDF).json()["id"]
+    client = api("sagsbehandler")
+    ok = client.client.get(
+        f"/api/v1/documents/{document_id}/content",
+        headers={"Authorization": f"Bearer {client.token}"},
+    )
+    assert ok.status_code == 200 and ok.content == SAMPLE_PDF
+    assert ok["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert ok["X-Content-Type-Options"] == "nosniff"
+    stored = Document.objects.get(pk=document_id)
+    with open(stored.file.path, "ab") as handle:
+        handle.write(b"tampered")
+    refused = client.client.get(
+        f"/api/v1/documents/{document_id}/content",
+        headers={"Authorization": f"Bearer {client.token}"},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "checksum_mismatch"
+
+
+def _upload(api, case, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = api("sagsbehandler")
+    return client.client.post(
+        f"/api/v1/cases/{case.pk}/documents",
+        {"kind": "action_plan", "file": SimpleUploadedFile(name, content)},
+        headers={"Authorization": f"Bearer {client.token}"},
+    )
