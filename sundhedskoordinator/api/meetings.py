@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from sundhedskoordinator.access.policy import scope_cases
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.meetings import services
+from sundhedskoordinator.meetings.calendar import meeting_calendar
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.meetings.selectors import active_items, scope_meetings
 from sundhedskoordinator.organisations.models import RehabTeam, User
@@ -99,3 +100,18 @@ def agenda(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
             for i in items
         ],
     }
+
+
+@router.get("/{meeting_id}/calendar.ics", response={200: None, **ERRORS})
+def calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The meeting and the agenda items the user may see, as iCalendar (RFC 5545)."""
+    user = _user(request)
+    meeting = _meeting(user, meeting_id)
+    items = (
+        active_items(meeting)
+        .filter(case__in=scope_cases(user).values("pk"))
+        .select_related("case", "meeting__team", "coordinator", "attendee")
+    )
+    response = HttpResponse(meeting_calendar(meeting, items), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="moede-{meeting.pk}.ics"'
+    return response

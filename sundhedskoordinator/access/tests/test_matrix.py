@@ -138,6 +138,9 @@ ROUTES: dict[str, Read | Other] = {
     "api/v1/citizens/<citizen_id>/guidance": Other(WRITES),
     "api/v1/meetings": Other(LISTS),
     "api/v1/meetings/<meeting_id>": Read("/api/v1/meetings/{meeting}", SEES_MEETING),
+    "api/v1/meetings/<meeting_id>/calendar.ics": Read(
+        "/api/v1/meetings/{meeting}/calendar.ics", SEES_MEETING
+    ),
     "api/v1/meetings/<meeting_id>/agenda": Read("/api/v1/meetings/{meeting}/agenda", SEES_MEETING),
     **{
         f"api/v1/cases/<case_id>/{action}": Other(WRITES)
