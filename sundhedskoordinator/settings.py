@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "sundhedskoordinator.audit",
     "sundhedskoordinator.access",
     "sundhedskoordinator.documents",
+    "sundhedskoordinator.notifications",
     "sundhedskoordinator.api",
     "sundhedskoordinator.web",
 ]
@@ -324,6 +325,8 @@ elif _mail_backend.endswith("filebased.EmailBackend"):
     _mail_options = {"file_path": str(DATA_DIR / "mail")}
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sundhedskoordinator@localhost")
+# The address e-mails link to.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

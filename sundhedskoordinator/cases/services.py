@@ -26,8 +26,11 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import working_days_between
 from sundhedskoordinator.documents.inspection import inspect_upload
+from sundhedskoordinator.meetings.calendar import item_invitation
 from sundhedskoordinator.meetings.models import AgendaItem, Dispatch, Meeting
 from sundhedskoordinator.meetings.selectors import active_items, agreement_for
+from sundhedskoordinator.notifications.models import NotificationKind
+from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
 
@@ -532,6 +535,12 @@ def schedule_case(
             late_reason=late_reason if late else "",
             scheduled_at=clock.now(),
         )
+        notify(
+            users=[item.coordinator, item.attendee, case.citizen.user],
+            kind=NotificationKind.SCHEDULED,
+            case=case,
+            calendar=item_invitation(item),
+        )
         return _finish(
             case,
             transition,
@@ -555,6 +564,12 @@ def unschedule_case(
         item = _active_item(case)
         item.cancelled_at, item.cancel_reason = clock.now(), reason
         item.save(update_fields=["cancelled_at", "cancel_reason"])
+        notify(
+            users=[item.coordinator, item.attendee, case.citizen.user],
+            kind=NotificationKind.CANCELLED,
+            case=case,
+            calendar=item_invitation(item),
+        )
         return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
 
 
@@ -620,6 +635,7 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
             working_days_late=late_days,
             snapshot=package_snapshot(case, item),
         )
+        notify(users=[item.coordinator], kind=NotificationKind.CASE_SENT, case=case)
         return _finish(
             case,
             transition,
@@ -682,6 +698,12 @@ def cancel_conversation(
         item = _active_item(case)
         item.cancelled_at, item.cancel_reason = clock.now(), reason
         item.save(update_fields=["cancelled_at", "cancel_reason"])
+        notify(
+            users=[item.coordinator, item.attendee, case.citizen.user],
+            kind=NotificationKind.CANCELLED,
+            case=case,
+            calendar=item_invitation(item),
+        )
         return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
 
 
@@ -741,6 +763,10 @@ def write_advice(
                 0, int((now - conversation.ended_at).total_seconds() // 60)
             ),
         )
+        if version == 1:
+            notify(
+                users=[case.citizen.user, case.responsible], kind=NotificationKind.ADVICE, case=case
+            )
         return _finish(
             case,
             transition,
@@ -772,6 +798,7 @@ def decide_case(
         Decision.objects.create(
             case=case, outcome=outcome, text=text, decided_at=clock.now(), decided_by=actor
         )
+        notify(users=[case.citizen.user], kind=NotificationKind.DECISION, case=case)
         return _finish(
             case, transition, actor, role, data={"outcome": outcome}, offer_on_hold=False
         )

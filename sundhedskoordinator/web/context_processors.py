@@ -46,6 +46,10 @@ def menu(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Overblik"), reverse("cases:overview")))
     if Role.CITIZEN in roles:
         items.append((_("Hvem har set mine oplysninger?"), reverse("web:my-access-log")))
+    from sundhedskoordinator.notifications.models import Notification
+
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    items.append((_("Beskeder") + (f" ({unread})" if unread else ""), reverse("web:inbox")))
     if Role.ADMIN in roles:
         items.append((_("Administration"), reverse("admin:index")))
     path = request.path

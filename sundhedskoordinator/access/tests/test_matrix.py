@@ -116,6 +116,7 @@ ROUTES: dict[str, Read | Other] = {
     "moeder/<int:meeting_id>/send-alle/": Other(WRITES),
     "borgere/": Other("the citizen register of the user's municipality (citizens/tests)"),
     "borgere/<int:citizen_id>/": Read("/borgere/{citizen}/", SEES_CITIZEN, page=True),
+    "beskeder/": Other("the user's own inbox: that there is news, never its content"),
     "min-log/": Other("the citizen's own access log only (web/tests/test_views.py)"),
     "api/v1/": Other("the API root answers 404"),
     "api/v1/openapi.json": Other("the API description, no data"),

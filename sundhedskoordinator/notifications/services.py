@@ -1,0 +1,61 @@
+"""Telling people there is news: an inbox entry and an e-mail through Django's mail API, sent
+only when the transaction that caused it commits. E-mails say that there is news and link to the
+system; they carry no health data and no CPR number."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.core import clock
+
+from .models import Notification, NotificationKind
+
+
+def notify(
+    *, users: Iterable[Any], kind: NotificationKind, case: Any, calendar: bytes | None = None
+) -> None:
+    """Put the news in each user's inbox and mail them after commit (once per user)."""
+    recipients = {user.pk: user for user in users if user is not None}.values()
+    now = clock.now()
+    Notification.objects.bulk_create(
+        [Notification(user=user, case=case, kind=kind, created_at=now) for user in recipients]
+    )
+    messages = [_message(user, kind, case, calendar) for user in recipients if user.email]
+    if messages:
+        transaction.on_commit(lambda: _send(messages))
+
+
+def _message(user: Any, kind: NotificationKind, case: Any, calendar: bytes | None) -> EmailMessage:
+    with translation.override(settings.LANGUAGE_CODE):
+        link = settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.pk])
+        body = _(
+            "Der er nyt i sagen %(reference)s om retten til en sundhedskoordinator: %(news)s.\n\n"
+            "Log ind for at se den: %(link)s\n\n"
+            "Denne e-mail indeholder ingen oplysninger om dit helbred."
+        ) % {"reference": case.reference, "news": str(kind.label).lower(), "link": link}
+        message = EmailMessage(
+            subject=_("Nyt i sag %(reference)s") % {"reference": case.reference},
+            body=body,
+            to=[user.email],
+        )
+    if calendar:
+        message.attach("invitation.ics", calendar, "text/calendar; method=REQUEST")
+    return message
+
+
+def _send(messages: list[EmailMessage]) -> None:
+    from django.core.mail import mailers
+
+    mailers.default.send_messages(messages)
+
+
+def mark_read(*, user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
