@@ -385,15 +385,23 @@ def add_document(
 
 # --- The transitions ----------------------------------------------------------------------------
 def submit_case(
-    *, actor: User, case_id: int, expected_version: int | None = None, channel: str = ""
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None = None,
+    channel: str = "",
+    health_concern: dict[str, Any] | None = None,
 ) -> Case:
     """The request (anmodning): by the citizen, or by the caseworker on the citizen's behalf,
     noting the channel. Needs the described offer, the citizen's description and an active
     ressourceforløb. A request before the offer starts puts the offer on hold (LAB § 113, stk.
-    3)."""
+    3). ``health_concern`` records the description in the same transaction, so a refused request
+    writes nothing."""
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.SUBMIT, actor)
+        if health_concern is not None:
+            _apply_changes(case, actor, role, offer=None, health_concern=health_concern)
         today = clock.today()
         workflow.run_guards(transition, case, {"today": today})
         if role == Role.CITIZEN:

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -42,19 +43,21 @@ from .forms import (
 )
 from .models import Case
 
-#: What each status means, in plain Danish for the citizen.
+#: What each status means, in plain Danish for the citizen (lazy: translated per request).
 CITIZEN_STATUS = {
-    Status.DRAFT: _("Kommunen er ved at gøre din anmodning klar."),
-    Status.REQUESTED: _("Du har bedt om en samtale med en sundhedskoordinator."),
-    Status.READY: _("Sagen er klar og venter på at komme på et møde."),
-    Status.SCHEDULED: _("Du har fået en tid til samtalen."),
-    Status.SENT: _("Sundhedskoordinatoren har fået din sag og forbereder sig."),
-    Status.HELD: _("Samtalen er holdt. Sundhedskoordinatoren skriver sin rådgivning."),
-    Status.ADVISED: _("Sundhedskoordinatoren har givet sin rådgivning. Kommunen tager stilling."),
-    Status.DECIDED: _("Kommunen har taget stilling til dit tilbud."),
-    Status.CLOSED: _("Sagen er afsluttet."),
-    Status.WITHDRAWN: _("Du har trukket anmodningen tilbage."),
-    Status.REJECTED: _("Kommunen har afvist anmodningen."),
+    Status.DRAFT: _lazy("Kommunen er ved at gøre din anmodning klar."),
+    Status.REQUESTED: _lazy("Du har bedt om en samtale med en sundhedskoordinator."),
+    Status.READY: _lazy("Sagen er klar og venter på at komme på et møde."),
+    Status.SCHEDULED: _lazy("Du har fået en tid til samtalen."),
+    Status.SENT: _lazy("Sundhedskoordinatoren har fået din sag og forbereder sig."),
+    Status.HELD: _lazy("Samtalen er holdt. Sundhedskoordinatoren skriver sin rådgivning."),
+    Status.ADVISED: _lazy(
+        "Sundhedskoordinatoren har givet sin rådgivning. Kommunen tager stilling."
+    ),
+    Status.DECIDED: _lazy("Kommunen har taget stilling til dit tilbud."),
+    Status.CLOSED: _lazy("Sagen er afsluttet."),
+    Status.WITHDRAWN: _lazy("Du har trukket anmodningen tilbage."),
+    Status.REJECTED: _lazy("Kommunen har afvist anmodningen."),
 }
 
 
@@ -250,13 +253,12 @@ def _form_view(
 
 
 def _citizen_submit(form: Any, user: User, case_id: int, version: int | None) -> Any:
-    services.update_case(
+    return services.submit_case(
         actor=user,
         case_id=case_id,
         expected_version=version,
         health_concern={"text": form.cleaned_data["health_concern"]},
     )
-    return services.submit_case(actor=user, case_id=case_id)
 
 
 submit_for_citizen = _form_view("submit", ConcernForm, _citizen_submit)

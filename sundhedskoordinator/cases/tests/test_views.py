@@ -213,3 +213,33 @@ def test_the_status_filter_answers_htmx_with_the_table_only(client, world):
         reverse("cases:list"), {"status": "closed"}, headers={"HX-Request": "true"}
     ).content.decode()
     assert "Der er ingen sager at vise." in empty
+
+
+def test_a_refused_citizen_request_keeps_nothing_of_the_description(client, world):
+    from sundhedskoordinator.cases.walk import SAMPLE_OFFER
+
+    case = new_case(
+        citizen=world.citizen,
+        caseworker=world.users["sagsbehandler"],
+        offer={**SAMPLE_OFFER, "demands": ""},
+        concern=None,
+    )
+    client.force_login(world.users["borger"])
+    response = client.post(
+        reverse("cases:submit-citizen", args=[case.pk]),
+        {"health_concern": "Jeg kan ikke løfte.", "version": case.version},
+    )
+    html = response.content.decode()
+    assert "Tilbuddets krav til borgerens deltagelse er ikke beskrevet." in html
+    assert "Jeg kan ikke løfte." in html  # the input is kept on the page ...
+    case.refresh_from_db()
+    assert case.status == Status.DRAFT
+    assert not hasattr(case, "health_concern")  # ... but nothing half-written is stored
+
+
+def test_the_citizen_status_text_follows_the_language(client, world):
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    client.force_login(world.users["borger"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "The municipality is preparing your request." in page
