@@ -49,6 +49,7 @@ $(MO_STAMP): $(STAMP) $(wildcard sundhedskoordinator/locale/*/LC_MESSAGES/*.po)
 install: $(STAMP) $(NPM_STAMP) $(MO_STAMP) ## Create .venv and install Python and front-end packages
 
 demo: install ## Migrate and load the demo world (keeps existing data)
+	bash scripts/clamd.sh start
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo
 
@@ -75,7 +76,9 @@ messages: install ## Update the translation catalogues from the source
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
 
 test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
-	@command -v chromium >/dev/null 2>&1 || bash scripts/apt-install.sh chromium
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v sigtool >/dev/null 2>&1 || missing="$$missing clamav-daemon clamav"; \
+	if [ -n "$$missing" ]; then bash scripts/apt-install.sh $$missing; fi
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	DATA_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest

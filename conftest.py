@@ -48,6 +48,26 @@ def _flush_as_maintenance() -> None:
     operations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _malware_scanner() -> Any:
+    """Every upload is scanned by a real ClamAV daemon with the test signature database
+    (scripts/clamd.sh); one started here is stopped at the end."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = Path(__file__).parent / "scripts" / "clamd.sh"
+    env = {**os.environ, "CLAMAV_SOCKET": settings.CLAMAV_SOCKET}
+    pidfile = Path(settings.CLAMAV_SOCKET).parent / "clamd.pid"
+    started_here = not pidfile.exists()
+    subprocess.run(["bash", str(script), "start"], check=True, env=env)  # noqa: S603, S607
+    yield
+    if started_here:
+        subprocess.run(["bash", str(script), "stop"], check=False, env=env)  # noqa: S603, S607
+
+
 #: Monday 23 November 2026, 10:00 in Copenhagen.
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 

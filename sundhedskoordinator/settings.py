@@ -268,6 +268,10 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "files"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Every upload is scanned by a ClamAV daemon (a Unix socket path, or tcp://host:port). Uploads are
+# refused when it does not answer. scripts/clamd.sh starts one for the demo and the tests.
+CLAMAV_SOCKET = env_str("CLAMAV_SOCKET", str(DATA_DIR / "clamav" / "clamd.sock"))
+CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 30)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

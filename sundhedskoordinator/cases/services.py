@@ -26,6 +26,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import working_days_between
 from sundhedskoordinator.documents.inspection import inspect_upload
+from sundhedskoordinator.documents.scanning import scan as scan_for_malware
 from sundhedskoordinator.meetings.calendar import item_invitation
 from sundhedskoordinator.meetings.models import AgendaItem, Dispatch, Meeting
 from sundhedskoordinator.meetings.selectors import active_items, agreement_for
@@ -346,9 +347,9 @@ def add_document(
     *, actor: User, case_id: int, kind: str, filename: str, content: bytes
 ) -> Document:
     """Attach a file to the case. Its type is decided from its content
-    (``documents.inspection``); a file of a kind the case already holds becomes its next version,
-    and earlier versions stay. The stored name is made by the system; the SHA-256 is kept and
-    checked on every download."""
+    (``documents.inspection``) and it is scanned for malware (``documents.scanning``); a file of
+    a kind the case already holds becomes its next version, and earlier versions stay. The stored
+    name is made by the system; the SHA-256 is kept and checked on every download."""
     if kind not in DocumentKind.values:
         raise DomainError(
             workflow.INVALID_INPUT,
@@ -359,6 +360,7 @@ def add_document(
         case = _lock(case_id, None)
         transition, role = _authorise(case, Action.ADD_DOCUMENT, actor)
         file_type = inspect_upload(content)
+        scan_for_malware(content)
         version = (case.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
         document = Document(
             case=case,

@@ -124,3 +124,52 @@ def _upload(api, case, name, content):
         {"kind": "action_plan", "file": SimpleUploadedFile(name, content)},
         headers={"Authorization": f"Bearer {client.token}"},
     )
+
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!H+H*"
+
+
+def _pdf_with_marker():
+    """A valid PDF that carries the project's test signature (scripts/clamd.sh) in its body."""
+    from pypdf.generic import DecodedStreamObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    contents = DecodedStreamObject()
+    contents.set_data(b"% SUNDHEDSKOORDINATOR-MALWARE-TESTSIGNATUR\n")
+    page.replace_contents(contents)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("eicar.png", b"\x89PNG\r\n\x1a\n" + EICAR),  # the EICAR test string after a PNG header
+        ("eicar.jpg", b"\xff\xd8\xff\xe0" + EICAR),
+        ("plan.pdf", _pdf_with_marker()),  # a valid PDF that the test signature matches
+        ("plan.docx", _zip([("[Content_Types].xml", "<Types/>"), ("word/eicar.com", EICAR)])),
+    ],
+)
+def test_malware_is_refused_and_nothing_is_stored(world, api, name, content):
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    response = _upload(api, case, name, content)
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == "malware_found"
+    assert not Document.objects.exists()
+
+
+def test_uploads_are_refused_when_the_scanner_does_not_answer(world, api, settings, tmp_path):
+    settings.CLAMAV_SOCKET = str(tmp_path / "no-daemon.sock")
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    response = _upload(api, case, "plan.pdf", SAMPLE_PDF)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "scanner_unavailable"
+    assert not Document.objects.exists()
+
+
+def test_the_scanner_answers_clean_for_an_ordinary_file(settings):
+    from sundhedskoordinator.documents.scanning import scan
+
+    scan(SAMPLE_PDF)  # no exception: the daemon called it clean
