@@ -26,6 +26,7 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
+	@bash scripts/system-libs.sh
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "Python 3.12 or newer is required and none was found (tried python3, python3.14, python3.13, python3.12)." >&2; \
 		echo "Install it, e.g. 'apt-get install python3.12 python3.12-venv', or select it with pyenv." >&2; \

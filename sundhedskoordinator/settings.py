@@ -272,6 +272,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # refused when it does not answer. scripts/clamd.sh starts one for the demo and the tests.
 CLAMAV_SOCKET = env_str("CLAMAV_SOCKET", str(DATA_DIR / "clamav" / "clamd.sock"))
 CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 30)
+# Appeal guidance printed in decision letters, where the deployment configures it (empty: none).
+DECISION_APPEAL_GUIDANCE = env_str("DECISION_APPEAL_GUIDANCE")
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -339,6 +341,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each rendering step at INFO; only its warnings are worth keeping.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- The procedure --------------------------------------------------------------------------

@@ -16,5 +16,6 @@ urlpatterns = [
     path("sager/", include("sundhedskoordinator.cases.urls")),
     path("moeder/", include("sundhedskoordinator.meetings.urls")),
     path("borgere/", include("sundhedskoordinator.citizens.urls")),
+    path("dokumenter/", include("sundhedskoordinator.documents.urls")),
     path("", include("sundhedskoordinator.web.urls")),
 ]

@@ -12,6 +12,7 @@ from sundhedskoordinator.cases import selectors, services
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.documents.delivery import attachment, verified_content
+from sundhedskoordinator.documents.selectors import read_issued
 from sundhedskoordinator.organisations.models import User
 
 from . import serialize
@@ -432,3 +433,10 @@ def document_content(request: HttpRequest, document_id: int, purpose: str = "") 
         user=_user(request), document_id=document_id, purpose=purpose[:300]
     )
     return attachment(document, verified_content(document))
+
+
+@documents_router.get("/issued/{document_id}/content", response={200: None, **ERRORS})
+def issued_content(request: HttpRequest, document_id: int) -> HttpResponse:
+    """An issued agenda or guidance letter as it was sent, checksum verified; logged."""
+    document = read_issued(user=_user(request), document_id=document_id)
+    return attachment(document, verified_content(document), name=document.download_name)

@@ -10,6 +10,8 @@ from ninja import Query, Router, Status
 
 from sundhedskoordinator.access.policy import scope_cases
 from sundhedskoordinator.core.errors import NotFoundError
+from sundhedskoordinator.documents import letters
+from sundhedskoordinator.documents.delivery import pdf_response
 from sundhedskoordinator.meetings import services
 from sundhedskoordinator.meetings.calendar import meeting_calendar
 from sundhedskoordinator.meetings.models import Meeting
@@ -100,6 +102,17 @@ def agenda(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
             for i in items
         ],
     }
+
+
+@router.get("/{meeting_id}/agenda.pdf", response={200: None, **ERRORS})
+def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The agenda as it stands now, with the items the user may see, as PDF."""
+    user = _user(request)
+    meeting = _meeting(user, meeting_id)
+    return pdf_response(
+        letters.agenda(meeting, visible=scope_cases(user).values("pk")),
+        f"dagsorden-{meeting.pk}.pdf",
+    )
 
 
 @router.get("/{meeting_id}/calendar.ics", response={200: None, **ERRORS})

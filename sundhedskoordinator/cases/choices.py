@@ -88,6 +88,22 @@ class DocumentKind(models.TextChoices):
     ACTION_PLAN = "action_plan", _("Indstilling/indsatsplan")
     HEALTH_INFORMATION = "health_information", _("Helbredsoplysninger")
     OTHER = "other", _("Andet")
+    # Issued by the system, never uploaded.
+    CASE_PACKAGE = "case_package", _("Sagspakke sendt til sundhedskoordinator")
+    ADVICE = "advice", _("Sundhedsfaglig rådgivning")
+    DECISION_LETTER = "decision_letter", _("Afgørelsesbrev")
+
+
+#: The kinds people upload; the others are issued by the system when the step happens.
+UPLOAD_KINDS = frozenset(
+    {
+        DocumentKind.OFFER_DESCRIPTION,
+        DocumentKind.HEALTH_CONCERN,
+        DocumentKind.ACTION_PLAN,
+        DocumentKind.HEALTH_INFORMATION,
+        DocumentKind.OTHER,
+    }
+)
 
 
 class Outcome(models.TextChoices):

@@ -11,7 +11,7 @@ from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
-from .choices import DocumentKind, OfferKind, Outcome, RequestChannel
+from .choices import UPLOAD_KINDS, DocumentKind, OfferKind, Outcome, RequestChannel
 
 TEXT = {"class": "form-input"}
 AREA = {"class": "form-input", "rows": 5}
@@ -202,7 +202,7 @@ class DecisionForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Dokumentets art"),
-        choices=DocumentKind.choices,
+        choices=[(k, label) for k, label in DocumentKind.choices if k in UPLOAD_KINDS],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     file = forms.FileField(

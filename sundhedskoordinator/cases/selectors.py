@@ -162,7 +162,17 @@ def case_in_scope(*, user: User, case_id: int) -> Case:
         raise
 
 
-HEALTH_DOCUMENT_KINDS = frozenset({"health_concern", "action_plan", "health_information", "other"})
+HEALTH_DOCUMENT_KINDS = frozenset(
+    {
+        "health_concern",
+        "action_plan",
+        "health_information",
+        "other",
+        "case_package",
+        "advice",
+        "decision_letter",
+    }
+)
 
 
 def read_document(*, user: User, document_id: int, purpose: str = "") -> Document:

@@ -25,7 +25,9 @@ from sundhedskoordinator.citizens.selectors import has_written_guidance
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import working_days_between
+from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.inspection import inspect_upload
+from sundhedskoordinator.documents.models import IssuedKind
 from sundhedskoordinator.documents.scanning import scan as scan_for_malware
 from sundhedskoordinator.meetings.calendar import item_invitation
 from sundhedskoordinator.meetings.models import AgendaItem, Dispatch, Meeting
@@ -39,6 +41,7 @@ from . import workflow
 from .choices import (
     OFFER_ON_HOLD_STATES,
     TERMINAL_STATES,
+    UPLOAD_KINDS,
     Action,
     ConcernAuthor,
     DocumentKind,
@@ -350,7 +353,7 @@ def add_document(
     (``documents.inspection``) and it is scanned for malware (``documents.scanning``); a file of
     a kind the case already holds becomes its next version, and earlier versions stay. The stored
     name is made by the system; the SHA-256 is kept and checked on every download."""
-    if kind not in DocumentKind.values:
+    if kind not in UPLOAD_KINDS:
         raise DomainError(
             workflow.INVALID_INPUT,
             _("Ukendt dokumentart."),
@@ -361,28 +364,65 @@ def add_document(
         transition, role = _authorise(case, Action.ADD_DOCUMENT, actor)
         file_type = inspect_upload(content)
         scan_for_malware(content)
-        version = (case.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
-        document = Document(
-            case=case,
-            kind=kind,
-            version=version,
-            filename=filename[:200],
+        document = _store_document(
+            case,
+            kind,
+            content,
+            filename=filename,
             content_type=file_type.content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_by=actor,
-            uploaded_at=clock.now(),
+            suffix=file_type.suffix,
+            actor=actor,
         )
-        document.file.save(f"{kind}{file_type.suffix}", ContentFile(content), save=False)
-        document.save()
         _finish(
             case,
             transition,
             actor,
             role,
-            data={"document": document.pk, "kind": kind, "version": version},
+            data={"document": document.pk, "kind": kind, "version": document.version},
         )
     return document
+
+
+def _store_document(
+    case: Case,
+    kind: str,
+    content: bytes,
+    *,
+    filename: str,
+    content_type: str,
+    suffix: str,
+    actor: User,
+) -> Document:
+    """Keep the bytes as the next version of the case's document of this kind, with their
+    SHA-256, under a name the system makes."""
+    version = (case.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+    document = Document(
+        case=case,
+        kind=kind,
+        version=version,
+        filename=filename[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    document.file.save(f"{kind}{suffix}", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def _issue(case: Case, kind: str, content: bytes, actor: User) -> Document:
+    """Store a PDF the system issued in this step with the case."""
+    return _store_document(
+        case,
+        kind,
+        content,
+        filename=f"{case.reference}-{kind}.pdf",
+        content_type="application/pdf",
+        suffix=".pdf",
+        actor=actor,
+    )
 
 
 # --- The transitions ----------------------------------------------------------------------------
@@ -645,6 +685,7 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
             working_days_late=late_days,
             snapshot=package_snapshot(case, item),
         )
+        _issue(case, DocumentKind.CASE_PACKAGE, letters.case_package(dispatch), actor)
         notify(users=[item.coordinator], kind=NotificationKind.CASE_SENT, case=case)
         return _finish(
             case,
@@ -654,6 +695,29 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
             data={"dispatch": dispatch.pk, "late": dispatch.is_late},
             first_sent_at=case.first_sent_at or now,
         )
+
+
+def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
+    """Send every item on the meeting's agenda not yet sent, each in its own transaction, then
+    issue the agenda as it now stands. Answers how many were sent and why others were not."""
+    meeting = Meeting.objects.select_related("team__municipality").get(pk=meeting_id)
+    sent, refused = 0, []
+    pending = active_items(meeting).filter(dispatch__isnull=True).select_related("case")
+    for item in pending:
+        try:
+            dispatch_package(actor=actor, case_id=item.case_id)
+            sent += 1
+        except DomainError as error:
+            refused.append(f"{item.case.reference}: {error.message}")
+    if sent:
+        with transaction.atomic():
+            letters.store_issued(
+                kind=IssuedKind.AGENDA,
+                content=letters.agenda(meeting),
+                actor=actor,
+                meeting=meeting,
+            )
+    return sent, refused
 
 
 def hold_conversation(
@@ -773,6 +837,7 @@ def write_advice(
                 0, int((now - conversation.ended_at).total_seconds() // 60)
             ),
         )
+        _issue(case, DocumentKind.ADVICE, letters.advice(advice), actor)
         if version == 1:
             notify(
                 users=[case.citizen.user, case.responsible], kind=NotificationKind.ADVICE, case=case
@@ -805,9 +870,10 @@ def decide_case(
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.DECIDE, actor)
         workflow.run_guards(transition, case, {"text": text})
-        Decision.objects.create(
+        decision = Decision.objects.create(
             case=case, outcome=outcome, text=text, decided_at=clock.now(), decided_by=actor
         )
+        _issue(case, DocumentKind.DECISION_LETTER, letters.decision_letter(decision), actor)
         notify(users=[case.citizen.user], kind=NotificationKind.DECISION, case=case)
         return _finish(
             case, transition, actor, role, data={"outcome": outcome}, offer_on_hold=False

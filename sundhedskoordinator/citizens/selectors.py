@@ -28,7 +28,9 @@ def scope_citizens(user: User) -> QuerySet[Citizen]:
             Prefetch("resource_courses", queryset=ResourceCourse.objects.order_by("-start_date")),
             Prefetch(
                 "guidance",
-                queryset=Guidance.objects.select_related("given_by").order_by("-given_on", "-id"),
+                queryset=Guidance.objects.select_related("given_by", "letter").order_by(
+                    "-given_on", "-id"
+                ),
             ),
         )
     )

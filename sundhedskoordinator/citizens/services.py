@@ -13,6 +13,7 @@ from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
 
+from .choices import WRITTEN_GUIDANCE_CHANNELS
 from .cpr import protect_cpr, validate_cpr
 from .models import Citizen, Guidance, ResourceCourse
 
@@ -93,7 +94,8 @@ def record_guidance(
     *, actor: User, citizen: Citizen, given_on: dt.date, channel: str, note: str = ""
 ) -> Guidance:
     """Record that the citizen was told about the right (BEK 2409/2021 § 2: in writing, no later
-    than when a concrete offer is presented). Date, channel and who gave it are kept."""
+    than when a concrete offer is presented). Date, channel and who gave it are kept; written
+    guidance issues the guidance letter, kept with it."""
     _require_municipal_handler(actor, citizen.municipality_id)
     guidance = Guidance(
         citizen=citizen, given_on=given_on, channel=channel, given_by=actor, note=note
@@ -104,4 +106,14 @@ def record_guidance(
         raise _validation_error(exc) from exc
     with transaction.atomic():
         guidance.save()
+        if channel in WRITTEN_GUIDANCE_CHANNELS:
+            from sundhedskoordinator.documents import letters
+            from sundhedskoordinator.documents.models import IssuedKind
+
+            letters.store_issued(
+                kind=IssuedKind.GUIDANCE_LETTER,
+                content=letters.guidance_letter(guidance),
+                actor=actor,
+                guidance=guidance,
+            )
     return guidance

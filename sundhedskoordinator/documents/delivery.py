@@ -29,16 +29,27 @@ def verified_content(document: Any) -> bytes:
     return content
 
 
-def attachment(document: Any, content: bytes) -> HttpResponse:
-    """The file as a download under a name the system makes from the case and the kind."""
+def attachment(document: Any, content: bytes, name: str = "") -> HttpResponse:
+    """The file as a download under a name the system makes (from the case and the kind unless
+    given)."""
     suffix = {
         "application/pdf": ".pdf",
         "image/png": ".png",
         "image/jpeg": ".jpg",
         "application/vnd.oasis.opendocument.text": ".odt",
     }.get(document.content_type, ".docx")
-    name = f"{document.case.reference}-{document.kind}-v{document.version}{suffix}"
+    name = name or f"{document.case.reference}-{document.kind}-v{document.version}{suffix}"
     response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def pdf_response(content: bytes, name: str) -> HttpResponse:
+    """A PDF rendered for this request, as an attachment that is not cached."""
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"

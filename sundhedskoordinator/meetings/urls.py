@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("nyt/", views.meeting_create, name="create"),
     path("<int:meeting_id>/", views.agenda, name="agenda"),
+    path("<int:meeting_id>/dagsorden.pdf", views.agenda_pdf, name="agenda-pdf"),
     path("<int:meeting_id>/send-alle/", views.dispatch_all, name="dispatch-all"),
 ]

@@ -18,6 +18,9 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.forms import add_domain_error
 from sundhedskoordinator.core.workingdays import working_days_between
+from sundhedskoordinator.documents import letters
+from sundhedskoordinator.documents.delivery import pdf_response
+from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import RehabTeam, User
 from sundhedskoordinator.organisations.selectors import coordinators_in
@@ -142,26 +145,34 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 for g in grants_for(user)
             )
             and bool(due),
+            "issued": IssuedDocument.objects.filter(meeting=meeting).order_by("-version"),
             "late_items": [i for i in items if i.sent and i.dispatch.is_late],  # type: ignore[attr-defined]
         },
     )
 
 
 @login_required
-@require_POST
-def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Send every item on the agenda not yet sent (each in its own transaction)."""
+def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The agenda as it stands now, with the items the user may see, as PDF."""
     user = _user(request)
     meeting = scope_meetings(user).filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404
-    sent, refused = 0, []
-    for item in active_items(meeting).filter(dispatch__isnull=True).select_related("case"):
-        try:
-            case_services.dispatch_package(actor=user, case_id=item.case_id)
-            sent += 1
-        except DomainError as error:
-            refused.append(f"{item.case.reference}: {error.message}")
+    return pdf_response(
+        letters.agenda(meeting, visible=scope_cases(user).values("pk")),
+        f"dagsorden-{meeting.pk}.pdf",
+    )
+
+
+@login_required
+@require_POST
+def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Send every item on the agenda not yet sent, and issue the agenda (``dispatch_meeting``)."""
+    user = _user(request)
+    meeting = scope_meetings(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    sent, refused = case_services.dispatch_meeting(actor=user, meeting_id=meeting.pk)
     if sent:
         messages.success(
             request, _("%(n)d sager er sendt til sundhedskoordinatoren.") % {"n": sent}

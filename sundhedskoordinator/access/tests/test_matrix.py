@@ -143,6 +143,19 @@ ROUTES: dict[str, Read | Other] = {
         "/api/v1/meetings/{meeting}/calendar.ics", SEES_MEETING
     ),
     "api/v1/meetings/<meeting_id>/agenda": Read("/api/v1/meetings/{meeting}/agenda", SEES_MEETING),
+    "api/v1/meetings/<meeting_id>/agenda.pdf": Read(
+        "/api/v1/meetings/{meeting}/agenda.pdf", SEES_MEETING
+    ),
+    "moeder/<int:meeting_id>/dagsorden.pdf": Read(
+        "/moeder/{meeting}/dagsorden.pdf", SEES_MEETING, page=True
+    ),
+    # The guidance letter of the world's citizen (issued with the written guidance).
+    "api/v1/documents/issued/<document_id>/content": Read(
+        "/api/v1/documents/issued/{letter}/content", SEES_CITIZEN | {"borger"}
+    ),
+    "dokumenter/udstedt/<int:document_id>/": Read(
+        "/dokumenter/udstedt/{letter}/", SEES_CITIZEN | {"borger"}, page=True
+    ),
     **{
         f"api/v1/cases/<case_id>/{action}": Other(WRITES)
         for action in (
@@ -202,6 +215,7 @@ def test_every_user_gets_exactly_what_design_section_2_allows(world, api, moment
         "document": case.documents.get(kind="health_information").pk,
         "citizen": world.citizen.pk,
         "meeting": world.meeting.pk,
+        "letter": world.citizen.guidance.get().letter.pk,
     }
     failures = []
     for route, row in ROUTES.items():
