@@ -54,13 +54,19 @@ demo: install ## Migrate and load the demo world (keeps existing data)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo
 
-run: demo ## Set up and serve the demo on http://127.0.0.1:$PORT (SQLite in $DATA_DIR)
+run: demo ## Set up and serve the demo on http://127.0.0.1:$PORT with a task worker (SQLite in $DATA_DIR)
 	@echo "Sundhedskoordinator: http://$(HOST):$(PORT)/  (demo users, password 'demo')"
+	$(PY) manage.py schedule_reminders
+	$(PY) manage.py db_worker --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes, no demo data
 	DJANGO_ENV=production $(PY) manage.py migrate --no-input -v0
 	DJANGO_ENV=production $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_ENV=production $(PY) manage.py schedule_reminders
+	DJANGO_ENV=production $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_ENV=production $(VENV)/bin/gunicorn sundhedskoordinator.wsgi \
 		--bind $${HOST:-0.0.0.0}:$(PORT) --workers $(WORKERS) --access-logfile -
 

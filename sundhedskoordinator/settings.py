@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "mozilla_django_oidc",
+    "django_tasks_db",
     "sundhedskoordinator.core",
     "sundhedskoordinator.organisations",
     "sundhedskoordinator.citizens",
@@ -333,6 +334,23 @@ MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sundhedskoordinator@localhost")
 # The address e-mails link to.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Background tasks -----------------------------------------------------------------------
+# Django's Tasks API on the database backend: `manage.py db_worker` runs them (make run starts
+# one). TASKS_BACKEND can name another backend (e.g. a Redis-backed one) when scaling out.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Reminders: the secretariat N working days before a dispatch deadline; the coordinator when the
+# advice is not written this many minutes after the conversation; the caseworker when a decision
+# has waited N working days. The scheduler runs every REMINDER_INTERVAL_MINUTES.
+REMINDER_DISPATCH_WORKING_DAYS = env_int("REMINDER_DISPATCH_WORKING_DAYS", 2)
+ADVICE_TARGET_MINUTES = env_int("ADVICE_TARGET_MINUTES", 15)
+REMINDER_DECISION_WORKING_DAYS = env_int("REMINDER_DECISION_WORKING_DAYS", 5)
+REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 15)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -45,19 +45,19 @@ from .models import Case
 
 #: What each status means, in plain Danish for the citizen (lazy: translated per request).
 CITIZEN_STATUS = {
-    Status.DRAFT: _lazy("Kommunen er ved at gøre din anmodning klar."),
-    Status.REQUESTED: _lazy("Du har bedt om en samtale med en sundhedskoordinator."),
-    Status.READY: _lazy("Sagen er klar og venter på at komme på et møde."),
-    Status.SCHEDULED: _lazy("Du har fået en tid til samtalen."),
-    Status.SENT: _lazy("Sundhedskoordinatoren har fået din sag og forbereder sig."),
-    Status.HELD: _lazy("Samtalen er holdt. Sundhedskoordinatoren skriver sin rådgivning."),
-    Status.ADVISED: _lazy(
+    Status.DRAFT: gettext_lazy("Kommunen er ved at gøre din anmodning klar."),
+    Status.REQUESTED: gettext_lazy("Du har bedt om en samtale med en sundhedskoordinator."),
+    Status.READY: gettext_lazy("Sagen er klar og venter på at komme på et møde."),
+    Status.SCHEDULED: gettext_lazy("Du har fået en tid til samtalen."),
+    Status.SENT: gettext_lazy("Sundhedskoordinatoren har fået din sag og forbereder sig."),
+    Status.HELD: gettext_lazy("Samtalen er holdt. Sundhedskoordinatoren skriver sin rådgivning."),
+    Status.ADVISED: gettext_lazy(
         "Sundhedskoordinatoren har givet sin rådgivning. Kommunen tager stilling."
     ),
-    Status.DECIDED: _lazy("Kommunen har taget stilling til dit tilbud."),
-    Status.CLOSED: _lazy("Sagen er afsluttet."),
-    Status.WITHDRAWN: _lazy("Du har trukket anmodningen tilbage."),
-    Status.REJECTED: _lazy("Kommunen har afvist anmodningen."),
+    Status.DECIDED: gettext_lazy("Kommunen har taget stilling til dit tilbud."),
+    Status.CLOSED: gettext_lazy("Sagen er afsluttet."),
+    Status.WITHDRAWN: gettext_lazy("Du har trukket anmodningen tilbage."),
+    Status.REJECTED: gettext_lazy("Kommunen har afvist anmodningen."),
 }
 
 

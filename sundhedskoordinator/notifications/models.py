@@ -13,6 +13,9 @@ class NotificationKind(models.TextChoices):
     CANCELLED = "cancelled", _("En samtale er aflyst")
     ADVICE = "advice", _("Sundhedskoordinatorens rådgivning er klar")
     DECISION = "decision", _("Kommunen har taget stilling")
+    REMIND_DISPATCH = "remind_dispatch", _("Påmindelse: sagen skal sendes til sundhedskoordinator")
+    REMIND_ADVICE = "remind_advice", _("Påmindelse: rådgivningen er ikke skrevet")
+    REMIND_DECISION = "remind_decision", _("Påmindelse: der mangler en stillingtagen")
 
 
 class Notification(models.Model):
@@ -32,3 +35,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}"
+
+
+class Reminder(models.Model):
+    """That a reminder of one kind about one case went to one user. The unique constraint makes
+    every reminder go out once, however often the scheduler runs and however many run at once."""
+
+    kind = models.CharField(_("påmindelse"), max_length=20, choices=NotificationKind.choices)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    #: What the reminder is about: the agenda item for dispatch, the advice's conversation, ...
+    subject_id = models.PositiveBigIntegerField(_("emne"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("sendt"))
+
+    class Meta:
+        verbose_name = _("påmindelse")
+        verbose_name_plural = _("påmindelser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "user"], name="reminder_once_per_subject_and_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} {self.user_id}"

@@ -23,3 +23,14 @@ def coordinators_in(*, region_id: int) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, memberships__role=Role.COORDINATOR, memberships__region_id=region_id
     ).order_by("first_name", "last_name")
+
+
+def secretaries_of(*, municipality_id: int) -> QuerySet[User]:
+    """Active users of the municipality's rehab-team secretariat."""
+    from .choices import Role
+
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Role.SECRETARIAT,
+        memberships__municipality_id=municipality_id,
+    ).distinct()

@@ -143,9 +143,7 @@ def test_the_live_agenda_pdf_shows_only_what_the_reader_may_see(world, api):
     text = text_of(response.content)
     assert case.reference in text and "15. december 2026" in text
     # Another municipality's caseworker sees no such meeting.
-    assert api("sagsbehandler2").get(
-        f"/meetings/{world.meeting.pk}/agenda.pdf"
-    ).status_code == 404
+    assert api("sagsbehandler2").get(f"/meetings/{world.meeting.pk}/agenda.pdf").status_code == 404
 
 
 def test_an_issued_document_outside_the_readers_scope_is_refused_and_logged(world, api):

@@ -1,0 +1,132 @@
+"""Reminders go out once, on the right working day, however often the scheduler runs: a month of
+simulated days with the scheduler run twice at every tick (directly and through the task worker),
+counting the e-mails."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from sundhedskoordinator.cases import reminders, services
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.tasks import send_reminders
+from sundhedskoordinator.cases.walk import new_case, walk_case_to
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.notifications.models import Notification, Reminder
+
+pytestmark = pytest.mark.django_db(transaction=True)
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=CPH)
+
+
+def run_scheduler_twice(moment, *, worker: bool):
+    """The scheduler at ``moment``: once directly, once more through the queued task and the
+    database worker (or directly again)."""
+    with clock.frozen(moment), time_machine.travel(moment, tick=False):
+        reminders.send_due_reminders()
+        if worker:
+            send_reminders.enqueue(reschedule=False)
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=1)
+        else:
+            reminders.send_due_reminders()
+
+
+def test_the_secretariat_is_reminded_once_two_working_days_before_the_deadline(
+    world, mailoutbox, settings
+):
+    settings.REMINDER_DISPATCH_WORKING_DAYS = 2
+    for user in world.users.values():
+        user.email = f"{user.username}@test.invalid"
+        user.save()
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    # The deadline is Tuesday 1 December; two working days before it is Friday 27 November.
+    sent_on = {}
+    day = dt.date(2026, 11, 23)
+    while day <= dt.date(2026, 12, 23):
+        for hour in (7, 13):
+            before = len(mailoutbox)
+            run_scheduler_twice(at(day, hour), worker=hour == 7)
+            for message in mailoutbox[before:]:
+                sent_on.setdefault(message.to[0], []).append(day)
+        day += dt.timedelta(days=1)
+
+    secretaries = {"sekretariat@test.invalid", "sekretariat2@test.invalid"}
+    assert set(sent_on) <= secretaries | {"koordinator@test.invalid"}
+    for address in secretaries & set(sent_on):
+        assert sent_on[address] == [dt.date(2026, 11, 27)], sent_on
+    assert "sekretariat@test.invalid" in sent_on
+    assert Reminder.objects.filter(kind="remind_dispatch", subject_id__gt=0).count() == len(
+        secretaries & set(sent_on)
+    )
+    for message in mailoutbox:
+        assert case.reference in message.subject
+        assert "1203851234" not in message.body and "løft" not in message.body.lower()
+
+
+def test_no_reminder_for_a_package_already_sent(world, mailoutbox):
+    walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SENT,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    run_scheduler_twice(at(dt.date(2026, 11, 30), 8), worker=False)
+    assert not Reminder.objects.exists()
+
+
+def test_late_advice_reminds_the_coordinator_and_a_waiting_decision_the_caseworker_once(
+    world, mailoutbox, settings
+):
+    settings.REMINDER_DECISION_WORKING_DAYS = 5
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.HELD,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    ended = case.conversations.get().ended_at
+    run_scheduler_twice(ended + dt.timedelta(minutes=10), worker=False)
+    assert not Reminder.objects.exists()  # within the 15 minutes
+    for minutes in (16, 30, 120):
+        run_scheduler_twice(ended + dt.timedelta(minutes=minutes), worker=False)
+    advice_reminders = Notification.objects.filter(kind="remind_advice")
+    assert [n.user.username for n in advice_reminders] == ["koordinator"]
+
+    # The advice comes on Tuesday 15 December; the decision waits.
+    with clock.frozen(ended + dt.timedelta(hours=3)):
+        services.write_advice(actor=world.users["koordinator"], case_id=case.pk, text="Råd.")
+    reminded_on = []
+    day = dt.date(2026, 12, 15)
+    while day <= dt.date(2027, 1, 15):
+        run_scheduler_twice(at(day, 8), worker=False)
+        if Notification.objects.filter(kind="remind_decision").exists() and not reminded_on:
+            reminded_on.append(day)
+        day += dt.timedelta(days=1)
+    # Five working days after Tuesday 15 December: 16, 17, 18, 21, 22 December.
+    assert reminded_on == [dt.date(2026, 12, 22)]
+    decision = Notification.objects.filter(kind="remind_decision")
+    assert [n.user.username for n in decision] == ["sagsbehandler"]
+
+
+def test_the_task_reschedules_itself_and_schedule_reminders_queues_one_chain(world):
+    from django_tasks_db.models import DBTaskResult
+
+    moment = at(dt.date(2026, 11, 24), 8)
+    with clock.frozen(moment), time_machine.travel(moment, tick=False):
+        call_command("schedule_reminders", verbosity=0)
+        call_command("schedule_reminders", verbosity=0)
+        assert DBTaskResult.objects.filter(status="READY").count() == 1
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
+    following = DBTaskResult.objects.get(status="READY")
+    assert following.run_after == moment + dt.timedelta(minutes=15)
