@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.cases import selectors, services
+from sundhedskoordinator.cases.fhir import case_bundle
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.documents.delivery import attachment, verified_content
@@ -139,6 +141,17 @@ def get_case_detail(
     body = _case_body(request, case_id, purpose=purpose[:300])
     set_etag(response, body["version"])
     return body
+
+
+@router.get("/{case_id}/fhir", response={200: None, **ERRORS})
+def get_case_fhir(request: HttpRequest, case_id: int, purpose: str = "") -> HttpResponse:
+    """The case as a FHIR R4 Bundle (Patient, Task, Appointment, DocumentReference); the CPR
+    number and the documents only for the roles that may see them."""
+    read = selectors.read_case(user=_user(request), case_id=case_id, purpose=purpose[:300])
+    return HttpResponse(
+        json.dumps(case_bundle(read), ensure_ascii=False),
+        content_type="application/fhir+json; charset=utf-8",
+    )
 
 
 @router.patch("/{case_id}", response={200: CaseOut, **ERRORS})

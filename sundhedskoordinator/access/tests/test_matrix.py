@@ -124,6 +124,7 @@ ROUTES: dict[str, Read | Other] = {
     "api/v1/auth/token": Other("token endpoint, tested in test_login_security.py"),
     "api/v1/cases": Other(LISTS),
     "api/v1/cases/<case_id>": Read("/api/v1/cases/{case}", SEES_CASE),
+    "api/v1/cases/<case_id>/fhir": Read("/api/v1/cases/{case}/fhir", SEES_CASE),
     "api/v1/cases/<case_id>/events": Read("/api/v1/cases/{case}/events", SEES_CASE),
     "api/v1/cases/<case_id>/documents": Read("/api/v1/cases/{case}/documents", SEES_CASE),
     "api/v1/documents/<document_id>/content": Read(
@@ -177,6 +178,7 @@ ROUTES: dict[str, Read | Other] = {
 }
 HEALTH_ROUTES = {
     "api/v1/cases/<case_id>",
+    "api/v1/cases/<case_id>/fhir",
     "api/v1/documents/<document_id>/content",
     "sager/<int:case_id>/",
     "sager/dokumenter/<int:document_id>/",
