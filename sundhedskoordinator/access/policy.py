@@ -145,3 +145,13 @@ def may_read_case_log(user: User, case: Case, roles: list[str]) -> bool:
     """The responsible caseworker or job broker and Klinisk Funktion see a case's access log;
     the citizen sees their own through "Min log"."""
     return case.responsible_id == user.pk or Role.CLINICAL_ADMIN in roles or Role.CITIZEN in roles
+
+
+#: The roles that know the citizen by CPR number in the municipality's own systems; everyone
+#: else sees the masked form only.
+CPR_ROLES = frozenset({Role.CASEWORKER, Role.JOB_BROKER, Role.SECRETARIAT, Role.CITIZEN})
+
+
+def may_see_cpr(roles: list[str]) -> bool:
+    """Whether the reader, in these roles in the case, may see the citizen's full CPR number."""
+    return bool(CPR_ROLES.intersection(roles))

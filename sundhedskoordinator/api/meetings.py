@@ -11,7 +11,7 @@ from ninja import Query, Router, Status
 from sundhedskoordinator.access.policy import scope_cases
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.documents import letters
-from sundhedskoordinator.documents.delivery import pdf_response
+from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.meetings import services
 from sundhedskoordinator.meetings.calendar import meeting_calendar
 from sundhedskoordinator.meetings.models import Meeting
@@ -109,8 +109,9 @@ def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The agenda as it stands now, with the items the user may see, as PDF."""
     user = _user(request)
     meeting = _meeting(user, meeting_id)
-    return pdf_response(
+    return download(
         letters.agenda(meeting, visible=scope_cases(user).values("pk")),
+        "application/pdf",
         f"dagsorden-{meeting.pk}.pdf",
     )
 

@@ -1,7 +1,7 @@
 """The case as a FHIR R4 Bundle (type ``collection``) for other systems:
 
 - ``Patient``: the citizen; the CPR number as identifier (system ``urn:oid:1.2.208.176.1.2``) only
-  for the roles that may see it (``CPR_ROLES``), otherwise the name only;
+  for the roles that may see it (``access.policy.may_see_cpr``), otherwise the name only;
 - ``Task``: the request, its status mapped to FHIR's task statuses and ours as business status;
 - ``Appointment``: the agenda item (the conversation's slot);
 - ``DocumentReference``: the case package as sent and the advice, each pointing at the stored PDF,
@@ -15,16 +15,14 @@ from typing import Any
 
 from django.conf import settings
 
+from sundhedskoordinator.access.policy import may_see_cpr
 from sundhedskoordinator.citizens.cpr import reveal_cpr
-from sundhedskoordinator.organisations.choices import Role
 
-from .choices import Status
+from .choices import DocumentKind, Status
 from .selectors import CaseRead
 
 CPR_SYSTEM = "urn:oid:1.2.208.176.1.2"
 CASE_SYSTEM = "urn:sundhedskoordinator:case-reference"
-#: The roles that know the citizen by CPR number in the municipality's own systems.
-CPR_ROLES = frozenset({Role.CASEWORKER, Role.JOB_BROKER, Role.SECRETARIAT, Role.CITIZEN})
 
 TASK_STATUS = {
     Status.DRAFT: "draft",
@@ -52,7 +50,7 @@ def _patient(read: CaseRead) -> dict[str, Any]:
         "id": f"citizen-{citizen.pk}",
         "name": [{"text": citizen.name}],
     }
-    if CPR_ROLES & set(read.roles):
+    if may_see_cpr(read.roles):
         patient["identifier"] = [{"system": CPR_SYSTEM, "value": reveal_cpr(citizen.cpr_encrypted)}]
     return patient
 
@@ -80,12 +78,16 @@ def _task(read: CaseRead) -> dict[str, Any]:
 
 
 def _appointment(read: CaseRead) -> dict[str, Any] | None:
-    item = read.case.agenda_items.order_by("-scheduled_at").first()
+    item = (
+        read.case.agenda_items.select_related("meeting", "coordinator", "attendee", "conversation")
+        .order_by("-scheduled_at")
+        .first()
+    )
     if item is None:
         return None
     if item.cancelled_at:
         status = "cancelled"
-    elif read.case.conversations.exists():
+    elif hasattr(item, "conversation"):
         status = "fulfilled"
     else:
         status = "booked"
@@ -112,15 +114,15 @@ def _document_references(read: CaseRead) -> list[dict[str, Any]]:
     if read.health_role is None:
         return []
     base = settings.SITE_URL.rstrip("/")
-    titles = {"case_package": "Sagspakke sendt til sundhedskoordinator", "advice": "Rådgivning"}
+    kinds = [DocumentKind.CASE_PACKAGE, DocumentKind.ADVICE]
     references = []
-    for document in read.case.documents.filter(kind__in=titles).order_by("kind", "version"):
+    for document in read.case.documents.filter(kind__in=kinds).order_by("kind", "version"):
         references.append(
             {
                 "resourceType": "DocumentReference",
                 "id": f"document-{document.pk}",
                 "status": "current",
-                "description": f"{titles[document.kind]}, version {document.version}",
+                "description": f"{document.get_kind_display()}, version {document.version}",
                 "subject": {"reference": f"Patient/citizen-{read.case.citizen_id}"},
                 "date": _instant(document.uploaded_at),
                 "context": {"related": [{"reference": f"Task/case-{read.case.pk}"}]},

@@ -1,9 +1,8 @@
 """Reminders (DESIGN section 5, background work): the rules for when each is due, and sending
 each exactly once.
 
-- the secretariat, ``REMINDER_DISPATCH_WORKING_DAYS`` working days before an agenda item's
-  dispatch deadline (and on every working day after it, until the package is sent: once per
-  item), for items not yet sent;
+- the secretariat, once per agenda item not yet sent, from ``REMINDER_DISPATCH_WORKING_DAYS``
+  working days before its dispatch deadline (a scheduler that was down catches up later);
 - the coordinator, when the advice is not written ``ADVICE_TARGET_MINUTES`` after the
   conversation ended;
 - the caseworker, when the advice has waited ``REMINDER_DECISION_WORKING_DAYS`` working days for
@@ -21,11 +20,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.workingdays import is_working_day, subtract_working_days
+from sundhedskoordinator.core.workingdays import (
+    add_working_days,
+    is_working_day,
+    subtract_working_days,
+)
 from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.notifications.models import NotificationKind, Reminder
 from sundhedskoordinator.notifications.services import notify
@@ -36,37 +39,43 @@ from .models import Advice, Case, Conversation
 
 
 def _send_once(kind: NotificationKind, case: Case, subject_id: int, users: Iterable[Any]) -> int:
+    """Record and send the reminder to each user who has not had it; ``get_or_create`` settles
+    a race between two schedulers through the unique constraint."""
     sent = 0
     for user in users:
-        try:
-            with transaction.atomic():
-                _reminder, created = Reminder.objects.get_or_create(
-                    kind=kind,
-                    subject_id=subject_id,
-                    user=user,
-                    defaults={"case": case, "sent_at": clock.now()},
-                )
-                if created:
-                    notify(users=[user], kind=kind, case=case)
-                    sent += 1
-        except IntegrityError:
-            continue  # another scheduler sent it at the same moment
+        with transaction.atomic():
+            _reminder, created = Reminder.objects.get_or_create(
+                kind=kind,
+                subject_id=subject_id,
+                user=user,
+                defaults={"case": case, "sent_at": clock.now()},
+            )
+            if created:
+                notify(users=[user], kind=kind, case=case)
+                sent += 1
     return sent
 
 
 def _dispatch_reminders(today: dt.date) -> int:
-    days = settings.REMINDER_DISPATCH_WORKING_DAYS
+    # On a working day, "today is at most N working days before the deadline" is "the deadline is
+    # at most N working days after today", which the database can filter on.
+    horizon = add_working_days(today, settings.REMINDER_DISPATCH_WORKING_DAYS)
     items = AgendaItem.objects.filter(
         cancelled_at__isnull=True,
         dispatch__isnull=True,
         case__status=Status.SCHEDULED,
         meeting__date__gte=today,
+        dispatch_deadline__lte=horizon,
     ).select_related("case", "meeting__team")
+    secretaries: dict[int, list[Any]] = {}
     sent = 0
     for item in items:
-        if today >= subtract_working_days(item.dispatch_deadline, days):
-            secretaries = secretaries_of(municipality_id=item.meeting.team.municipality_id)
-            sent += _send_once(NotificationKind.REMIND_DISPATCH, item.case, item.pk, secretaries)
+        municipality_id = item.meeting.team.municipality_id
+        if municipality_id not in secretaries:
+            secretaries[municipality_id] = list(secretaries_of(municipality_id=municipality_id))
+        sent += _send_once(
+            NotificationKind.REMIND_DISPATCH, item.case, item.pk, secretaries[municipality_id]
+        )
     return sent
 
 
@@ -85,20 +94,19 @@ def _advice_reminders(now: dt.datetime) -> int:
 
 
 def _decision_reminders(today: dt.date) -> int:
-    days = settings.REMINDER_DECISION_WORKING_DAYS
-    first_advice = Advice.objects.filter(version=1, case__status=Status.ADVISED).select_related(
-        "case__responsible"
+    # Advice given on or before this day has waited the configured number of working days.
+    cutoff = subtract_working_days(today, settings.REMINDER_DECISION_WORKING_DAYS)
+    day_after = dt.datetime.combine(
+        cutoff + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()
     )
+    waiting = Advice.objects.filter(
+        version=1, case__status=Status.ADVISED, submitted_at__lt=day_after
+    ).select_related("case__responsible")
     sent = 0
-    for advice in first_advice:
-        advised_on = timezone.localdate(advice.submitted_at)
-        if subtract_working_days(today, days) >= advised_on:
-            sent += _send_once(
-                NotificationKind.REMIND_DECISION,
-                advice.case,
-                advice.case_id,
-                [advice.case.responsible],
-            )
+    for advice in waiting:
+        sent += _send_once(
+            NotificationKind.REMIND_DECISION, advice.case, advice.case_id, [advice.case.responsible]
+        )
     return sent
 
 

@@ -24,7 +24,7 @@ from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import User
 
-from .choices import TERMINAL_STATES
+from .choices import TERMINAL_STATES, DocumentKind
 from .models import Advice, Case, Conversation, Document
 
 
@@ -162,17 +162,8 @@ def case_in_scope(*, user: User, case_id: int) -> Case:
         raise
 
 
-HEALTH_DOCUMENT_KINDS = frozenset(
-    {
-        "health_concern",
-        "action_plan",
-        "health_information",
-        "other",
-        "case_package",
-        "advice",
-        "decision_letter",
-    }
-)
+#: Every kind but the offer's description holds health data (issued PDFs included).
+HEALTH_DOCUMENT_KINDS = frozenset(DocumentKind.values) - {DocumentKind.OFFER_DESCRIPTION}
 
 
 def read_document(*, user: User, document_id: int, purpose: str = "") -> Document:

@@ -39,17 +39,12 @@ def attachment(document: Any, content: bytes, name: str = "") -> HttpResponse:
         "application/vnd.oasis.opendocument.text": ".odt",
     }.get(document.content_type, ".docx")
     name = name or f"{document.case.reference}-{document.kind}-v{document.version}{suffix}"
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return download(content, document.content_type, name)
 
 
-def pdf_response(content: bytes, name: str) -> HttpResponse:
-    """A PDF rendered for this request, as an attachment that is not cached."""
-    response = HttpResponse(content, content_type="application/pdf")
+def download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    """An attachment under the given system-made name that no browser will sniff, cache or run."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"

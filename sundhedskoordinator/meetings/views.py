@@ -19,7 +19,7 @@ from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.forms import add_domain_error
 from sundhedskoordinator.core.workingdays import working_days_between
 from sundhedskoordinator.documents import letters
-from sundhedskoordinator.documents.delivery import pdf_response
+from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import RehabTeam, User
@@ -158,8 +158,9 @@ def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = scope_meetings(user).filter(pk=meeting_id).first()
     if meeting is None:
         raise Http404
-    return pdf_response(
+    return download(
         letters.agenda(meeting, visible=scope_cases(user).values("pk")),
+        "application/pdf",
         f"dagsorden-{meeting.pk}.pdf",
     )
 

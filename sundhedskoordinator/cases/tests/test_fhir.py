@@ -43,7 +43,7 @@ def test_the_caseworker_gets_a_valid_bundle_with_the_cpr_and_the_documents(world
         if e["resource"]["resourceType"] == "DocumentReference"
     ]
     assert any(k.startswith("Sagspakke") for k in kinds) and any(
-        k.startswith("Rådgivning") for k in kinds
+        k.startswith("Sundhedsfaglig rådgivning") for k in kinds
     )
 
 

@@ -1,31 +1,23 @@
-"""Queue the reminder scheduler unless a run is already queued; ``--now`` sends what is due
-now, in this process, without queueing (for cron-driven deployments)."""
+"""Queue the reminder scheduler unless a run is already queued; the task worker runs it and it
+queues its own next run (``cases/tasks.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from sundhedskoordinator.cases import reminders
 from sundhedskoordinator.cases.tasks import send_reminders
 
 
 class Command(BaseCommand):
-    help = "Queue the reminder scheduler (once), or send the due reminders now with --now."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--now", action="store_true", help="Send what is due, then stop.")
+    help = "Queue the reminder scheduler, unless a run is already queued."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["now"]:
-            sent = reminders.send_due_reminders()
-            self.stdout.write(f"{sent} reminders sent.")
-            return
-        from django_tasks_db.models import DBTaskResult
-
         queued = DBTaskResult.objects.filter(
-            task_path=send_reminders.module_path, status="READY"
+            task_path=send_reminders.module_path, status=TaskResultStatus.READY
         ).exists()
         if queued:
             self.stdout.write("The reminder scheduler is already queued.")
