@@ -95,7 +95,8 @@ test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TE
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
 
 bench: install ## Time the busiest reads with many cases (BENCH_CASES, default 2000)
-	DATA_DIR=$$(mktemp -d) $(PY) bench/case_reads.py
+	@dir=$$(mktemp -d); export DATA_DIR=$$dir; bash scripts/clamd.sh start && \
+	$(PY) bench/case_reads.py; rc=$$?; bash scripts/clamd.sh stop; exit $$rc
 
 clean: ## Remove .venv, node_modules and local data
 	rm -rf $(VENV) node_modules var
