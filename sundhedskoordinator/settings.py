@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "sundhedskoordinator.access",
     "sundhedskoordinator.documents",
     "sundhedskoordinator.notifications",
+    "sundhedskoordinator.billing",
+    "sundhedskoordinator.reports",
     "sundhedskoordinator.api",
     "sundhedskoordinator.web",
 ]

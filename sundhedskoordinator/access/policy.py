@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from sundhedskoordinator.cases.models import Case
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES, REGIONAL_ROLES, Role
-from sundhedskoordinator.organisations.models import RoleMembership, User
+from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
 
 CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
 
@@ -155,3 +155,36 @@ CPR_ROLES = frozenset({Role.CASEWORKER, Role.JOB_BROKER, Role.SECRETARIAT, Role.
 def may_see_cpr(roles: list[str]) -> bool:
     """Whether the reader, in these roles in the case, may see the citizen's full CPR number."""
     return bool(CPR_ROLES.intersection(roles))
+
+
+#: The roles that read figures (settlement and statistics): Klinisk Funktion for its region and
+#: managers for their municipality or region (DESIGN section 2).
+FIGURE_ROLES = frozenset({Role.CLINICAL_ADMIN, Role.MANAGER})
+
+
+def figure_municipalities(user: User, grants: list[Grant] | None = None) -> QuerySet[Municipality]:
+    """Municipalities whose settlements and statistics the user may read: every municipality of
+    the region for Klinisk Funktion and a region's manager, their own for a municipality's
+    manager. The figures are counts and amounts, so they cover the cases not yet sent too."""
+    grants = grants_for(user) if grants is None else grants
+    regions = {g.region_id for g in grants if g.role in FIGURE_ROLES and g.region_id}
+    municipalities = {
+        g.municipality_id for g in grants if g.role in FIGURE_ROLES and g.municipality_id
+    }
+    return Municipality.objects.filter(
+        Q(region_id__in=regions) | Q(pk__in=municipalities)
+    ).select_related("region")
+
+
+def figure_regions(user: User, grants: list[Grant] | None = None) -> QuerySet[Region]:
+    """Regions whose rates the user may read (Klinisk Funktion and the region's manager)."""
+    grants = grants_for(user) if grants is None else grants
+    return Region.objects.filter(
+        pk__in={g.region_id for g in grants if g.role in FIGURE_ROLES and g.region_id}
+    )
+
+
+def may_manage_billing(user: User, region_id: int) -> bool:
+    """Only the region's Klinisk Funktion sets its rates and approves and locks settlements;
+    managers read them."""
+    return holds_role(user, Role.CLINICAL_ADMIN, region_id=region_id)

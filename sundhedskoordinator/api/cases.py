@@ -34,6 +34,7 @@ from .schemas import (
     EventOut,
     FileNoteIn,
     ReasonIn,
+    RejectIn,
     ScheduleIn,
     SubmitIn,
 )
@@ -382,14 +383,18 @@ def withdraw(
 
 @router.post("/{case_id}/reject", response={200: CaseOut, **ERRORS})
 def reject(
-    request: HttpRequest, case_id: int, payload: ReasonIn, response: HttpResponse
+    request: HttpRequest, case_id: int, payload: RejectIn, response: HttpResponse
 ) -> Status[dict[str, Any]]:
     return _action(
         request,
         case_id,
         response,
         lambda user, version: services.reject_case(
-            actor=user, case_id=case_id, expected_version=version, reason=payload.reason
+            actor=user,
+            case_id=case_id,
+            expected_version=version,
+            reason=payload.reason,
+            reason_code=payload.reason_code,
         ),
     )
 

@@ -10,6 +10,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
+from sundhedskoordinator.cases.choices import RejectionReason
+
 
 class ErrorDetail(Schema):
     code: str
@@ -186,6 +188,10 @@ class ScheduleIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = ""
+
+
+class RejectIn(ReasonIn):
+    reason_code: RejectionReason = RejectionReason.OTHER
 
 
 class ConversationIn(Schema):

@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from sundhedskoordinator.access.services import confirm_second_factor
 from sundhedskoordinator.core.errors import DomainError
 
-from . import access, cases, citizens, errors, meetings
+from . import access, cases, citizens, errors, figures, meetings
 from .auth import TokenAuth
 from .schemas import ErrorOut, TokenIn, TokenOut
 from .tokens import issue_token
@@ -70,5 +70,6 @@ api.add_router("/documents", cases.documents_router)
 api.add_router("/citizens", citizens.router)
 api.add_router("/meetings", meetings.router)
 api.add_router("", access.router)
+api.add_router("", figures.router)
 
 urlpatterns = api.urls

@@ -106,6 +106,16 @@ UPLOAD_KINDS = frozenset(
 )
 
 
+class RejectionReason(models.TextChoices):
+    """Why the municipality refused a request; statistics count refusals by these."""
+
+    NOT_IN_RESOURCE_COURSE = "not_in_resource_course", _("Borgeren er ikke i ressourceforløb")
+    NO_CONCRETE_OFFER = "no_concrete_offer", _("Der er ikke et konkret tilbud")
+    NOT_ABOUT_HEALTH = "not_about_health", _("Anmodningen handler ikke om helbredshensyn")
+    ALREADY_ASSESSED = "already_assessed", _("Tilbuddet er allerede vurderet")
+    OTHER = "other", _("Anden begrundelse")
+
+
 class Outcome(models.TextChoices):
     ADJUST = "adjust", _("Tilbuddet tilpasses")
     OTHER_OFFER = "other_offer", _("Andet tilbud")

@@ -11,7 +11,7 @@ from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
-from .choices import UPLOAD_KINDS, DocumentKind, OfferKind, Outcome, RequestChannel
+from .choices import UPLOAD_KINDS, DocumentKind, OfferKind, Outcome, RejectionReason, RequestChannel
 
 TEXT = {"class": "form-input"}
 AREA = {"class": "form-input", "rows": 5}
@@ -118,6 +118,16 @@ class ReasonForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
     )
+
+
+class RejectForm(ReasonForm):
+    reason_code = forms.ChoiceField(
+        label=_("Årsag"),
+        choices=RejectionReason.choices,
+        initial=RejectionReason.OTHER,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    field_order = ["reason_code", "reason"]
 
 
 class NoHealthInformationForm(forms.Form):

@@ -20,6 +20,7 @@ from .choices import (
     DocumentKind,
     OfferKind,
     Outcome,
+    RejectionReason,
     RequestChannel,
     Status,
 )
@@ -96,6 +97,9 @@ class Case(models.Model):
     first_sent_at = models.DateTimeField(_("første gang sendt"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
     end_reason = models.TextField(_("begrundelse for tilbagetrækning eller afvisning"), blank=True)
+    rejection_reason = models.CharField(
+        _("årsag til afvisning"), max_length=30, choices=RejectionReason.choices, blank=True
+    )
     anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True)
 
     class Meta:

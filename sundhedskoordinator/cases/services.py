@@ -46,6 +46,7 @@ from .choices import (
     ConcernAuthor,
     DocumentKind,
     Outcome,
+    RejectionReason,
     RequestChannel,
     Status,
 )
@@ -912,13 +913,19 @@ def withdraw_case(
 
 
 def reject_case(
-    *, actor: User, case_id: int, reason: str, expected_version: int | None = None
+    *,
+    actor: User,
+    case_id: int,
+    reason: str,
+    reason_code: str = RejectionReason.OTHER,
+    expected_version: int | None = None,
 ) -> Case:
-    """The municipality refuses the request (e.g. the citizen is not in a ressourceforløb)."""
+    """The municipality refuses the request (e.g. the citizen is not in a ressourceforløb),
+    with a written reason and one of the reason codes statistics count refusals by."""
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.REJECT, actor)
-        workflow.run_guards(transition, case, {"reason": reason})
+        workflow.run_guards(transition, case, {"reason": reason, "reason_code": reason_code})
         return _finish(
             case,
             transition,
@@ -926,6 +933,7 @@ def reject_case(
             role,
             closed_at=clock.now(),
             end_reason=reason,
+            rejection_reason=reason_code,
             offer_on_hold=False,
         )
 

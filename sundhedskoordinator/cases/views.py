@@ -38,6 +38,7 @@ from .forms import (
     FileNoteForm,
     NoHealthInformationForm,
     ReasonForm,
+    RejectForm,
     ScheduleForm,
     SubmitForm,
 )
@@ -165,7 +166,8 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
         )
     for action in ("withdraw", "reject", "cancel", "unschedule"):
         if action in actions:
-            forms[action] = ReasonForm(prefix=action)
+            form_class = RejectForm if action == "reject" else ReasonForm
+            forms[action] = form_class(prefix=action)
     if "write_advice" in actions or "correct_advice" in actions:
         forms["advice"] = AdviceForm(prefix="advice")
     if "record_file_note" in actions:
@@ -294,9 +296,13 @@ withdraw = _form_view(
 )
 reject = _form_view(
     "reject",
-    ReasonForm,
+    RejectForm,
     lambda f, u, c, v: services.reject_case(
-        actor=u, case_id=c, expected_version=v, reason=f.cleaned_data["reason"]
+        actor=u,
+        case_id=c,
+        expected_version=v,
+        reason=f.cleaned_data["reason"],
+        reason_code=f.cleaned_data["reason_code"],
     ),
     prefix="reject",
 )

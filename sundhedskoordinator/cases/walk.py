@@ -13,7 +13,7 @@ from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
 from . import services
-from .choices import DocumentKind, Outcome, RequestChannel, Status
+from .choices import DocumentKind, Outcome, RejectionReason, RequestChannel, Status
 from .models import Case
 
 HAPPY_PATH = [
@@ -104,7 +104,10 @@ def walk_case_to(
         if case.status == Status.DRAFT:
             case = walk_case_to(case, Status.REQUESTED, cast=cast)
         return services.reject_case(
-            actor=cast.caseworker, case_id=case.pk, reason="Borgerens ressourceforløb er ophørt."
+            actor=cast.caseworker,
+            case_id=case.pk,
+            reason="Borgerens ressourceforløb er ophørt.",
+            reason_code=RejectionReason.NOT_IN_RESOURCE_COURSE,
         )
     steps = HAPPY_PATH[HAPPY_PATH.index(Status(case.status)) + 1 : HAPPY_PATH.index(target) + 1]
     for step in steps:

@@ -18,7 +18,7 @@ from sundhedskoordinator.audit.models import EventKind
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.choices import Role
 
-from .choices import Action, Status
+from .choices import Action, RejectionReason, Status
 from .models import Case
 
 # --- Error codes (stable: clients and tests import them) ------------------------------------
@@ -255,9 +255,20 @@ def decision_has_reasons(case: Case, params: Params) -> list[Missing]:
 
 
 def rejection_has_reason(case: Case, params: Params) -> list[Missing]:
+    missing = []
     if not params["reason"].strip():
-        return [Missing(PREREQUISITES_MISSING, "reason", _("Angiv begrundelsen for afvisningen."))]
-    return []
+        missing.append(
+            Missing(PREREQUISITES_MISSING, "reason", _("Angiv begrundelsen for afvisningen."))
+        )
+    if params.get("reason_code", RejectionReason.OTHER) not in RejectionReason.values:
+        missing.append(
+            Missing(
+                PREREQUISITES_MISSING,
+                "reason_code",
+                _("Vælg en af de faste årsager til afvisning."),
+            )
+        )
+    return missing
 
 
 # --- The table ------------------------------------------------------------------------------

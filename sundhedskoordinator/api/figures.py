@@ -1,0 +1,275 @@
+"""``/api/v1/settlements``, ``/api/v1/rates`` and ``/api/v1/statistics``: the region's billing
+and the service's figures, for Klinisk Funktion and managers (DESIGN sections 2 and 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from sundhedskoordinator.billing import exports, selectors, services
+from sundhedskoordinator.billing.selectors import SettlementView
+from sundhedskoordinator.documents.delivery import download
+from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.reports.selectors import Spread, StatisticsFilter, statistics
+
+from .cases import ERRORS
+
+router = Router(tags=["figures"])
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+class SettlementQuery(Schema):
+    municipality: int = Field(..., gt=0, lt=2**31)
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+
+
+class RateOut(Schema):
+    id: int
+    region: int
+    amount: Decimal
+    valid_from: dt.date
+    valid_to: dt.date | None
+    bills_cancelled_after_dispatch: bool
+    note: str
+
+
+class LineOut(Schema):
+    case_id: int
+    reference: str
+    kind: str
+    basis: str
+    service_on: dt.date | None
+    rate: RateOut | None
+    amount: Decimal
+    note: str
+
+
+class SettlementOut(Schema):
+    municipality: int
+    municipality_name: str
+    region: int
+    period_start: dt.date
+    period_end: dt.date
+    status: str
+    approved_at: dt.datetime | None
+    approved_by: str | None
+    currency: str
+    total: Decimal
+    line_count: int
+    lines: list[LineOut]
+    missing_rates: list[str]
+
+
+class ApproveIn(Schema):
+    municipality: int = Field(..., gt=0, lt=2**31)
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+    expected_total: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+
+
+class RateIn(Schema):
+    region: int = Field(..., gt=0, lt=2**31)
+    amount: Decimal = Field(..., max_digits=10, decimal_places=2)
+    valid_from: dt.date
+    bills_cancelled_after_dispatch: bool = False
+    note: str = Field("", max_length=300)
+
+
+def _rate(rate: Any) -> dict[str, Any] | None:
+    if rate is None:
+        return None
+    return {
+        "id": rate.pk,
+        "region": rate.region_id,
+        "amount": rate.amount,
+        "valid_from": rate.valid_from,
+        "valid_to": rate.valid_to,
+        "bills_cancelled_after_dispatch": rate.bills_cancelled_after_dispatch,
+        "note": rate.note,
+    }
+
+
+def _settlement(view: SettlementView) -> dict[str, Any]:
+    stored = view.settlement
+    return {
+        "municipality": view.municipality.pk,
+        "municipality_name": view.municipality.name,
+        "region": view.municipality.region_id,
+        "period_start": view.period_start,
+        "period_end": view.period_end,
+        "status": view.status,
+        "approved_at": stored.approved_at if stored else None,
+        "approved_by": str(stored.approved_by) if stored else None,
+        "currency": "DKK",
+        "total": view.total,
+        "line_count": len(view.lines),
+        "lines": [
+            {
+                "case_id": line.case_id,
+                "reference": line.reference,
+                "kind": line.kind.value,
+                "basis": line.basis.value,
+                "service_on": line.service_on,
+                "rate": _rate(line.rate),
+                "amount": line.amount,
+                "note": line.note,
+            }
+            for line in view.lines
+        ],
+        "missing_rates": view.missing_rates,
+    }
+
+
+def _read(request: HttpRequest, query: SettlementQuery) -> SettlementView:
+    return selectors.read_settlement(
+        user=_user(request),
+        municipality_id=query.municipality,
+        period_start=query.date_from,
+        period_end=query.date_to,
+    )
+
+
+@router.get("/settlements", response={200: SettlementOut, **ERRORS})
+def settlement(request: HttpRequest, query: Query[SettlementQuery]) -> dict[str, Any]:
+    """The municipality's settlement for the period: the approved and locked one when the
+    period is exactly one, otherwise the draft as it stands now. Amounts are decimal strings
+    in DKK."""
+    return _settlement(_read(request, query))
+
+
+@router.get("/settlements.csv", response={200: None, **ERRORS})
+def settlement_csv(request: HttpRequest, query: Query[SettlementQuery]) -> HttpResponse:
+    view = _read(request, query)
+    return download(exports.settlement_csv(view), CSV, exports.filename(view, "csv"))
+
+
+@router.get("/settlements.xlsx", response={200: None, **ERRORS})
+def settlement_xlsx(request: HttpRequest, query: Query[SettlementQuery]) -> HttpResponse:
+    view = _read(request, query)
+    return download(exports.settlement_xlsx(view), XLSX, exports.filename(view, "xlsx"))
+
+
+@router.post("/settlements", response={201: SettlementOut, **ERRORS})
+def approve(request: HttpRequest, payload: ApproveIn) -> tuple[int, dict[str, Any]]:
+    """Klinisk Funktion approves and locks the period's settlement. Send ``expected_total`` (the
+    total you reviewed) to be told with 409 when the cases have changed since."""
+    user = _user(request)
+    services.approve_settlement(
+        actor=user,
+        municipality_id=payload.municipality,
+        period_start=payload.date_from,
+        period_end=payload.date_to,
+        expected_total=payload.expected_total,
+    )
+    view = selectors.read_settlement(
+        user=user,
+        municipality_id=payload.municipality,
+        period_start=payload.date_from,
+        period_end=payload.date_to,
+    )
+    return 201, _settlement(view)
+
+
+@router.get("/rates", response={200: list[RateOut], **ERRORS})
+def rates(request: HttpRequest) -> list[dict[str, Any] | None]:
+    """The rates of the regions the user may read, newest first."""
+    return [_rate(rate) for rate in selectors.rates_in_scope(_user(request))]
+
+
+@router.post("/rates", response={201: RateOut, **ERRORS})
+def create_rate(request: HttpRequest, payload: RateIn) -> tuple[int, dict[str, Any] | None]:
+    """Klinisk Funktion sets a new rate; the previous one ends the day before."""
+    rate = services.set_rate(
+        actor=_user(request),
+        region_id=payload.region,
+        amount=payload.amount,
+        valid_from=payload.valid_from,
+        bills_cancelled_after_dispatch=payload.bills_cancelled_after_dispatch,
+        note=payload.note,
+    )
+    return 201, _rate(rate)
+
+
+class StatisticsQuery(Schema):
+    date_from: dt.date = Field(..., alias="from")
+    date_to: dt.date = Field(..., alias="to")
+    region: int | None = Field(None, gt=0, lt=2**31)
+    municipality: int | None = Field(None, gt=0, lt=2**31)
+    team: int | None = Field(None, gt=0, lt=2**31)
+
+
+class SpreadOut(Schema):
+    count: int
+    median: Decimal | None
+    p90: Decimal | None
+
+
+class CountOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class StatisticsOut(Schema):
+    period_start: dt.date
+    period_end: dt.date
+    municipalities: list[str]
+    requests: int
+    refusals_total: int
+    refusals_by_reason: list[CountOut]
+    cases_created: int
+    cases_by_state: list[CountOut]
+    request_to_meeting_days: SpreadOut
+    dispatch_working_days_late: SpreadOut
+    minutes_conversation_to_advice: SpreadOut
+    dispatches: int
+    dispatches_on_time: int
+    share_on_time: Decimal | None
+    outcomes: list[CountOut]
+    citizens_not_informed: int
+
+
+def _spread(value: Spread) -> dict[str, Any]:
+    return {"count": value.count, "median": value.median, "p90": value.p90}
+
+
+@router.get("/statistics", response={200: StatisticsOut, **ERRORS})
+def statistics_view(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str, Any]:
+    """The figures for a period (required) and optionally one region, municipality or team.
+    Lead times are in calendar days, working days and minutes; ``share_on_time`` is a fraction
+    between 0 and 1."""
+    figures = statistics(
+        user=_user(request),
+        filters=StatisticsFilter(
+            query.date_from, query.date_to, query.region, query.municipality, query.team
+        ),
+    )
+    return {
+        **figures,
+        "refusals_by_reason": [
+            {"key": r["reason"], "label": r["label"], "count": r["count"]}
+            for r in figures["refusals"]
+        ],
+        "cases_by_state": [
+            {"key": r["status"], "label": r["label"], "count": r["count"]}
+            for r in figures["cases_by_state"]
+        ],
+        "outcomes": [
+            {"key": r["outcome"], "label": r["label"], "count": r["count"]}
+            for r in figures["outcomes"]
+        ],
+        "request_to_meeting_days": _spread(figures["request_to_meeting_days"]),
+        "dispatch_working_days_late": _spread(figures["dispatch_working_days_late"]),
+        "minutes_conversation_to_advice": _spread(figures["minutes_conversation_to_advice"]),
+    }

@@ -1,0 +1,111 @@
+"""A settlement as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read æøå) and as XLSX
+(openpyxl). Amounts are written from Decimal: CSV with a full stop and two decimals, XLSX as
+numbers with a kroner format. No citizen data: a line names the case by its reference."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .selectors import SettlementView
+
+MONEY_FORMAT = "#,##0.00"
+
+
+def _header() -> list[str]:
+    return [
+        _("sagsnummer"),
+        _("mødedato"),
+        _("grundlag"),
+        _("linjetype"),
+        _("takst gyldig fra"),
+        _("beløb (kr.)"),
+        _("bemærkning"),
+    ]
+
+
+def _rows(view: SettlementView) -> list[list[object]]:
+    return [
+        [
+            line.reference,
+            line.service_on,
+            line.basis.label,
+            line.kind.label,
+            line.rate.valid_from if line.rate else None,
+            line.amount,
+            line.note,
+        ]
+        for line in view.lines
+    ]
+
+
+def filename(view: SettlementView, extension: str) -> str:
+    return (
+        f"afregning-{view.municipality.code}-{view.period_start:%Y%m%d}-"
+        f"{view.period_end:%Y%m%d}.{extension}"
+    )
+
+
+def settlement_csv(view: SettlementView) -> bytes:
+    """One row per line under a header row; the total is the sum of the amount column."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(_header())
+    for row in _rows(view):
+        writer.writerow(
+            [
+                "" if value is None else value.isoformat() if hasattr(value, "isoformat") else value
+                for value in row
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def settlement_xlsx(view: SettlementView) -> bytes:
+    """Sheet "Afregning": header, one row per line and a total row; sheet "Oplysninger": the
+    municipality, the period and whether it is approved and locked."""
+    workbook = Workbook()
+    workbook.remove(workbook.worksheets[0])
+    sheet = workbook.create_sheet(_("Afregning"))
+    sheet.append(_header())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in _rows(view):
+        sheet.append(row)
+        sheet.cell(row=sheet.max_row, column=2).number_format = "dd-mm-yyyy"
+        sheet.cell(row=sheet.max_row, column=5).number_format = "dd-mm-yyyy"
+        sheet.cell(row=sheet.max_row, column=6).number_format = MONEY_FORMAT
+    sheet.append([_("I alt"), None, None, None, None, view.total, None])
+    total_row = sheet.max_row
+    sheet.cell(row=total_row, column=1).font = Font(bold=True)
+    sheet.cell(row=total_row, column=6).font = Font(bold=True)
+    sheet.cell(row=total_row, column=6).number_format = MONEY_FORMAT
+    for column, width in zip("ABCDEFG", (16, 12, 26, 30, 16, 14, 60), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+
+    info = workbook.create_sheet(_("Oplysninger"))
+    info.append([_("Kommune"), view.municipality.name])
+    info.append([_("Region"), view.municipality.region.name])
+    info.append([_("Periode fra"), view.period_start])
+    info.append([_("Periode til og med"), view.period_end])
+    info.append(
+        [_("Status"), _("Godkendt og låst") if view.is_locked else _("Kladde, ikke godkendt")]
+    )
+    if view.settlement is not None:
+        info.append([_("Godkendt af"), str(view.settlement.approved_by)])
+        info.append(
+            [_("Godkendt"), f"{timezone.localtime(view.settlement.approved_at):%d.%m.%Y %H:%M}"]
+        )
+    info.append([_("Antal linjer"), len(view.lines)])
+    info.append([_("I alt (kr.)"), view.total])
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 40
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,113 @@
+"""Reads of rates and settlements, scoped by the access policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from sundhedskoordinator.access.policy import (
+    figure_municipalities,
+    figure_regions,
+    may_manage_billing,
+)
+from sundhedskoordinator.core.errors import NotFoundError
+from sundhedskoordinator.organisations.models import Municipality, User
+
+from .choices import Basis, LineKind
+from .models import Rate, Settlement
+from .services import DraftLine, draft_settlement
+
+MUNICIPALITY_NOT_FOUND = "Kommunen findes ikke, eller du har ikke adgang til dens afregning."
+
+
+@dataclass
+class SettlementView:
+    """A settlement as the pages, the API and the exports show it: approved and locked, or a
+    draft computed now."""
+
+    municipality: Municipality
+    period_start: dt.date
+    period_end: dt.date
+    lines: list[DraftLine]
+    total: Decimal
+    is_locked: bool
+    settlement: Settlement | None = None
+    missing_rates: list[str] = field(default_factory=list)
+    may_approve: bool = False
+
+    @property
+    def status(self) -> str:
+        return "approved" if self.is_locked else "draft"
+
+
+def municipality_in_scope(user: User, municipality_id: int) -> Municipality:
+    municipality = figure_municipalities(user).filter(pk=municipality_id).first()
+    if municipality is None:
+        raise NotFoundError("not_found", MUNICIPALITY_NOT_FOUND)
+    return municipality
+
+
+def read_settlement(
+    *, user: User, municipality_id: int, period_start: dt.date, period_end: dt.date
+) -> SettlementView:
+    """The approved settlement of exactly this period, or the draft of it as it stands now."""
+    municipality = municipality_in_scope(user, municipality_id)
+    may_approve = may_manage_billing(user, municipality.region_id)
+    stored = (
+        Settlement.objects.filter(
+            municipality=municipality, period_start=period_start, period_end=period_end
+        )
+        .select_related("approved_by")
+        .first()
+    )
+    if stored is not None:
+        lines = [
+            DraftLine(
+                line.case_id,
+                line.case.reference,
+                LineKind(line.kind),
+                Basis(line.basis),
+                line.service_on,
+                line.rate,
+                line.amount,
+                line.note,
+            )
+            for line in stored.lines.select_related("case", "rate").order_by(
+                "kind", "service_on", "case__reference"
+            )
+        ]
+        return SettlementView(
+            municipality, period_start, period_end, lines, stored.total, True, stored
+        )
+    draft = draft_settlement(municipality, period_start, period_end)
+    return SettlementView(
+        municipality,
+        period_start,
+        period_end,
+        draft.lines,
+        draft.total,
+        False,
+        missing_rates=draft.missing_rates,
+        may_approve=may_approve,
+    )
+
+
+def approved_settlements(user: User) -> QuerySet[Settlement]:
+    """The locked settlements of the municipalities the user may see, newest first."""
+    return (
+        Settlement.objects.filter(municipality__in=figure_municipalities(user))
+        .select_related("municipality", "approved_by")
+        .order_by("-period_end", "municipality__name")
+    )
+
+
+def rates_in_scope(user: User) -> QuerySet[Rate]:
+    """The rates of the regions the user may read, newest first per region."""
+    return (
+        Rate.objects.filter(region__in=figure_regions(user))
+        .select_related("region", "created_by")
+        .order_by("region__name", "-valid_from")
+    )

@@ -1,0 +1,381 @@
+"""The billing rules: which case is billed, when and at what rate, and how a settlement is
+approved and locked (DESIGN section 4, "Billing"; regional procedure item 9).
+
+- A case is billed once, for the first agenda item that counts: the conversation was held, or the
+  item was cancelled after the package was sent and the rate valid on that meeting date bills such
+  cases. The line carries the rate valid on the meeting date.
+- A settlement covers one municipality and one period. It is computed from the cases until it is
+  approved; approval stores its lines and locks it. Settlements of a municipality follow each
+  other in time and never overlap.
+- What changes later for a locked period (a conversation recorded late, a rate corrected back in
+  time, a cancellation rule changed) becomes correction lines in the next settlement: for every
+  case already billed or belonging to a locked period, the difference between what it should cost
+  now and what it has been billed so far.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.access.policy import may_manage_billing
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
+from sundhedskoordinator.meetings.models import AgendaItem
+from sundhedskoordinator.organisations.models import Municipality, Region, User
+
+from .choices import Basis, LineKind
+from .models import Rate, Settlement, SettlementLine
+
+# Stable error codes (clients and tests import them).
+NOT_ALLOWED = "not_allowed"
+INVALID_PERIOD = "invalid_period"
+PERIOD_LOCKED = "period_locked"
+PERIOD_NOT_ENDED = "period_not_ended"
+RATE_MISSING = "rate_missing"
+RATE_INVALID = "rate_invalid"
+SETTLEMENT_CHANGED = "settlement_changed"
+
+ZERO = Decimal("0.00")
+#: A period longer than this is a typing error, not a settlement.
+MAX_PERIOD_DAYS = 366
+
+
+def rate_on(rates: Iterable[Rate], day: dt.date) -> Rate | None:
+    """The rate valid on ``day``, from a region's rates."""
+    for rate in rates:
+        if rate.valid_from <= day and (rate.valid_to is None or day <= rate.valid_to):
+            return rate
+    return None
+
+
+@dataclass(frozen=True)
+class BillableEvent:
+    """What makes a case billable: the meeting date, why, and the rate valid that day."""
+
+    case_id: int
+    reference: str
+    service_on: dt.date
+    basis: Basis
+    rate: Rate | None
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.rate.amount if self.rate else None
+
+
+def billable_events(municipality: Municipality, *, until: dt.date) -> dict[int, BillableEvent]:
+    """For each case of the municipality billable on or before ``until``: its first billable
+    agenda item (one query for the items, one for the region's rates)."""
+    from sundhedskoordinator.cases.models import Conversation
+    from sundhedskoordinator.meetings.models import Dispatch
+
+    rates = list(Rate.objects.filter(region_id=municipality.region_id).order_by("valid_from"))
+    items = (
+        AgendaItem.objects.filter(case__municipality=municipality, meeting__date__lte=until)
+        .annotate(
+            was_held=Exists(Conversation.objects.filter(agenda_item=OuterRef("pk"))),
+            was_dispatched=Exists(Dispatch.objects.filter(agenda_item=OuterRef("pk"))),
+        )
+        .filter(was_dispatched=True)
+        .values("case_id", "case__reference", "meeting__date", "was_held", "cancelled_at")
+        .order_by("meeting__date", "starts_at", "pk")
+    )
+    events: dict[int, BillableEvent] = {}
+    for item in items:
+        if item["case_id"] in events:
+            continue
+        day = item["meeting__date"]
+        rate = rate_on(rates, day)
+        if item["was_held"]:
+            basis = Basis.HELD
+        elif item["cancelled_at"] is not None and rate and rate.bills_cancelled_after_dispatch:
+            basis = Basis.CANCELLED_AFTER_DISPATCH
+        else:
+            continue
+        events[item["case_id"]] = BillableEvent(
+            item["case_id"], item["case__reference"], day, basis, rate
+        )
+    return events
+
+
+@dataclass
+class DraftLine:
+    case_id: int
+    reference: str
+    kind: LineKind
+    basis: Basis
+    service_on: dt.date | None
+    rate: Rate | None
+    amount: Decimal
+    note: str = ""
+
+
+@dataclass
+class SettlementDraft:
+    """A settlement as it would be approved now, with the cases that have no rate."""
+
+    municipality: Municipality
+    period_start: dt.date
+    period_end: dt.date
+    lines: list[DraftLine] = field(default_factory=list)
+    missing_rates: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+
+def check_period(municipality: Municipality, period_start: dt.date, period_end: dt.date) -> None:
+    """A period is one to 366 days and starts after the municipality's last locked period."""
+    if period_end < period_start:
+        raise DomainError(
+            INVALID_PERIOD,
+            _("Perioden skal slutte samme dag som eller efter, den begynder."),
+            fields={"to": _("Slutdatoen ligger før startdatoen.")},
+        )
+    if (period_end - period_start).days >= MAX_PERIOD_DAYS:
+        raise DomainError(
+            INVALID_PERIOD,
+            _("En afregningsperiode kan højst være et år."),
+            fields={"to": _("Vælg en kortere periode.")},
+        )
+    last_end = (
+        Settlement.objects.filter(municipality=municipality)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
+    if last_end is not None and period_start <= last_end:
+        raise DomainError(
+            PERIOD_LOCKED,
+            _(
+                "Perioden overlapper eller ligger før en godkendt og låst afregning (til og med "
+                "%(day)s). Vælg en periode, der begynder efter den."
+            )
+            % {"day": f"{last_end:%d.%m.%Y}"},
+            fields={"from": _("Perioden skal begynde efter den seneste låste periode.")},
+        )
+
+
+def _billed_so_far(municipality: Municipality) -> dict[int, tuple[Decimal, str]]:
+    """Per case of the municipality: the sum of its lines in locked settlements."""
+    return {
+        row["case_id"]: (row["total"], row["case__reference"])
+        for row in SettlementLine.objects.filter(settlement__municipality=municipality)
+        .values("case_id", "case__reference")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+
+
+def draft_settlement(
+    municipality: Municipality, period_start: dt.date, period_end: dt.date
+) -> SettlementDraft:
+    """The settlement of the period as it stands now (module docstring for the rules)."""
+    check_period(municipality, period_start, period_end)
+    draft = SettlementDraft(municipality, period_start, period_end)
+    events = billable_events(municipality, until=period_end)
+    locked = list(
+        Settlement.objects.filter(municipality=municipality).values_list(
+            "period_start", "period_end"
+        )
+    )
+    billed = _billed_so_far(municipality)
+
+    def in_locked(day: dt.date) -> bool:
+        return any(start <= day <= end for start, end in locked)
+
+    for case_id in sorted(set(events) | set(billed)):
+        event = events.get(case_id)
+        if case_id not in billed:
+            if event is None:  # not reachable: a case is in one of the two
+                continue
+            if period_start <= event.service_on:
+                kind, note = LineKind.ORDINARY, ""
+            elif in_locked(event.service_on):
+                kind, note = LineKind.CORRECTION, _("Ikke med i den låste periode, mødet lå i.")
+            else:
+                continue  # belongs to an earlier period that has not been settled yet
+            if event.rate is None:
+                draft.missing_rates.append(event.reference)
+                continue
+            draft.lines.append(
+                DraftLine(
+                    case_id,
+                    event.reference,
+                    kind,
+                    event.basis,
+                    event.service_on,
+                    event.rate,
+                    event.rate.amount,
+                    note,
+                )
+            )
+            continue
+        so_far, reference = billed[case_id]
+        if event is not None and event.rate is None:
+            draft.missing_rates.append(reference)
+            continue
+        should = event.rate.amount if event is not None and event.rate else ZERO
+        if should == so_far:
+            continue
+        draft.lines.append(
+            DraftLine(
+                case_id,
+                reference,
+                LineKind.CORRECTION,
+                event.basis if event else Basis.NOT_BILLABLE,
+                event.service_on if event else None,
+                event.rate if event else None,
+                should - so_far,
+                _("Rettelse: tidligere afregnet %(so_far)s kr., skal nu være %(should)s kr.")
+                % {"so_far": so_far, "should": should},
+            )
+        )
+    draft.lines.sort(
+        key=lambda line: (
+            line.kind != LineKind.ORDINARY,
+            line.service_on or period_end,
+            line.reference,
+        )
+    )
+    return draft
+
+
+def _require_billing(actor: User, region_id: int) -> None:
+    if not may_manage_billing(actor, region_id):
+        raise DomainError(
+            NOT_ALLOWED,
+            _("Kun regionens Kliniske Funktion kan ændre takster og godkende afregninger."),
+            status=403,
+        )
+
+
+def approve_settlement(
+    *,
+    actor: User,
+    municipality_id: int,
+    period_start: dt.date,
+    period_end: dt.date,
+    expected_total: Decimal | None = None,
+) -> Settlement:
+    """Klinisk Funktion approves the period's settlement and locks it: the lines are stored as
+    computed now and never change. ``expected_total`` is the total the approver saw; when the
+    cases have changed since, nothing is stored and the approver sees the new figures first. Only
+    a period that has ended can be approved, and every billed case needs a rate."""
+    municipality = Municipality.objects.filter(pk=municipality_id).first()
+    if municipality is None:
+        raise NotFoundError("not_found", _("Kommunen findes ikke."))
+    _require_billing(actor, municipality.region_id)
+    if period_end >= clock.today():
+        raise DomainError(
+            PERIOD_NOT_ENDED,
+            _("Perioden er ikke slut endnu. En afregning godkendes, når perioden er forbi."),
+            fields={"to": _("Vælg en slutdato før i dag.")},
+        )
+    try:
+        with transaction.atomic(durable=True):
+            # One approval per municipality at a time: the second waits here and then sees
+            # the first one's lock.
+            Municipality.objects.select_for_update().get(pk=municipality.pk)
+            draft = draft_settlement(municipality, period_start, period_end)
+            if draft.missing_rates:
+                raise DomainError(
+                    RATE_MISSING,
+                    _("Der er ingen takst for mødedatoen i %(count)d sag(er).")
+                    % {"count": len(draft.missing_rates)},
+                    fields={
+                        ref: _("Ingen gyldig takst på mødedatoen.") for ref in draft.missing_rates
+                    },
+                )
+            if expected_total is not None and draft.total != expected_total:
+                raise ConflictError(
+                    SETTLEMENT_CHANGED,
+                    _(
+                        "Afregningen er ændret, siden du så den (nu %(total)s kr.). "
+                        "Se den igen, før du godkender."
+                    )
+                    % {"total": draft.total},
+                )
+            settlement = Settlement.objects.create(
+                municipality=municipality,
+                period_start=period_start,
+                period_end=period_end,
+                total=draft.total,
+                line_count=len(draft.lines),
+                approved_by=actor,
+                approved_at=clock.now(),
+            )
+            SettlementLine.objects.bulk_create(
+                SettlementLine(
+                    settlement=settlement,
+                    case_id=line.case_id,
+                    kind=line.kind,
+                    basis=line.basis,
+                    service_on=line.service_on,
+                    rate=line.rate,
+                    amount=line.amount,
+                    note=line.note,
+                )
+                for line in draft.lines
+            )
+    except IntegrityError as exc:
+        raise ConflictError(
+            SETTLEMENT_CHANGED,
+            _("En anden har netop godkendt en afregning for kommunen. Se den igen."),
+        ) from exc
+    return settlement
+
+
+def set_rate(
+    *,
+    actor: User,
+    region_id: int,
+    amount: Decimal,
+    valid_from: dt.date,
+    bills_cancelled_after_dispatch: bool,
+    note: str = "",
+) -> Rate:
+    """Klinisk Funktion sets a new rate from ``valid_from``; the rate before it then ends the day
+    before. A new rate starts after the newest one, so the history stays one unbroken line; a
+    rate set back in time into a locked period is settled as corrections in the next period."""
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        raise NotFoundError("not_found", _("Regionen findes ikke."))
+    _require_billing(actor, region.pk)
+    problems = {}
+    if amount is None or amount <= 0:
+        problems["amount"] = _("Taksten skal være et beløb over 0 kr.")
+    elif amount != amount.quantize(Decimal("0.01")):
+        problems["amount"] = _("Taksten kan højst have to decimaler (øre).")
+    if problems:
+        raise DomainError(RATE_INVALID, _("Taksten kan ikke gemmes."), fields=problems)
+    with transaction.atomic(durable=True):
+        Region.objects.select_for_update().get(pk=region.pk)
+        newest = Rate.objects.filter(region=region).order_by("-valid_from").first()
+        if newest is not None and valid_from <= newest.valid_from:
+            raise DomainError(
+                RATE_INVALID,
+                _("En ny takst skal gælde fra en dag efter den nyeste takst (%(day)s).")
+                % {"day": f"{newest.valid_from:%d.%m.%Y}"},
+                fields={"valid_from": _("Vælg en senere dato.")},
+            )
+        if newest is not None:
+            newest.valid_to = valid_from - dt.timedelta(days=1)
+            newest.save(update_fields=["valid_to"])
+        return Rate.objects.create(
+            region=region,
+            amount=amount,
+            valid_from=valid_from,
+            bills_cancelled_after_dispatch=bills_cancelled_after_dispatch,
+            note=note,
+            created_by=actor,
+            created_at=clock.now(),
+        )

@@ -1,0 +1,236 @@
+"""The service's figures for a period, region, municipality and team (DESIGN section 1: lead
+times, on-time dispatch, outcomes; section 4: the guidance duty). Every figure is a database
+aggregate: counts and groups with COUNT, percentiles by letting the database sort and fetching
+the one or two rows around the rank, as PostgreSQL's ``percentile_cont`` does.
+
+Which date places a case in the period: requests by the request date, refusals by the refusal,
+cases per state by the date the case was created, lead times and dispatches by the meeting date,
+advice by the date it was given, outcomes by the decision date. Citizens not yet informed are
+counted as of the period's last day and by municipality (citizens belong to no team).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.access.policy import figure_municipalities
+from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
+from sundhedskoordinator.cases.models import Advice, Case, Conversation, Decision
+from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
+from sundhedskoordinator.citizens.models import Citizen, Guidance, ResourceCourse
+from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.meetings.models import AgendaItem, Dispatch
+from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+INVALID_PERIOD = "invalid_period"
+NO_ACCESS = "Statistikken findes ikke, eller du har ikke adgang til den."
+#: Longer periods are allowed than for a settlement: a year's figures compare two years.
+MAX_PERIOD_DAYS = 2 * 366
+
+
+@dataclass(frozen=True)
+class StatisticsFilter:
+    period_start: dt.date
+    period_end: dt.date
+    region_id: int | None = None
+    municipality_id: int | None = None
+    team_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A lead time's count, median and 90th percentile (linear interpolation between ranks)."""
+
+    count: int
+    median: Decimal | None
+    p90: Decimal | None
+
+
+def _bounds(period_start: dt.date, period_end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The period's local days as UTC instants: from the first midnight to the one after."""
+    start = dt.datetime.combine(period_start, dt.time(0), tzinfo=COPENHAGEN)
+    end = dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time(0), tzinfo=COPENHAGEN)
+    return start, end
+
+
+def _as_number(value: Any) -> Decimal:
+    if isinstance(value, dt.timedelta):
+        return Decimal(value.days) + Decimal(value.seconds) / Decimal(86400)
+    return Decimal(value)
+
+
+def _quantile(ordered: QuerySet[Any], count: int, p: float) -> Decimal:
+    """The value at fraction ``p`` of the sorted values: the database sorts, and only the one or
+    two rows around rank ``p·(n−1)`` are fetched."""
+    rank = p * (count - 1)
+    low = math.floor(rank)
+    rows = [_as_number(v) for v in ordered[low : low + 2]]
+    value = rows[0]
+    if len(rows) == 2 and rank > low:
+        value += (rows[1] - rows[0]) * Decimal(str(rank - low))
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def spread(queryset: QuerySet[Any], expression: str) -> Spread:
+    """Median and 90th percentile of the annotated ``expression`` over ``queryset``."""
+    values = queryset.exclude(**{f"{expression}__isnull": True})
+    count = values.count()
+    if count == 0:
+        return Spread(0, None, None)
+    ordered = values.order_by(expression).values_list(expression, flat=True)
+    return Spread(count, _quantile(ordered, count, 0.5), _quantile(ordered, count, 0.9))
+
+
+def scope_for(user: User, filters: StatisticsFilter) -> QuerySet[Municipality]:
+    """The municipalities the figures cover: what the user may see, narrowed by the filters. A
+    region, municipality or team outside the user's scope is not found."""
+    municipalities = figure_municipalities(user)
+    if not municipalities.exists():
+        raise NotFoundError("not_found", NO_ACCESS)
+    if filters.period_end < filters.period_start:
+        raise DomainError(
+            INVALID_PERIOD,
+            _("Perioden skal slutte samme dag som eller efter, den begynder."),
+            fields={"to": _("Slutdatoen ligger før startdatoen.")},
+        )
+    if (filters.period_end - filters.period_start).days >= MAX_PERIOD_DAYS:
+        raise DomainError(
+            INVALID_PERIOD,
+            _("Vælg en periode på højst to år."),
+            fields={"to": _("Vælg en kortere periode.")},
+        )
+    if filters.region_id is not None:
+        municipalities = municipalities.filter(region_id=filters.region_id)
+    if filters.municipality_id is not None:
+        municipalities = municipalities.filter(pk=filters.municipality_id)
+    if filters.team_id is not None:
+        team = RehabTeam.objects.filter(pk=filters.team_id, municipality__in=municipalities).first()
+        if team is None:
+            raise NotFoundError("not_found", NO_ACCESS)
+        municipalities = municipalities.filter(pk=team.municipality_id)
+    if not municipalities.exists():
+        raise NotFoundError("not_found", NO_ACCESS)
+    return municipalities
+
+
+def _counts(queryset: QuerySet[Any], field: str) -> dict[str, int]:
+    return {
+        row[field]: row["n"]
+        for row in queryset.order_by().values(field).annotate(n=Count("pk", distinct=True))
+    }
+
+
+def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
+    """Every figure for the filters, as plain data the page, the charts and the API share."""
+    municipalities = scope_for(user, filters)
+    start, end = _bounds(filters.period_start, filters.period_end)
+    cases = Case.objects.filter(municipality__in=municipalities)
+    items = AgendaItem.objects.filter(case__municipality__in=municipalities)
+    if filters.team_id is not None:
+        cases = cases.filter(
+            Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=filters.team_id))
+        )
+        items = items.filter(meeting__team_id=filters.team_id)
+    in_meetings = items.filter(
+        meeting__date__gte=filters.period_start, meeting__date__lte=filters.period_end
+    )
+
+    refusals = _counts(
+        cases.filter(status=Status.REJECTED, closed_at__gte=start, closed_at__lt=end),
+        "rejection_reason",
+    )
+    # Refusals from before reasons were coded count as "other".
+    refusals[RejectionReason.OTHER] = refusals.get(RejectionReason.OTHER, 0) + refusals.pop("", 0)
+    states = _counts(cases.filter(created_at__gte=start, created_at__lt=end), "status")
+
+    request_to_meeting = Conversation.objects.filter(
+        agenda_item__in=in_meetings, case__submitted_at__isnull=False
+    ).annotate(
+        lead=ExpressionWrapper(
+            F("agenda_item__meeting__date") - TruncDate("case__submitted_at", tzinfo=COPENHAGEN),
+            output_field=DurationField(),
+        )
+    )
+    dispatches = Dispatch.objects.filter(agenda_item__in=in_meetings)
+    dispatch_counts = dispatches.order_by().aggregate(
+        total=Count("pk"), on_time=Count("pk", filter=Q(is_late=False))
+    )
+    advice = Advice.objects.filter(
+        case__in=cases, version=1, submitted_at__gte=start, submitted_at__lt=end
+    )
+    if filters.team_id is not None:
+        advice = advice.filter(conversation__agenda_item__meeting__team_id=filters.team_id)
+    outcomes = _counts(
+        Decision.objects.filter(case__in=cases, decided_at__gte=start, decided_at__lt=end),
+        "outcome",
+    )
+    total_dispatches = dispatch_counts["total"]
+    return {
+        "period_start": filters.period_start,
+        "period_end": filters.period_end,
+        "municipalities": [m.name for m in municipalities.order_by("name")],
+        "requests": cases.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
+        "refusals": [
+            {"reason": value, "label": str(label), "count": refusals.get(value, 0)}
+            for value, label in RejectionReason.choices
+        ],
+        "refusals_total": sum(refusals.values()),
+        "cases_by_state": [
+            {"status": value, "label": str(label), "count": states.get(value, 0)}
+            for value, label in Status.choices
+        ],
+        "cases_created": sum(states.values()),
+        "request_to_meeting_days": spread(request_to_meeting, "lead"),
+        "dispatch_working_days_late": spread(dispatches, "working_days_late"),
+        "minutes_conversation_to_advice": spread(advice, "minutes_after_conversation"),
+        "dispatches": total_dispatches,
+        "dispatches_on_time": dispatch_counts["on_time"],
+        "share_on_time": (
+            (Decimal(dispatch_counts["on_time"]) / Decimal(total_dispatches)).quantize(
+                Decimal("0.001"), rounding=ROUND_HALF_UP
+            )
+            if total_dispatches
+            else None
+        ),
+        "outcomes": [
+            {"outcome": value, "label": str(label), "count": outcomes.get(value, 0)}
+            for value, label in Outcome.choices
+        ],
+        "citizens_not_informed": _citizens_not_informed(municipalities, filters.period_end),
+    }
+
+
+def _citizens_not_informed(municipalities: QuerySet[Municipality], on: dt.date) -> int:
+    """Citizens in a ressourceforløb on ``on`` without written guidance about the right given
+    by then (BEK 2409/2021 § 2)."""
+    active = ResourceCourse.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on), citizen=OuterRef("pk"), start_date__lte=on
+    )
+    written = Guidance.objects.filter(
+        citizen=OuterRef("pk"), channel__in=WRITTEN_GUIDANCE_CHANNELS, given_on__lte=on
+    )
+    return (
+        Citizen.objects.filter(municipality__in=municipalities)
+        .filter(Exists(active))
+        .exclude(Exists(written))
+        .count()
+    )
