@@ -17,5 +17,7 @@ urlpatterns = [
     path("moeder/", include("sundhedskoordinator.meetings.urls")),
     path("borgere/", include("sundhedskoordinator.citizens.urls")),
     path("dokumenter/", include("sundhedskoordinator.documents.urls")),
+    path("afregning/", include("sundhedskoordinator.billing.urls")),
+    path("statistik/", include("sundhedskoordinator.reports.urls")),
     path("", include("sundhedskoordinator.web.urls")),
 ]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from sundhedskoordinator.billing import exports, selectors, services
 from sundhedskoordinator.billing.selectors import SettlementView
@@ -161,7 +161,7 @@ def settlement_xlsx(request: HttpRequest, query: Query[SettlementQuery]) -> Http
 
 
 @router.post("/settlements", response={201: SettlementOut, **ERRORS})
-def approve(request: HttpRequest, payload: ApproveIn) -> tuple[int, dict[str, Any]]:
+def approve(request: HttpRequest, payload: ApproveIn) -> Status[dict[str, Any]]:
     """Klinisk Funktion approves and locks the period's settlement. Send ``expected_total`` (the
     total you reviewed) to be told with 409 when the cases have changed since."""
     user = _user(request)
@@ -178,7 +178,7 @@ def approve(request: HttpRequest, payload: ApproveIn) -> tuple[int, dict[str, An
         period_start=payload.date_from,
         period_end=payload.date_to,
     )
-    return 201, _settlement(view)
+    return Status(201, _settlement(view))
 
 
 @router.get("/rates", response={200: list[RateOut], **ERRORS})
@@ -188,7 +188,7 @@ def rates(request: HttpRequest) -> list[dict[str, Any] | None]:
 
 
 @router.post("/rates", response={201: RateOut, **ERRORS})
-def create_rate(request: HttpRequest, payload: RateIn) -> tuple[int, dict[str, Any] | None]:
+def create_rate(request: HttpRequest, payload: RateIn) -> Status[dict[str, Any] | None]:
     """Klinisk Funktion sets a new rate; the previous one ends the day before."""
     rate = services.set_rate(
         actor=_user(request),
@@ -198,7 +198,7 @@ def create_rate(request: HttpRequest, payload: RateIn) -> tuple[int, dict[str, A
         bills_cancelled_after_dispatch=payload.bills_cancelled_after_dispatch,
         note=payload.note,
     )
-    return 201, _rate(rate)
+    return Status(201, _rate(rate))
 
 
 class StatisticsQuery(Schema):

@@ -34,8 +34,8 @@ def _rows(view: SettlementView) -> list[list[object]]:
         [
             line.reference,
             line.service_on,
-            line.basis.label,
-            line.kind.label,
+            str(line.basis.label),
+            str(line.kind.label),
             line.rate.valid_from if line.rate else None,
             line.amount,
             line.note,

@@ -361,12 +361,10 @@ def set_rate(
         Region.objects.select_for_update().get(pk=region.pk)
         newest = Rate.objects.filter(region=region).order_by("-valid_from").first()
         if newest is not None and valid_from <= newest.valid_from:
-            raise DomainError(
-                RATE_INVALID,
-                _("En ny takst skal gælde fra en dag efter den nyeste takst (%(day)s).")
-                % {"day": f"{newest.valid_from:%d.%m.%Y}"},
-                fields={"valid_from": _("Vælg en senere dato.")},
-            )
+            message = _("En ny takst skal gælde fra en dag efter den nyeste takst (%(day)s).") % {
+                "day": f"{newest.valid_from:%d.%m.%Y}"
+            }
+            raise DomainError(RATE_INVALID, message, fields={"valid_from": message})
         if newest is not None:
             newest.valid_to = valid_from - dt.timedelta(days=1)
             newest.save(update_fields=["valid_to"])

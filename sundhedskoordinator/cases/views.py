@@ -427,6 +427,7 @@ def download(request: HttpRequest, document_id: int) -> HttpResponse:
 @never_cache
 def overview(request: HttpRequest) -> HttpResponse:
     """Klinisk Funktion's and managers' overview: cases per state and deadlines at risk."""
+    from sundhedskoordinator.access.policy import figure_municipalities
     from sundhedskoordinator.core.workingdays import add_working_days
 
     user = _user(request)
@@ -440,5 +441,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "total": sum(counts.values()),
             "at_risk": selectors.deadlines_at_risk(user=user, until=add_working_days(today, 2)),
             "today": today,
+            "shows_figures": figure_municipalities(user).exists(),
         },
     )

@@ -1,8 +1,12 @@
-"""Showing a refused action on a page: the one place a DomainError becomes form errors."""
+"""Form helpers: showing a refused action on a page (the one place a DomainError becomes form
+errors) and reading amounts of money as people write them."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.utils import formats
 
 from .errors import DomainError
 
@@ -21,3 +25,23 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in kroner as people write it in the active language: "2.150,50" and "2150,50"
+    in Danish, "2,150.50" and "2150.50" in English. Thousands separators are taken out only where
+    they group thousands, so "2.5" is never read as 25 in English."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def to_python(self, value: object) -> object:
+        if isinstance(value, str):
+            thousands = re.escape(str(formats.get_format("THOUSAND_SEPARATOR")))
+            decimal = re.escape(str(formats.get_format("DECIMAL_SEPARATOR")))
+            text = value.replace("\xa0", "").replace(" ", "").removesuffix("kr.").strip()
+            if re.fullmatch(rf"\d{{1,3}}(?:{thousands}\d{{3}})+(?:{decimal}\d*)?", text):
+                text = re.sub(thousands, "", text)
+            value = text
+        return super().to_python(value)

@@ -55,6 +55,8 @@ USERS = [
     DemoUser("sekretariat2", "Sofie", "Winther", Role.SECRETARIAT, municipality="101"),
     DemoUser("borger2", "Bo", "Jensen", Role.CITIZEN),
     DemoUser("koordinator2", "Katrine", "Munk", Role.COORDINATOR, region="1084"),
+    # Region Hovedstaden's Klinisk Funktion, which keeps that region's rates.
+    DemoUser("klinisk2", "Klaus", "Brandt", Role.CLINICAL_ADMIN, region="1084"),
 ]
 
 

@@ -53,6 +53,17 @@ ROLE_TASKS: dict[str, str | Promise] = {
 _CASES = NextStep(_("Sager"), _("Sagerne i din organisation, nærmeste frist først."), "cases:list")
 _MEETINGS = NextStep(_("Møder"), _("Rehabiliteringsteamets møder og dagsordener."), "meetings:list")
 _OVERVIEW = NextStep(_("Overblik"), _("Sager pr. status og frister i fare."), "cases:overview")
+_STATISTICS = NextStep(
+    _("Statistik"),
+    _("Anmodninger, afvisninger, gennemløbstider, rettidig afsendelse og udfald."),
+    "reports:statistics",
+)
+_SETTLEMENT = NextStep(
+    _("Afregning"),
+    _("Sager til afregning pr. kommune og periode, CSV og Excel."),
+    "billing:settlement",
+)
+_RATES = NextStep(_("Takster"), _("Regionens takst pr. sag og dens gyldighed."), "billing:rates")
 
 ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
     Role.CASEWORKER: [
@@ -67,8 +78,8 @@ ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
     Role.JOB_BROKER: [_CASES],
     Role.SECRETARIAT: [_MEETINGS, _CASES, _OVERVIEW],
     Role.COORDINATOR: [_CASES, _MEETINGS],
-    Role.CLINICAL_ADMIN: [_OVERVIEW, _CASES],
-    Role.MANAGER: [_OVERVIEW],
+    Role.CLINICAL_ADMIN: [_OVERVIEW, _CASES, _SETTLEMENT, _RATES, _STATISTICS],
+    Role.MANAGER: [_OVERVIEW, _STATISTICS, _SETTLEMENT],
     Role.CITIZEN: [
         NextStep(
             _("Mine sager"), _("Dine tilbud, din anmodning og svaret fra kommunen."), "cases:list"

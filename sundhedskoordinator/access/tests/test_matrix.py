@@ -32,6 +32,7 @@ EVERYONE = {
     "sekretariat2",
     "borger2",
     "koordinator2",
+    "klinisk2",
 }
 
 # Who may see a case of borger (Odense), before and after it is sent to the coordinator.
@@ -48,6 +49,11 @@ SEES_HEALTH = {
 SEES_LOG = {"before": {"sagsbehandler", "borger"}, "after": {"sagsbehandler", "borger", "klinisk"}}
 SEES_MEETING = ODENSE_STAFF | SYDDANMARK_STAFF
 SEES_CITIZEN = {"sagsbehandler", "jobformidler", "sekretariat"}
+# Settlement and statistics: Klinisk Funktion of the region and the municipality's manager.
+SEES_FIGURES = {"klinisk", "leder"}
+HAS_FIGURES = SEES_FIGURES | {"klinisk2"}
+PERIOD = "municipality={municipality}&from=2026-10-01&to=2026-10-31"
+PAGE_PERIOD = "municipality={municipality}&date_from=2026-10-01&date_to=2026-10-31"
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,22 @@ ROUTES: dict[str, Read | Other] = {
     "dokumenter/udstedt/<int:document_id>/": Read(
         "/dokumenter/udstedt/{letter}/", SEES_CITIZEN | {"borger"}, page=True
     ),
+    "afregning/": Read("/afregning/", HAS_FIGURES, page=True),
+    "afregning/eksport.csv": Read(f"/afregning/eksport.csv?{PAGE_PERIOD}", SEES_FIGURES, page=True),
+    "afregning/eksport.xlsx": Read(
+        f"/afregning/eksport.xlsx?{PAGE_PERIOD}", SEES_FIGURES, page=True
+    ),
+    "afregning/godkend/": Other("approval: Klinisk Funktion only (billing/tests/test_views.py)"),
+    "afregning/takster/": Read("/afregning/takster/", {"klinisk", "klinisk2"}, page=True),
+    "statistik/": Read("/statistik/", HAS_FIGURES, page=True),
+    "api/v1/settlements": Read(f"/api/v1/settlements?{PERIOD}", SEES_FIGURES),
+    "api/v1/settlements.csv": Read(f"/api/v1/settlements.csv?{PERIOD}", SEES_FIGURES),
+    "api/v1/settlements.xlsx": Read(f"/api/v1/settlements.xlsx?{PERIOD}", SEES_FIGURES),
+    "api/v1/rates": Other("rates of the user's own regions; writes in billing/tests/test_api.py"),
+    "api/v1/statistics": Read(
+        "/api/v1/statistics?from=2026-01-01&to=2026-11-23&municipality={municipality}",
+        SEES_FIGURES,
+    ),
     **{
         f"api/v1/cases/<case_id>/{action}": Other(WRITES)
         for action in (
@@ -218,6 +240,7 @@ def test_every_user_gets_exactly_what_design_section_2_allows(world, api, moment
         "citizen": world.citizen.pk,
         "meeting": world.meeting.pk,
         "letter": world.citizen.guidance.get().letter.pk,
+        "municipality": world.team.municipality_id,
     }
     failures = []
     for route, row in ROUTES.items():

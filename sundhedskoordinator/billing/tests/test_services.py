@@ -166,9 +166,7 @@ def test_a_locked_period_cannot_be_settled_again_or_overlapped(world: World, tre
     assert Settlement.objects.count() == 1
 
 
-def test_approval_is_refused_and_stores_nothing_when_a_rule_fails(
-    world: World, treat: Any
-) -> None:
+def test_approval_is_refused_and_stores_nothing_when_a_rule_fails(world: World, treat: Any) -> None:
     unpriced = treat(FEB_10).case
     with pytest.raises(DomainError) as refused:
         approve(world, FEBRUARY)

@@ -147,7 +147,11 @@ def test_a_stale_form_is_refused_and_changes_nothing(client, world):
     client.force_login(world.users["sagsbehandler"])
     response = client.post(
         reverse("cases:reject", args=[case.pk]),
-        {"reject-reason": "Ikke i ressourceforløb.", "version": 1},
+        {
+            "reject-reason": "Ikke i ressourceforløb.",
+            "reject-reason_code": "not_in_resource_course",
+            "version": 1,
+        },
     )
     assert response.status_code == 200
     assert "ændret af en anden" in response.content.decode()

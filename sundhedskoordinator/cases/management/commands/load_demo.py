@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from sundhedskoordinator.billing.demo import load_demo_rates, load_demo_settlement
 from sundhedskoordinator.cases.demo import load_demo_cases
 from sundhedskoordinator.organisations.demo import load_demo_organisations
 
@@ -10,6 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         users = load_demo_organisations()
         citizens = load_demo_cases(users)
+        load_demo_rates(users)
+        load_demo_settlement(users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo world ready: {len(users)} demo users, {citizens} new demo citizens."

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from sundhedskoordinator.core.forms import MoneyField
+from sundhedskoordinator.organisations.models import Municipality, Region
+
+DATE = {"class": "form-input", "type": "date"}
+
+
+def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar month before ``today``'s: the usual settlement period."""
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+class PeriodForm(forms.Form):
+    """Which municipality and period to show; also the hidden part of the approval form."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Kommune"),
+        queryset=Municipality.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    date_from = forms.DateField(label=_("Fra og med"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
+    date_to = forms.DateField(label=_("Til og med"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
+
+    def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+
+
+class ApproveForm(PeriodForm):
+    expected_total = forms.DecimalField(max_digits=14, decimal_places=2, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("municipality", "date_from", "date_to"):
+            self.fields[name].widget = forms.HiddenInput()
+
+
+class RateForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    amount = MoneyField(
+        label=_("Takst pr. sag (kr.)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.TextInput(attrs={"class": "form-input input-width-s", "inputmode": "decimal"}),
+        help_text=_("Fx 2.150,00"),
+    )
+    valid_from = forms.DateField(
+        label=_("Gælder fra"),
+        widget=forms.DateInput(DATE, "%Y-%m-%d"),
+        help_text=_("Den hidtidige takst gælder til og med dagen før."),
+    )
+    bills_cancelled_after_dispatch = forms.TypedChoiceField(
+        label=_("Afregnes en sag, der aflyses efter afsendelse til sundhedskoordinatoren?"),
+        choices=[("yes", _("Ja")), ("no", _("Nej"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Bemærkning"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
+
+    def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]

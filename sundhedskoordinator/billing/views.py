@@ -1,0 +1,187 @@
+"""Settlement and rate pages for Klinisk Funktion and managers. Thin: the rules are in
+``services``, the reads in ``selectors``, the access in ``access.policy``."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from sundhedskoordinator.access.policy import figure_municipalities, figure_regions, grants_for
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.documents.delivery import download
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import Region, User
+
+from . import exports, selectors, services
+from .forms import ApproveForm, PeriodForm, RateForm, previous_month
+from .selectors import SettlementView
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _period_form(request: HttpRequest, user: User) -> PeriodForm:
+    municipalities = figure_municipalities(user)
+    if not municipalities.exists():
+        raise Http404
+    if "municipality" in request.GET:
+        return PeriodForm(request.GET, municipalities=municipalities)
+    start, end = previous_month(clock.today())
+    first = municipalities.order_by("name").first()
+    return PeriodForm(
+        {"municipality": first.pk if first else "", "date_from": start, "date_to": end},
+        municipalities=municipalities,
+    )
+
+
+def _query(form: PeriodForm) -> str:
+    data = form.cleaned_data
+    return urlencode(
+        {
+            "municipality": data["municipality"].pk,
+            "date_from": data["date_from"].isoformat(),
+            "date_to": data["date_to"].isoformat(),
+        }
+    )
+
+
+def _read(user: User, form: PeriodForm) -> SettlementView:
+    data = form.cleaned_data
+    return selectors.read_settlement(
+        user=user,
+        municipality_id=data["municipality"].pk,
+        period_start=data["date_from"],
+        period_end=data["date_to"],
+    )
+
+
+@login_required
+@never_cache
+def settlement(request: HttpRequest) -> HttpResponse:
+    """A municipality's settlement for a period: locked, or a draft with the approval button."""
+    user = _user(request)
+    form = _period_form(request, user)
+    view = None
+    if form.is_valid():
+        try:
+            view = _read(user, form)
+        except DomainError as error:
+            add_domain_error(form, error)
+    approve_form = None
+    if view is not None and view.may_approve and not view.missing_rates and view.lines:
+        approve_form = ApproveForm(
+            initial={**form.cleaned_data, "expected_total": view.total},
+            municipalities=form.fields["municipality"].queryset,  # type: ignore[attr-defined]
+        )
+    return render(
+        request,
+        "billing/settlement.html",
+        {
+            "form": form,
+            "settlement": view,
+            "query": _query(form) if view is not None else "",
+            "approve_form": approve_form,
+            "period_ended": view is not None and view.period_end < clock.today(),
+            "approved": selectors.approved_settlements(user)[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    municipalities = figure_municipalities(user)
+    form = ApproveForm(request.POST, municipalities=municipalities)
+    if not form.is_valid():
+        messages.error(request, _("Afregningen kunne ikke godkendes. Vælg perioden igen."))
+        return redirect("billing:settlement")
+    data = form.cleaned_data
+    target = f"{reverse('billing:settlement')}?{_query(form)}"
+    try:
+        services.approve_settlement(
+            actor=user,
+            municipality_id=data["municipality"].pk,
+            period_start=data["date_from"],
+            period_end=data["date_to"],
+            expected_total=data["expected_total"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(target)
+    messages.success(request, _("Afregningen er godkendt og låst."))
+    return redirect(target)
+
+
+@login_required
+@never_cache
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The settlement shown on the page as CSV or XLSX."""
+    user = _user(request)
+    form = _period_form(request, user)
+    if "municipality" in form.errors:
+        raise Http404  # not one the user may see: as if it did not exist
+    if not form.is_valid():
+        messages.error(request, _("Vælg en kommune og en gyldig periode."))
+        return redirect("billing:settlement")
+    try:
+        view = _read(user, form)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('billing:settlement')}?{_query(form)}")
+    if fmt == "csv":
+        return download(exports.settlement_csv(view), CSV, exports.filename(view, "csv"))
+    return download(exports.settlement_xlsx(view), XLSX, exports.filename(view, "xlsx"))
+
+
+def _managed_regions(user: User) -> list[int]:
+    return [g.region_id for g in grants_for(user) if g.role == Role.CLINICAL_ADMIN and g.region_id]
+
+
+@login_required
+@never_cache
+def rates(request: HttpRequest) -> HttpResponse:
+    """The regions' rates; Klinisk Funktion sets a new one here."""
+    user = _user(request)
+    if not figure_regions(user).exists():
+        raise Http404
+    regions = Region.objects.filter(pk__in=_managed_regions(user))
+    form = RateForm(request.POST or None, regions=regions) if regions.exists() else None
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_rate(
+                actor=user,
+                region_id=data["region"].pk,
+                amount=data["amount"],
+                valid_from=data["valid_from"],
+                bills_cancelled_after_dispatch=data["bills_cancelled_after_dispatch"],
+                note=data["note"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Den nye takst er gemt."))
+            return redirect("billing:rates")
+    return render(
+        request,
+        "billing/rates.html",
+        {"rates": selectors.rates_in_scope(user), "form": form},
+    )

@@ -1,0 +1,208 @@
+"""The figures against a small world counted by hand (the comments give each count), through the
+API as Klinisk Funktion and managers see them, and on the page with its charts and tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from conftest import World, local
+from sundhedskoordinator.cases import services as case_services
+from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
+from sundhedskoordinator.cases.walk import new_case, walk_case_to
+from sundhedskoordinator.citizens import services as citizen_services
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.organisations.models import Municipality, RehabTeam
+
+pytestmark = pytest.mark.django_db
+
+# Tuesdays of 2026; the period is February and March.
+JAN_27, FEB_17 = dt.date(2026, 1, 27), dt.date(2026, 2, 17)
+MAR_10, MAR_17, APR_14 = dt.date(2026, 3, 10), dt.date(2026, 3, 17), dt.date(2026, 4, 14)
+PERIOD = {"from": "2026-02-01", "to": "2026-03-31"}
+
+
+def _rejected(world: World, day: dt.date, code: str, n: int) -> None:
+    with clock.frozen(local(day, 11)):
+        citizen = citizen_services.create_citizen(
+            actor=world.users["sagsbehandler"],
+            cpr=f"0{n}0790{n}{n}{n}{n}",
+            name=f"Afvist {n}",
+            municipality=world.team.municipality,
+            course_start=day - dt.timedelta(days=100),
+        )
+        citizen_services.record_guidance(
+            actor=world.users["sagsbehandler"], citizen=citizen, given_on=day, channel="letter"
+        )
+        case = walk_case_to(
+            new_case(citizen=citizen, caseworker=world.users["sagsbehandler"]),
+            Status.REQUESTED,
+            cast=world.cast,
+        )
+        case_services.reject_case(
+            actor=world.users["sagsbehandler"],
+            case_id=case.pk,
+            reason="Se årsagen.",
+            reason_code=code,
+        )
+
+
+@pytest.fixture
+def counted(world: World, treat: Any) -> dict[str, Any]:
+    """Odense: A–F and H–I below, two refusals and two citizens never told about the right.
+    Copenhagen: G, and one citizen never told."""
+    # A: requested 18 Jan (before the period), held 17 Feb 30 days later, adjusted.
+    treat(FEB_17, Status.DECIDED, requested_days_before=30, outcome=Outcome.ADJUST)
+    # B: requested 18 Feb, held 10 Mar (20 days), another offer.
+    treat(MAR_10, Status.DECIDED, requested_days_before=20, outcome=Outcome.OTHER_OFFER)
+    # C: requested 5 Feb, sent 10 Mar, 5 working days after the 3 March deadline, held 17 Mar
+    #    (40 days); the advice comes 40 minutes after the conversation.
+    c = treat(MAR_17, Status.HELD, requested_days_before=40, sent_late_on=MAR_10)
+    item = c.case.agenda_items.get(cancelled_at__isnull=True)
+    ended = item.starts_at + dt.timedelta(minutes=item.slot_minutes)
+    with clock.frozen(ended + dt.timedelta(minutes=40)):
+        case_services.write_advice(
+            actor=world.users["koordinator"], case_id=c.case.pk, text="Råd.", accommodations=""
+        )
+    # D: requested 2 Mar, sent on time for 17 Mar, not held yet.
+    treat(MAR_17, Status.SENT, requested_days_before=15)
+    # F: requested 8 Feb, sent 18 Feb, cancelled at the 10 Mar meeting: back to ready.
+    treat(MAR_10, cancelled=True, requested_days_before=30)
+    # H: requested 15 Mar, held 14 Apr (after the period).
+    treat(APR_14, Status.HELD, requested_days_before=30)
+    # I: requested and held in January.
+    treat(JAN_27, Status.DECIDED, requested_days_before=30)
+    # Two refusals in February.
+    _rejected(world, dt.date(2026, 2, 9), RejectionReason.NOT_IN_RESOURCE_COURSE, 1)
+    _rejected(world, dt.date(2026, 2, 23), RejectionReason.NO_CONCRETE_OFFER, 2)
+    # G in Copenhagen: requested 13 Feb, held 10 Mar (25 days), offer unchanged.
+    treat(
+        MAR_10,
+        Status.DECIDED,
+        municipality="101",
+        requested_days_before=25,
+        outcome=Outcome.UNCHANGED,
+    )
+    # Citizens in a ressourceforløb never told about the right: one in Odense, one in Copenhagen;
+    # one more in Odense whose course ended 1 March does not count.
+    with clock.frozen(local(dt.date(2026, 1, 5), 10)):
+        for n, caseworker, end in (
+            (5, "sagsbehandler", None),
+            (6, "sagsbehandler2", None),
+            (7, "sagsbehandler", dt.date(2026, 3, 1)),
+        ):
+            actor = world.users[caseworker]
+            citizen_services.create_citizen(
+                actor=actor,
+                cpr=f"1{n}0688{n}{n}{n}{n}",
+                name=f"Uvejledt {n}",
+                municipality=actor.memberships.get().municipality,  # type: ignore[arg-type]
+                course_start=dt.date(2025, 6, 1),
+                course_end=end,
+            )
+    return {
+        "odense": Municipality.objects.get(code="461").pk,
+        "copenhagen": Municipality.objects.get(code="101").pk,
+        "odense_team": world.team.pk,
+    }
+
+
+def _by_key(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {row["key"]: row["count"] for row in rows if row["count"]}
+
+
+def test_odense_figures_match_the_hand_count(api: Any, counted: dict[str, Any]) -> None:
+    response = api("leder").get("/statistics", **PERIOD)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["municipalities"] == ["Odense Kommune"]
+    assert body["requests"] == 7  # B, C, D, F, H and the two refused
+    assert body["refusals_total"] == 2
+    assert _by_key(body["refusals_by_reason"]) == {
+        "not_in_resource_course": 1,
+        "no_concrete_offer": 1,
+    }
+    assert _by_key(body["cases_by_state"]) == {
+        "decided": 1,  # B
+        "advised": 1,  # C
+        "sent": 1,  # D
+        "ready": 1,  # F
+        "held": 1,  # H
+        "rejected": 2,
+    }
+    # Held at meetings in the period: A 30, B 20, C 40 days after the request.
+    assert body["request_to_meeting_days"] == {"count": 3, "median": "30.0", "p90": "38.0"}
+    # Sent for meetings in the period: A, B, D, F on time, C 5 working days late.
+    assert body["dispatches"] == 5
+    assert body["dispatches_on_time"] == 4
+    assert body["share_on_time"] == "0.800"
+    assert body["dispatch_working_days_late"] == {"count": 5, "median": "0.0", "p90": "3.0"}
+    # Advice in the period: A and B 12 minutes after (the walk's), C 40.
+    assert body["minutes_conversation_to_advice"] == {"count": 3, "median": "12.0", "p90": "34.4"}
+    assert _by_key(body["outcomes"]) == {"adjust": 1, "other_offer": 1}
+    assert body["citizens_not_informed"] == 1
+
+
+def test_the_region_team_and_municipality_filters(api: Any, counted: dict[str, Any]) -> None:
+    region = api("klinisk").get("/statistics", **PERIOD).json()
+    assert region["requests"] == 7  # Region Syddanmark: only Odense has cases
+    team = api("klinisk").get("/statistics", team=counted["odense_team"], **PERIOD).json()
+    assert team["requests"] == 5  # the refused never reached the team
+    assert team["refusals_total"] == 0
+    assert team["dispatches"] == 5
+    copenhagen = api("klinisk2").get("/statistics", municipality=counted["copenhagen"], **PERIOD)
+    body = copenhagen.json()
+    assert (body["requests"], body["citizens_not_informed"]) == (1, 1)
+    assert _by_key(body["outcomes"]) == {"unchanged": 1}
+    assert body["request_to_meeting_days"] == {"count": 1, "median": "25.0", "p90": "25.0"}
+
+
+def test_figures_outside_the_users_scope_are_not_found(api: Any, counted: dict[str, Any]) -> None:
+    for username, params in (
+        ("leder", {"municipality": counted["copenhagen"]}),
+        ("klinisk2", {"municipality": counted["odense"]}),
+        ("klinisk2", {"team": counted["odense_team"]}),
+        ("sagsbehandler", {}),
+        ("koordinator", {}),
+        ("borger", {}),
+    ):
+        response = api(username).get("/statistics", **PERIOD, **params)
+        assert response.status_code == 404, (username, params)
+    backwards = api("leder").get("/statistics", **{"from": "2026-03-01", "to": "2026-02-01"})
+    assert (backwards.status_code, backwards.json()["error"]["code"]) == (422, "invalid_period")
+    missing = api("leder").get("/statistics")
+    assert missing.status_code == 400
+
+
+def test_the_figures_are_database_aggregates(
+    api: Any, counted: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    """A fixed number of queries, however many cases there are."""
+    with django_assert_max_num_queries(30):
+        assert api("leder").get("/statistics", **PERIOD).status_code == 200
+
+
+def test_the_page_shows_each_chart_with_its_table(world: World, counted: dict[str, Any]) -> None:
+    browser = Client()
+    browser.force_login(world.users["klinisk"])
+    response = browser.get("/statistik/", {"date_from": "2026-02-01", "date_to": "2026-03-31"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<svg role="img"') == 3
+    assert html.count("<caption>") >= 3
+    assert "Borgeren er ikke i ressourceforløb" in html
+    assert 'aria-labelledby="chart-outcomes-title"' in html
+    bad = browser.get("/statistik/", {"date_from": "2026-03-01", "date_to": "2026-02-01"})
+    assert bad.status_code == 200
+    assert "Slutdatoen ligger før startdatoen." in bad.content.decode()
+    other_team = RehabTeam.objects.get(municipality__code="101")
+    assert (
+        browser.get(
+            "/statistik/",
+            {"date_from": "2026-02-01", "date_to": "2026-03-31", "team": other_team.pk},
+        ).status_code
+        == 200
+    )  # not a choice for this user: the form says so
