@@ -4,6 +4,8 @@ errors) and reading amounts of money as people write them."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import formats
@@ -36,7 +38,7 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
-    def to_python(self, value: object) -> object:
+    def to_python(self, value: Any) -> Decimal | None:
         if isinstance(value, str):
             thousands = re.escape(str(formats.get_format("THOUSAND_SEPARATOR")))
             decimal = re.escape(str(formats.get_format("DECIMAL_SEPARATOR")))
