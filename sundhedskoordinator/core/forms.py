@@ -38,7 +38,7 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             thousands = re.escape(str(formats.get_format("THOUSAND_SEPARATOR")))
             decimal = re.escape(str(formats.get_format("DECIMAL_SEPARATOR")))
