@@ -135,91 +135,13 @@ def world(demo_users: dict[str, User], now: dt.datetime) -> World:
     return World(users, team, citizen, meeting, cast)
 
 
-@dataclass
-class Treated:
-    """What ``treat`` made: the case as it is now and its meeting."""
-
-    case: Any
-    meeting: Meeting
-
-
 @pytest.fixture
 def treat(world: World) -> Any:
-    """``treat(day)`` walks a new citizen's case through the real services to a meeting of the
-    team on ``day``, with the clock as it was at each step: requested ``requested_days_before``
-    the meeting, sent right away (or ``sent_late_on`` that day, after the deadline), and taken to
-    ``target`` (default held). ``cancelled=True`` cancels the sent case at the meeting instead;
-    ``municipality="101"`` uses Copenhagen's team and staff."""
-    import itertools
+    """``treat(day, target, ...)``: a new citizen's case taken through the real services to a
+    meeting of the team on ``day`` (``tests.generated.Treater.treat`` says how)."""
+    from tests.generated import Treater
 
-    from sundhedskoordinator.cases import services as case_services
-    from sundhedskoordinator.cases.choices import Outcome, Status
-    from sundhedskoordinator.cases.walk import new_case, walk_case_to
-
-    numbers = itertools.count(1)
-    meetings: dict[tuple[int, dt.date], Meeting] = {}
-
-    def make(
-        day: dt.date,
-        target: str = "held",
-        *,
-        municipality: str = "461",
-        requested_days_before: int = 30,
-        sent_late_on: dt.date | None = None,
-        cancelled: bool = False,
-        outcome: str = Outcome.ADJUST,
-        guided: bool = True,
-    ) -> Treated:
-        n = next(numbers)
-        users = world.users
-        if municipality == "461":
-            team, cast = world.team, world.cast
-        else:
-            team = RehabTeam.objects.get(municipality__code=municipality)
-            cast = Cast(users["sagsbehandler2"], users["sekretariat2"], users["koordinator2"])
-        with clock.frozen(local(day - dt.timedelta(days=requested_days_before), 10)):
-            meeting = meetings.get((team.pk, day))
-            if meeting is None:
-                meeting = meeting_services.create_meeting(
-                    actor=cast.secretariat,
-                    team=team,
-                    starts_at=local(day, 9),
-                    ends_at=local(day, 15),
-                )
-                meetings[(team.pk, day)] = meeting
-            citizen = citizen_services.create_citizen(
-                actor=cast.caseworker,
-                cpr=f"{n % 28 + 1:02d}{n % 12 + 1:02d}84{n:04d}",
-                name=f"Borger {n}",
-                municipality=team.municipality,
-                course_start=day - dt.timedelta(days=300),
-            )
-            if guided:
-                citizen_services.record_guidance(
-                    actor=cast.caseworker,
-                    citizen=citizen,
-                    given_on=day - dt.timedelta(days=200),
-                    channel="digital_post",
-                )
-            case = new_case(citizen=citizen, caseworker=cast.caseworker)
-            first = Status.SCHEDULED if sent_late_on or cancelled else Status(target)
-            case = walk_case_to(case, first, cast=cast, meeting=meeting, outcome=outcome)
-        if sent_late_on:
-            with clock.frozen(local(sent_late_on, 10)):
-                case = walk_case_to(case, Status.SENT, cast=cast, meeting=meeting)
-        if cancelled:
-            if case.status == Status.SCHEDULED:
-                with clock.frozen(local(day - dt.timedelta(days=20), 10)):
-                    case = walk_case_to(case, Status.SENT, cast=cast, meeting=meeting)
-            with clock.frozen(local(day, 9, 5)):
-                case = case_services.cancel_conversation(
-                    actor=cast.coordinator, case_id=case.pk, reason="Borgeren mødte ikke op."
-                )
-        elif sent_late_on and target != Status.SENT:
-            case = walk_case_to(case, Status(target), cast=cast, meeting=meeting, outcome=outcome)
-        return Treated(case, meeting)
-
-    return make
+    return Treater(world.users).treat
 
 
 class ApiClient:

@@ -165,7 +165,7 @@ FIGURE_ROLES = frozenset({Role.CLINICAL_ADMIN, Role.MANAGER})
 def figure_municipalities(user: User, grants: list[Grant] | None = None) -> QuerySet[Municipality]:
     """Municipalities whose settlements and statistics the user may read: every municipality of
     the region for Klinisk Funktion and a region's manager, their own for a municipality's
-    manager. The figures are counts and amounts, so they cover the cases not yet sent too."""
+    manager. Which of their cases a figure counts is still ``scope_cases``."""
     grants = grants_for(user) if grants is None else grants
     regions = {g.region_id for g in grants if g.role in FIGURE_ROLES and g.region_id}
     municipalities = {

@@ -106,6 +106,24 @@ class DecisionOut(Schema):
     decided_at: dt.datetime
 
 
+class AgendaHistoryOut(Schema):
+    """One agenda item of the case, also the cancelled ones: what billing and the lead times
+    are computed from."""
+
+    id: int
+    meeting: int
+    meeting_date: dt.date
+    starts_at: dt.datetime
+    cancelled_at: dt.datetime | None
+    held: bool
+    dispatch: DispatchOut | None
+
+
+class AdviceTimingOut(Schema):
+    submitted_at: dt.datetime
+    minutes_after_conversation: int
+
+
 class WarningOut(Schema):
     code: str
     message: str
@@ -150,6 +168,19 @@ class CaseOut(Schema):
     advice: AdviceOut | None
     advice_versions: list[AdviceOut]
     decision: DecisionOut | None
+    closed_at: dt.datetime | None
+    rejection_reason: str = Field(
+        description="The reason code of a refused request (`not_in_resource_course`, "
+        "`no_concrete_offer`, `not_about_health`, `already_assessed`, `other`); empty otherwise."
+    )
+    agenda_history: list[AgendaHistoryOut] = Field(
+        description="Every agenda item of the case in time order, cancelled ones included, "
+        "with its meeting date, dispatch and whether the conversation was held."
+    )
+    advice_timing: AdviceTimingOut | None = Field(
+        description="When the first advice came, in minutes after the conversation ended; "
+        "shown without the advice itself to every reader of the case."
+    )
     actions: list[str]
     warnings: list[WarningOut] = []
 

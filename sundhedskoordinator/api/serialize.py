@@ -69,7 +69,9 @@ def case(
         and c.status in (Status.HELD, Status.ADVISED, Status.DECIDED, Status.CLOSED)
         else None
     )
-    advice_list = getattr(c, "advice_list", []) if health else []
+    every_advice = getattr(c, "advice_list", [])
+    first_advice = min(every_advice, key=lambda a: a.version) if every_advice else None
+    advice_list = every_advice if health else []
     return {
         "health_data_included": health,
         "id": c.pk,
@@ -150,8 +152,40 @@ def case(
         }
         if decision
         else None,
+        "closed_at": c.closed_at,
+        "rejection_reason": c.rejection_reason,
+        "agenda_history": [
+            {
+                "id": h.pk,
+                "meeting": h.meeting_id,
+                "meeting_date": h.meeting.date,
+                "starts_at": h.starts_at,
+                "cancelled_at": h.cancelled_at,
+                "held": h.was_held,
+                "dispatch": _dispatch(h),
+            }
+            for h in getattr(c, "item_history", [])
+        ],
+        "advice_timing": {
+            "submitted_at": first_advice.submitted_at,
+            "minutes_after_conversation": first_advice.minutes_after_conversation,
+        }
+        if first_advice
+        else None,
         "actions": available_actions(c, roles_in_case(user, c, grants)),
         "warnings": [{"code": w.code, "message": w.message} for w in warnings or []],
+    }
+
+
+def _dispatch(item: Any) -> dict[str, Any] | None:
+    dispatch = getattr(item, "dispatch", None)
+    if dispatch is None:
+        return None
+    return {
+        "deadline": dispatch.deadline,
+        "sent_at": dispatch.sent_at,
+        "late": dispatch.is_late,
+        "working_days_late": dispatch.working_days_late,
     }
 
 

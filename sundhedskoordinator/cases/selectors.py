@@ -44,6 +44,13 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
                 to_attr="active_items",
             ),
             Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("meeting", "dispatch")
+                .annotate(was_held=Exists(Conversation.objects.filter(agenda_item=OuterRef("pk"))))
+                .order_by("starts_at", "pk"),
+                to_attr="item_history",
+            ),
+            Prefetch(
                 "conversations",
                 queryset=Conversation.objects.order_by("-started_at"),
                 to_attr="conversation_list",

@@ -3,6 +3,11 @@ times, on-time dispatch, outcomes; section 4: the guidance duty). Every figure i
 aggregate: counts and groups with COUNT, percentiles by letting the database sort and fetching
 the one or two rows around the rank, as PostgreSQL's ``percentile_cont`` does.
 
+The cases counted are those the user may see (``access.policy.scope_cases``): all of a
+municipality's cases for its manager, the cases sent to the region's coordinators for Klinisk
+Funktion and a region's manager, so that the figures can be recomputed from the API's case list.
+Citizens not yet informed are a count per municipality and need no case.
+
 Which date places a case in the period: requests by the request date, refusals by the refusal,
 cases per state by the date the case was created, lead times and dispatches by the meeting date,
 advice by the date it was given, outcomes by the decision date. Citizens not yet informed are
@@ -31,9 +36,9 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.access.policy import figure_municipalities
+from sundhedskoordinator.access.policy import figure_municipalities, scope_cases
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
-from sundhedskoordinator.cases.models import Advice, Case, Conversation, Decision
+from sundhedskoordinator.cases.models import Advice, Conversation, Decision
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
 from sundhedskoordinator.citizens.models import Citizen, Guidance, ResourceCourse
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -143,8 +148,10 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
     """Every figure for the filters, as plain data the page, the charts and the API share."""
     municipalities = scope_for(user, filters)
     start, end = _bounds(filters.period_start, filters.period_end)
-    cases = Case.objects.filter(municipality__in=municipalities)
-    items = AgendaItem.objects.filter(case__municipality__in=municipalities)
+    # The cases the user may see (one policy for every read): a municipality's manager sees all
+    # of its cases, Klinisk Funktion those sent to its coordinators.
+    cases = scope_cases(user).filter(municipality__in=municipalities)
+    items = AgendaItem.objects.filter(case__in=cases)
     if filters.team_id is not None:
         cases = cases.filter(
             Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=filters.team_id))

@@ -10,12 +10,11 @@ import pytest
 from django.test import Client
 
 from conftest import World, local
-from sundhedskoordinator.cases import services as case_services
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
-from sundhedskoordinator.cases.walk import new_case, walk_case_to
 from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.organisations.models import Municipality, RehabTeam
+from tests.generated import Treater
 
 pytestmark = pytest.mark.django_db
 
@@ -23,31 +22,6 @@ pytestmark = pytest.mark.django_db
 JAN_27, FEB_17 = dt.date(2026, 1, 27), dt.date(2026, 2, 17)
 MAR_10, MAR_17, APR_14 = dt.date(2026, 3, 10), dt.date(2026, 3, 17), dt.date(2026, 4, 14)
 PERIOD = {"from": "2026-02-01", "to": "2026-03-31"}
-
-
-def _rejected(world: World, day: dt.date, code: str, n: int) -> None:
-    with clock.frozen(local(day, 11)):
-        citizen = citizen_services.create_citizen(
-            actor=world.users["sagsbehandler"],
-            cpr=f"0{n}0790{n}{n}{n}{n}",
-            name=f"Afvist {n}",
-            municipality=world.team.municipality,
-            course_start=day - dt.timedelta(days=100),
-        )
-        citizen_services.record_guidance(
-            actor=world.users["sagsbehandler"], citizen=citizen, given_on=day, channel="letter"
-        )
-        case = walk_case_to(
-            new_case(citizen=citizen, caseworker=world.users["sagsbehandler"]),
-            Status.REQUESTED,
-            cast=world.cast,
-        )
-        case_services.reject_case(
-            actor=world.users["sagsbehandler"],
-            case_id=case.pk,
-            reason="Se årsagen.",
-            reason_code=code,
-        )
 
 
 @pytest.fixture
@@ -60,24 +34,19 @@ def counted(world: World, treat: Any) -> dict[str, Any]:
     treat(MAR_10, Status.DECIDED, requested_days_before=20, outcome=Outcome.OTHER_OFFER)
     # C: requested 5 Feb, sent 10 Mar, 5 working days after the 3 March deadline, held 17 Mar
     #    (40 days); the advice comes 40 minutes after the conversation.
-    c = treat(MAR_17, Status.HELD, requested_days_before=40, sent_late_on=MAR_10)
-    item = c.case.agenda_items.get(cancelled_at__isnull=True)
-    ended = item.starts_at + dt.timedelta(minutes=item.slot_minutes)
-    with clock.frozen(ended + dt.timedelta(minutes=40)):
-        case_services.write_advice(
-            actor=world.users["koordinator"], case_id=c.case.pk, text="Råd.", accommodations=""
-        )
+    treat(MAR_17, Status.ADVISED, requested_days_before=40, sent_late_on=MAR_10, advice_minutes=40)
     # D: requested 2 Mar, sent on time for 17 Mar, not held yet.
     treat(MAR_17, Status.SENT, requested_days_before=15)
-    # F: requested 8 Feb, sent 18 Feb, cancelled at the 10 Mar meeting: back to ready.
+    # F: requested and sent 8 Feb, cancelled at the 10 Mar meeting: back to ready.
     treat(MAR_10, cancelled=True, requested_days_before=30)
     # H: requested 15 Mar, held 14 Apr (after the period).
     treat(APR_14, Status.HELD, requested_days_before=30)
     # I: requested and held in January.
     treat(JAN_27, Status.DECIDED, requested_days_before=30)
     # Two refusals in February.
-    _rejected(world, dt.date(2026, 2, 9), RejectionReason.NOT_IN_RESOURCE_COURSE, 1)
-    _rejected(world, dt.date(2026, 2, 23), RejectionReason.NO_CONCRETE_OFFER, 2)
+    treater = Treater(world.users, cpr_year="79")
+    treater.reject(dt.date(2026, 2, 9), RejectionReason.NOT_IN_RESOURCE_COURSE)
+    treater.reject(dt.date(2026, 2, 23), RejectionReason.NO_CONCRETE_OFFER)
     # G in Copenhagen: requested 13 Feb, held 10 Mar (25 days), offer unchanged.
     treat(
         MAR_10,
@@ -148,7 +117,10 @@ def test_odense_figures_match_the_hand_count(api: Any, counted: dict[str, Any]) 
 
 def test_the_region_team_and_municipality_filters(api: Any, counted: dict[str, Any]) -> None:
     region = api("klinisk").get("/statistics", **PERIOD).json()
-    assert region["requests"] == 7  # Region Syddanmark: only Odense has cases
+    # Klinisk Funktion counts the cases sent to its coordinators: B, C, D, F and H; the two
+    # refused requests never reached the region.
+    assert (region["requests"], region["refusals_total"]) == (5, 0)
+    assert region["dispatches"] == 5
     team = api("klinisk").get("/statistics", team=counted["odense_team"], **PERIOD).json()
     assert team["requests"] == 5  # the refused never reached the team
     assert team["refusals_total"] == 0
