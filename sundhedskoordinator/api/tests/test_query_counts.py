@@ -11,10 +11,10 @@ from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case, walk_case_to
 pytestmark = pytest.mark.django_db
 
 #: Committed baselines: token + user, memberships, count, cases, and one query per prefetched
-#: relation (agenda items, conversations, advice). A detail read of health data adds the access
-#: log: the organisation's name and the insert.
-LIST_QUERIES = 7
-DETAIL_QUERIES = 8
+#: relation (active agenda items, the agenda history, conversations, advice). A detail read of
+#: health data adds the access log: the organisation's name and the insert.
+LIST_QUERIES = 8
+DETAIL_QUERIES = 9
 
 
 def _queries(client, path):
