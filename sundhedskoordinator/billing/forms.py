@@ -79,4 +79,9 @@ class RateForm(forms.Form):
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        field = self.fields["region"]
+        field.queryset = regions  # type: ignore[attr-defined]
+        only = list(regions[:2])
+        if len(only) == 1:  # Klinisk Funktion of one region: nothing to choose
+            field.initial = only[0].pk
+            field.empty_label = None  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from .forms import StatisticsForm, this_year
 from .selectors import StatisticsFilter, statistics
 
 #: Geometry of the horizontal bar charts, in SVG user units.
-LABEL_WIDTH, BAR_AREA, ROW_HEIGHT, BAR_HEIGHT = 260, 300, 30, 20
+LABEL_WIDTH, BAR_AREA, ROW_HEIGHT, BAR_HEIGHT = 340, 300, 30, 20
 
 
 def bar_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -44,6 +44,11 @@ def menu(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Møder"), reverse("meetings:list")))
     if roles & {Role.CLINICAL_ADMIN, Role.MANAGER, Role.SECRETARIAT}:
         items.append((_("Overblik"), reverse("cases:overview")))
+    if roles & {Role.CLINICAL_ADMIN, Role.MANAGER}:
+        items.append((_("Statistik"), reverse("reports:statistics")))
+        items.append((_("Afregning"), reverse("billing:settlement")))
+    if Role.CLINICAL_ADMIN in roles:
+        items.append((_("Takster"), reverse("billing:rates")))
     if Role.CITIZEN in roles:
         items.append((_("Hvem har set mine oplysninger?"), reverse("web:my-access-log")))
     from sundhedskoordinator.notifications.models import Notification
