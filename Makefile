@@ -94,9 +94,11 @@ test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TE
 		DATA_DIR=$(CURDIR)/var/test DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest; \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
 
-bench: install ## Time the busiest reads with many cases (BENCH_CASES, default 2000)
+bench: install ## Time the busiest reads with many cases (BENCH_CASES) and check a generated year's figures
 	@dir=$$(mktemp -d); export DATA_DIR=$$dir; bash scripts/clamd.sh start && \
-	$(PY) bench/case_reads.py; rc=$$?; bash scripts/clamd.sh stop; exit $$rc
+	$(PY) bench/case_reads.py && \
+	CLAMAV_SOCKET=$$dir/clamav/clamd.sock DATA_DIR=$$dir/year $(PY) bench/figures.py; rc=$$?; \
+	bash scripts/clamd.sh stop; exit $$rc
 
 clean: ## Remove .venv, node_modules and local data
 	rm -rf $(VENV) node_modules var

@@ -21,6 +21,8 @@ from pathlib import Path
 
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sundhedskoordinator.settings")
+# The mails are still made and sent, to memory instead of the console.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import django  # noqa: E402
