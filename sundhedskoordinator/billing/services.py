@@ -45,6 +45,8 @@ SETTLEMENT_CHANGED = "settlement_changed"
 ZERO = Decimal("0.00")
 #: A period longer than this is a typing error, not a settlement.
 MAX_PERIOD_DAYS = 366
+#: The dates a settlement or a rate can concern.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 def rate_on(rates: Iterable[Rate], day: dt.date) -> Rate | None:
@@ -134,6 +136,12 @@ class SettlementDraft:
 
 def check_period(municipality: Municipality, period_start: dt.date, period_end: dt.date) -> None:
     """A period is one to 366 days and starts after the municipality's last locked period."""
+    if not (EARLIEST <= period_start and period_end <= LATEST):
+        raise DomainError(
+            INVALID_PERIOD,
+            _("Vælg datoer mellem år 2000 og 2100."),
+            fields={"from": _("Datoen ligger uden for det mulige.")},
+        )
     if period_end < period_start:
         raise DomainError(
             INVALID_PERIOD,
@@ -351,6 +359,8 @@ def set_rate(
         raise NotFoundError("not_found", _("Regionen findes ikke."))
     _require_billing(actor, region.pk)
     problems = {}
+    if not EARLIEST <= valid_from <= LATEST:
+        problems["valid_from"] = _("Vælg en dato mellem år 2000 og 2100.")
     if amount is None or amount <= 0:
         problems["amount"] = _("Taksten skal være et beløb over 0 kr.")
     elif amount != amount.quantize(Decimal("0.01")):

@@ -50,6 +50,8 @@ INVALID_PERIOD = "invalid_period"
 NO_ACCESS = "Statistikken findes ikke, eller du har ikke adgang til den."
 #: Longer periods are allowed than for a settlement: a year's figures compare two years.
 MAX_PERIOD_DAYS = 2 * 366
+#: The dates the service can have figures for.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,12 @@ def scope_for(user: User, filters: StatisticsFilter) -> QuerySet[Municipality]:
     municipalities = figure_municipalities(user)
     if not municipalities.exists():
         raise NotFoundError("not_found", NO_ACCESS)
+    if not (EARLIEST <= filters.period_start and filters.period_end <= LATEST):
+        raise DomainError(
+            INVALID_PERIOD,
+            _("Vælg datoer mellem år 2000 og 2100."),
+            fields={"from": _("Datoen ligger uden for det mulige.")},
+        )
     if filters.period_end < filters.period_start:
         raise DomainError(
             INVALID_PERIOD,

@@ -34,3 +34,14 @@ def test_no_input_makes_the_api_fail(case, world, api):
     assert response.status_code < 500, response.text
     if response.headers.get("Content-Type", "").startswith("application/json"):
         assert response.status_code < 400 or set(response.json()) == {"error"}, response.text
+
+
+@schema.include(path_regex="settlements|rates|statistics").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_input_makes_the_figures_fail(case, world, api):
+    """The same for Klinisk Funktion, who gets past the scope checks to the date arithmetic."""
+    token = api("klinisk").token
+    response = case.call(headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code < 500, response.text
+    if response.headers.get("Content-Type", "").startswith("application/json"):
+        assert response.status_code < 400 or set(response.json()) == {"error"}, response.text
