@@ -136,7 +136,7 @@ class SettlementDraft:
 
 def check_period(municipality: Municipality, period_start: dt.date, period_end: dt.date) -> None:
     """A period is one to 366 days and starts after the municipality's last locked period."""
-    if not (EARLIEST <= period_start and period_end <= LATEST):
+    if not (period_start >= EARLIEST and period_end <= LATEST):
         raise DomainError(
             INVALID_PERIOD,
             _("Vælg datoer mellem år 2000 og 2100."),

@@ -113,7 +113,7 @@ def scope_for(user: User, filters: StatisticsFilter) -> QuerySet[Municipality]:
     municipalities = figure_municipalities(user)
     if not municipalities.exists():
         raise NotFoundError("not_found", NO_ACCESS)
-    if not (EARLIEST <= filters.period_start and filters.period_end <= LATEST):
+    if not (filters.period_start >= EARLIEST and filters.period_end <= LATEST):
         raise DomainError(
             INVALID_PERIOD,
             _("Vælg datoer mellem år 2000 og 2100."),
