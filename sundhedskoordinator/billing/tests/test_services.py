@@ -214,3 +214,20 @@ def test_rates_run_forward_and_are_positive_kroner(world: World) -> None:
             bills_cancelled_after_dispatch=False,
         )
     assert manager.value.code == NOT_ALLOWED
+
+
+def test_the_database_refuses_to_change_a_locked_settlement(world: World, treat: Any) -> None:
+    from django.db import DatabaseError, transaction
+
+    rate(world, "2000.00", dt.date(2026, 1, 1))
+    treat(FEB_10)
+    settlement = approve(world, FEBRUARY)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Settlement.objects.filter(pk=settlement.pk).update(total=Decimal("1.00"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SettlementLine.objects.filter(settlement=settlement).update(amount=Decimal("1.00"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SettlementLine.objects.filter(settlement=settlement).delete()
+    settlement.refresh_from_db()
+    assert settlement.total == Decimal("2000.00")
+    assert settlement.lines.get().amount == Decimal("2000.00")
