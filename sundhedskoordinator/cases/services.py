@@ -712,6 +712,8 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
             refused.append(f"{item.case.reference}: {error.message}")
     if sent:
         with transaction.atomic():
+            # The meeting row is the lock that gives concurrent sends distinct agenda versions.
+            Meeting.objects.select_for_update().get(pk=meeting.pk)
             letters.store_issued(
                 kind=IssuedKind.AGENDA,
                 content=letters.agenda(meeting),

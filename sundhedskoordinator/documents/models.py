@@ -55,7 +55,12 @@ class IssuedDocument(models.Model):
             models.CheckConstraint(
                 condition=models.Q(meeting__isnull=False) | models.Q(guidance__isnull=False),
                 name="issued_document_has_owner",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "version"],
+                condition=models.Q(meeting__isnull=False),
+                name="issued_document_version_unique",
+            ),
         ]
 
     def __str__(self) -> str:
