@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('citizens', '0002_encrypt_cpr'),
-        ('documents', '0001_issued_documents'),
-        ('meetings', '0001_initial'),
+        ("citizens", "0002_encrypt_cpr"),
+        ("documents", "0001_issued_documents"),
+        ("meetings", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='issueddocument',
-            constraint=models.UniqueConstraint(condition=models.Q(('meeting__isnull', False)), fields=('meeting', 'kind', 'version'), name='issued_document_version_unique'),
+            model_name="issueddocument",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("meeting__isnull", False)),
+                fields=("meeting", "kind", "version"),
+                name="issued_document_version_unique",
+            ),
         ),
     ]
