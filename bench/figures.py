@@ -39,6 +39,7 @@ from sundhedskoordinator.cases.models import Case  # noqa: E402
 from sundhedskoordinator.core import clock  # noqa: E402
 from sundhedskoordinator.organisations.models import Municipality, User  # noqa: E402
 from tests.generated import generate_year, year_rates  # noqa: E402
+from tests.generated import months as year_months  # noqa: E402
 from tests.independent import (  # noqa: E402
     comparable,
     fetch_cases,
@@ -80,13 +81,7 @@ def main() -> None:
     )
 
     checked = 0
-    months = [
-        (
-            dt.date(year, m, 1),
-            (dt.date(year, m, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1),
-        )
-        for m in range(1, 13)
-    ]
+    months = year_months(year)
     periods = [(dt.date(year, 1, 1), dt.date(year, 12, 31)), *months]
     for username in ("leder", "klinisk", "klinisk2"):
         api = Api(username)

@@ -12,12 +12,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sundhedskoordinator.billing.models import Rate
-from sundhedskoordinator.billing.services import set_rate
+from sundhedskoordinator.billing.demo import set_rates
 from sundhedskoordinator.cases import services as case_services
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
 from sundhedskoordinator.cases.models import Case
-from sundhedskoordinator.cases.walk import Cast, new_case, walk_case_to
+from sundhedskoordinator.cases.walk import HAPPY_PATH, Cast, new_case, walk_case_to
 from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.meetings import services as meeting_services
@@ -109,7 +108,9 @@ class Treater:
             first = (
                 Status.SCHEDULED if sent_late_on else Status.SENT if cancelled else Status(target)
             )
-            if advice_minutes is not None and HAPPY.index(first) > HAPPY.index(Status.HELD):
+            if advice_minutes is not None and HAPPY_PATH.index(first) > HAPPY_PATH.index(
+                Status.HELD
+            ):
                 first = Status.HELD
             case = walk_case_to(case, first, cast=cast, meeting=meeting, outcome=outcome)
         if sent_late_on:
@@ -124,7 +125,9 @@ class Treater:
         # The later steps happen on the meeting day, as the walk times them from the slot.
         with clock.frozen(local(day, 8)):
             wanted = Status(target)
-            if advice_minutes is not None and HAPPY.index(wanted) > HAPPY.index(Status.HELD):
+            if advice_minutes is not None and HAPPY_PATH.index(wanted) > HAPPY_PATH.index(
+                Status.HELD
+            ):
                 case = walk_case_to(case, Status.HELD, cast=cast, meeting=meeting)
                 conversation = case.conversations.get()
                 with clock.frozen(conversation.ended_at + dt.timedelta(minutes=advice_minutes)):
@@ -134,7 +137,7 @@ class Treater:
                         text="Praktikken kan gennemføres med skiftende stillinger.",
                         accommodations="Ingen løft over 5 kg.",
                     )
-            if HAPPY.index(Status(case.status)) < HAPPY.index(wanted):
+            if HAPPY_PATH.index(Status(case.status)) < HAPPY_PATH.index(wanted):
                 case = walk_case_to(case, wanted, cast=cast, meeting=meeting, outcome=outcome)
         return Treated(case, meeting)
 
@@ -153,40 +156,18 @@ class Treater:
             )
 
 
-HAPPY = [
-    Status.DRAFT,
-    Status.REQUESTED,
-    Status.READY,
-    Status.SCHEDULED,
-    Status.SENT,
-    Status.HELD,
-    Status.ADVISED,
-    Status.DECIDED,
-    Status.CLOSED,
-]
-
-
 def year_rates(users: dict[str, User], year: int) -> None:
     """Region Syddanmark: 2.050 kr. from New Year, 2.175,25 kr. from 1 July, cancellations after
     dispatch billed; Region Hovedstaden: 2.400 kr., cancellations not billed."""
-    plan = [
-        ("klinisk", "2050.00", dt.date(year, 1, 1), True),
-        ("klinisk", "2175.25", dt.date(year, 7, 1), True),
-        ("klinisk2", "2400.00", dt.date(year, 1, 1), False),
-    ]
     with clock.frozen(local(dt.date(year - 1, 12, 1), 10)):
-        for username, amount, valid_from, cancelled in plan:
-            region = users[username].memberships.get().region
-            assert region is not None  # noqa: S101 - the demo's Klinisk Funktion users
-            if Rate.objects.filter(region=region, valid_from__gte=valid_from).exists():
-                continue
-            set_rate(
-                actor=users[username],
-                region_id=region.pk,
-                amount=Decimal(amount),
-                valid_from=valid_from,
-                bills_cancelled_after_dispatch=cancelled,
-            )
+        set_rates(
+            users,
+            [
+                ("klinisk", Decimal("2050.00"), dt.date(year, 1, 1), True),
+                ("klinisk", Decimal("2175.25"), dt.date(year, 7, 1), True),
+                ("klinisk2", Decimal("2400.00"), dt.date(year, 1, 1), False),
+            ],
+        )
 
 
 def generate_year(
@@ -256,3 +237,10 @@ def generate_year(
                 made += 1
         tuesday += dt.timedelta(days=7 * every_weeks)
     return made
+
+
+def months(year: int) -> list[tuple[dt.date, dt.date]]:
+    """The calendar months of ``year`` as (first day, last day)."""
+    firsts = [dt.date(year, month, 1) for month in range(1, 13)]
+    lasts = [day - dt.timedelta(days=1) for day in [*firsts[1:], dt.date(year + 1, 1, 1)]]
+    return list(zip(firsts, lasts, strict=True))

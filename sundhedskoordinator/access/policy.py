@@ -184,6 +184,13 @@ def figure_regions(user: User, grants: list[Grant] | None = None) -> QuerySet[Re
     )
 
 
+def billing_regions(user: User) -> QuerySet[Region]:
+    """The regions whose rates and settlements the user keeps: Klinisk Funktion's own."""
+    return Region.objects.filter(
+        pk__in={g.region_id for g in grants_for(user) if g.role == Role.CLINICAL_ADMIN}
+    )
+
+
 def may_manage_billing(user: User, region_id: int) -> bool:
     """Only the region's Klinisk Funktion sets its rates and approves and locks settlements;
     managers read them."""

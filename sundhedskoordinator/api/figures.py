@@ -12,16 +12,12 @@ from ninja import Field, Query, Router, Schema, Status
 
 from sundhedskoordinator.billing import exports, selectors, services
 from sundhedskoordinator.billing.selectors import SettlementView
-from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.organisations.models import User
-from sundhedskoordinator.reports.selectors import Spread, StatisticsFilter, statistics
+from sundhedskoordinator.reports.selectors import StatisticsFilter, statistics
 
 from .cases import ERRORS
 
 router = Router(tags=["figures"])
-
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -150,14 +146,12 @@ def settlement(request: HttpRequest, query: Query[SettlementQuery]) -> dict[str,
 
 @router.get("/settlements.csv", response={200: None, **ERRORS})
 def settlement_csv(request: HttpRequest, query: Query[SettlementQuery]) -> HttpResponse:
-    view = _read(request, query)
-    return download(exports.settlement_csv(view), CSV, exports.filename(view, "csv"))
+    return exports.settlement_download(_read(request, query), "csv")
 
 
 @router.get("/settlements.xlsx", response={200: None, **ERRORS})
 def settlement_xlsx(request: HttpRequest, query: Query[SettlementQuery]) -> HttpResponse:
-    view = _read(request, query)
-    return download(exports.settlement_xlsx(view), XLSX, exports.filename(view, "xlsx"))
+    return exports.settlement_download(_read(request, query), "xlsx")
 
 
 @router.post("/settlements", response={201: SettlementOut, **ERRORS})
@@ -240,36 +234,14 @@ class StatisticsOut(Schema):
     citizens_not_informed: int
 
 
-def _spread(value: Spread) -> dict[str, Any]:
-    return {"count": value.count, "median": value.median, "p90": value.p90}
-
-
 @router.get("/statistics", response={200: StatisticsOut, **ERRORS})
 def statistics_view(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str, Any]:
     """The figures for a period (required) and optionally one region, municipality or team.
     Lead times are in calendar days, working days and minutes; ``share_on_time`` is a fraction
     between 0 and 1."""
-    figures = statistics(
+    return statistics(
         user=_user(request),
         filters=StatisticsFilter(
             query.date_from, query.date_to, query.region, query.municipality, query.team
         ),
     )
-    return {
-        **figures,
-        "refusals_by_reason": [
-            {"key": r["reason"], "label": r["label"], "count": r["count"]}
-            for r in figures["refusals"]
-        ],
-        "cases_by_state": [
-            {"key": r["status"], "label": r["label"], "count": r["count"]}
-            for r in figures["cases_by_state"]
-        ],
-        "outcomes": [
-            {"key": r["outcome"], "label": r["label"], "count": r["count"]}
-            for r in figures["outcomes"]
-        ],
-        "request_to_meeting_days": _spread(figures["request_to_meeting_days"]),
-        "dispatch_working_days_late": _spread(figures["dispatch_working_days_late"]),
-        "minutes_conversation_to_advice": _spread(figures["minutes_conversation_to_advice"]),
-    }

@@ -15,17 +15,13 @@ from sundhedskoordinator.organisations.models import User
 from .models import Rate
 from .services import set_rate
 
+#: (Klinisk Funktion's username, amount, valid from, cases cancelled after dispatch billed)
+RatePlan = list[tuple[str, Decimal, dt.date, bool]]
 
-def load_demo_rates(users: dict[str, User]) -> int:
-    """Set the demo rates through the service; return how many were new."""
-    if not settings.DEMO_MODE:
-        raise ImproperlyConfigured("The demo world is only loaded in demo mode.")
-    year = clock.today().year
-    plan = [
-        ("klinisk", Decimal("2050.00"), dt.date(year - 1, 1, 1), True),
-        ("klinisk", Decimal("2150.00"), dt.date(year, 1, 1), True),
-        ("klinisk2", Decimal("2400.00"), dt.date(year - 1, 1, 1), False),
-    ]
+
+def set_rates(users: dict[str, User], plan: RatePlan) -> int:
+    """Set the planned rates through the service, each by its region's Klinisk Funktion, skipping
+    those already there; return how many were new."""
     created = 0
     for username, amount, valid_from, cancelled in plan:
         actor = users[username]
@@ -45,6 +41,21 @@ def load_demo_rates(users: dict[str, User]) -> int:
         )
         created += 1
     return created
+
+
+def load_demo_rates(users: dict[str, User]) -> int:
+    """The demo rates; return how many were new."""
+    if not settings.DEMO_MODE:
+        raise ImproperlyConfigured("The demo world is only loaded in demo mode.")
+    year = clock.today().year
+    return set_rates(
+        users,
+        [
+            ("klinisk", Decimal("2050.00"), dt.date(year - 1, 1, 1), True),
+            ("klinisk", Decimal("2150.00"), dt.date(year, 1, 1), True),
+            ("klinisk2", Decimal("2400.00"), dt.date(year - 1, 1, 1), False),
+        ],
+    )
 
 
 def load_demo_settlement(users: dict[str, User]) -> bool:

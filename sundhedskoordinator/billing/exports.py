@@ -7,14 +7,21 @@ from __future__ import annotations
 import csv
 import io
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from sundhedskoordinator.documents.delivery import download
+
 from .selectors import SettlementView
 
 MONEY_FORMAT = "#,##0.00"
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _header() -> list[str]:
@@ -109,3 +116,9 @@ def settlement_xlsx(view: SettlementView) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def settlement_download(view: SettlementView, fmt: str) -> HttpResponse:
+    """The settlement as an attachment in ``fmt`` ("csv" or "xlsx"), for the page and the API."""
+    content = settlement_csv(view) if fmt == "csv" else settlement_xlsx(view)
+    return download(content, CONTENT_TYPES[fmt], filename(view, fmt))

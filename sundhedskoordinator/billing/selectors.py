@@ -18,7 +18,7 @@ from sundhedskoordinator.organisations.models import Municipality, User
 
 from .choices import Basis, LineKind
 from .models import Rate, Settlement
-from .services import DraftLine, draft_settlement
+from .services import DraftLine, draft_settlement, period_has_ended
 
 MUNICIPALITY_NOT_FOUND = "Kommunen findes ikke, eller du har ikke adgang til dens afregning."
 
@@ -41,6 +41,17 @@ class SettlementView:
     @property
     def status(self) -> str:
         return "approved" if self.is_locked else "draft"
+
+    @property
+    def period_ended(self) -> bool:
+        return period_has_ended(self.period_end)
+
+    @property
+    def can_be_approved(self) -> bool:
+        """What ``services.approve_settlement`` would accept now, for the page's button."""
+        return (
+            self.may_approve and not self.is_locked and self.period_ended and not self.missing_rates
+        )
 
 
 def municipality_in_scope(user: User, municipality_id: int) -> Municipality:

@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import may_manage_billing
-from sundhedskoordinator.core import clock
+from sundhedskoordinator.core import clock, periods
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
 from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import Municipality, Region, User
@@ -35,7 +35,6 @@ from .models import Rate, Settlement, SettlementLine
 
 # Stable error codes (clients and tests import them).
 NOT_ALLOWED = "not_allowed"
-INVALID_PERIOD = "invalid_period"
 PERIOD_LOCKED = "period_locked"
 PERIOD_NOT_ENDED = "period_not_ended"
 RATE_MISSING = "rate_missing"
@@ -45,8 +44,6 @@ SETTLEMENT_CHANGED = "settlement_changed"
 ZERO = Decimal("0.00")
 #: A period longer than this is a typing error, not a settlement.
 MAX_PERIOD_DAYS = 366
-#: The dates a settlement or a rate can concern.
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 def rate_on(rates: Iterable[Rate], day: dt.date) -> Rate | None:
@@ -66,10 +63,6 @@ class BillableEvent:
     service_on: dt.date
     basis: Basis
     rate: Rate | None
-
-    @property
-    def amount(self) -> Decimal | None:
-        return self.rate.amount if self.rate else None
 
 
 def billable_events(municipality: Municipality, *, until: dt.date) -> dict[int, BillableEvent]:
@@ -136,24 +129,12 @@ class SettlementDraft:
 
 def check_period(municipality: Municipality, period_start: dt.date, period_end: dt.date) -> None:
     """A period is one to 366 days and starts after the municipality's last locked period."""
-    if not (period_start >= EARLIEST and period_end <= LATEST):
-        raise DomainError(
-            INVALID_PERIOD,
-            _("Vælg datoer mellem år 2000 og 2100."),
-            fields={"from": _("Datoen ligger uden for det mulige.")},
-        )
-    if period_end < period_start:
-        raise DomainError(
-            INVALID_PERIOD,
-            _("Perioden skal slutte samme dag som eller efter, den begynder."),
-            fields={"to": _("Slutdatoen ligger før startdatoen.")},
-        )
-    if (period_end - period_start).days >= MAX_PERIOD_DAYS:
-        raise DomainError(
-            INVALID_PERIOD,
-            _("En afregningsperiode kan højst være et år."),
-            fields={"to": _("Vælg en kortere periode.")},
-        )
+    periods.check_period(
+        period_start,
+        period_end,
+        max_days=MAX_PERIOD_DAYS,
+        too_long=_("En afregningsperiode kan højst være et år."),
+    )
     last_end = (
         Settlement.objects.filter(municipality=municipality)
         .order_by("-period_end")
@@ -170,6 +151,11 @@ def check_period(municipality: Municipality, period_start: dt.date, period_end: 
             % {"day": f"{last_end:%d.%m.%Y}"},
             fields={"from": _("Perioden skal begynde efter den seneste låste periode.")},
         )
+
+
+def period_has_ended(period_end: dt.date) -> bool:
+    """Only a period that is over can be approved: cases may still be treated in it until then."""
+    return period_end < clock.today()
 
 
 def _billed_so_far(municipality: Municipality) -> dict[int, tuple[Decimal, str]]:
@@ -200,38 +186,36 @@ def draft_settlement(
     def in_locked(day: dt.date) -> bool:
         return any(start <= day <= end for start, end in locked)
 
-    for case_id in sorted(set(events) | set(billed)):
-        event = events.get(case_id)
-        if case_id not in billed:
-            if event is None:  # not reachable: a case is in one of the two
-                continue
-            if period_start <= event.service_on:
-                kind, note = LineKind.ORDINARY, ""
-            elif in_locked(event.service_on):
-                kind, note = LineKind.CORRECTION, _("Ikke med i den låste periode, mødet lå i.")
-            else:
-                continue  # belongs to an earlier period that has not been settled yet
-            if event.rate is None:
-                draft.missing_rates.append(event.reference)
-                continue
-            draft.lines.append(
-                DraftLine(
-                    case_id,
-                    event.reference,
-                    kind,
-                    event.basis,
-                    event.service_on,
-                    event.rate,
-                    event.rate.amount,
-                    note,
-                )
-            )
+    for case_id, event in events.items():
+        if case_id in billed:
+            continue  # settled before: only a correction below can add to it
+        if period_start <= event.service_on:
+            kind, note = LineKind.ORDINARY, ""
+        elif in_locked(event.service_on):
+            kind, note = LineKind.CORRECTION, _("Ikke med i den låste periode, mødet lå i.")
+        else:
+            continue  # belongs to an earlier period that has not been settled yet
+        if event.rate is None:
+            draft.missing_rates.append(event.reference)
             continue
-        so_far, reference = billed[case_id]
-        if event is not None and event.rate is None:
+        draft.lines.append(
+            DraftLine(
+                case_id,
+                event.reference,
+                kind,
+                event.basis,
+                event.service_on,
+                event.rate,
+                event.rate.amount,
+                note,
+            )
+        )
+    for case_id, (so_far, reference) in billed.items():
+        billable = events.get(case_id)
+        if billable is not None and billable.rate is None:
             draft.missing_rates.append(reference)
             continue
-        should = event.rate.amount if event is not None and event.rate else ZERO
+        should = billable.rate.amount if billable is not None and billable.rate else ZERO
         if should == so_far:
             continue
         draft.lines.append(
@@ -239,9 +223,9 @@ def draft_settlement(
                 case_id,
                 reference,
                 LineKind.CORRECTION,
-                event.basis if event else Basis.NOT_BILLABLE,
-                event.service_on if event else None,
-                event.rate if event else None,
+                billable.basis if billable else Basis.NOT_BILLABLE,
+                billable.service_on if billable else None,
+                billable.rate if billable else None,
                 should - so_far,
                 _("Rettelse: tidligere afregnet %(so_far)s kr., skal nu være %(should)s kr.")
                 % {"so_far": so_far, "should": should},
@@ -282,7 +266,7 @@ def approve_settlement(
     if municipality is None:
         raise NotFoundError("not_found", _("Kommunen findes ikke."))
     _require_billing(actor, municipality.region_id)
-    if period_end >= clock.today():
+    if not period_has_ended(period_end):
         raise DomainError(
             PERIOD_NOT_ENDED,
             _("Perioden er ikke slut endnu. En afregning godkendes, når perioden er forbi."),
@@ -359,7 +343,7 @@ def set_rate(
         raise NotFoundError("not_found", _("Regionen findes ikke."))
     _require_billing(actor, region.pk)
     problems = {}
-    if not EARLIEST <= valid_from <= LATEST:
+    if not periods.EARLIEST <= valid_from <= periods.LATEST:
         problems["valid_from"] = _("Vælg en dato mellem år 2000 og 2100.")
     if amount is None or amount <= 0:
         problems["amount"] = _("Taksten skal være et beløb over 0 kr.")

@@ -15,20 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import figure_municipalities, figure_regions, grants_for
+from sundhedskoordinator.access.policy import (
+    billing_regions,
+    figure_municipalities,
+    figure_regions,
+)
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.forms import add_domain_error
-from sundhedskoordinator.documents.delivery import download
-from sundhedskoordinator.organisations.choices import Role
-from sundhedskoordinator.organisations.models import Region, User
+from sundhedskoordinator.organisations.models import User
 
 from . import exports, selectors, services
 from .forms import ApproveForm, PeriodForm, RateForm, previous_month
 from .selectors import SettlementView
-
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -83,7 +82,7 @@ def settlement(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
     approve_form = None
-    if view is not None and view.may_approve and not view.missing_rates and view.lines:
+    if view is not None and view.can_be_approved:
         approve_form = ApproveForm(
             initial={**form.cleaned_data, "expected_total": view.total},
             municipalities=form.fields["municipality"].queryset,  # type: ignore[attr-defined]
@@ -96,7 +95,6 @@ def settlement(request: HttpRequest) -> HttpResponse:
             "settlement": view,
             "query": _query(form) if view is not None else "",
             "approve_form": approve_form,
-            "period_ended": view is not None and view.period_end < clock.today(),
             "approved": selectors.approved_settlements(user)[:50],
         },
     )
@@ -144,13 +142,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(f"{reverse('billing:settlement')}?{_query(form)}")
-    if fmt == "csv":
-        return download(exports.settlement_csv(view), CSV, exports.filename(view, "csv"))
-    return download(exports.settlement_xlsx(view), XLSX, exports.filename(view, "xlsx"))
-
-
-def _managed_regions(user: User) -> list[int]:
-    return [g.region_id for g in grants_for(user) if g.role == Role.CLINICAL_ADMIN and g.region_id]
+    return exports.settlement_download(view, fmt)
 
 
 @login_required
@@ -160,7 +152,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not figure_regions(user).exists():
         raise Http404
-    regions = Region.objects.filter(pk__in=_managed_regions(user))
+    regions = billing_regions(user)
     form = RateForm(request.POST or None, regions=regions) if regions.exists() else None
     if request.method == "POST" and form is None:
         raise PermissionDenied

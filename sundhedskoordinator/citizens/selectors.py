@@ -43,12 +43,20 @@ def has_written_guidance(citizen: Citizen, *, on_or_before: dt.date) -> bool:
     ).exists()
 
 
+def not_informed(citizens: QuerySet[Citizen], *, on: dt.date) -> QuerySet[Citizen]:
+    """Of ``citizens``, those in a ressourceforløb on ``on`` who had not been told in writing
+    about the right by then (BEK 2409/2021 § 2)."""
+    active = ResourceCourse.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on),
+        citizen=OuterRef("pk"),
+        start_date__lte=on,
+    )
+    written = Guidance.objects.filter(
+        citizen=OuterRef("pk"), channel__in=WRITTEN_GUIDANCE_CHANNELS, given_on__lte=on
+    )
+    return citizens.filter(Exists(active)).exclude(Exists(written))
+
+
 def citizens_without_guidance(user: User, *, today: dt.date) -> QuerySet[Citizen]:
     """Citizens in an active ressourceforløb not yet told in writing about the right."""
-    active = ResourceCourse.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today),
-        citizen=OuterRef("pk"),
-        start_date__lte=today,
-    )
-    written = Guidance.objects.filter(citizen=OuterRef("pk"), channel__in=WRITTEN_GUIDANCE_CHANNELS)
-    return scope_citizens(user).filter(Exists(active)).exclude(Exists(written))
+    return not_informed(scope_citizens(user), on=today)

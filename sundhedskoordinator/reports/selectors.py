@@ -21,8 +21,8 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import (
     Count,
     DurationField,
@@ -34,24 +34,22 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import figure_municipalities, scope_cases
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
 from sundhedskoordinator.cases.models import Advice, Conversation, Decision
-from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
-from sundhedskoordinator.citizens.models import Citizen, Guidance, ResourceCourse
-from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.citizens.selectors import not_informed
+from sundhedskoordinator.core import periods
+from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.meetings.models import AgendaItem, Dispatch
 from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-INVALID_PERIOD = "invalid_period"
 NO_ACCESS = "Statistikken findes ikke, eller du har ikke adgang til den."
 #: Longer periods are allowed than for a settlement: a year's figures compare two years.
 MAX_PERIOD_DAYS = 2 * 366
-#: The dates the service can have figures for.
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -70,13 +68,6 @@ class Spread:
     count: int
     median: Decimal | None
     p90: Decimal | None
-
-
-def _bounds(period_start: dt.date, period_end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The period's local days as UTC instants: from the first midnight to the one after."""
-    start = dt.datetime.combine(period_start, dt.time(0), tzinfo=COPENHAGEN)
-    end = dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time(0), tzinfo=COPENHAGEN)
-    return start, end
 
 
 def _as_number(value: Any) -> Decimal:
@@ -113,24 +104,12 @@ def scope_for(user: User, filters: StatisticsFilter) -> QuerySet[Municipality]:
     municipalities = figure_municipalities(user)
     if not municipalities.exists():
         raise NotFoundError("not_found", NO_ACCESS)
-    if not (filters.period_start >= EARLIEST and filters.period_end <= LATEST):
-        raise DomainError(
-            INVALID_PERIOD,
-            _("Vælg datoer mellem år 2000 og 2100."),
-            fields={"from": _("Datoen ligger uden for det mulige.")},
-        )
-    if filters.period_end < filters.period_start:
-        raise DomainError(
-            INVALID_PERIOD,
-            _("Perioden skal slutte samme dag som eller efter, den begynder."),
-            fields={"to": _("Slutdatoen ligger før startdatoen.")},
-        )
-    if (filters.period_end - filters.period_start).days >= MAX_PERIOD_DAYS:
-        raise DomainError(
-            INVALID_PERIOD,
-            _("Vælg en periode på højst to år."),
-            fields={"to": _("Vælg en kortere periode.")},
-        )
+    periods.check_period(
+        filters.period_start,
+        filters.period_end,
+        max_days=MAX_PERIOD_DAYS,
+        too_long=_("Vælg en periode på højst to år."),
+    )
     if filters.region_id is not None:
         municipalities = municipalities.filter(region_id=filters.region_id)
     if filters.municipality_id is not None:
@@ -152,10 +131,18 @@ def _counts(queryset: QuerySet[Any], field: str) -> dict[str, int]:
     }
 
 
+def _rows(choices: type[models.TextChoices], counts: dict[str, int]) -> list[dict[str, Any]]:
+    """One row per choice, in the choices' order, zero where nothing was counted."""
+    return [
+        {"key": value, "label": str(label), "count": counts.get(value, 0)}
+        for value, label in choices.choices
+    ]
+
+
 def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
     """Every figure for the filters, as plain data the page, the charts and the API share."""
     municipalities = scope_for(user, filters)
-    start, end = _bounds(filters.period_start, filters.period_end)
+    start, end = periods.local_bounds(filters.period_start, filters.period_end)
     # The cases the user may see (one policy for every read): a municipality's manager sees all
     # of its cases, Klinisk Funktion those sent to its coordinators.
     cases = scope_cases(user).filter(municipality__in=municipalities)
@@ -181,7 +168,8 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
         agenda_item__in=in_meetings, case__submitted_at__isnull=False
     ).annotate(
         lead=ExpressionWrapper(
-            F("agenda_item__meeting__date") - TruncDate("case__submitted_at", tzinfo=COPENHAGEN),
+            F("agenda_item__meeting__date")
+            - TruncDate("case__submitted_at", tzinfo=timezone.get_default_timezone()),
             output_field=DurationField(),
         )
     )
@@ -204,15 +192,9 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
         "period_end": filters.period_end,
         "municipalities": [m.name for m in municipalities.order_by("name")],
         "requests": cases.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
-        "refusals": [
-            {"reason": value, "label": str(label), "count": refusals.get(value, 0)}
-            for value, label in RejectionReason.choices
-        ],
+        "refusals_by_reason": _rows(RejectionReason, refusals),
         "refusals_total": sum(refusals.values()),
-        "cases_by_state": [
-            {"status": value, "label": str(label), "count": states.get(value, 0)}
-            for value, label in Status.choices
-        ],
+        "cases_by_state": _rows(Status, states),
         "cases_created": sum(states.values()),
         "request_to_meeting_days": spread(request_to_meeting, "lead"),
         "dispatch_working_days_late": spread(dispatches, "working_days_late"),
@@ -226,26 +208,8 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
             if total_dispatches
             else None
         ),
-        "outcomes": [
-            {"outcome": value, "label": str(label), "count": outcomes.get(value, 0)}
-            for value, label in Outcome.choices
-        ],
-        "citizens_not_informed": _citizens_not_informed(municipalities, filters.period_end),
+        "outcomes": _rows(Outcome, outcomes),
+        "citizens_not_informed": not_informed(
+            Citizen.objects.filter(municipality__in=municipalities), on=filters.period_end
+        ).count(),
     }
-
-
-def _citizens_not_informed(municipalities: QuerySet[Municipality], on: dt.date) -> int:
-    """Citizens in a ressourceforløb on ``on`` without written guidance about the right given
-    by then (BEK 2409/2021 § 2)."""
-    active = ResourceCourse.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on), citizen=OuterRef("pk"), start_date__lte=on
-    )
-    written = Guidance.objects.filter(
-        citizen=OuterRef("pk"), channel__in=WRITTEN_GUIDANCE_CHANNELS, given_on__lte=on
-    )
-    return (
-        Citizen.objects.filter(municipality__in=municipalities)
-        .filter(Exists(active))
-        .exclude(Exists(written))
-        .count()
-    )

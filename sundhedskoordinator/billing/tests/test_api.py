@@ -14,13 +14,13 @@ from openpyxl import load_workbook
 from conftest import World, local
 from sundhedskoordinator.billing.models import Settlement
 from sundhedskoordinator.billing.services import (
-    INVALID_PERIOD,
     NOT_ALLOWED,
     PERIOD_LOCKED,
     SETTLEMENT_CHANGED,
     set_rate,
 )
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.periods import INVALID_PERIOD
 
 pytestmark = pytest.mark.django_db
 

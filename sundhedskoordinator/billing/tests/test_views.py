@@ -90,6 +90,8 @@ def test_an_open_period_shows_why_it_cannot_be_approved_yet(world: World, februa
         .content.decode()
     )
     assert "Ingen sager at afregne i perioden." in html
+    assert "Afregningen kan godkendes, når perioden er slut." in html
+    assert "Godkend og lås afregningen" not in html
 
 
 def test_a_bad_period_is_explained_in_danish(world: World, february: Any) -> None:

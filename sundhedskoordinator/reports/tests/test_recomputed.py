@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.organisations.models import Municipality, User
-from tests.generated import generate_year, year_rates
+from tests.generated import generate_year, months, year_rates
 from tests.independent import comparable, fetch_cases, settlement_from, statistics_from
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +52,6 @@ def _check_settlement(
     return Decimal(body["total"])
 
 
-def _months(year: int) -> list[tuple[dt.date, dt.date]]:
-    ends = [dt.date(year, m + 1, 1) - dt.timedelta(days=1) for m in range(1, 12)]
-    return [(dt.date(year, m, 1), end) for m, end in zip(range(1, 12), ends, strict=True)] + [
-        (dt.date(year, 12, 1), dt.date(year, 12, 31))
-    ]
-
-
 def test_the_demo_world(now: Any, api: Any) -> None:
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     today = clock.today()
@@ -94,12 +87,12 @@ def test_a_generated_year(world: Any, api: Any) -> None:
     _check_statistics(api, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     for quarter in range(4):
         start = dt.date(2025, 3 * quarter + 1, 1)
-        end = (_months(2025)[3 * quarter + 2])[1]
+        end = (months(2025)[3 * quarter + 2])[1]
         _check_statistics(api, start, end)
     odense = Municipality.objects.get(code="461")
     copenhagen = Municipality.objects.get(code="101")
     totals = []
-    for start, end in _months(2025):
+    for start, end in months(2025):
         totals.append(_check_settlement(api, "klinisk", odense, start, end))
         _check_settlement(api, "klinisk2", copenhagen, start, end)
         if start.month <= 6:  # the first half-year is approved and locked as it goes
