@@ -31,6 +31,8 @@ class EventKind(models.TextChoices):
     CASE_WITHDRAWN = "case_withdrawn", _("Anmodning trukket tilbage")
     CASE_REJECTED = "case_rejected", _("Anmodning afvist")
     CASE_ANONYMISED = "case_anonymised", _("Sag anonymiseret")
+    CASE_REASSIGNED = "case_reassigned", _("Sagen givet videre til en kollega")
+    ITEM_TAKEN_OVER = "item_taken_over", _("Sundhedskoordinator overtaget")
 
 
 class CaseEvent(models.Model):

@@ -58,6 +58,8 @@ class Action(models.TextChoices):
     ADD_DOCUMENT = "add_document", _("Tilføj dokument")
     RECORD_FILE_NOTE = "record_file_note", _("Skriv notat om samtalen")
     CORRECT_ADVICE = "correct_advice", _("Ret rådgivning (ny version)")
+    REASSIGN = "reassign", _("Giv sagen videre til en kollega")
+    TAKE_OVER = "take_over", _("Overtag som sundhedskoordinator")
 
 
 class OfferKind(models.TextChoices):
