@@ -24,10 +24,11 @@ from sundhedskoordinator.organisations.models import RehabTeam, User
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _flush_as_maintenance() -> None:
-    """The suite empties SQLite between transactional tests with DELETE; the append-only
-    triggers allow that only while ``append_only_maintenance`` holds a row (access migration
-    0002). PostgreSQL flushes with TRUNCATE, which row triggers do not see."""
+def _flush_around_triggers() -> None:
+    """The suite empties SQLite between transactional tests with DELETE, which the append-only
+    triggers refuse: nothing at run time lifts them (``core.append_only``). Only here, each flush
+    drops every trigger first and creates it again afterwards from its own stored definition, in
+    the flush's transaction. PostgreSQL flushes with TRUNCATE, which row triggers do not see."""
     from django.db import connection
 
     if connection.vendor != "sqlite":
@@ -39,10 +40,13 @@ def _flush_as_maintenance() -> None:
         statements = original(self, style, tables, **kwargs)
         if not statements:
             return statements
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            triggers = cursor.fetchall()
         return [
-            "INSERT INTO append_only_maintenance VALUES ('flush')",
+            *(f'DROP TRIGGER "{name}"' for name, _ in triggers),
             *statements,
-            "DELETE FROM append_only_maintenance",
+            *(sql for _, sql in triggers),
         ]
 
     operations.sql_flush = sql_flush  # type: ignore[method-assign]
