@@ -2,8 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sundhedskoordinator.access import oidc
+from sundhedskoordinator.access.admin import admin_login, admin_site_permission
 from sundhedskoordinator.api.urls import api
 from sundhedskoordinator.web import views as web_views
+
+# The admin site asks for the second factor where the deployment requires it (OTP_REQUIRED), as
+# django-otp's OTPAdminSite does, and logs in through the service's own log-in page.
+admin.site.has_permission = admin_site_permission  # type: ignore[method-assign]
 
 urlpatterns = [
     path("health/live", web_views.health_live, name="health-live"),
@@ -11,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("sager/", include("sundhedskoordinator.cases.urls")),

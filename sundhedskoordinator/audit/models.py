@@ -56,3 +56,46 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AdminAction(models.TextChoices):
+    """What the administrator did in the admin site. The *actor* is the administrator; the
+    *subject* is the object named by ``object_type`` and ``object_id``."""
+
+    ADDED = "added", _("Oprettet")
+    CHANGED = "changed", _("Ændret")
+    DELETED = "deleted", _("Slettet")
+    ROLE_REVOKED = "role_revoked", _("Rolle frataget")
+    TOKEN_REVOKED = "token_revoked", _("API-nøgle tilbagekaldt")
+
+
+class AdminLogEntry(models.Model):
+    """One change the administrator made in the admin site to users, roles, memberships and
+    the other records he may edit (DESIGN section 2: "his changes are logged"). Written in the
+    same transaction as the change; rows are only ever inserted (the database refuses UPDATE and
+    DELETE, audit migration 0005). ``changes`` maps each changed field to ``[old, new]``; a
+    password, a key or a CPR number is never written, only that it changed."""
+
+    at = models.DateTimeField(_("tidspunkt (UTC)"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("administrator"),
+    )
+    actor_name = models.CharField(_("administratorens navn"), max_length=200)
+    action = models.CharField(_("handling"), max_length=20, choices=AdminAction.choices)
+    object_type = models.CharField(_("objekttype"), max_length=100)
+    object_id = models.CharField(_("objekt-id"), max_length=40)
+    object_repr = models.CharField(_("objekt"), max_length=200)
+    changes = models.JSONField(_("ændringer"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("administratorlog")
+        verbose_name_plural = _("administratorlog")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="adminlog_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

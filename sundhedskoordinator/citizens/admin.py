@@ -1,8 +1,16 @@
+"""Citizens in the admin site. A citizen's user account comes only from her own log-in (MitID,
+``access.services.citizen_account``) or the demo loader, so it is shown here and never set; the
+CPR number is shown masked, its cipher text and lookup key never. Changes are logged."""
+
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from sundhedskoordinator.audit.admin import LoggedAdmin
 
 from .models import Citizen, Guidance, ResourceCourse
 
@@ -22,12 +30,18 @@ class GuidanceInline(admin.TabularInline):
 
 
 @admin.register(Citizen)
-class CitizenAdmin(admin.ModelAdmin):
+class CitizenAdmin(LoggedAdmin):
     list_display = ["name", "masked_cpr", "municipality", "user"]
     list_filter = ["municipality"]
     search_fields = ["name"]
+    fields = ["name", "masked_cpr", "municipality", "email", "user", "created_at"]
+    readonly_fields = ["masked_cpr", "user", "created_at"]
     inlines = [ResourceCourseInline, GuidanceInline]
+    admin_log_fields = ("name", "municipality", "email", "user")
 
     @admin.display(description=_("CPR-nummer"))
     def masked_cpr(self, obj: Citizen) -> str:
         return obj.cpr_masked
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # caseworkers create citizens, with the CPR number encrypted and keyed

@@ -1,14 +1,52 @@
+"""Users, roles and organisations in the admin site. The administrator manages them but has no
+side door into health data (DESIGN section 2): the citizen role and citizen accounts come only
+from the citizen's own log-in (MitID) or the demo loader, nobody changes his own roles here, and
+every change is written to the admin log (``audit.AdminLogEntry``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.access.services import deactivate_user, end_sessions, revoke_role
+from sundhedskoordinator.audit.admin import LoggedAdmin
+from sundhedskoordinator.audit.admin_log import REDACTED, record_admin_change
+from sundhedskoordinator.audit.models import AdminAction
 
+from .choices import Role
 from .models import Municipality, Region, RehabTeam, RoleMembership, User
 
 admin.site.site_header = _("Sundhedskoordinator – administration")
 admin.site.site_title = _("Sundhedskoordinator")
 admin.site.index_title = _("Systemadministration")
+
+CITIZEN_ROLE_REFUSED = _(
+    "Borgerrollen gives kun, når borgeren selv logger ind med MitID, ikke i administrationen."
+)
+OWN_ROLES_REFUSED = _(
+    "Du kan ikke give eller ændre roller på din egen konto. Det må en anden administrator gøre."
+)
+CITIZEN_ACCOUNT_REFUSED = _("Kontoen er en borgers og kan ikke få andre roller.")
+
+
+def is_citizen_account(user: User | None) -> bool:
+    """A citizen's own account: it holds the citizen role or belongs to a citizen."""
+    from sundhedskoordinator.citizens.models import Citizen
+
+    if user is None or user.pk is None:
+        return False
+    return (
+        user.memberships.filter(role=Role.CITIZEN).exists()
+        or Citizen.objects.filter(user=user).exists()
+    )
 
 
 class MunicipalityInline(admin.TabularInline):
@@ -17,7 +55,7 @@ class MunicipalityInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(LoggedAdmin):
     list_display = ["name", "code", "clinical_function_name"]
     search_fields = ["name", "code"]
     inlines = [MunicipalityInline]
@@ -29,7 +67,7 @@ class RehabTeamInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(LoggedAdmin):
     list_display = ["name", "code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
@@ -37,24 +75,86 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(RehabTeam)
-class RehabTeamAdmin(admin.ModelAdmin):
+class RehabTeamAdmin(LoggedAdmin):
     list_display = ["name", "municipality", "location"]
     list_filter = ["municipality__region", "municipality"]
     search_fields = ["name"]
 
 
+class RoleMembershipForm(forms.ModelForm):
+    """A role given in the admin: never the citizen role, never to a citizen's account, never to
+    the administrator who gives it. ``administrator`` is set per request by the admin page."""
+
+    administrator: User | None = None
+
+    class Meta:
+        model = RoleMembership
+        fields = ["user", "role", "municipality", "region"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = self.fields.get("role")
+        if isinstance(role, forms.ChoiceField):
+            role.choices = [("", "---------")] + [
+                (value, label) for value, label in Role.choices if value != Role.CITIZEN
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        user = cleaned.get("user") or (self.instance.user if self.instance.user_id else None)
+        if cleaned.get("role") == Role.CITIZEN:
+            self.add_error("role", CITIZEN_ROLE_REFUSED)
+        if user is not None and self.administrator is not None and user == self.administrator:
+            raise forms.ValidationError(OWN_ROLES_REFUSED)
+        if is_citizen_account(user):
+            raise forms.ValidationError(CITIZEN_ACCOUNT_REFUSED)
+        return cleaned
+
+
 class RoleMembershipInline(admin.TabularInline):
     model = RoleMembership
+    form = RoleMembershipForm
     extra = 0
     autocomplete_fields = ["municipality", "region"]
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.administrator = request.user  # type: ignore[attr-defined]  # new per request
+        return formset
+
+    # A citizen's account and the administrator's own are shown, never edited.
+    def _may_edit(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is None or (obj != request.user and not is_citizen_account(obj))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_edit(request, obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    """Role and account changes go through the access services, which end the user's sessions."""
+class UserAdmin(LoggedAdmin, DjangoUserAdmin):
+    """Role and account changes go through the access services, which end the user's sessions.
+    A citizen's account is shown, not changed: a password set here would let the administrator
+    log in as the citizen and read her health data as if she did."""
 
     inlines = [RoleMembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    admin_log_inline_delete_actions = {RoleMembership: AdminAction.ROLE_REVOKED}  # noqa: RUF012
+    admin_log_fields = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
+
+    def deletion_summary(self, obj: Any) -> dict[str, Any]:
+        roles = [str(m) for m in obj.memberships.select_related("municipality", "region")]
+        return {**super().deletion_summary(obj), "memberships": [roles, None]}
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and is_citizen_account(obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         deactivated = change and "is_active" in form.changed_data and not obj.is_active
@@ -68,10 +168,51 @@ class UserAdmin(DjangoUserAdmin):
         if roles_changed:
             end_sessions(user=form.instance)
 
+    def user_change_password(self, request, id, form_url=""):  # noqa: A002 - Django's name
+        """Django's password page, in one transaction with its log entry; a password the
+        administrator sets ends the user's sessions and tokens."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            user = self.get_object(request, unquote(id))
+            before = user.password if user is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None and request.method == "POST":
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    record_admin_change(
+                        actor=request.user,
+                        action=AdminAction.CHANGED,
+                        instance=user,
+                        changes={"password": [REDACTED, REDACTED]},
+                    )
+                    if user != request.user:
+                        end_sessions(user=user)
+            return response
+
 
 @admin.register(RoleMembership)
-class RoleMembershipAdmin(admin.ModelAdmin):
+class RoleMembershipAdmin(LoggedAdmin):
+    form = RoleMembershipForm
     list_display = ["user", "role", "municipality", "region"]
+    list_filter = ["role", "region", "municipality"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user", "municipality", "region"]
+    admin_log_delete_action = AdminAction.ROLE_REVOKED
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.administrator = request.user  # type: ignore[attr-defined]  # new per request
+        return form
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The citizen role and the administrator's own roles are shown, never changed.
+        if obj is not None and (obj.role == Role.CITIZEN or obj.user_id == request.user.pk):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -82,9 +223,7 @@ class RoleMembershipAdmin(admin.ModelAdmin):
         revoke_role(membership=obj)
 
     def delete_queryset(self, request, queryset):
+        if queryset.filter(user=request.user).exists():
+            raise PermissionDenied
         for membership in queryset.select_related("user"):
             revoke_role(membership=membership)
-
-    list_filter = ["role", "region", "municipality"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user", "municipality", "region"]
