@@ -1,13 +1,16 @@
 from django.contrib import admin
 
+from sundhedskoordinator.audit.admin import LoggedAdmin
 from sundhedskoordinator.core.admin import ReadOnlyAdmin
 
 from .models import AgendaItem, CollaborationAgreement, Dispatch, Meeting
 
 
 @admin.register(CollaborationAgreement)
-class CollaborationAgreementAdmin(admin.ModelAdmin):
-    """The procedure's numbers per region. Changing them never moves stored deadlines."""
+class CollaborationAgreementAdmin(LoggedAdmin):
+    """The procedure's numbers per region. Changing them never moves stored deadlines; every
+    change is in the admin log. Meetings, agenda items (with their coordinator) and dispatches are
+    only shown: nobody is put on a case from here."""
 
     list_display = [
         "region",

@@ -211,3 +211,16 @@ def test_the_admin_log_is_shown_read_only_in_the_admin(admin_client: Any, world:
     assert 'name="object_repr"' not in page.content.decode()
     assert admin_client.get(_url("audit_adminlogentry_add")).status_code == 403
     assert admin_client.get(_url("audit_adminlogentry_delete", entry.pk)).status_code == 403
+
+
+def test_a_change_to_a_collaboration_agreement_is_logged(admin_client: Any, world: Any) -> None:
+    from sundhedskoordinator.meetings.models import CollaborationAgreement
+
+    agreement, _ = CollaborationAgreement.objects.get_or_create(
+        region=world.team.municipality.region
+    )
+    data = form_data(admin_client.get(_url("meetings_collaborationagreement_change", agreement.pk)))
+    data["dispatch_working_days"] = "8"
+    admin_client.post(_url("meetings_collaborationagreement_change", agreement.pk), data)
+    [entry] = _entries(object_type="meetings.collaborationagreement")
+    assert entry.changes == {"dispatch_working_days": [10, 8]}
