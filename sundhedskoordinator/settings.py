@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "sundhedskoordinator.web.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -188,23 +189,36 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # django-axes first, so a locked-out account is refused before its password is checked.
+    # django-axes first, so a locked-out source is refused before its password is checked; then
+    # the per-user-name backoff (access/login.py), which refuses unheard while a name must wait.
     "axes.backends.AxesStandaloneBackend",
+    "sundhedskoordinator.access.login.LoginBackoffBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after 3 failed log-ins within 24 hours, per account (the Danish public-sector norm).
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 3)
+# Lockout after 3 failed log-ins within 24 hours (the Danish public-sector norm) per user name
+# *and* address: a lockout per name alone let anyone lock anyone out, and one per address alone
+# would let one mistyped password lock out a whole jobcenter behind its NAT address. Failures
+# from every address together slow the name down instead (LoginBackoffBackend), up to
+# LOGIN_BACKOFF_MAX_SECONDS between attempts, and never lock it.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 3)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 60)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = dt.timedelta(hours=env_int("LOGIN_LOCKOUT_HOURS", 24))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Per account, not per IP address: a municipality's staff reach us from one NAT address, and an IP
-# lockout would let one mistyped password lock out a whole jobcenter.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Attempts refused during a lockout or a backoff are not heard, so they do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sundhedskoordinator.web.views.locked_out"
 AXES_VERBOSE = False
+# The address is the connection's unless the deployment says how many proxies stand in front
+# (each appends to X-Forwarded-For); a header the client wrote itself is never trusted.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "sundhedskoordinator.access.login.client_ip"
+AXES_WHITELIST_CALLABLE = "sundhedskoordinator.access.login.not_a_password_log_in"
 
-# Staff must confirm a TOTP code (django-otp) before they see health data. On by default in
-# production, off in demo mode; citizens log in through MitID, which is already two-factor.
+# Everyone confirms a TOTP code (django-otp) after a password log-in before any page or API token
+# is theirs; an OpenID Connect log-in counts when its acr/amr says two factors (MitID does). On by
+# default in production, off in demo mode.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", default=IS_PRODUCTION)
 OTP_TOTP_ISSUER = "Sundhedskoordinator"
 
@@ -224,6 +238,20 @@ OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile email")
 OIDC_CPR_CLAIM = env_str("OIDC_CPR_CLAIM", "dk:gov:saml:attribute:CprNumberIdentifier")
 OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10
+# The provider's issuer (the ``iss`` of its ID tokens); staff are bound to it and their ``sub``.
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER")
+# Proof Key for Code Exchange (RFC 7636, S256): a stolen authorization code is worth nothing.
+OIDC_USE_PKCE = True
+# ``acr`` values that mean two factors: NSIS (MitID) and eIDAS substantial and high.
+OIDC_TWO_FACTOR_ACR = env_list(
+    "OIDC_TWO_FACTOR_ACR",
+    [
+        "https://data.gov.dk/concept/core/nsis/loa/Substantial",
+        "https://data.gov.dk/concept/core/nsis/loa/High",
+        "http://eidas.europa.eu/LoA/substantial",
+        "http://eidas.europa.eu/LoA/high",
+    ],
+)
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("sundhedskoordinator.access.oidc.OIDCBackend")
 

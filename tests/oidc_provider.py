@@ -1,9 +1,13 @@
 """A small OpenID Connect provider that the tests start on 127.0.0.1: authorization code flow,
-RS256-signed ID tokens, a JWKS endpoint and userinfo. The application under test talks to it over
-real HTTP, exactly as it would to a municipality's identity broker or NemLog-in."""
+RS256-signed ID tokens, a JWKS endpoint and userinfo, and PKCE (RFC 7636, S256) required of every
+client. The application under test talks to it over real HTTP, exactly as it would to a
+municipality's identity broker or NemLog-in. ``claims`` holds the next log-in's claims; ``acr`` and
+``amr`` among them go into the ID token, the rest are answered by userinfo."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import secrets
 import threading
@@ -49,18 +53,20 @@ class FakeProvider:
             "OIDC_OP_USER_ENDPOINT": f"{self.url}/userinfo",
             "OIDC_OP_JWKS_ENDPOINT": f"{self.url}/jwks",
             "OIDC_RP_SIGN_ALGO": "RS256",
+            "OIDC_OP_ISSUER": self.url,
         }
 
-    def _id_token(self, nonce: str, sub: str) -> str:
+    def _id_token(self, nonce: str, claims: dict[str, Any]) -> str:
         now = int(time.time())  # noqa: TID251 - the provider's own clock, like a real one
         return jwt.encode(
             {
                 "iss": self.url,
                 "aud": self.client_id,
-                "sub": sub,
+                "sub": str(claims.get("sub", "x")),
                 "nonce": nonce,
                 "iat": now,
                 "exp": now + 300,
+                **{k: claims[k] for k in ("acr", "amr") if k in claims},
             },
             self.key,
             algorithm="RS256",
@@ -93,6 +99,8 @@ class FakeProvider:
                         "nonce": query.get("nonce", ""),
                         "redirect_uri": query["redirect_uri"],
                         "claims": dict(provider.claims),
+                        "code_challenge": query.get("code_challenge", ""),
+                        "code_challenge_method": query.get("code_challenge_method", ""),
                     }
                     self.send_response(302)
                     self.send_header(
@@ -126,6 +134,7 @@ class FakeProvider:
                     or grant is None
                     or form.get("client_secret") != provider.client_secret
                     or form.get("redirect_uri") != grant["redirect_uri"]
+                    or not _pkce_verified(grant, form.get("code_verifier", ""))
                 ):
                     return self._json(400, {"error": "invalid_grant"})
                 access_token = secrets.token_urlsafe(16)
@@ -136,10 +145,16 @@ class FakeProvider:
                         "access_token": access_token,
                         "token_type": "Bearer",
                         "expires_in": 300,
-                        "id_token": provider._id_token(
-                            grant["nonce"], str(grant["claims"].get("sub", "x"))
-                        ),
+                        "id_token": provider._id_token(grant["nonce"], grant["claims"]),
                     },
                 )
 
         return Handler
+
+
+def _pkce_verified(grant: dict[str, Any], verifier: str) -> bool:
+    """The token request proves it comes from the client that started the log-in (S256 only)."""
+    if grant["code_challenge_method"] != "S256" or not verifier:
+        return False
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=") == grant["code_challenge"]

@@ -8,8 +8,11 @@ class AccessConfig(AppConfig):
     verbose_name = _("Adgang")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from django.conf import settings
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.db.models.signals import post_save
 
+        from . import login
         from .services import record_login
 
         def remember_session(
@@ -18,3 +21,11 @@ class AccessConfig(AppConfig):
             record_login(user=user, session=getattr(request, "session", None))  # type: ignore[arg-type]
 
         user_logged_in.connect(remember_session, dispatch_uid="access.remember_session")
+        user_logged_in.connect(login.forget_failures, dispatch_uid="access.forget_failures")
+        user_login_failed.connect(login.count_failure, dispatch_uid="access.count_failure")
+        user_logged_out.connect(login.end_sessions_at_log_out, dispatch_uid="access.log_out")
+        post_save.connect(
+            login.end_sessions_on_password_change,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="access.password_change",
+        )

@@ -64,3 +64,42 @@ class LoginSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OIDCIdentity(models.Model):
+    """The OpenID Connect identity a staff member logs in with: the provider's issuer and its
+    stable subject (``sub``), bound at the first log-in. After that the provider's user name and
+    e-mail no longer decide who logs in (OpenID Connect Core 1.0, section 5.7: only ``iss`` and
+    ``sub`` together identify a person)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_identities"
+    )
+    issuer = models.CharField(_("udsteder"), max_length=255)
+    subject = models.CharField(_("emne (sub)"), max_length=255)
+    created_at = models.DateTimeField(_("oprettet"))
+
+    class Meta:
+        verbose_name = _("OIDC-identitet")
+        verbose_name_plural = _("OIDC-identiteter")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="oidc_one_identity_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
+
+
+class LoginBackoff(models.Model):
+    """Failed log-ins for one user name from every source together: they slow the next attempt
+    for that name down (a short wait that grows) but never lock it, so that nobody can shut a
+    colleague out by typing wrong passwords. The lockout itself is per user name *and* address
+    (django-axes)."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failed_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} ({self.failures})"

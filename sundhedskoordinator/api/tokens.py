@@ -34,9 +34,8 @@ def issue_token(*, user: User, name: str = "", second_factor: bool = False) -> s
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user the token belongs to, if it is valid, unexpired and not revoked."""
-    found = (
+def _valid(token: str) -> ApiToken | None:
+    return (
         ApiToken.objects.select_related("user")
         .filter(
             key_hash=_hash(token),
@@ -46,9 +45,31 @@ def user_for_token(token: str) -> User | None:
         )
         .first()
     )
-    if found is None:
+
+
+def token_lacks_second_factor(token: str) -> bool:
+    """A valid token issued without a TOTP code where the deployment requires one (issued before
+    OTP_REQUIRED was turned on, or by the ``issue_token`` command): it opens nothing."""
+    found = _valid(token)
+    return bool(settings.OTP_REQUIRED and found is not None and not found.second_factor)
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user the token belongs to, if it is valid, unexpired and not revoked, and was
+    issued with a second factor where the deployment requires one."""
+    found = _valid(token)
+    if found is None or (settings.OTP_REQUIRED and not found.second_factor):
         return None
     user = found.user
     # As django-otp's middleware does for a session: reads ask ``user.is_verified()``.
     user.is_verified = lambda: found.second_factor  # type: ignore[attr-defined]
     return user
+
+
+def revoke_token(token: str) -> bool:
+    """End one token at once (its holder logs out of the API); False if it was not valid."""
+    return bool(
+        ApiToken.objects.filter(key_hash=_hash(token), revoked_at__isnull=True).update(
+            revoked_at=clock.now()
+        )
+    )

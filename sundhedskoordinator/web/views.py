@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
 from sundhedskoordinator.access.policy import second_factor_missing
 from sundhedskoordinator.organisations.selectors import memberships_for
 
@@ -30,6 +33,13 @@ class LoginView(auth_views.LoginView):
         from django.conf import settings
 
         return {**super().get_context_data(**kwargs), "oidc_enabled": settings.OIDC_ENABLED}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # A password log-in has confirmed one factor, whatever an earlier log-in of the same
+        # session through the identity provider had.
+        self.request.session.pop(SECOND_FACTOR_BY_PROVIDER, None)
+        return response
 
 
 @login_required
@@ -113,13 +123,30 @@ def health_ready(request: HttpRequest) -> JsonResponse:
 
 
 def locked_out(request: HttpRequest, credentials: object = None, *args: object) -> HttpResponse:
-    """django-axes' answer to a locked account: JSON for the API, a Danish page otherwise."""
+    """django-axes' answer to a refused log-in: JSON for the API, a Danish page otherwise. Either
+    this address is locked out for the user name (``locked_out``), or the user name must wait a
+    moment after failures from anywhere (``login_backoff``, with Retry-After)."""
+    from django.conf import settings
+
     from sundhedskoordinator.api.errors import error_body
 
-    message = _(
-        "Kontoen er spærret efter for mange forkerte forsøg. Prøv igen om 24 timer, eller kontakt "
-        "din systemadministrator."
-    )
+    wait = int(getattr(request, "login_backoff_seconds", 0))
+    if wait:
+        code = "login_backoff"
+        message = _(
+            "For mange forkerte forsøg med dette brugernavn. Vent %(seconds)d sekunder, og prøv "
+            "igen."
+        ) % {"seconds": wait}
+    else:
+        code = "locked_out"
+        message = _(
+            "Log-in er spærret herfra efter for mange forkerte forsøg. Prøv igen om %(hours)d "
+            "timer, eller kontakt din systemadministrator."
+        ) % {"hours": int(settings.AXES_COOLOFF_TIME.total_seconds() // 3600)}
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("locked_out", str(message)), status=429)
-    return render(request, "registration/locked_out.html", {"message": message}, status=429)
+        response: HttpResponse = JsonResponse(error_body(code, str(message)), status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response

@@ -1,9 +1,11 @@
-"""Log-in hardening: lockout, session lifetimes, no-store, sessions ended on role changes."""
+"""Log-in hardening: lockout per source and backoff per username, session lifetimes, no-store,
+sessions and tokens ended on role and password changes and at log-out, tokens revoked."""
 
 import datetime as dt
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.urls import reverse
 
 from sundhedskoordinator.access.services import deactivate_user, revoke_role
@@ -16,32 +18,174 @@ def _login(client, username="sagsbehandler", password="demo"):
     return client.post(reverse("web:login"), {"username": username, "password": password})
 
 
-def test_three_failed_logins_lock_the_account_even_with_the_right_password(client, demo_users):
-    for _ in range(2):
-        assert _login(client, password="forkert").status_code == 200
-    locked = _login(client, password="forkert")
-    assert locked.status_code == 429
-    assert "Kontoen er spærret" in locked.content.decode()
-    refused = _login(client)  # the right password no longer helps
-    assert refused.status_code == 429
-    assert "_auth_user_id" not in client.session
-    assert _login(client, username="borger").status_code == 302  # other accounts are unaffected
+#: A moment the log-in tests stand at; django-axes keeps its own wall-clock times, the backoff
+#: reads ``core.clock``.
+T = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
+
+
+def _from(address, username="sagsbehandler", password="demo", **headers):
+    """One log-in attempt from a new browser at ``address``."""
+    return _login(Client(REMOTE_ADDR=address, **headers), username, password)
+
+
+def test_three_failures_lock_that_source_only_even_with_the_right_password(demo_users):
+    with clock.frozen(T):
+        for _ in range(2):
+            assert _from("10.0.0.1", password="forkert").status_code == 200
+        locked = _from("10.0.0.1", password="forkert")
+        assert locked.status_code == 429
+        assert "spærret" in locked.content.decode()
+        assert _from("10.0.0.1").status_code == 429  # the right password no longer helps there
+    with clock.frozen(T + dt.timedelta(minutes=2)):
+        # The same account from the jobcenter's own address is not locked out.
+        assert _from("10.0.0.2").status_code == 302
+        assert _from("10.0.0.1", username="borger").status_code == 302
+
+
+def test_failures_from_many_sources_slow_the_username_but_never_lock_it(demo_users):
+    with clock.frozen(T):
+        for i in range(5):
+            _from(f"10.0.1.{i}", password="forkert")
+        slowed = _from("10.9.9.9")
+        assert slowed.status_code == 429
+        assert "Vent" in slowed.content.decode()
+        assert int(slowed["Retry-After"]) > 0
+        for _ in range(4):  # the user's own retries while slowed do not count against them
+            assert _from("10.9.9.9").status_code == 429
+    with clock.frozen(T + dt.timedelta(minutes=2)):
+        assert _from("10.9.9.9").status_code == 302
+
+
+def test_the_username_backoff_grows_with_each_failure_and_ends_at_a_success(demo_users):
+    from sundhedskoordinator.access.login import backoff_seconds
+
+    moment = T
+    waits = []
+    for i in range(8):
+        with clock.frozen(moment):
+            assert _from(f"10.0.2.{i}", password="forkert").status_code in (200, 429)
+            waits.append(backoff_seconds("sagsbehandler"))
+        moment += dt.timedelta(minutes=5)
+    assert waits[:2] == [0, 0]
+    assert waits[2:] == sorted(waits[2:]) and waits[2] < waits[-1] <= 60
+    with clock.frozen(moment):
+        assert _from("10.0.2.99").status_code == 302
+        assert backoff_seconds("sagsbehandler") == 0
+
+
+def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(demo_users, settings):
+    with clock.frozen(T):
+        for spoofed in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+            _from("10.0.0.5", password="forkert", HTTP_X_FORWARDED_FOR=spoofed)
+        assert _from("10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.4").status_code == 429
+    settings.TRUSTED_PROXY_COUNT = 1
+    with clock.frozen(T + dt.timedelta(minutes=10)):
+        for _ in range(3):
+            _from("10.0.0.6", username="borger", password="forkert", HTTP_X_FORWARDED_FOR="1.2.3.4")
+        assert _from("10.0.0.6", "borger", HTTP_X_FORWARDED_FOR="1.2.3.4").status_code == 429
+    with clock.frozen(T + dt.timedelta(minutes=20)):
+        assert _from("10.0.0.6", "borger", HTTP_X_FORWARDED_FOR="1.2.3.5").status_code == 302
 
 
 def test_the_token_endpoint_counts_failures_and_answers_json_when_locked(client, demo_users):
     body = {"username": "koordinator", "password": "forkert"}
-    for _ in range(2):
-        response = client.post("/api/v1/auth/token", body, content_type="application/json")
-        assert response.status_code == 401
-    locked = client.post("/api/v1/auth/token", body, content_type="application/json")
-    assert locked.status_code == 429
-    assert locked.json()["error"]["code"] == "locked_out"
-    right = client.post(
+    with clock.frozen(T):
+        for _ in range(2):
+            response = client.post("/api/v1/auth/token", body, content_type="application/json")
+            assert response.status_code == 401
+        locked = client.post("/api/v1/auth/token", body, content_type="application/json")
+        assert locked.status_code == 429
+        assert locked.json()["error"]["code"] == "locked_out"
+        right = client.post(
+            "/api/v1/auth/token",
+            {"username": "koordinator", "password": "demo"},
+            content_type="application/json",
+        )
+        assert right.status_code == 429
+
+
+def test_the_token_endpoint_answers_json_while_the_username_is_slowed(demo_users):
+    with clock.frozen(T):
+        for i in range(3):
+            _from(f"10.0.3.{i}", username="koordinator", password="forkert")
+        slowed = Client(REMOTE_ADDR="10.0.3.99").post(
+            "/api/v1/auth/token",
+            {"username": "koordinator", "password": "demo"},
+            content_type="application/json",
+        )
+    assert slowed.status_code == 429
+    assert slowed.json()["error"]["code"] == "login_backoff"
+    assert int(slowed["Retry-After"]) > 0
+
+
+def test_a_token_is_revoked_with_delete(demo_users, client):
+    token = client.post(
         "/api/v1/auth/token",
-        {"username": "koordinator", "password": "demo"},
+        {"username": "sagsbehandler", "password": "demo"},
         content_type="application/json",
+    ).json()["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/cases", headers=bearer).status_code == 200
+    assert client.delete("/api/v1/auth/token", headers=bearer).status_code == 204
+    assert client.get("/api/v1/cases", headers=bearer).status_code == 401
+    assert client.delete("/api/v1/auth/token", headers=bearer).status_code == 401
+
+
+def test_a_password_change_ends_the_users_tokens_and_other_sessions(api, demo_users):
+    user = demo_users["sagsbehandler"]
+    browser = Client()
+    _login(browser)
+    token = api("sagsbehandler")
+    other = api("koordinator")
+    user.set_password("en-helt-ny-adgangskode-2026")
+    user.save()
+    assert token.get("/cases").status_code == 401
+    assert browser.get(reverse("web:start")).status_code == 302
+    assert other.get("/cases").status_code == 200  # only that user's
+
+
+def test_the_password_forms_end_the_users_tokens(api, demo_users):
+    """The admin's form and the user's own password change both save through these forms."""
+    from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+
+    new = "en-helt-ny-adgangskode-2026"
+    token = api("jobformidler")
+    form = SetPasswordForm(demo_users["jobformidler"], {"new_password1": new, "new_password2": new})
+    assert form.is_valid(), form.errors
+    form.save()
+    assert token.get("/cases").status_code == 401
+    token = api("koordinator")
+    form = PasswordChangeForm(
+        demo_users["koordinator"],
+        {"old_password": "demo", "new_password1": new, "new_password2": new},
     )
-    assert right.status_code == 429
+    assert form.is_valid(), form.errors
+    form.save()
+    assert token.get("/cases").status_code == 401
+
+
+def test_a_password_hash_upgraded_at_log_in_is_no_password_change(
+    client, api, demo_users, settings
+):
+    token = api("sagsbehandler")
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+    before = demo_users["sagsbehandler"].password
+    assert _login(client).status_code == 302
+    demo_users["sagsbehandler"].refresh_from_db()
+    assert demo_users["sagsbehandler"].password != before  # upgraded to the first hasher
+    assert token.get("/cases").status_code == 200
+
+
+def test_logging_out_of_the_web_ends_the_users_tokens(client, api, demo_users):
+    token = api("sagsbehandler")
+    other = api("koordinator")
+    _login(client)
+    assert client.post(reverse("web:logout")).status_code == 302
+    assert token.get("/cases").status_code == 401
+    assert other.get("/cases").status_code == 200
 
 
 def test_a_session_ends_after_30_minutes_without_activity(client, demo_users, settings):
