@@ -66,6 +66,13 @@ def test_the_database_refuses_update_and_delete(one_row_each: None, table: str) 
     assert _some_id(table) == pk
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_test_suites_flush_still_empties_them(one_row_each: None) -> None:
+    """After this test the suite flushes the database with DELETE on SQLite: ``conftest.py``
+    drops the triggers for the flush and creates them again, which the next tests rely on."""
+    assert all(_some_id(table) for table in APPEND_ONLY_TABLES)
+
+
 def _maintenance_table_exists() -> bool:
     return "append_only_maintenance" in connection.introspection.table_names()
 
