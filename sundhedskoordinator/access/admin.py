@@ -18,6 +18,7 @@ from axes.models import AccessLog as LoginLog
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -78,15 +79,18 @@ def admin_site_permission(request: HttpRequest) -> bool:
 
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin site's log-in page leads to the service's one log-in (password, lockout, the
-    session record) and then to the second factor; a staff member who has both gets Django's
-    page, which sends him on to the admin site."""
+    session record) and then to the second factor; there is no second log-in form. Someone who
+    has both but is no administrator is refused."""
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
+    next_url = next_url or reverse("admin:index")
     query = QueryDict(mutable=True)
-    query["next"] = next_url or reverse("admin:index")
+    query["next"] = next_url
     if not request.user.is_authenticated:
         return HttpResponseRedirect(f"{reverse('web:login')}?{query.urlencode(safe='/')}")
     if not second_factor_confirmed(request):
         return HttpResponseRedirect(f"{reverse('web:second-factor')}?{query.urlencode(safe='/')}")
-    return admin.site.login(request)
+    if not admin_site_permission(request):
+        raise PermissionDenied
+    return HttpResponseRedirect(next_url)

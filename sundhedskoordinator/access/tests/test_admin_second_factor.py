@@ -95,3 +95,14 @@ def test_staff_who_are_not_administrators_do_not_reach_the_admin_site(
 ) -> None:
     _log_in(client, "sagsbehandler")
     assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_a_confirmed_administrator_on_the_log_in_page_goes_on_to_the_admin_site(
+    client: Any, world: Any
+) -> None:
+    _log_in(client)
+    response = client.get("/admin/login/?next=/admin/organisations/user/")
+    assert response.status_code == 302
+    assert response.url == "/admin/organisations/user/"
+    assert client.get("/admin/login/?next=https://elsewhere.invalid/").url == "/admin/"
