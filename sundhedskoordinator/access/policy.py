@@ -11,14 +11,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from sundhedskoordinator.cases.choices import TERMINAL_STATES as CLOSED_STATES
 from sundhedskoordinator.cases.models import Case
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES, REGIONAL_ROLES, Role
 from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
+
+from .choices import CLOSED_CASE_PURPOSES, Purpose
 
 CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
 
@@ -117,26 +121,118 @@ def second_factor_missing(user: User) -> bool:
     return not (callable(is_verified) and is_verified())
 
 
-def may_read_health(user: User, case: Case, roles: list[str], *, purpose: str = "") -> str | None:
-    """The role in which ``user`` may read the case's health data, or None (DESIGN section 2):
-    the citizen, the responsible caseworker or job broker (or the one attending for them), the
-    assigned coordinator, and the team's secretariat only when it states why it needs to. Staff
-    need a confirmed second factor where the deployment requires one."""
+def _active_items(case: Case) -> list[Any]:
     items = getattr(case, "active_items", None)
     if items is None:
         items = list(case.agenda_items.filter(cancelled_at__isnull=True))
-    if Role.CITIZEN in roles:
-        return Role.CITIZEN
+    return items
+
+
+def on_case_roles(user: User, case: Case, roles: list[str]) -> list[str]:
+    """Of the roles in which ``user`` reaches ``case`` (``roles_in_case``), those in which they
+    are *on the case* (DESIGN section 2): the responsible caseworker or job broker, or the one
+    who attends the conversation for them; the coordinator of its agenda item; the secretariat of
+    its rehab team (the municipality's); the citizen. Being in scope is not enough to act on a
+    case or to read its health content."""
+    items = _active_items(case)
+    on_case = []
+    for role in roles:
+        if role in (Role.CASEWORKER, Role.JOB_BROKER):
+            if case.responsible_id == user.pk or any(i.attendee_id == user.pk for i in items):
+                on_case.append(role)
+        elif role == Role.COORDINATOR:
+            if any(i.coordinator_id == user.pk for i in items):
+                on_case.append(role)
+        elif role in (Role.SECRETARIAT, Role.CITIZEN):
+            on_case.append(role)
+    return on_case
+
+
+def is_responsible(user: User, case: Case) -> bool:
+    """Only the responsible caseworker or job broker hands the case on (``reassign``)."""
+    return case.responsible_id == user.pk
+
+
+def manages_case_team(user: User, case: Case, grants: list[Grant] | None = None) -> bool:
+    """The manager of the case's municipality (its rehab team's leader); a region's manager
+    reads figures but never hands a municipality's case on."""
+    return any(
+        g.role == Role.MANAGER and g.municipality_id == case.municipality_id
+        for g in (grants_for(user) if grants is None else grants)
+    )
+
+
+@dataclass(frozen=True)
+class CaseRoles:
+    """How a user stands to a case when acting on it: the roles in which they reach it
+    (``scoped``; a region's manager, who never acts on a case, left out) and those in which they
+    are on it (``on_case``)."""
+
+    scoped: list[str]
+    on_case: list[str]
+
+
+def action_roles(user: User, case: Case, grants: list[Grant] | None = None) -> CaseRoles:
+    """The one answer services, pages and the API use to decide who may act on a case."""
+    grants = grants_for(user) if grants is None else grants
+    scoped = roles_in_case(user, case, grants)
+    if Role.MANAGER in scoped and not manages_case_team(user, case, grants):
+        scoped = [r for r in scoped if r != Role.MANAGER]
+    return CaseRoles(scoped, on_case_roles(user, case, scoped))
+
+
+def parse_purpose(value: str) -> tuple[Purpose | None, str]:
+    """A purpose as pages and the API give it: ``<code>`` or ``<code>:<free text>``. Anything
+    that does not start with a listed purpose is no purpose at all."""
+    code, _sep, text = value.partition(":")
+    code = code.strip()
+    if code not in Purpose.values:
+        return None, ""
+    return Purpose(code), text.strip()[:250]
+
+
+def purpose_for_log(value: str) -> str:
+    """The purpose as the access log keeps it: the listed purpose's label and the free text."""
+    purpose, text = parse_purpose(value)
+    if purpose is None:
+        return ""
+    return f"{purpose.label}: {text}" if text else str(purpose.label)
+
+
+def purposes_for(case: Case, on_case: list[str]) -> list[Purpose]:
+    """The purposes for which a user on the case only for their own tasks (the secretariat) may
+    open its health data now; empty for everyone else."""
+    if Role.SECRETARIAT not in on_case:
+        return []
+    if case.status in CLOSED_STATES:
+        return [p for p in Purpose if p in CLOSED_CASE_PURPOSES]
+    return list(Purpose)
+
+
+def purpose_opens_health(case: Case, value: str) -> bool:
+    """A listed purpose opens the health data of an open case; a closed, rejected or withdrawn
+    case opens only for the purposes that allow it (a complaint, supervision)."""
+    purpose, _text = parse_purpose(value)
+    if purpose is None:
+        return False
+    return case.status not in CLOSED_STATES or purpose in CLOSED_CASE_PURPOSES
+
+
+def may_read_health(user: User, case: Case, roles: list[str], *, purpose: str = "") -> str | None:
+    """The role in which ``user`` may read the case's health data, or None (DESIGN section 2):
+    only the people on the case (``on_case_roles``), and the team's secretariat only for a
+    listed purpose that fits the case's state. Health data is the citizen's description, the
+    advice with its accommodations, the decision's reasons, document and companion names. Staff
+    need a confirmed second factor where the deployment requires one."""
+    on_case = on_case_roles(user, case, roles)
+    if Role.CITIZEN in on_case:
+        return None if second_factor_missing(user) else Role.CITIZEN
     if second_factor_missing(user):
         return None
-    for role in (Role.CASEWORKER, Role.JOB_BROKER):
-        if role in roles and (
-            case.responsible_id == user.pk or any(i.attendee_id == user.pk for i in items)
-        ):
+    for role in (Role.CASEWORKER, Role.JOB_BROKER, Role.COORDINATOR):
+        if role in on_case:
             return role
-    if Role.COORDINATOR in roles and any(i.coordinator_id == user.pk for i in items):
-        return Role.COORDINATOR
-    if Role.SECRETARIAT in roles and purpose.strip():
+    if Role.SECRETARIAT in on_case and purpose_opens_health(case, purpose):
         return Role.SECRETARIAT
     return None
 

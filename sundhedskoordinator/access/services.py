@@ -124,6 +124,7 @@ def confirm_second_factor(*, user: User, code: str) -> Any:
 
 def citizen_account(*, citizen: Any) -> User:
     """The citizen's user account, opened at their first MitID log-in, with the citizen role."""
+    from sundhedskoordinator.citizens.models import Citizen
     from sundhedskoordinator.organisations.choices import Role
     from sundhedskoordinator.organisations.services import grant_role
 
@@ -136,5 +137,9 @@ def citizen_account(*, citizen: Any) -> User:
             user.save()
             citizen.user = user
             citizen.save(update_fields=["user"])
+        # Every municipality's record of the same person belongs to the same log-in.
+        Citizen.objects.filter(cpr_hash=citizen.cpr_hash, user__isnull=True).update(
+            user=citizen.user
+        )
         grant_role(user=citizen.user, role=Role.CITIZEN)
     return citizen.user

@@ -34,6 +34,7 @@ from .schemas import (
     EventOut,
     FileNoteIn,
     ReasonIn,
+    ReassignIn,
     RejectIn,
     ScheduleIn,
     SubmitIn,
@@ -162,6 +163,12 @@ def patch_case(
     user = _user(request)
     selectors.case_in_scope(user=user, case_id=case_id)
     fields = payload.model_dump(exclude_unset=True)
+    if "responsible" in fields:
+        raise DomainError(
+            "invalid_input",
+            "Den ansvarlige skiftes med POST /api/v1/cases/{id}/reassign.",
+            fields={"responsible": "Brug handlingen reassign for at give sagen videre."},
+        )
     result = services.update_case(
         actor=user,
         case_id=case_id,
@@ -169,7 +176,6 @@ def patch_case(
         offer=fields.get("offer"),
         health_concern=fields.get("health_concern"),
         no_health_information_note=fields.get("no_health_information_note"),
-        responsible=_user_ref(fields.get("responsible")),
     )
     body = _case_body(request, case_id, result.warnings)
     set_etag(response, body["version"])
@@ -399,6 +405,37 @@ def reject(
     )
 
 
+@router.post("/{case_id}/reassign", response={200: CaseOut, **ERRORS})
+def reassign(
+    request: HttpRequest, case_id: int, payload: ReassignIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    """Hand the case to a colleague: the responsible caseworker or the team's manager."""
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.reassign_case(
+            actor=user,
+            case_id=case_id,
+            expected_version=version,
+            responsible_id=payload.responsible,
+        ),
+    )
+
+
+@router.post("/{case_id}/take-over", response={200: CaseOut, **ERRORS})
+def take_over(request: HttpRequest, case_id: int, response: HttpResponse) -> Status[dict[str, Any]]:
+    """A substitute coordinator of the region takes over the case's agenda item."""
+    return _action(
+        request,
+        case_id,
+        response,
+        lambda user, version: services.take_over_item(
+            actor=user, case_id=case_id, expected_version=version
+        ),
+    )
+
+
 @router.get("/{case_id}/events", response={200: list[EventOut], **ERRORS})
 def events(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     case = selectors.case_in_scope(user=_user(request), case_id=case_id)
@@ -419,8 +456,9 @@ def events(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 
 @router.get("/{case_id}/documents", response={200: list[DocumentOut], **ERRORS})
 def list_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = selectors.case_in_scope(user=_user(request), case_id=case_id)
-    return [serialize.document(d) for d in selectors.case_documents(case)]
+    read = selectors.read_case(user=_user(request), case_id=case_id)
+    health = bool(read.health_role)
+    return [serialize.document(d, health=health) for d in selectors.case_documents(read.case)]
 
 
 @router.post("/{case_id}/documents", response={201: DocumentOut, **ERRORS})

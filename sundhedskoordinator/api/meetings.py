@@ -15,8 +15,8 @@ from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.meetings import services
 from sundhedskoordinator.meetings.calendar import meeting_calendar
 from sundhedskoordinator.meetings.models import Meeting
-from sundhedskoordinator.meetings.selectors import active_items, scope_meetings
-from sundhedskoordinator.organisations.models import RehabTeam, User
+from sundhedskoordinator.meetings.selectors import active_items, scope_meetings, scope_teams
+from sundhedskoordinator.organisations.models import User
 
 from . import serialize
 from .cases import ERRORS
@@ -59,7 +59,12 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> dict[
 
 @router.post("", response={201: MeetingOut, **ERRORS})
 def create_meeting(request: HttpRequest, payload: MeetingCreate) -> Status[dict[str, Any]]:
-    team = RehabTeam.objects.filter(pk=payload.team).select_related("municipality__region").first()
+    team = (
+        scope_teams(_user(request))
+        .filter(pk=payload.team)
+        .select_related("municipality__region")
+        .first()
+    )
     if team is None:
         raise NotFoundError("not_found", "Teamet findes ikke.")
     meeting = services.create_meeting(

@@ -89,6 +89,7 @@ class ConversationOut(Schema):
     ended_at: dt.datetime
     attendees: list[dict[str, str]]
     file_note: str
+    file_note_history: list[dict[str, Any]] = []
 
 
 class AdviceOut(Schema):
@@ -201,7 +202,12 @@ class CasePatch(Schema):
     offer: OfferIn | None = None
     health_concern: HealthConcernIn | None = None
     no_health_information_note: str | None = None
+    #: Refused here: handing a case on is its own action, ``POST /cases/{id}/reassign``.
     responsible: int | None = None
+
+
+class ReassignIn(Schema):
+    responsible: int
 
 
 class SubmitIn(Schema):

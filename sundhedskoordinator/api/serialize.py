@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sundhedskoordinator.access.policy import Grant, roles_in_case
+from sundhedskoordinator.access.policy import Grant, action_roles
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import Advice, Case, Document
 from sundhedskoordinator.cases.services import Warning, offer_is_on_hold
@@ -54,8 +54,10 @@ def case(
     health: bool = False,
 ) -> dict[str, Any]:
     """The case as DESIGN section 6 names it. Expects ``cases.selectors.with_details``. Without
-    ``health`` (a read the access policy allowed and logged), the citizen's description, the
-    advice and the file note are left out: the rest is case metadata."""
+    ``health`` (a read the access policy allowed and logged), everything that tells of the
+    citizen's health or private life is left out (DESIGN section 2): the citizen's description,
+    the advice and its accommodations, the file note, the decision's reasons and the companion's
+    name. The rest is case metadata."""
     offer = getattr(c, "offer", None)
     concern = getattr(c, "health_concern", None) if health else None
     decision = getattr(c, "decision", None)
@@ -119,7 +121,7 @@ def case(
             "ends_at": item.ends_at,
             "coordinator": _ref(item.coordinator),
             "attendee": _ref(item.attendee),
-            "companion": item.companion_name,
+            "companion": item.companion_name if health else "",
             "dispatch_deadline": item.dispatch_deadline,
             "deadline_rule": item.deadline_rule,
             "scheduled_late": item.scheduled_late,
@@ -138,8 +140,9 @@ def case(
         "conversation": {
             "started_at": conversation.started_at,
             "ended_at": conversation.ended_at,
-            "attendees": conversation.attendees,
+            "attendees": conversation.attendees if health else _without_companion(conversation),
             "file_note": conversation.file_note if health else "",
+            "file_note_history": conversation.file_note_history if health else [],
         }
         if conversation
         else None,
@@ -147,7 +150,7 @@ def case(
         "advice_versions": [advice(a) for a in advice_list],
         "decision": {
             "outcome": decision.outcome,
-            "text": decision.text,
+            "text": decision.text if health else "",
             "decided_at": decision.decided_at,
         }
         if decision
@@ -172,9 +175,21 @@ def case(
         }
         if first_advice
         else None,
-        "actions": available_actions(c, roles_in_case(user, c, grants)),
+        "actions": _actions(c, user, grants),
         "warnings": [{"code": w.code, "message": w.message} for w in warnings or []],
     }
+
+
+def _actions(c: Case, user: User, grants: list[Grant]) -> list[str]:
+    roles = action_roles(user, c, grants)
+    return available_actions(c, roles.scoped, roles.on_case)
+
+
+def _without_companion(conversation: Any) -> list[dict[str, Any]]:
+    """Who attended, with the companion's name left out (private, not case metadata)."""
+    return [
+        {**a, "name": ""} if a.get("role") == "companion" else a for a in conversation.attendees
+    ]
 
 
 def _dispatch(item: Any) -> dict[str, Any] | None:
@@ -222,12 +237,14 @@ def citizen(c: Citizen) -> dict[str, Any]:
     }
 
 
-def document(d: Document) -> dict[str, Any]:
+def document(d: Document, *, health: bool = True) -> dict[str, Any]:
+    """A document's metadata; its file name tells of the content, so it is shown only with
+    ``health`` (a read the access policy allowed and logged)."""
     return {
         "id": d.pk,
         "kind": d.kind,
         "version": d.version,
-        "filename": d.filename,
+        "filename": d.filename if health else "",
         "content_type": d.content_type,
         "size": d.size,
         "sha256": d.sha256,

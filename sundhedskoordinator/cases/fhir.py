@@ -1,7 +1,8 @@
 """The case as a FHIR R4 Bundle (type ``collection``) for other systems:
 
 - ``Patient``: the citizen; the CPR number as identifier (system ``urn:oid:1.2.208.176.1.2``) only
-  for the roles that may see it (``access.policy.may_see_cpr``), otherwise the name only;
+  for a reader who may read the case's health data (a read ``read_case`` has logged) and whose
+  role knows the citizen by CPR (``access.policy.may_see_cpr``); others get no identifier;
 - ``Task``: the request, its status mapped to FHIR's task statuses and ours as business status;
 - ``Appointment``: the agenda item (the conversation's slot);
 - ``DocumentReference``: the case package as sent and the advice, each pointing at the stored PDF,
@@ -50,7 +51,7 @@ def _patient(read: CaseRead) -> dict[str, Any]:
         "id": f"citizen-{citizen.pk}",
         "name": [{"text": citizen.name}],
     }
-    if may_see_cpr(read.roles):
+    if read.health_role and may_see_cpr([read.health_role]):
         patient["identifier"] = [{"system": CPR_SYSTEM, "value": reveal_cpr(citizen.cpr_encrypted)}]
     return patient
 

@@ -130,6 +130,21 @@ class RejectForm(ReasonForm):
     field_order = ["reason_code", "reason"]
 
 
+class ReassignForm(forms.Form):
+    """Hand the case to a colleague of the municipality."""
+
+    responsible = forms.ModelChoiceField(
+        label=_("Ny ansvarlig"),
+        queryset=User.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, colleagues: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if colleagues is not None:
+            self.fields["responsible"].queryset = colleagues  # type: ignore[attr-defined]
+
+
 class NoHealthInformationForm(forms.Form):
     no_health_information_note = forms.CharField(
         label=_("Notat om, at der ikke er relevante helbredsoplysninger"),

@@ -217,6 +217,9 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     file_note_at = models.DateTimeField(_("notat skrevet"), null=True, blank=True)
+    #: Earlier texts of the note, oldest first ({"text", "by", "at"}): a changed note keeps what
+    #: it said before (notatpligt), so nobody can make a note disappear by writing over it.
+    file_note_history = models.JSONField(_("tidligere notater"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("samtale")

@@ -6,13 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
+from sundhedskoordinator.access.choices import Purpose
 from sundhedskoordinator.access.models import AccessAction
 from sundhedskoordinator.access.policy import (
+    CaseRoles,
     Grant,
+    action_roles,
     get_case,
     grants_for,
     may_read_health,
+    parse_purpose,
+    purpose_for_log,
     roles_in_case,
     scope_cases,
 )
@@ -20,7 +26,7 @@ from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
 from sundhedskoordinator.citizens.models import Guidance
-from sundhedskoordinator.core.errors import NotFoundError
+from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import User
 
@@ -112,6 +118,8 @@ class CaseRead:
     roles: list[str]
     health_role: str | None
     grants: list[Grant]
+    #: How the user stands to the case when acting: in scope, and on the case (the policy).
+    acting: CaseRoles
 
 
 def read_case(
@@ -119,7 +127,8 @@ def read_case(
 ) -> CaseRead:
     """The one way a page or endpoint reads a case: scoped by the policy (404 outside it, and the
     refused attempt logged), with its health data only for the roles DESIGN names, and every
-    read of health data written to the access log."""
+    read of health data written to the access log with the purpose given."""
+    check_purpose(purpose)
     grants = grants_for(user) if grants is None else grants
     try:
         case = get_case(user, case_id, with_details(Case.objects.all()), grants)
@@ -136,10 +145,23 @@ def read_case(
             object_id=case.pk,
             case=case,
             role=health_role,
-            purpose=purpose,
+            purpose=purpose_for_log(purpose),
             grants=grants,
         )
-    return CaseRead(case, roles, health_role, grants)
+    return CaseRead(case, roles, health_role, grants, action_roles(user, case, grants))
+
+
+INVALID_PURPOSE = "invalid_purpose"
+
+
+def check_purpose(purpose: str) -> None:
+    """A purpose, when given, is one the policy lists (``access.choices.Purpose``), optionally
+    followed by ``:`` and a free text; anything else is refused, never silently ignored."""
+    if purpose.strip() and parse_purpose(purpose)[0] is None:
+        message = _("Vælg et af de faste formål: %(choices)s.") % {
+            "choices": ", ".join(f"{p.value} ({p.label})" for p in Purpose)
+        }
+        raise DomainError(INVALID_PURPOSE, message, fields={"purpose": message})
 
 
 def log_denied(
@@ -176,6 +198,7 @@ HEALTH_DOCUMENT_KINDS = frozenset(DocumentKind.values) - {DocumentKind.OFFER_DES
 def read_document(*, user: User, document_id: int, purpose: str = "") -> Document:
     """A document's file for download: only for those who may read the case's health data (all
     kinds but the offer description count as health data), logged as a download."""
+    check_purpose(purpose)
     grants = grants_for(user)
     document = Document.objects.select_related("case").filter(pk=document_id).first()
     case = None
@@ -206,7 +229,7 @@ def read_document(*, user: User, document_id: int, purpose: str = "") -> Documen
         object_id=document.pk,
         case=document.case,
         role=role,
-        purpose=purpose,
+        purpose=purpose_for_log(purpose),
         grants=grants,
     )
     return document

@@ -18,7 +18,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.access.policy import holds_role, roles_in_case
+from sundhedskoordinator.access.policy import (
+    action_roles,
+    holds_role,
+    is_responsible,
+)
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
@@ -95,8 +99,11 @@ def _lock(case_id: int, expected_version: int | None) -> Case:
 
 
 def _authorise(case: Case, action: Action, actor: User) -> tuple[workflow.Transition, str]:
+    """The actor's role for this action on this case: they must be on the case (or the action
+    must allow their role by scope), and the case in a state the action starts from."""
     transition = workflow.TRANSITIONS[action]
-    role = workflow.allowed_role(transition, roles_in_case(actor, case))
+    roles = action_roles(actor, case)
+    role = workflow.allowed_role(transition, roles.scoped, roles.on_case)
     workflow.check_state(transition, case)
     return transition, role
 
@@ -209,17 +216,15 @@ def update_case(
     offer: dict[str, Any] | None = None,
     health_concern: dict[str, Any] | None = None,
     no_health_information_note: str | None = None,
-    responsible: User | None = None,
 ) -> Result:
-    """Record or change the offer, the citizen's description, the note that there is no relevant
-    health information, or the responsible person, while the case is a draft or a request.
-    A citizen may only write their own description."""
+    """Record or change the offer, the citizen's description, or the note that there is no
+    relevant health information, while the case is a draft or a request. A citizen may only
+    write their own description. Handing the case to a colleague is its own action
+    (``reassign_case``)."""
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.UPDATE, actor)
-        if role == Role.CITIZEN and (
-            offer is not None or no_health_information_note is not None or responsible is not None
-        ):
+        if role == Role.CITIZEN and (offer is not None or no_health_information_note is not None):
             raise DomainError(
                 workflow.ROLE_NOT_ALLOWED,
                 _("Som borger kan du kun skrive din egen beskrivelse af helbredshensyn."),
@@ -228,22 +233,6 @@ def update_case(
         changes: dict[str, Any] = {}
         if no_health_information_note is not None:
             changes["no_health_information_note"] = no_health_information_note
-        if responsible is not None:
-            responsible_role = next(
-                (
-                    r
-                    for r in (Role.CASEWORKER, Role.JOB_BROKER)
-                    if holds_role(responsible, r, municipality_id=case.municipality_id)
-                ),
-                None,
-            )
-            if responsible_role is None:
-                raise DomainError(
-                    workflow.INVALID_PARTICIPANT,
-                    _("Den ansvarlige skal være sagsbehandler eller jobformidler i kommunen."),
-                    fields={"responsible": _("Vælg en sagsbehandler eller jobformidler.")},
-                )
-            changes.update(responsible=responsible, responsible_role=responsible_role)
         warnings = _apply_changes(case, actor, role, offer=offer, health_concern=health_concern)
         _finish(
             case,
@@ -518,8 +507,13 @@ def schedule_case(
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.SCHEDULE, actor)
         # Locking the meeting row serialises two secretaries filling the same agenda.
+        # Only the case's own municipality's meetings exist for it: another municipality's
+        # meeting answers as if there were none, so its existence is not given away.
         meeting = (
-            Meeting.objects.select_for_update().select_related("team").filter(pk=meeting_id).first()
+            Meeting.objects.select_for_update()
+            .select_related("team")
+            .filter(pk=meeting_id, team__municipality_id=case.municipality_id)
+            .first()
         )
         if meeting is None:
             raise NotFoundError(
@@ -587,7 +581,7 @@ def schedule_case(
             scheduled_at=clock.now(),
         )
         notify(
-            users=[item.coordinator, item.attendee, case.citizen.user],
+            users=[*_coordinator_if_sent(case, item), item.attendee, case.citizen.user],
             kind=NotificationKind.SCHEDULED,
             case=case,
             calendar=item_invitation(item),
@@ -616,12 +610,18 @@ def unschedule_case(
         item.cancelled_at, item.cancel_reason = clock.now(), reason
         item.save(update_fields=["cancelled_at", "cancel_reason"])
         notify(
-            users=[item.coordinator, item.attendee, case.citizen.user],
+            users=[*_coordinator_if_sent(case, item), item.attendee, case.citizen.user],
             kind=NotificationKind.CANCELLED,
             case=case,
             calendar=item_invitation(item),
         )
         return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
+
+
+def _coordinator_if_sent(case: Case, item: AgendaItem) -> list[User]:
+    """The coordinator hears of a case only once it has been sent to a coordinator (DESIGN
+    section 2): before that, no inbox entry, e-mail or invitation names it to them."""
+    return [item.coordinator] if case.first_sent_at is not None else []
 
 
 def package_snapshot(case: Case, item: AgendaItem) -> dict[str, Any]:
@@ -687,7 +687,13 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
             snapshot=package_snapshot(case, item),
         )
         _issue(case, DocumentKind.CASE_PACKAGE, letters.case_package(dispatch), actor)
-        notify(users=[item.coordinator], kind=NotificationKind.CASE_SENT, case=case)
+        # The coordinator's first word of the case, with the invitation to the conversation.
+        notify(
+            users=[item.coordinator],
+            kind=NotificationKind.CASE_SENT,
+            case=case,
+            calendar=item_invitation(item),
+        )
         return _finish(
             case,
             transition,
@@ -702,6 +708,13 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
     """Send every item on the meeting's agenda not yet sent, each in its own transaction, then
     issue the agenda as it now stands. Answers how many were sent and why others were not."""
     meeting = Meeting.objects.select_related("team__municipality").get(pk=meeting_id)
+    # Only the team's secretariat sends; anyone else is refused before any case is named.
+    if not holds_role(actor, Role.SECRETARIAT, municipality_id=meeting.team.municipality_id):
+        raise DomainError(
+            workflow.ROLE_NOT_ALLOWED,
+            _("Kun teamets sekretariat kan sende sager til sundhedskoordinatoren."),
+            status=403,
+        )
     sent, refused = 0, []
     pending = active_items(meeting).filter(dispatch__isnull=True).select_related("case")
     for item in pending:
@@ -799,9 +812,22 @@ def record_file_note(
             )
         conversation = case.conversations.order_by("-started_at").first()
         assert conversation is not None  # noqa: S101 - held states always have one
+        if conversation.file_note:
+            conversation.file_note_history = [
+                *conversation.file_note_history,
+                {
+                    "text": conversation.file_note,
+                    "by": str(conversation.file_note_by or ""),
+                    "at": conversation.file_note_at.isoformat()
+                    if conversation.file_note_at
+                    else None,
+                },
+            ]
         conversation.file_note, conversation.file_note_by = text, actor
         conversation.file_note_at = clock.now()
-        conversation.save(update_fields=["file_note", "file_note_by", "file_note_at"])
+        conversation.save(
+            update_fields=["file_note", "file_note_by", "file_note_at", "file_note_history"]
+        )
         return _finish(case, transition, actor, role)
 
 
@@ -937,6 +963,78 @@ def reject_case(
             end_reason=reason,
             rejection_reason=reason_code,
             offer_on_hold=False,
+        )
+
+
+def reassign_case(
+    *, actor: User, case_id: int, responsible_id: int, expected_version: int | None = None
+) -> Case:
+    """Hand the case to a colleague (DESIGN section 2): only the responsible caseworker or job
+    broker, or the manager of the case's municipality, may; the new responsible must be an
+    active caseworker or job broker of the municipality. A scheduled conversation follows: the
+    new responsible attends where the old one would have. Both are told; the event is logged."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.REASSIGN, actor)
+        if role != Role.MANAGER and not is_responsible(actor, case):
+            raise DomainError(
+                workflow.NOT_ON_CASE,
+                _("Kun sagens ansvarlige eller teamets leder kan give sagen videre."),
+                status=403,
+            )
+        new = User.objects.filter(pk=responsible_id, is_active=True).first()
+        new_role = next(
+            (
+                r
+                for r in (Role.CASEWORKER, Role.JOB_BROKER)
+                if new is not None and holds_role(new, r, municipality_id=case.municipality_id)
+            ),
+            None,
+        )
+        if new is None or new_role is None or new.pk == case.responsible_id:
+            raise DomainError(
+                workflow.INVALID_PARTICIPANT,
+                _("Vælg en anden sagsbehandler eller jobformidler i kommunen."),
+                fields={"responsible": _("Vælg en anden sagsbehandler eller jobformidler.")},
+            )
+        previous = case.responsible
+        AgendaItem.objects.filter(case=case, cancelled_at__isnull=True, attendee=previous).update(
+            attendee=new
+        )
+        notify(users=[previous, new], kind=NotificationKind.REASSIGNED, case=case)
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"from": previous.pk, "to": new.pk},
+            responsible=new,
+            responsible_role=new_role,
+        )
+
+
+def take_over_item(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
+    """A substitute coordinator of the region takes over the case's agenda item (DESIGN section
+    2, "overtager"): from now on they, not the one planned, hold the conversation and write the
+    advice. Open and logged; the coordinator who had it is told."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.TAKE_OVER, actor)
+        item = _active_item(case)
+        if item.coordinator_id == actor.pk:
+            raise DomainError(
+                workflow.INVALID_TRANSITION, _("Du er allerede sagens sundhedskoordinator.")
+            )
+        previous = item.coordinator
+        item.coordinator = actor
+        item.save(update_fields=["coordinator"])
+        notify(users=[previous], kind=NotificationKind.TAKEN_OVER, case=case)
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"agenda_item": item.pk, "from": previous.pk, "to": actor.pk},
         )
 
 

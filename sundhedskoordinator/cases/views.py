@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import grants_for
+from sundhedskoordinator.access.policy import grants_for, purposes_for
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -24,7 +24,7 @@ from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.meetings.selectors import upcoming_meetings_for
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
-from sundhedskoordinator.organisations.selectors import coordinators_in
+from sundhedskoordinator.organisations.selectors import case_handlers_in, coordinators_in
 
 from . import selectors, services, workflow
 from .choices import Status
@@ -38,6 +38,7 @@ from .forms import (
     FileNoteForm,
     NoHealthInformationForm,
     ReasonForm,
+    ReassignForm,
     RejectForm,
     ScheduleForm,
     SubmitForm,
@@ -138,8 +139,15 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
     case = read.case
-    actions = set(workflow.available_actions(case, read.roles))
+    actions = set(workflow.available_actions(case, read.acting.scoped, read.acting.on_case))
     forms: dict[str, Any] = {}
+    if "reassign" in actions:
+        forms["reassign"] = ReassignForm(
+            prefix="reassign",
+            colleagues=case_handlers_in(municipality_id=case.municipality_id).exclude(
+                pk=case.responsible_id
+            ),
+        )
     if "submit" in actions:
         forms["submit"] = ConcernForm() if Role.CITIZEN in read.roles else SubmitForm()
     if "update" in actions and Role.CITIZEN not in read.roles:
@@ -195,6 +203,8 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         if conversations
         else None,
         "advice": advice[0] if read.health_role and advice else None,
+        # The purposes the policy lets this user open the health data for, if any.
+        "purposes": [] if read.health_role else purposes_for(case, read.acting.on_case),
         "advice_versions": advice if read.health_role else [],
         "events": selectors.case_events(case),
         "documents": selectors.case_documents(case),
@@ -208,12 +218,20 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
 @never_cache
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
-        read = selectors.read_case(
-            user=_user(request), case_id=case_id, purpose=request.GET.get("formaal", "")[:300]
-        )
+        read = selectors.read_case(user=_user(request), case_id=case_id, purpose=_purpose(request))
     except NotFoundError as exc:
         raise Http404 from exc
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("cases:detail", case_id=case_id)
     return render(request, "cases/case_detail.html", _detail_context(request, read))
+
+
+def _purpose(request: HttpRequest) -> str:
+    """The purpose chosen on the page (``formaal``, a listed purpose) and its optional text."""
+    code = request.GET.get("formaal", "").strip()
+    text = request.GET.get("formaal_tekst", "").strip()[:250]
+    return f"{code}:{text}" if code and text else code
 
 
 def _form_view(
@@ -367,6 +385,20 @@ close = _form_view(
     ReasonForm,
     lambda f, u, c, v: services.close_case(actor=u, case_id=c, expected_version=v),
 )
+reassign = _form_view(
+    "reassign",
+    ReassignForm,
+    lambda f, u, c, v: services.reassign_case(
+        actor=u, case_id=c, expected_version=v, responsible_id=f.cleaned_data["responsible"].pk
+    ),
+    prefix="reassign",
+    colleagues=User.objects.filter(is_active=True),
+)
+take_over = _form_view(
+    "take_over",
+    ReasonForm,
+    lambda f, u, c, v: services.take_over_item(actor=u, case_id=c, expected_version=v),
+)
 add_document = _form_view(
     "document",
     DocumentForm,
@@ -413,7 +445,7 @@ def download(request: HttpRequest, document_id: int) -> HttpResponse:
         document = selectors.read_document(
             user=_user(request),
             document_id=document_id,
-            purpose=request.GET.get("formaal", "")[:300],
+            purpose=_purpose(request),
         )
         return attachment(document, verified_content(document))
     except NotFoundError as exc:

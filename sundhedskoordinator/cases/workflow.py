@@ -24,6 +24,7 @@ from .models import Case
 # --- Error codes (stable: clients and tests import them) ------------------------------------
 INVALID_TRANSITION = "invalid_transition"
 ROLE_NOT_ALLOWED = "role_not_allowed"
+NOT_ON_CASE = "not_on_case"
 PREREQUISITES_MISSING = "prerequisites_missing"
 NOT_IN_RESOURCE_COURSE = "not_in_resource_course"
 CASE_FILE_INCOMPLETE = "case_file_incomplete"
@@ -280,9 +281,13 @@ class Transition:
     action: Action
     sources: frozenset[Status]
     target: Status | None  # None: the case keeps its state
-    roles: frozenset[Role]
+    roles: frozenset[Role]  # roles that act when the actor is on the case in that role
     event: EventKind
     guards: tuple[Guard, ...] = ()
+    # Roles that act on a case in their scope without being on it: the action itself puts them
+    # on it, openly and logged (the team's manager hands a case on, a substitute coordinator
+    # takes the item over).
+    by_scope: frozenset[Role] = frozenset()
 
 
 def _t(
@@ -292,8 +297,9 @@ def _t(
     roles: set[Role],
     event: EventKind,
     *guards: Guard,
+    by_scope: frozenset[Role] = frozenset(),
 ) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), event, guards)
+    return Transition(action, frozenset(sources), target, frozenset(roles), event, guards, by_scope)
 
 
 S = Status
@@ -409,6 +415,22 @@ TRANSITIONS: dict[Action, Transition] = {
             EventKind.CASE_WITHDRAWN,
         ),
         _t(
+            Action.REASSIGN,
+            {S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED, S.SENT, S.HELD, S.ADVISED, S.DECIDED},
+            None,
+            set(CASE_HANDLERS),
+            EventKind.CASE_REASSIGNED,
+            by_scope=frozenset({Role.MANAGER}),
+        ),
+        _t(
+            Action.TAKE_OVER,
+            {S.SENT, S.HELD, S.ADVISED, S.DECIDED},
+            None,
+            set(),
+            EventKind.ITEM_TAKEN_OVER,
+            by_scope=frozenset({Role.COORDINATOR}),
+        ),
+        _t(
             Action.REJECT,
             {S.REQUESTED},
             S.REJECTED,
@@ -420,11 +442,27 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
-def allowed_role(transition: Transition, roles: list[str]) -> str:
-    """The first of the actor's roles in the case that may take the action, or a refusal."""
-    for role in roles:
+def allowed_role(transition: Transition, roles: list[str], on_case: list[str]) -> str:
+    """The role in which the actor takes the action, or a refusal (DESIGN section 2): a role
+    the action allows and in which the actor is on the case (``on_case``), or a role the action
+    allows by scope alone. Holding an allowed role somewhere in scope without being on the case
+    is refused as such."""
+    for role in on_case:
         if role in transition.roles:
             return role
+    for role in roles:
+        if role in transition.by_scope:
+            return role
+    if any(role in transition.roles for role in roles):
+        raise DomainError(
+            NOT_ON_CASE,
+            _(
+                "Du er ikke tilknyttet sagen. Kun sagens ansvarlige, dens sundhedskoordinator og "
+                "teamets sekretariat kan handle på den; bed den ansvarlige eller lederen om at "
+                "give sagen videre til dig."
+            ),
+            status=403,
+        )
     raise DomainError(
         ROLE_NOT_ALLOWED,
         _("Din rolle giver ikke adgang til at %(action)s.")
@@ -455,10 +493,12 @@ def run_guards(transition: Transition, case: Case, params: Params) -> None:
     raise DomainError(code, " ".join(m.message for m in missing), fields=fields)
 
 
-def available_actions(case: Case, roles: list[str]) -> list[str]:
-    """The actions the roles could take on the case in its current state (guards not run)."""
+def available_actions(case: Case, roles: list[str], on_case: list[str]) -> list[str]:
+    """The actions the actor could take on the case in its current state (guards not run): by a
+    role they are on the case in, or by scope where the action allows it."""
     return [
         a.value
         for a, t in TRANSITIONS.items()
-        if case.status in t.sources and any(r in t.roles for r in roles)
+        if case.status in t.sources
+        and (any(r in t.roles for r in on_case) or any(r in t.by_scope for r in roles))
     ]

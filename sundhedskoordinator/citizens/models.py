@@ -13,11 +13,14 @@ from .choices import WRITTEN_GUIDANCE_CHANNELS, GuidanceChannel
 
 
 class Citizen(models.Model):
-    """A citizen (borger) known to a municipality's jobcenter. The CPR number is stored only
-    encrypted, found by a keyed hash, and shown masked (``citizens.cpr``)."""
+    """A citizen (borger) as one municipality's jobcenter knows them: each municipality keeps its
+    own record (it is the data controller of its own register), so a person who moves has one
+    record per municipality, and one municipality never learns from the system whether another
+    knows the person. The CPR number is stored only encrypted, found by a keyed hash, and shown
+    masked (``citizens.cpr``). The citizen's log-in (MitID) is linked to every record of theirs."""
 
     cpr_encrypted = models.TextField(_("CPR-nummer (krypteret)"))
-    cpr_hash = models.CharField(_("CPR-opslagsnøgle"), max_length=64, unique=True)
+    cpr_hash = models.CharField(_("CPR-opslagsnøgle"), max_length=64)
     cpr_masked = models.CharField(_("CPR-nummer"), max_length=11)
     name = models.CharField(_("navn"), max_length=200)
     municipality = models.ForeignKey(
@@ -26,12 +29,12 @@ class Citizen(models.Model):
         related_name="citizens",
         verbose_name=_("kommune"),
     )
-    user = models.OneToOneField(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="citizen",
+        related_name="citizen_records",
         verbose_name=_("brugerkonto"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -41,6 +44,11 @@ class Citizen(models.Model):
         verbose_name = _("borger")
         verbose_name_plural = _("borgere")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "cpr_hash"], name="citizen_unique_per_municipality"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

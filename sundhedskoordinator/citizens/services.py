@@ -60,10 +60,25 @@ def create_citizen(
         raise _validation_error(ValidationError({"cpr": exc.messages})) from exc
     citizen = Citizen(name=name, municipality=municipality, email=email, **protect_cpr(cpr))
     try:
-        citizen.full_clean(validate_unique=False)
+        citizen.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise _validation_error(exc) from exc
-    if Citizen.objects.filter(cpr_hash=citizen.cpr_hash).exists():
+    # Only the actor's own municipality's register is looked in: whether another municipality
+    # knows the person is never answered (the same 201 as for someone new), only logged.
+    elsewhere = (
+        Citizen.objects.filter(cpr_hash=citizen.cpr_hash)
+        .exclude(municipality=municipality)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if elsewhere is not None:
+        from sundhedskoordinator.access.models import AccessAction
+        from sundhedskoordinator.access.services import log_access
+
+        log_access(
+            user=actor, action=AccessAction.DENIED, object_type="citizen", object_id=elsewhere
+        )
+    if Citizen.objects.filter(cpr_hash=citizen.cpr_hash, municipality=municipality).exists():
         raise DomainError(
             CITIZEN_EXISTS,
             _("Borgeren er allerede registreret."),
@@ -71,6 +86,12 @@ def create_citizen(
             status=409,
         )
     with transaction.atomic():
+        # A person who already logs in with MitID sees the new record's cases at once.
+        citizen.user_id = (
+            Citizen.objects.filter(cpr_hash=citizen.cpr_hash, user__isnull=False)
+            .values_list("user_id", flat=True)
+            .first()
+        )
         citizen.save()
         if course_start:
             start_resource_course(citizen=citizen, start_date=course_start, end_date=course_end)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from sundhedskoordinator.organisations.models import Region, User
+from sundhedskoordinator.organisations.models import Region, RehabTeam, User
 
 from .models import AgendaItem, CollaborationAgreement, Meeting
 
@@ -22,9 +22,7 @@ def active_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     return meeting.items.filter(cancelled_at__isnull=True).order_by("starts_at")
 
 
-def scope_meetings(user: User) -> QuerySet[Meeting]:
-    """Meetings of the teams of the user's municipalities, and for regional staff those of the
-    municipalities in their region."""
+def _team_filter(user: User, prefix: str = "") -> Q:
     from sundhedskoordinator.access.policy import grants_for
     from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES, REGIONAL_ROLES, Role
 
@@ -39,9 +37,21 @@ def scope_meetings(user: User) -> QuerySet[Meeting]:
         for g in grants
         if g.region_id and (g.role in REGIONAL_ROLES or g.role == Role.MANAGER)
     }
-    return Meeting.objects.filter(
-        Q(team__municipality_id__in=municipalities) | Q(team__municipality__region_id__in=regions)
-    ).select_related("team")
+    return Q(**{f"{prefix}municipality_id__in": municipalities}) | Q(
+        **{f"{prefix}municipality__region_id__in": regions}
+    )
+
+
+def scope_teams(user: User) -> QuerySet[RehabTeam]:
+    """The rehab teams whose meetings the user sees; any other team answers as if there were
+    none, so that its existence is not given away."""
+    return RehabTeam.objects.filter(_team_filter(user))
+
+
+def scope_meetings(user: User) -> QuerySet[Meeting]:
+    """Meetings of the teams of the user's municipalities, and for regional staff those of the
+    municipalities in their region."""
+    return Meeting.objects.filter(_team_filter(user, "team__")).select_related("team")
 
 
 def upcoming_meetings_for(*, municipality_id: int, today: dt.date) -> QuerySet[Meeting]:

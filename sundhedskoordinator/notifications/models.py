@@ -16,6 +16,8 @@ class NotificationKind(models.TextChoices):
     REMIND_DISPATCH = "remind_dispatch", _("Påmindelse: sagen skal sendes til sundhedskoordinator")
     REMIND_ADVICE = "remind_advice", _("Påmindelse: rådgivningen er ikke skrevet")
     REMIND_DECISION = "remind_decision", _("Påmindelse: der mangler en stillingtagen")
+    REASSIGNED = "reassigned", _("En sag er givet videre")
+    TAKEN_OVER = "taken_over", _("En anden sundhedskoordinator har overtaget sagen")
 
 
 class Notification(models.Model):

@@ -34,3 +34,18 @@ def secretaries_of(*, municipality_id: int) -> QuerySet[User]:
         memberships__role=Role.SECRETARIAT,
         memberships__municipality_id=municipality_id,
     ).distinct()
+
+
+def case_handlers_in(*, municipality_id: int) -> QuerySet[User]:
+    """Active caseworkers and job brokers of a municipality: who a case can be handed to."""
+    from .choices import Role
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role__in=[Role.CASEWORKER, Role.JOB_BROKER],
+            memberships__municipality_id=municipality_id,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

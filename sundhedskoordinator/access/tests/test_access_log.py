@@ -65,13 +65,13 @@ def test_the_secretariat_reads_health_data_when_it_states_why(world, api):
     case = _case(world)
     body = (
         api("sekretariat")
-        .get(f"/cases/{case.pk}", purpose="Forberedelse af mødet med borgeren")
+        .get(f"/cases/{case.pk}", purpose="meeting_preparation:Mødet med borgeren")
         .json()
     )
     assert body["health_data_included"] is True
     (entry,) = _entries(case, action="view")
     assert entry.role == "secretariat"
-    assert entry.purpose == "Forberedelse af mødet med borgeren"
+    assert entry.purpose == "Forberedelse af møde: Mødet med borgeren"
 
 
 def test_a_refused_read_is_logged_and_the_citizen_sees_it(world, api):

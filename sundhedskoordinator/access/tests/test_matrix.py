@@ -110,6 +110,8 @@ ROUTES: dict[str, Read | Other] = {
             "<int:case_id>/afslut/",
             "<int:case_id>/traek-tilbage/",
             "<int:case_id>/afvis/",
+            "<int:case_id>/giv-videre/",
+            "<int:case_id>/overtag/",
         )
     },
     "sager/<int:case_id>/": Read("/sager/{case}/", SEES_CASE, page=True),
@@ -195,11 +197,14 @@ ROUTES: dict[str, Read | Other] = {
             "close",
             "withdraw",
             "reject",
+            "reassign",
+            "take-over",
         )
     },
 }
 HEALTH_ROUTES = {
     "api/v1/cases/<case_id>",
+    "api/v1/cases/<case_id>/documents",  # document names are health content
     "api/v1/cases/<case_id>/fhir",
     "api/v1/documents/<document_id>/content",
     "sager/<int:case_id>/",

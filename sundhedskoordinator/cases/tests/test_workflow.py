@@ -9,7 +9,7 @@ def test_every_action_has_one_entry_with_roles_and_an_event():
     assert set(TRANSITIONS) == set(Action)
     for action, transition in TRANSITIONS.items():
         assert transition.action == action
-        assert transition.roles, action
+        assert transition.roles or transition.by_scope, action
         assert transition.sources, action
 
 
@@ -33,7 +33,12 @@ def test_roles_follow_design_section_3():
     assert TRANSITIONS[Action.DECIDE].roles == {Role.CASEWORKER, Role.JOB_BROKER}
     for transition in TRANSITIONS.values():
         assert Role.ADMIN not in transition.roles
-        assert Role.MANAGER not in transition.roles  # managers only read
+        assert Role.MANAGER not in transition.roles  # managers only read, and hand cases on
+    assert TRANSITIONS[Action.REASSIGN].by_scope == {Role.MANAGER}
+    assert TRANSITIONS[Action.TAKE_OVER].by_scope == {Role.COORDINATOR}
+    for action, transition in TRANSITIONS.items():
+        if action not in (Action.REASSIGN, Action.TAKE_OVER):
+            assert not transition.by_scope, action
         assert Role.CLINICAL_ADMIN not in transition.roles
 
 
@@ -46,5 +51,9 @@ def test_available_actions_depend_on_state_and_role():
     class Stub:
         status = Status.DRAFT
 
-    assert set(available_actions(Stub(), [Role.CITIZEN])) == {"update", "submit", "withdraw"}
-    assert available_actions(Stub(), [Role.SECRETARIAT]) == []
+    citizen = [Role.CITIZEN]
+    assert set(available_actions(Stub(), citizen, citizen)) == {"update", "submit", "withdraw"}
+    assert available_actions(Stub(), [Role.SECRETARIAT], [Role.SECRETARIAT]) == []
+    # In scope but not on the case: nothing, but the manager's hand-over by scope.
+    assert available_actions(Stub(), [Role.CASEWORKER], []) == []
+    assert available_actions(Stub(), [Role.MANAGER], []) == ["reassign"]

@@ -29,12 +29,15 @@ def test_each_step_tells_the_right_people_without_health_data(
             meeting=world.meeting,
         )
     kinds = {(n.user.username, n.kind) for n in Notification.objects.select_related("user")}
-    assert ("koordinator", "scheduled") in kinds and ("koordinator", "case_sent") in kinds
+    # The coordinator hears of the case when it is sent, never before (DESIGN section 2).
+    assert ("koordinator", "scheduled") not in kinds and ("koordinator", "case_sent") in kinds
     assert ("borger", "scheduled") in kinds and ("borger", "advice") in kinds
     assert ("borger", "decision") in kinds and ("sagsbehandler", "advice") in kinds
     to = [m.to[0] for m in mailoutbox]
     assert to.count("bente@borger.invalid") == 3  # scheduled, advice, decision
-    assert to.count("karen@region.invalid") == 2  # scheduled, sent
+    assert to.count("karen@region.invalid") == 1  # sent, with the invitation
+    to_coordinator = next(m for m in mailoutbox if m.to == ["karen@region.invalid"])
+    assert to_coordinator.attachments[0][0] == "invitation.ics"
     invitation = next(m for m in mailoutbox if m.attachments)
     assert invitation.attachments[0][0] == "invitation.ics"
     for message in mailoutbox:
