@@ -319,3 +319,50 @@ def test_the_coordinator_hears_of_a_case_only_when_it_is_sent(world, api):
     assert list(Notification.objects.filter(user=coordinator).values_list("kind", flat=True)) == [
         "case_sent"
     ]
+
+
+# --- The same rules on the pages -------------------------------------------------------------
+def _browser(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_the_case_page_offers_the_listed_purposes_and_opens_health_data_for_one(world):
+    case = _case(world, Status.SCHEDULED)
+    secretariat = _browser(world.users["sekretariat"])
+    page = secretariat.get(f"/sager/{case.pk}/").content.decode()
+    assert 'name="formaal"' in page and "Forberedelse af møde" in page and "Tilsyn" in page
+    assert "kroniske smerter" not in page
+    opened = secretariat.get(
+        f"/sager/{case.pk}/", {"formaal": "meeting_preparation", "formaal_tekst": "Dagsorden"}
+    )
+    assert AccessLog.objects.get(case=case, action="view").purpose == (
+        "Forberedelse af møde: Dagsorden"
+    )
+    assert "kroniske smerter" in opened.content.decode()
+    assert 'name="formaal"' not in opened.content.decode()
+    refused = secretariat.get(f"/sager/{case.pk}/", {"formaal": "."})
+    assert refused.status_code == 302
+    assert AccessLog.objects.filter(case=case, action="view").count() == 1
+
+
+def test_the_responsible_hands_the_case_on_from_the_page_and_a_colleague_cannot(world):
+    case = _case(world, Status.REQUESTED)
+    jonas = world.users["jobformidler"]
+    assert "Giv sagen videre" not in _browser(jonas).get(f"/sager/{case.pk}/").content.decode()
+    caseworker = _browser(world.users["sagsbehandler"])
+    assert "Giv sagen videre" in caseworker.get(f"/sager/{case.pk}/").content.decode()
+    refused = _browser(jonas).post(
+        f"/sager/{case.pk}/giv-videre/",
+        {"reassign-responsible": jonas.pk, "version": case.version},
+    )
+    assert "ikke tilknyttet sagen" in refused.content.decode()
+    done = caseworker.post(
+        f"/sager/{case.pk}/giv-videre/",
+        {"reassign-responsible": jonas.pk, "version": Case.objects.get(pk=case.pk).version},
+    )
+    assert done.status_code == 302
+    assert Case.objects.get(pk=case.pk).responsible == jonas
