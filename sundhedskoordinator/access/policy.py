@@ -148,9 +148,10 @@ def on_case_roles(user: User, case: Case, roles: list[str]) -> list[str]:
     return on_case
 
 
-def is_responsible(user: User, case: Case) -> bool:
-    """Only the responsible caseworker or job broker hands the case on (``reassign``)."""
-    return case.responsible_id == user.pk
+def may_hand_on(user: User, case: Case, role: str) -> bool:
+    """Of those the ``reassign`` action lets in, only the responsible caseworker or job broker
+    (not the one merely attending) and the team's manager hand the case on (DESIGN section 2)."""
+    return role == Role.MANAGER or case.responsible_id == user.pk
 
 
 def manages_case_team(user: User, case: Case, grants: list[Grant] | None = None) -> bool:

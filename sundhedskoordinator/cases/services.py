@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from sundhedskoordinator.access.policy import (
     action_roles,
     holds_role,
-    is_responsible,
+    may_hand_on,
 )
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.citizens.models import Citizen
@@ -976,7 +976,7 @@ def reassign_case(
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.REASSIGN, actor)
-        if role != Role.MANAGER and not is_responsible(actor, case):
+        if not may_hand_on(actor, case, role):
             raise DomainError(
                 workflow.NOT_ON_CASE,
                 _("Kun sagens ansvarlige eller teamets leder kan give sagen videre."),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import grants_for, purposes_for
+from sundhedskoordinator.access.policy import grants_for, may_hand_on, purposes_for
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -141,7 +141,7 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
     case = read.case
     actions = set(workflow.available_actions(case, read.acting.scoped, read.acting.on_case))
     forms: dict[str, Any] = {}
-    if "reassign" in actions:
+    if "reassign" in actions and any(may_hand_on(user, case, role) for role in read.acting.scoped):
         forms["reassign"] = ReassignForm(
             prefix="reassign",
             colleagues=case_handlers_in(municipality_id=case.municipality_id).exclude(

@@ -366,3 +366,26 @@ def test_the_responsible_hands_the_case_on_from_the_page_and_a_colleague_cannot(
     )
     assert done.status_code == 302
     assert Case.objects.get(pk=case.pk).responsible == jonas
+
+
+def test_the_job_broker_who_attends_acts_on_the_case_but_does_not_hand_it_on(world, api):
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.READY,
+        cast=world.cast,
+    )
+    jonas = world.users["jobformidler"]
+    scheduled = api("sekretariat").post(
+        f"/cases/{case.pk}/schedule",
+        {
+            "meeting": world.meeting.pk,
+            "coordinator": world.users["koordinator"].pk,
+            "attendee": jonas.pk,
+        },
+    )
+    assert scheduled.status_code == 200, scheduled.content
+    # On the case as the one attending: reads its health data ...
+    assert api("jobformidler").get(f"/cases/{case.pk}").json()["health_data_included"] is True
+    # ... but only the responsible (or the manager) hands it on.
+    _refused(api("jobformidler").post(f"/cases/{case.pk}/reassign", {"responsible": jonas.pk}))
+    assert Case.objects.get(pk=case.pk).responsible == world.users["sagsbehandler"]
