@@ -17,6 +17,17 @@ class AccessAction(models.TextChoices):
     DENIED = "denied", _("Afvist")
 
 
+#: The kinds of object an entry names, as the citizen reads them in "Min log".
+OBJECT_LABELS = {
+    "case": _("Sag"),
+    "document": _("Dokument i sagen"),
+    "issued_document": _("Brev"),
+    "citizen": _("Dine oplysninger som borger"),
+    "meeting": _("Møde"),
+    "settlement": _("Afregning"),
+}
+
+
 class AccessLog(models.Model):
     """One read of a case's health data (or a refused attempt). It names the object, never its
     content."""
@@ -31,6 +42,11 @@ class AccessLog(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="access_log", null=True
     )
+    # The citizen a read concerns when it belongs to no case (a guidance letter, a citizen
+    # record), so that it appears in the citizen's "Min log" too.
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.PROTECT, related_name="access_log", null=True
+    )
     object_type = models.CharField(_("objekttype"), max_length=30)
     object_id = models.CharField(_("objekt"), max_length=40)
     action = models.CharField(_("handling"), max_length=20, choices=AccessAction.choices)
@@ -44,6 +60,11 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_type}"
+
+    @property
+    def object_label(self) -> str:
+        """What was read or tried, in words, for entries that belong to no case."""
+        return str(OBJECT_LABELS.get(self.object_type, self.object_type))
 
     @property
     def role_label(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.core.errors import NotFoundError
@@ -15,10 +15,10 @@ from .policy import get_case, grants_for, may_read_case_log, roles_in_case
 
 
 def my_access_log(*, user: User) -> QuerySet[AccessLog]:
-    """Who has read, or tried to read, the citizen's own cases ("Hvem har set mine
-    oplysninger?", GDPR art. 15)."""
+    """Who has read, or tried to read, the citizen's own cases, records and letters ("Hvem har
+    set mine oplysninger?", GDPR art. 15)."""
     return (
-        AccessLog.objects.filter(case__citizen__user=user)
+        AccessLog.objects.filter(Q(case__citizen__user=user) | Q(citizen__user=user))
         .select_related("case")
         .order_by("-at", "-id")
     )

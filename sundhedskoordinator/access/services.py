@@ -37,6 +37,7 @@ def log_access(
     object_type: str,
     object_id: Any,
     case: Any = None,
+    citizen: Any = None,
     role: str = "",
     purpose: str = "",
     grants: list[Grant] | None = None,
@@ -52,10 +53,33 @@ def log_access(
         role=role or (grant.role if grant else ""),
         organisation=_organisation(grant),
         case=case,
+        citizen=citizen,
         object_type=object_type,
         object_id=str(object_id)[:40],
         action=action,
         purpose=purpose[:300],
+    )
+
+
+def log_denied(
+    *,
+    user: User,
+    object_type: str,
+    object_id: Any,
+    case: Any = None,
+    citizen: Any = None,
+    grants: list[Grant] | None = None,
+) -> AccessLog:
+    """Record a refused attempt (a 403, or a 404 of an object outside the user's scope) with the
+    kind of object, linked to the case or citizen when it exists, so the citizen sees it too."""
+    return log_access(
+        user=user,
+        action=AccessAction.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        case=case,
+        citizen=citizen,
+        grants=grants,
     )
 
 

@@ -11,8 +11,8 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.cases import selectors, services
 from sundhedskoordinator.cases.fhir import case_bundle
-from sundhedskoordinator.citizens.selectors import scope_citizens
-from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.citizens.selectors import citizen_in_scope
+from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.documents.selectors import read_issued
 from sundhedskoordinator.organisations.models import User
@@ -114,9 +114,7 @@ def create_case(
     request: HttpRequest, payload: CaseCreate, response: HttpResponse
 ) -> Status[dict[str, Any]]:
     user = _user(request)
-    citizen = scope_citizens(user).filter(pk=payload.citizen).first()
-    if citizen is None:
-        raise NotFoundError("not_found", "Borgeren findes ikke, eller du har ikke adgang.")
+    citizen = citizen_in_scope(user, payload.citizen)
 
     def compute() -> tuple[int, dict[str, Any]]:
         result = services.create_case(

@@ -9,9 +9,13 @@ from ninja import Query, Router, Status
 
 from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.citizens import services
-from sundhedskoordinator.citizens.selectors import citizens_without_guidance, scope_citizens
+from sundhedskoordinator.citizens.selectors import (
+    citizen_in_scope,
+    citizens_without_guidance,
+    scope_citizens,
+)
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES
 from sundhedskoordinator.organisations.models import Municipality, User
 
@@ -21,7 +25,6 @@ from .pagination import PageParams, page_body, paginate
 from .schemas import CitizenCreate, CitizenOut, CitizenPage, GuidanceIn, GuidanceOut
 
 router = Router(tags=["citizens"])
-CITIZEN_NOT_FOUND = "Borgeren findes ikke, eller du har ikke adgang."
 
 
 class CitizenFilters(PageParams):
@@ -33,10 +36,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _citizen(user: User, citizen_id: int) -> Any:
-    citizen = scope_citizens(user).filter(pk=citizen_id).first()
-    if citizen is None:
-        raise NotFoundError("not_found", CITIZEN_NOT_FOUND)
-    return citizen
+    return citizen_in_scope(user, citizen_id)
 
 
 @router.get("", response={200: CitizenPage, **ERRORS})

@@ -15,7 +15,12 @@ from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.meetings import services
 from sundhedskoordinator.meetings.calendar import meeting_calendar
 from sundhedskoordinator.meetings.models import Meeting
-from sundhedskoordinator.meetings.selectors import active_items, scope_meetings, scope_teams
+from sundhedskoordinator.meetings.selectors import (
+    active_items,
+    meeting_in_scope,
+    scope_meetings,
+    scope_teams,
+)
 from sundhedskoordinator.organisations.models import User
 
 from . import serialize
@@ -24,7 +29,6 @@ from .pagination import PageParams, id_filter, page_body, paginate
 from .schemas import AgendaOut, MeetingCreate, MeetingOut, MeetingPage
 
 router = Router(tags=["meetings"])
-MEETING_NOT_FOUND = "Mødet findes ikke, eller du har ikke adgang."
 
 
 class MeetingFilters(PageParams):
@@ -38,10 +42,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _meeting(user: User, meeting_id: int) -> Meeting:
-    meeting = scope_meetings(user).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise NotFoundError("not_found", MEETING_NOT_FOUND)
-    return meeting
+    return meeting_in_scope(user, meeting_id)
 
 
 @router.get("", response={200: MeetingPage, **ERRORS})

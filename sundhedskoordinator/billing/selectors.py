@@ -13,6 +13,7 @@ from sundhedskoordinator.access.policy import (
     figure_regions,
     may_manage_billing,
 )
+from sundhedskoordinator.access.services import log_denied
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import Municipality, User
 
@@ -57,6 +58,7 @@ class SettlementView:
 def municipality_in_scope(user: User, municipality_id: int) -> Municipality:
     municipality = figure_municipalities(user).filter(pk=municipality_id).first()
     if municipality is None:
+        log_denied(user=user, object_type="settlement", object_id=municipality_id)
         raise NotFoundError("not_found", MUNICIPALITY_NOT_FOUND)
     return municipality
 

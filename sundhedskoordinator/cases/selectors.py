@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from sundhedskoordinator.access import services as access_services
 from sundhedskoordinator.access.choices import Purpose
 from sundhedskoordinator.access.models import AccessAction
 from sundhedskoordinator.access.policy import (
@@ -167,17 +168,13 @@ def check_purpose(purpose: str) -> None:
 def log_denied(
     *, user: User, object_type: str, object_id: int, grants: list[Grant] | None = None
 ) -> None:
-    """Record a refused attempt, linked to the case when it exists, so the citizen sees it too."""
+    """Record a refused attempt on a case, linked to the case when it exists, so the citizen
+    sees it too."""
     case = None
     if object_type == "case" and 0 < object_id < 2**63:
         case = Case.objects.filter(pk=object_id).first()
-    log_access(
-        user=user,
-        action=AccessAction.DENIED,
-        object_type=object_type,
-        object_id=object_id,
-        case=case,
-        grants=grants,
+    access_services.log_denied(
+        user=user, object_type=object_type, object_id=object_id, case=case, grants=grants
     )
 
 
@@ -213,9 +210,8 @@ def read_document(*, user: User, document_id: int, purpose: str = "") -> Documen
             else (roles[0] if roles else None)
         )
     if document is None or role is None:
-        log_access(
+        access_services.log_denied(
             user=user,
-            action=AccessAction.DENIED,
             object_type="document",
             object_id=document_id,
             case=document.case if document else None,

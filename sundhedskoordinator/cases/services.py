@@ -8,10 +8,12 @@ version -> append one audit event. A refused action raises ``DomainError`` and w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,6 +25,7 @@ from sundhedskoordinator.access.policy import (
     holds_role,
     may_hand_on,
 )
+from sundhedskoordinator.access.services import log_denied
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
@@ -83,6 +86,43 @@ class Result:
 
 
 # --- The shared shape -------------------------------------------------------------------------
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _refusals_logged(object_type: str, key: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Write a refusal of who may act (403) to the access log, with the kind of object, once the
+    action's own transaction has been rolled back, so that the entry is kept (DESIGN section 2:
+    every refused attempt is logged; a case's refusals show in the citizen's "Min log")."""
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def logged(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return service(*args, **kwargs)
+            except DomainError as error:
+                if error.status == 403:
+                    subject = kwargs[key]
+                    object_id = getattr(subject, "pk", subject)
+                    log_denied(
+                        user=kwargs["actor"],  # type: ignore[arg-type]
+                        object_type=object_type,
+                        object_id=object_id,
+                        case=Case.objects.filter(pk=object_id).first()  # type: ignore[misc]
+                        if object_type == "case"
+                        else None,
+                        citizen=subject if object_type == "citizen" else None,
+                    )
+                raise
+
+        return logged
+
+    return decorate
+
+
+_case_refusals_logged = _refusals_logged("case", "case_id")
+
+
 def _lock(case_id: int, expected_version: int | None) -> Case:
     """The case, locked for this transaction, at the version the caller last saw."""
     case = (
@@ -145,6 +185,7 @@ def _next_reference(year: int) -> tuple[int, str]:
 
 
 # --- Creating and editing -----------------------------------------------------------------------
+@_refusals_logged("citizen", "citizen")
 def create_case(
     *,
     actor: User,
@@ -208,6 +249,7 @@ def create_case(
     return Result(case, warnings)
 
 
+@_case_refusals_logged
 def update_case(
     *,
     actor: User,
@@ -336,6 +378,7 @@ def _validate(instance: Any, prefix: str) -> None:
         raise DomainError(workflow.INVALID_INPUT, " ".join(fields.values()), fields=fields) from exc
 
 
+@_case_refusals_logged
 def add_document(
     *, actor: User, case_id: int, kind: str, filename: str, content: bytes
 ) -> Document:
@@ -416,6 +459,7 @@ def _issue(case: Case, kind: str, content: bytes, actor: User) -> Document:
 
 
 # --- The transitions ----------------------------------------------------------------------------
+@_case_refusals_logged
 def submit_case(
     *,
     actor: User,
@@ -458,6 +502,7 @@ def submit_case(
         )
 
 
+@_case_refusals_logged
 def complete_case(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """The case file holds what the coordinator needs (regional procedure item 4)."""
     with transaction.atomic(durable=True):
@@ -485,6 +530,7 @@ def _free_start(meeting: Meeting, length: dt.timedelta) -> dt.datetime | None:
     return candidate if candidate + length <= meeting.ends_at else None
 
 
+@_case_refusals_logged
 def schedule_case(
     *,
     actor: User,
@@ -599,6 +645,7 @@ def _active_item(case: Case) -> AgendaItem:
     return case.agenda_items.select_for_update().get(cancelled_at__isnull=True)
 
 
+@_case_refusals_logged
 def unschedule_case(
     *, actor: User, case_id: int, expected_version: int | None = None, reason: str = ""
 ) -> Case:
@@ -667,6 +714,7 @@ def package_snapshot(case: Case, item: AgendaItem) -> dict[str, Any]:
     }
 
 
+@_case_refusals_logged
 def dispatch_package(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """Send a frozen snapshot of the case package to the coordinator. Deadline: the 10th working
     day before the meeting (regional procedure item 8); later is allowed and recorded as late."""
@@ -704,6 +752,7 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
         )
 
 
+@_refusals_logged("meeting", "meeting_id")
 def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
     """Send every item on the meeting's agenda not yet sent, each in its own transaction, then
     issue the agenda as it now stands. Answers how many were sent and why others were not."""
@@ -736,6 +785,7 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
     return sent, refused
 
 
+@_case_refusals_logged
 def hold_conversation(
     *,
     actor: User,
@@ -777,6 +827,7 @@ def hold_conversation(
         return _finish(case, transition, actor, role, data={"conversation": conversation.pk})
 
 
+@_case_refusals_logged
 def cancel_conversation(
     *, actor: User, case_id: int, reason: str, expected_version: int | None = None
 ) -> Case:
@@ -797,6 +848,7 @@ def cancel_conversation(
         return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
 
 
+@_case_refusals_logged
 def record_file_note(
     *, actor: User, case_id: int, text: str, expected_version: int | None = None
 ) -> Case:
@@ -831,6 +883,7 @@ def record_file_note(
         return _finish(case, transition, actor, role)
 
 
+@_case_refusals_logged
 def write_advice(
     *,
     actor: User,
@@ -884,6 +937,7 @@ def write_advice(
         )
 
 
+@_case_refusals_logged
 def decide_case(
     *, actor: User, case_id: int, outcome: str, text: str, expected_version: int | None = None
 ) -> Case:
@@ -909,6 +963,7 @@ def decide_case(
         )
 
 
+@_case_refusals_logged
 def close_case(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """Archive the decided case."""
     with transaction.atomic(durable=True):
@@ -917,6 +972,7 @@ def close_case(*, actor: User, case_id: int, expected_version: int | None = None
         return _finish(case, transition, actor, role, closed_at=clock.now())
 
 
+@_case_refusals_logged
 def withdraw_case(
     *, actor: User, case_id: int, reason: str = "", expected_version: int | None = None
 ) -> Case:
@@ -940,6 +996,7 @@ def withdraw_case(
         )
 
 
+@_case_refusals_logged
 def reject_case(
     *,
     actor: User,
@@ -966,6 +1023,7 @@ def reject_case(
         )
 
 
+@_case_refusals_logged
 def reassign_case(
     *, actor: User, case_id: int, responsible_id: int, expected_version: int | None = None
 ) -> Case:
@@ -1013,6 +1071,7 @@ def reassign_case(
         )
 
 
+@_case_refusals_logged
 def take_over_item(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """A substitute coordinator of the region takes over the case's agenda item (DESIGN section
     2, "overtager"): from now on they, not the one planned, hold the conversation and write the

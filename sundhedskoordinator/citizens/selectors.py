@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.access.policy import grants_for
+from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES
 from sundhedskoordinator.organisations.models import User
 
@@ -34,6 +36,22 @@ def scope_citizens(user: User) -> QuerySet[Citizen]:
             ),
         )
     )
+
+
+CITIZEN_NOT_FOUND = _("Borgeren findes ikke, eller du har ikke adgang.")
+
+
+def citizen_in_scope(user: User, citizen_id: int) -> Citizen:
+    """The citizen if the user may see them; otherwise NotFoundError, and the refusal is logged
+    (linked to the record when it exists, so the citizen sees the attempt in "Min log")."""
+    citizen = scope_citizens(user).filter(pk=citizen_id).first()
+    if citizen is None:
+        from sundhedskoordinator.access.services import log_denied
+
+        known = Citizen.objects.filter(pk=citizen_id).first() if 0 < citizen_id < 2**63 else None
+        log_denied(user=user, object_type="citizen", object_id=citizen_id, citizen=known)
+        raise NotFoundError("not_found", CITIZEN_NOT_FOUND)
+    return citizen
 
 
 def has_written_guidance(citizen: Citizen, *, on_or_before: dt.date) -> bool:

@@ -66,18 +66,12 @@ def create_citizen(
     # Only the actor's own municipality's register is looked in: whether another municipality
     # knows the person is never answered (the same 201 as for someone new), only logged.
     elsewhere = (
-        Citizen.objects.filter(cpr_hash=citizen.cpr_hash)
-        .exclude(municipality=municipality)
-        .values_list("pk", flat=True)
-        .first()
+        Citizen.objects.filter(cpr_hash=citizen.cpr_hash).exclude(municipality=municipality).first()
     )
     if elsewhere is not None:
-        from sundhedskoordinator.access.models import AccessAction
-        from sundhedskoordinator.access.services import log_access
+        from sundhedskoordinator.access.services import log_denied
 
-        log_access(
-            user=actor, action=AccessAction.DENIED, object_type="citizen", object_id=elsewhere
-        )
+        log_denied(user=actor, object_type="citizen", object_id=elsewhere.pk, citizen=elsewhere)
     if Citizen.objects.filter(cpr_hash=citizen.cpr_hash, municipality=municipality).exists():
         raise DomainError(
             CITIZEN_EXISTS,

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
 from sundhedskoordinator.organisations.models import User
 
 from . import services
 from .forms import GuidanceForm
-from .selectors import citizens_without_guidance, scope_citizens
+from .selectors import citizen_in_scope, citizens_without_guidance, scope_citizens
 
 
 def _user(request: HttpRequest) -> User:
@@ -44,9 +44,10 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
     user = _user(request)
-    citizen = scope_citizens(user).filter(pk=citizen_id).first()
-    if citizen is None:
-        raise Http404
+    try:
+        citizen = citizen_in_scope(user, citizen_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
     form = GuidanceForm(request.POST or None, initial={"given_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -34,11 +34,14 @@ def read_issued(*, user: User, document_id: int) -> IssuedDocument:
         .first()
     )
     allowed = document is not None and _may_read(user, document)
+    # A guidance letter concerns its citizen: the read shows in their "Min log".
+    guidance = document.guidance if document is not None else None
     log_access(
         user=user,
         action=AccessAction.DOWNLOAD if allowed else AccessAction.DENIED,
         object_type="issued_document",
         object_id=document_id,
+        citizen=guidance.citizen if guidance is not None else None,
         grants=grants,
     )
     if not allowed or document is None:

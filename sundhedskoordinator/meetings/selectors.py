@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import Region, RehabTeam, User
 
 from .models import AgendaItem, CollaborationAgreement, Meeting
@@ -52,6 +54,21 @@ def scope_meetings(user: User) -> QuerySet[Meeting]:
     """Meetings of the teams of the user's municipalities, and for regional staff those of the
     municipalities in their region."""
     return Meeting.objects.filter(_team_filter(user, "team__")).select_related("team")
+
+
+MEETING_NOT_FOUND = _("Mødet findes ikke, eller du har ikke adgang.")
+
+
+def meeting_in_scope(user: User, meeting_id: int) -> Meeting:
+    """The meeting if the user may see it; otherwise NotFoundError, and the refusal is logged
+    with the kind of object (whether it exists elsewhere is never answered)."""
+    meeting = scope_meetings(user).filter(pk=meeting_id).first()
+    if meeting is None:
+        from sundhedskoordinator.access.services import log_denied
+
+        log_denied(user=user, object_type="meeting", object_id=meeting_id)
+        raise NotFoundError("not_found", MEETING_NOT_FOUND)
+    return meeting
 
 
 def upcoming_meetings_for(*, municipality_id: int, today: dt.date) -> QuerySet[Meeting]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from sundhedskoordinator.access.policy import grants_for, scope_cases
 from sundhedskoordinator.cases import services as case_services
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
 from sundhedskoordinator.core.workingdays import working_days_between
 from sundhedskoordinator.documents import letters
@@ -27,7 +27,7 @@ from sundhedskoordinator.organisations.selectors import coordinators_in
 
 from . import services
 from .forms import MeetingForm
-from .selectors import active_items, scope_meetings
+from .selectors import active_items, meeting_in_scope, scope_meetings
 
 #: Working days before the deadline from which an undispatched item is shown as at risk.
 DEADLINE_WARNING_DAYS = 2
@@ -96,9 +96,10 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The agenda: each item's slot, case and dispatch state, with the deadline in a warning
     colour when it is near or passed."""
     user = _user(request)
-    meeting = scope_meetings(user).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise Http404
+    try:
+        meeting = meeting_in_scope(user, meeting_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
     today = clock.today()
     visible = scope_cases(user).values("pk")
     items = list(
@@ -155,9 +156,10 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The agenda as it stands now, with the items the user may see, as PDF."""
     user = _user(request)
-    meeting = scope_meetings(user).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise Http404
+    try:
+        meeting = meeting_in_scope(user, meeting_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
     return download(
         letters.agenda(meeting, visible=scope_cases(user).values("pk")),
         "application/pdf",
@@ -170,10 +172,15 @@ def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Send every item on the agenda not yet sent, and issue the agenda (``dispatch_meeting``)."""
     user = _user(request)
-    meeting = scope_meetings(user).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise Http404
-    sent, refused = case_services.dispatch_meeting(actor=user, meeting_id=meeting.pk)
+    try:
+        meeting = meeting_in_scope(user, meeting_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    try:
+        sent, refused = case_services.dispatch_meeting(actor=user, meeting_id=meeting.pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("meetings:agenda", meeting_id=meeting_id)
     if sent:
         messages.success(
             request, _("%(n)d sager er sendt til sundhedskoordinatoren.") % {"n": sent}
