@@ -1,5 +1,7 @@
 """The transition table itself: complete, consistent with DESIGN section 3."""
 
+import pytest
+
 from sundhedskoordinator.cases.choices import TERMINAL_STATES, Action, Status
 from sundhedskoordinator.cases.workflow import TRANSITIONS, available_actions
 from sundhedskoordinator.organisations.choices import Role
@@ -40,6 +42,84 @@ def test_roles_follow_design_section_3():
         if action not in (Action.REASSIGN, Action.TAKE_OVER):
             assert not transition.by_scope, action
         assert Role.CLINICAL_ADMIN not in transition.roles
+
+
+S = Status
+OPEN = {S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED, S.SENT, S.HELD, S.ADVISED, S.DECIDED}
+
+#: Each action's source states and target, written by hand from DESIGN section 3 (None: the case
+#: keeps its state).
+MOVES: dict[Action, tuple[set[Status], Status | None]] = {
+    Action.SUBMIT: ({S.DRAFT}, S.REQUESTED),
+    Action.COMPLETE: ({S.REQUESTED}, S.READY),
+    Action.SCHEDULE: ({S.READY}, S.SCHEDULED),
+    Action.UNSCHEDULE: ({S.SCHEDULED}, S.READY),
+    Action.DISPATCH: ({S.SCHEDULED}, S.SENT),
+    Action.HOLD_CONVERSATION: ({S.SENT}, S.HELD),
+    # A no-show or a rescheduling at the meeting returns the case to ready.
+    Action.CANCEL: ({S.SENT}, S.READY),
+    Action.WRITE_ADVICE: ({S.HELD}, S.ADVISED),
+    Action.DECIDE: ({S.ADVISED}, S.DECIDED),
+    Action.CLOSE: ({S.DECIDED}, S.CLOSED),
+    # Withdrawal is possible until the package is sent to the coordinator.
+    Action.WITHDRAW: ({S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED}, S.WITHDRAWN),
+    Action.REJECT: ({S.REQUESTED}, S.REJECTED),
+    # The offer and the citizen's description change until the case file is complete.
+    Action.UPDATE: ({S.DRAFT, S.REQUESTED}, None),
+    # Documents join the case file until the package is frozen and sent.
+    Action.ADD_DOCUMENT: ({S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED}, None),
+    # The caseworker's note of what was agreed, once the conversation is held (DESIGN section 4).
+    Action.RECORD_FILE_NOTE: ({S.HELD, S.ADVISED, S.DECIDED}, None),
+    # Submitted advice is immutable; a correction is a new version, while the case is open.
+    Action.CORRECT_ADVICE: ({S.ADVISED, S.DECIDED}, None),
+    # A case is handed on at any point while it is open (DESIGN section 2).
+    Action.REASSIGN: (OPEN, None),
+    # The coordinator's part runs from dispatch until the case closes.
+    Action.TAKE_OVER: ({S.SENT, S.HELD, S.ADVISED, S.DECIDED}, None),
+}
+
+#: The roles that take each action when on the case (DESIGN sections 2 and 3).
+HANDLERS = {Role.CASEWORKER, Role.JOB_BROKER}
+ROLES: dict[Action, set[Role]] = {
+    Action.SUBMIT: {*HANDLERS, Role.CITIZEN},
+    Action.COMPLETE: HANDLERS,
+    Action.SCHEDULE: {Role.SECRETARIAT},
+    Action.UNSCHEDULE: {Role.SECRETARIAT},
+    Action.DISPATCH: {Role.SECRETARIAT},
+    Action.HOLD_CONVERSATION: {Role.COORDINATOR, Role.SECRETARIAT},
+    Action.CANCEL: {Role.COORDINATOR, Role.SECRETARIAT},
+    Action.WRITE_ADVICE: {Role.COORDINATOR},
+    Action.CORRECT_ADVICE: {Role.COORDINATOR},
+    Action.DECIDE: HANDLERS,
+    Action.CLOSE: HANDLERS,
+    Action.WITHDRAW: {*HANDLERS, Role.CITIZEN},
+    Action.REJECT: HANDLERS,
+    Action.UPDATE: {*HANDLERS, Role.CITIZEN},
+    Action.ADD_DOCUMENT: HANDLERS,
+    Action.RECORD_FILE_NOTE: HANDLERS,
+    Action.REASSIGN: HANDLERS,
+    Action.TAKE_OVER: set(),
+}
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_each_action_starts_only_from_the_states_design_names(action):
+    sources, target = MOVES[action]
+    assert TRANSITIONS[action].sources == sources
+    assert TRANSITIONS[action].target == target
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_each_action_is_taken_by_the_roles_design_names(action):
+    assert TRANSITIONS[action].roles == ROLES[action]
+
+
+def test_no_action_leads_out_of_a_sent_package_but_forward_or_back_to_ready():
+    """Once the coordinator has the package, the case is neither withdrawn nor rejected: it is
+    held, cancelled back to ready, or goes on to a decision."""
+    after_sent = {S.SENT, S.HELD, S.ADVISED, S.DECIDED}
+    leaving = {t.target for t in TRANSITIONS.values() if t.target and t.sources & after_sent}
+    assert leaving == {S.HELD, S.READY, S.ADVISED, S.DECIDED, S.CLOSED}
 
 
 def test_cancel_and_unschedule_return_the_case_to_ready():
