@@ -18,20 +18,66 @@ from sundhedskoordinator.organisations.models import User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("username", [u.username for u in USERS])
-def test_every_demo_user_opens_the_list_and_every_case_they_see(client, now, username):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    client.force_login(User.objects.get(username=username))
-    response = client.get(reverse("cases:list"))
-    assert response.status_code == 200
-    from sundhedskoordinator.access.policy import scope_cases
+# The demo world's cases (cases/demo.py), counted by hand as (citizen, state).
+ODENSE_NOT_SENT = {
+    ("Mads Kristensen", Status.DRAFT),
+    ("Aisha Hassan", Status.REQUESTED),
+    ("Peter Lauridsen", Status.READY),
+    ("Line Holm Andersen", Status.SCHEDULED),
+    ("Line Holm Andersen", Status.WITHDRAWN),
+    ("Jens Mikkelsen", Status.REJECTED),
+}
+ODENSE_SENT = {  # sent to Region Syddanmark's coordinator at least once
+    ("Bente Nielsen", Status.SENT),
+    ("Bente Nielsen", Status.CLOSED),
+    ("Mads Kristensen", Status.HELD),
+    ("Aisha Hassan", Status.ADVISED),
+    ("Peter Lauridsen", Status.DECIDED),
+}
+ODENSE = ODENSE_NOT_SENT | ODENSE_SENT
+COPENHAGEN = {
+    ("Bo Jensen", Status.REQUESTED),
+    ("Bo Jensen", Status.SENT),
+    ("Fatima Ali", Status.SCHEDULED),
+}
+#: DESIGN section 2: municipal staff see their municipality's cases, regional staff their
+#: region's from the moment a case is sent, a citizen their own, the administrator none.
+SEES = {
+    "sagsbehandler": ODENSE,
+    "jobformidler": ODENSE,
+    "sekretariat": ODENSE,
+    "leder": ODENSE,
+    "koordinator": ODENSE_SENT,
+    "klinisk": ODENSE_SENT,
+    "borger": {("Bente Nielsen", Status.SENT), ("Bente Nielsen", Status.CLOSED)},
+    "admin": set(),
+    "sagsbehandler2": COPENHAGEN,
+    "sekretariat2": COPENHAGEN,
+    "borger2": {("Bo Jensen", Status.REQUESTED), ("Bo Jensen", Status.SENT)},
+    "koordinator2": {("Bo Jensen", Status.SENT)},
+    "klinisk2": {("Bo Jensen", Status.SENT)},
+}
 
-    visible = list(scope_cases(User.objects.get(username=username)))
-    for case in visible:
-        assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
-    hidden = Case.objects.exclude(pk__in=[c.pk for c in visible]).first()
-    if hidden:
-        assert client.get(reverse("cases:detail", args=[hidden.pk])).status_code == 404
+
+def test_the_hand_count_names_every_demo_user():
+    assert set(SEES) == {u.username for u in USERS}
+
+
+@pytest.mark.parametrize("username", [u.username for u in USERS])
+def test_every_demo_user_opens_the_list_and_exactly_the_cases_they_may_see(client, now, username):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    cases = {(c.citizen.name, Status(c.status)): c for c in Case.objects.select_related("citizen")}
+    assert set(cases) == ODENSE | COPENHAGEN  # the demo is what was counted
+    client.force_login(User.objects.get(username=username))
+    assert client.get(reverse("cases:list")).status_code == 200
+    opened = {
+        key
+        for key, case in cases.items()
+        if client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    }
+    assert opened == SEES[username]
+    for key in set(cases) - opened:
+        assert client.get(reverse("cases:detail", args=[cases[key].pk])).status_code == 404
 
 
 def test_the_caseworker_creates_a_case_and_a_missing_demand_is_shown_at_its_field(client, world):
