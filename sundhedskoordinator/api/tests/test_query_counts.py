@@ -1,4 +1,6 @@
-"""The cost of a list or a detail does not grow with the number of cases or documents."""
+"""The cost of a list or a detail does not grow with the number of cases or documents, and stays
+within the budget the design allows for one request (12 queries). The figures below were counted
+by capturing the queries of each request and reading them, and are written down here by hand."""
 
 import pytest
 from django.db import connection
@@ -10,11 +12,37 @@ from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case, walk_case_to
 
 pytestmark = pytest.mark.django_db
 
-#: Committed baselines: token + user, memberships, count, cases, and one query per prefetched
-#: relation (active agenda items, the agenda history, conversations, advice). A detail read of
-#: health data adds the access log: the organisation's name and the insert.
-LIST_QUERIES = 8
-DETAIL_QUERIES = 9
+#: The most queries one list or detail request may cost.
+BUDGET = 12
+
+#: ``GET /cases`` as a caseworker, whatever the number of cases on the page:
+LIST_QUERIES = sum(
+    [
+        1,  # the bearer token, joined with its user (authentication)
+        1,  # the user's role memberships, read once for the whole request (the policy's grants)
+        1,  # COUNT(*) of the cases in scope, for "count"
+        1,  # the page of cases, joined with citizen, municipality, responsible, offer, concern
+        #     and decision, with the written-guidance flag as an EXISTS subquery
+        1,  # prefetch: each case's live agenda item with meeting, team, people and dispatch
+        1,  # prefetch: each case's agenda history with meeting, dispatch and "held" (EXISTS)
+        1,  # prefetch: the conversations
+        1,  # prefetch: the advice versions
+    ]
+)
+#: ``GET /cases/{id}`` as the responsible caseworker, who reads health data:
+DETAIL_QUERIES = sum(
+    [
+        1,  # the bearer token, joined with its user
+        1,  # the user's role memberships
+        1,  # the case in scope, joined as in the list
+        1,  # prefetch: the live agenda item
+        1,  # prefetch: the agenda history
+        1,  # prefetch: the conversations
+        1,  # prefetch: the advice versions
+        1,  # the municipality's name, for the access log's "organisation"
+        1,  # INSERT of the access-log row for the read of health data
+    ]
+)
 
 
 def _queries(client, path):
@@ -38,7 +66,8 @@ def test_case_list_costs_the_same_for_few_and_many_cases(world, api):
     _cases(world, 8)
     assert client.get("/cases").json()["count"] == 10
     many = _queries(client, "/cases")
-    assert few == many == LIST_QUERIES
+    assert few == many == LIST_QUERIES == 8
+    assert LIST_QUERIES <= BUDGET
 
 
 def test_case_list_costs_the_same_for_a_user_with_many_roles(world, api, demo_users):
@@ -55,7 +84,7 @@ def test_case_list_costs_the_same_for_a_user_with_many_roles(world, api, demo_us
         grant_role(user=user, role=Role.MANAGER, municipality=municipality)
     for region in Region.objects.all():
         grant_role(user=user, role=Role.CLINICAL_ADMIN, region=region)
-    assert _queries(client, "/cases") == before
+    assert _queries(client, "/cases") == before == LIST_QUERIES
 
 
 def test_case_detail_costs_the_same_with_more_documents(world, api):
@@ -80,5 +109,6 @@ def test_case_detail_costs_the_same_with_more_documents(world, api):
             filename="bilag.pdf",
             content=SAMPLE_PDF,
         )
-    assert _queries(client, f"/cases/{other.pk}") == few == DETAIL_QUERIES
+    assert _queries(client, f"/cases/{other.pk}") == few == DETAIL_QUERIES == 9
+    assert DETAIL_QUERIES <= BUDGET
     assert len(client.get(f"/cases/{other.pk}/documents").json()) == 5
