@@ -249,11 +249,23 @@ def test_the_admin_ends_sessions_when_it_removes_a_role(client, demo_users):
 
 @pytest.mark.parametrize(
     ("password", "reason"),
-    [("kort-kode", "too short"), ("password1234", "too common"), ("123456789012", "numeric")],
+    [
+        ("kort-kode", "password_too_short"),  # 9 characters; at least 12
+        ("password1234", "password_too_common"),
+        ("123456789012", "password_entirely_numeric"),
+        ("sagsbehandler", "password_too_similar"),  # the user name
+    ],
 )
 def test_weak_passwords_are_refused(demo_users, password, reason):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         validate_password(password, user=demo_users["sagsbehandler"])
+    assert reason in {error.code for error in refused.value.error_list}
+
+
+def test_a_long_uncommon_password_passes_every_check(demo_users):
+    from django.contrib.auth.password_validation import validate_password
+
+    assert validate_password("lænde-praktik-fynsk-2026", user=demo_users["sagsbehandler"]) is None
