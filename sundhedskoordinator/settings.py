@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Each user's role memberships are read once per request (access/policy.py).
+    "sundhedskoordinator.access.middleware.GrantsPerRequestMiddleware",
     "sundhedskoordinator.web.middleware.LanguageFromCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

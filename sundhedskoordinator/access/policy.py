@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,17 +37,48 @@ class Grant:
     region_id: int | None
 
 
+#: The grants read so far in the current request, by user id; None outside a request, where
+#: every question reads afresh.
+_request_grants: ContextVar[dict[int, list[Grant]] | None] = ContextVar(
+    "request_grants", default=None
+)
+
+
+@contextmanager
+def grants_cached() -> Iterator[None]:
+    """Within this block (one request, ``access.middleware``), each user's grants are read from
+    the database once, however many policy questions are asked."""
+    token = _request_grants.set({})
+    try:
+        yield
+    finally:
+        _request_grants.reset(token)
+
+
+def forget_grants(user_id: int) -> None:
+    """A membership changed: the next question about this user reads the grants again."""
+    cache = _request_grants.get()
+    if cache is not None:
+        cache.pop(user_id, None)
+
+
 def grants_for(user: User) -> list[Grant]:
-    """The user's roles with their organisations, read fresh (one query) each time, so that a
-    role taken away counts from the next request on."""
+    """The user's roles with their organisations: one query per request (``grants_cached``), read
+    fresh in the next one, so that a role taken away counts from then on."""
     if not user.is_authenticated or not user.is_active:
         return []
-    return [
+    cache = _request_grants.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    grants = [
         Grant(role, municipality_id, region_id)
         for role, municipality_id, region_id in RoleMembership.objects.filter(
             user=user
         ).values_list("role", "municipality_id", "region_id")
     ]
+    if cache is not None:
+        cache[user.pk] = grants
+    return grants
 
 
 def _case_filter(user: User, grants: list[Grant] | None = None) -> Q:

@@ -1,0 +1,73 @@
+"""A user's grants (role memberships) are read once per request, however many policy questions
+the request asks (issue: "a user's grants are read once per request"), and a role taken away
+counts from the next question on, even within the same request."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sundhedskoordinator.access import policy
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.walk import new_case, walk_case_to
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import RoleMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def _membership_reads(queries) -> int:
+    """Reads of one user's grants: SELECTs from the membership table itself (not the queries
+    that join it to find, e.g., the caseworkers a case can be handed to)."""
+    return sum(1 for q in queries if 'FROM "organisations_rolemembership"' in q["sql"])
+
+
+@pytest.fixture
+def scheduled(world):
+    return walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+
+
+def test_an_api_read_of_a_case_reads_the_grants_once(world, api, scheduled):
+    client = api("sagsbehandler")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/cases/{scheduled.pk}").status_code == 200
+    assert _membership_reads(queries.captured_queries) == 1
+
+
+def test_an_api_action_reads_the_grants_once(world, api, scheduled):
+    client = api("sekretariat")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/cases/{scheduled.pk}/unschedule", {"reason": "Flyttes."})
+    assert response.status_code == 200, response.content
+    assert _membership_reads(queries.captured_queries) == 1
+
+
+def test_the_case_page_reads_the_grants_once(world, scheduled):
+    client = Client()
+    client.force_login(world.users["sagsbehandler"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/sager/{scheduled.pk}/").status_code == 200
+    assert _membership_reads(queries.captured_queries) == 1
+
+
+def test_a_role_taken_away_counts_at_once_within_a_request(world):
+    user = world.users["jobformidler"]
+    with policy.grants_cached():
+        assert policy.holds_role(user, Role.JOB_BROKER)
+        RoleMembership.objects.get(user=user, role=Role.JOB_BROKER).delete()
+        assert not policy.holds_role(user, Role.JOB_BROKER)
+
+
+def test_outside_a_request_every_question_reads_afresh(world):
+    user = world.users["jobformidler"]
+    with CaptureQueriesContext(connection) as queries:
+        policy.grants_for(user)
+        policy.grants_for(user)
+    assert _membership_reads(queries.captured_queries) == 2
