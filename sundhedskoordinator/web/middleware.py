@@ -54,9 +54,10 @@ class SessionLifetimeMiddleware:
             now = clock.now()
             if logged_in_at is None:
                 request.session[LOGGED_IN_AT] = now.isoformat()
-            elif now - dt.datetime.fromisoformat(logged_in_at) > dt.timedelta(
+            elif now - dt.datetime.fromisoformat(logged_in_at) >= dt.timedelta(
                 seconds=settings.SESSION_ABSOLUTE_SECONDS
             ):
+                # At the instant the 12 hours are up the session is over, as a token is.
                 logout(request)
                 return redirect_to_login(request.get_full_path())
         response = self.get_response(request)
