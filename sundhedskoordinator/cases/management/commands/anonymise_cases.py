@@ -8,6 +8,16 @@ from sundhedskoordinator.cases.services import anonymise_case
 from sundhedskoordinator.core import clock
 
 
+def _years_before(moment: dt.datetime, years: int) -> dt.datetime:
+    """The same instant ``years`` calendar years earlier; 29 February goes back to the 28th.
+    Counting days instead would anonymise a day early whenever the years hold more leap days
+    than one in four."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
 class Command(BaseCommand):
     help = (
         "List the closed cases past the retention period (RETENTION_YEARS, default 10) and, with "
@@ -26,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         years = options["years"] if options["years"] is not None else settings.RETENTION_YEARS
         assert isinstance(years, int)  # noqa: S101 - argparse gives an int
-        limit = clock.now() - dt.timedelta(days=365 * years + years // 4)
+        limit = _years_before(clock.now(), years)
         due = list(cases_due_for_anonymisation(closed_before=limit))
         verb = "Anonymised" if options["apply"] else "Would anonymise"
         for case in due:
