@@ -162,6 +162,24 @@ def _active_items(case: Case) -> list[Any]:
     return items
 
 
+def item_is_sent(item: Any) -> bool:
+    """Whether the agenda item's package has been sent to its coordinator: only then is the
+    coordinator on the case (a case sent once before to another coordinator and planned again
+    is not theirs until it is sent to them)."""
+    return hasattr(item, "dispatch")
+
+
+def may_attend(user: User | None, case: Case) -> bool:
+    """Who may take part in the conversation for the jobcentre (BEK 2409/2021 § 3): the case's
+    responsible caseworker or job broker, or a personal job broker of the municipality (LAB
+    § 113 a). Anyone else is put on a case only by handing it on (``reassign``)."""
+    if user is None:
+        return False
+    return user.pk == case.responsible_id or holds_role(
+        user, Role.JOB_BROKER, municipality_id=case.municipality_id
+    )
+
+
 def on_case_roles(user: User, case: Case, roles: list[str]) -> list[str]:
     """Of the roles in which ``user`` reaches ``case`` (``roles_in_case``), those in which they
     are *on the case* (DESIGN section 2): the responsible caseworker or job broker, or the one
@@ -175,7 +193,7 @@ def on_case_roles(user: User, case: Case, roles: list[str]) -> list[str]:
             if case.responsible_id == user.pk or any(i.attendee_id == user.pk for i in items):
                 on_case.append(role)
         elif role == Role.COORDINATOR:
-            if any(i.coordinator_id == user.pk for i in items):
+            if any(i.coordinator_id == user.pk and item_is_sent(i) for i in items):
                 on_case.append(role)
         elif role in (Role.SECRETARIAT, Role.CITIZEN):
             on_case.append(role)

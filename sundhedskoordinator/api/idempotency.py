@@ -22,11 +22,13 @@ HEADER = "Idempotency-Key"
 def run_once(
     request: HttpRequest,
     compute: Callable[[], tuple[int, dict[str, Any]]],
-    on_replay: Callable[[dict[str, Any]], None] | None = None,
+    replay: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> tuple[int, dict[str, Any]]:
-    """Run ``compute`` unless this user already sent this key; then answer as the first time
-    (``on_replay`` sees that answer, e.g. to log a repeated read of health data). Refusals are
-    not remembered, so a client may fix its input and retry with the same key."""
+    """Run ``compute`` unless this user already sent this key; then change nothing and answer
+    with the first answer's status. With ``replay``, only the answer's ``id`` and ``version`` are
+    kept, and a repeat answers ``replay(kept)``: the resource as this user may read it *now*, so
+    that no health data is kept with the key or given back after the user lost access to it.
+    Refusals are not remembered, so a client may fix its input and retry with the same key."""
     key = request.headers.get(HEADER, "").strip()
     if not key:
         return compute()
@@ -38,12 +40,13 @@ def run_once(
                 "idempotency_key_reused",
                 _("Idempotency-Key er allerede brugt til en anden forespørgsel."),
             )
-        if on_replay is not None:
-            on_replay(previous.body)
+        if replay is not None:
+            return previous.status_code, replay(previous.body)
         return previous.status_code, previous.body
     status, body = compute()
     # Stored and answered in the same JSON form, so the first answer and a repeat are identical.
     body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+    kept = {k: body[k] for k in ("id", "version") if k in body} if replay else body
     try:
         with transaction.atomic():
             IdempotencyRecord.objects.create(
@@ -52,11 +55,13 @@ def run_once(
                 method=request.method or "",
                 path=request.path[:300],
                 status_code=status,
-                body=body,
+                body=kept,
                 created_at=clock.now(),
             )
     except IntegrityError:
         # Two requests with the same key raced; the first one's answer stands.
         previous = IdempotencyRecord.objects.get(user=user, key=key)
+        if replay is not None:
+            return previous.status_code, replay(previous.body)
         return previous.status_code, previous.body
     return status, body

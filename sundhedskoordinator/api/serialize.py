@@ -8,8 +8,8 @@ from typing import Any
 from sundhedskoordinator.access.policy import Grant, action_roles
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import Advice, Case, Document
+from sundhedskoordinator.cases.selectors import actions_for
 from sundhedskoordinator.cases.services import Warning, offer_is_on_hold
-from sundhedskoordinator.cases.workflow import available_actions
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.meetings.models import Meeting
@@ -181,8 +181,7 @@ def case(
 
 
 def _actions(c: Case, user: User, grants: list[Grant]) -> list[str]:
-    roles = action_roles(user, c, grants)
-    return available_actions(c, roles.scoped, roles.on_case)
+    return actions_for(user, c, action_roles(user, c, grants))
 
 
 def _without_companion(conversation: Any) -> list[dict[str, Any]]:

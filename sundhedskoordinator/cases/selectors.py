@@ -17,6 +17,7 @@ from sundhedskoordinator.access.policy import (
     action_roles,
     get_case,
     grants_for,
+    may_hand_on,
     may_read_health,
     parse_purpose,
     purpose_for_log,
@@ -31,7 +32,8 @@ from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import User
 
-from .choices import TERMINAL_STATES, DocumentKind
+from . import workflow
+from .choices import TERMINAL_STATES, Action, DocumentKind
 from .models import Advice, Case, Conversation, Document
 
 
@@ -152,6 +154,17 @@ def read_case(
     return CaseRead(case, roles, health_role, grants, action_roles(user, case, grants))
 
 
+def actions_for(user: User, case: Case, acting: CaseRoles) -> list[str]:
+    """The actions the user may take on the case now, as the pages and the API offer them: the
+    workflow's by role and state, with handing on only for the responsible person or the
+    team's manager (``may_hand_on``)."""
+    return [
+        action
+        for action in workflow.available_actions(case, acting.scoped, acting.on_case)
+        if action != Action.REASSIGN or any(may_hand_on(user, case, r) for r in acting.scoped)
+    ]
+
+
 INVALID_PURPOSE = "invalid_purpose"
 
 
@@ -229,15 +242,6 @@ def read_document(*, user: User, document_id: int, purpose: str = "") -> Documen
         grants=grants,
     )
     return document
-
-
-def log_repeated_read(*, user: User, case_id: int) -> None:
-    """A repeated answer (an idempotent replay) that shows health data is a read too."""
-    case = Case.objects.filter(pk=case_id).first()
-    if case is not None:
-        log_access(
-            user=user, action=AccessAction.VIEW, object_type="case", object_id=case.pk, case=case
-        )
 
 
 def cases_due_for_anonymisation(*, closed_before: dt.datetime) -> QuerySet[Case]:

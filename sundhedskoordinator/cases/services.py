@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from sundhedskoordinator.access.policy import (
     action_roles,
     holds_role,
+    item_is_sent,
+    may_attend,
     may_hand_on,
 )
 from sundhedskoordinator.access.services import log_denied
@@ -599,11 +601,7 @@ def schedule_case(
                 "late_reason": late_reason,
                 "coordinator_ok": coordinator is not None
                 and holds_role(coordinator, Role.COORDINATOR, region_id=region_id),
-                "attendee_ok": any(
-                    attendee is not None
-                    and holds_role(attendee, r, municipality_id=case.municipality_id)
-                    for r in (Role.CASEWORKER, Role.JOB_BROKER)
-                ),
+                "attendee_ok": may_attend(attendee, case),
             },
         )
         # The guards refused a missing slot or coordinator; this narrows the types.
@@ -666,9 +664,10 @@ def unschedule_case(
 
 
 def _coordinator_if_sent(case: Case, item: AgendaItem) -> list[User]:
-    """The coordinator hears of a case only once it has been sent to a coordinator (DESIGN
-    section 2): before that, no inbox entry, e-mail or invitation names it to them."""
-    return [item.coordinator] if case.first_sent_at is not None else []
+    """The coordinator hears of an agenda item only once its package has been sent to them
+    (DESIGN section 2): before that, no inbox entry, e-mail or invitation names the case to
+    them, even when the case was sent once before to another coordinator."""
+    return [item.coordinator] if item_is_sent(item) else []
 
 
 def package_snapshot(case: Case, item: AgendaItem) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import grants_for, may_hand_on, purposes_for
+from sundhedskoordinator.access.policy import grants_for, purposes_for
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -26,7 +26,7 @@ from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.organisations.selectors import case_handlers_in, coordinators_in
 
-from . import selectors, services, workflow
+from . import selectors, services
 from .choices import Status
 from .forms import (
     AdviceForm,
@@ -139,9 +139,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
     case = read.case
-    actions = set(workflow.available_actions(case, read.acting.scoped, read.acting.on_case))
+    actions = set(selectors.actions_for(user, case, read.acting))
     forms: dict[str, Any] = {}
-    if "reassign" in actions and any(may_hand_on(user, case, role) for role in read.acting.scoped):
+    if "reassign" in actions:
         forms["reassign"] = ReassignForm(
             prefix="reassign",
             colleagues=case_handlers_in(municipality_id=case.municipality_id).exclude(

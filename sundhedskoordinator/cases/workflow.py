@@ -185,9 +185,8 @@ def participants_are_valid(case: Case, params: Params) -> list[Missing]:
                 INVALID_PARTICIPANT,
                 "attendee",
                 _(
-                    "Den deltagende skal være koordinerende sagsbehandler eller personlig "
-                    "jobformidler "
-                    "i kommunen."
+                    "Den deltagende fra jobcentret skal være sagens ansvarlige eller en personlig "
+                    "jobformidler i kommunen. Giv sagen videre, hvis en anden skal overtage den."
                 ),
             )
         )

@@ -35,6 +35,26 @@ OWN_ROLES_REFUSED = _(
     "Du kan ikke give eller ændre roller på din egen konto. Det må en anden administrator gøre."
 )
 CITIZEN_ACCOUNT_REFUSED = _("Kontoen er en borgers og kan ikke få andre roller.")
+OTHERS_PASSWORD_REFUSED = _(
+    "Administratoren sætter ikke andres adgangskode. Medarbejderen logger ind med sin "
+    "organisations log-in eller vælger selv sin adgangskode."
+)
+
+
+class NewUserForm(forms.ModelForm):
+    """A new account without a password the administrator knows: its owner logs in through the
+    identity provider (or sets their own password), never with one chosen here."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
 
 
 def is_citizen_account(user: User | None) -> bool:
@@ -143,6 +163,8 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
     log in as the citizen and read her health data as if she did."""
 
     inlines = [RoleMembershipInline]
+    add_form = NewUserForm
+    add_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email")}),)
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     admin_log_inline_delete_actions = {RoleMembership: AdminAction.ROLE_REVOKED}  # noqa: RUF012
     admin_log_fields = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
@@ -169,10 +191,16 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
             end_sessions(user=form.instance)
 
     def user_change_password(self, request, id, form_url=""):  # noqa: A002 - Django's name
-        """Django's password page, in one transaction with its log entry; a password the
-        administrator sets ends the user's sessions and tokens."""
+        """Django's password page, for the administrator's own account only: a password he set
+        for someone else would let him log in as them and read health data under their name.
+        Staff log in through the municipality's or region's identity provider (OpenID Connect);
+        where a deployment has local passwords, the person sets their own or an operator sets
+        it on the server (``manage.py changepassword``). The change is logged in the same
+        transaction."""
         with transaction.atomic(using=router.db_for_write(self.model)):
             user = self.get_object(request, unquote(id))
+            if user is not None and user != request.user:
+                raise PermissionDenied(OTHERS_PASSWORD_REFUSED)
             before = user.password if user is not None else None
             response = super().user_change_password(request, id, form_url)
             if user is not None and request.method == "POST":

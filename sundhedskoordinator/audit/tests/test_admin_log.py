@@ -48,6 +48,8 @@ def test_adding_a_user_is_logged_without_the_password(admin_client: Any, world: 
     data.update({"username": "ny", "password1": PASSWORD, "password2": PASSWORD})
     admin_client.post(_url("organisations_user_add"), data)
     user = User.objects.get(username="ny")
+    # The administrator never chooses a password for someone else (DESIGN section 2).
+    assert not user.has_usable_password()
     [entry] = _entries(object_type="organisations.user", object_id=str(user.pk))
     assert entry.action == AdminAction.ADDED
     assert entry.actor == world.users["admin"]
@@ -67,8 +69,10 @@ def test_changing_a_user_is_logged_with_the_old_and_new_values(
     assert entry.changes == {"last_name": ["Dahl", "Dahl-Hansen"], "is_staff": [False, True]}
 
 
-def test_setting_a_password_is_logged_without_the_password(admin_client: Any, world: Any) -> None:
-    user = world.users["leder"]
+def test_setting_his_own_password_is_logged_without_the_password(
+    admin_client: Any, world: Any
+) -> None:
+    user = world.users["admin"]
     admin_client.post(
         _url("auth_user_password_change", user.pk),
         {"usable_password": "true", "password1": PASSWORD, "password2": PASSWORD},
@@ -79,6 +83,22 @@ def test_setting_a_password_is_logged_without_the_password(admin_client: Any, wo
     assert entry.action == AdminAction.CHANGED
     assert list(entry.changes) == ["password"]
     _assert_no_secret(entry, PASSWORD, user.password)
+
+
+def test_the_administrator_sets_no_password_for_a_caseworker(admin_client: Any, world: Any) -> None:
+    """A password he chose would let him log in as her and read health data under her name."""
+    user = world.users["sagsbehandler"]
+    before = user.password
+    page = admin_client.get(_url("auth_user_password_change", user.pk))
+    assert page.status_code == 403
+    response = admin_client.post(
+        _url("auth_user_password_change", user.pk),
+        {"usable_password": "true", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert user.password == before
+    assert _entries(object_type="organisations.user", object_id=str(user.pk)) == []
 
 
 def test_a_role_given_and_taken_on_the_users_page_is_logged(admin_client: Any, world: Any) -> None:

@@ -1,0 +1,198 @@
+"""Regression tests for what an independent re-attack of the assignment policy still found: a
+coordinator planned on a case that was sent once before to someone else, an attendee the
+secretariat picks freely, the companion's name on the agenda, health data kept with an
+Idempotency-Key, and hand-on offered to someone who may not hand on. Expectations from DESIGN
+section 2 ("on the case"; companion names are health content)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.walk import new_case, walk_case_to
+from sundhedskoordinator.notifications.models import Notification
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import Municipality, Region, User
+from sundhedskoordinator.organisations.services import grant_role
+
+pytestmark = pytest.mark.django_db
+
+COMPANION = "Hanne Bisidder-Testesen"
+
+
+def _case(world, target):
+    return walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        target,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+
+
+def _user(username, role, **where):
+    user = User.objects.create_user(username=username, first_name=username.title())
+    grant_role(user=user, role=role, **where)
+    return user
+
+
+def _token_client(user):
+    from sundhedskoordinator.api.tokens import issue_token
+
+    return Client(headers={"Authorization": f"Bearer {issue_token(user=user)}"})
+
+
+# --- A coordinator planned on a case sent once before to another -----------------------------
+def test_a_coordinator_planned_again_sees_no_health_data_and_hears_nothing_until_sent(world, api):
+    vikar = _user("vikar", Role.COORDINATOR, region=Region.objects.get(code="1083"))
+    case = _case(world, Status.SENT)  # sent to koordinator
+    assert (
+        api("koordinator").post(f"/cases/{case.pk}/cancel", {"reason": "Afbud"}).status_code == 200
+    )
+    response = api("sekretariat").post(
+        f"/cases/{case.pk}/schedule", {"meeting": world.meeting.pk, "coordinator": vikar.pk}
+    )
+    assert response.status_code == 200, response.content
+    vikar_api = _token_client(vikar)
+    body = vikar_api.get(f"/api/v1/cases/{case.pk}").json()
+    assert body["health_data_included"] is False
+    assert body["health_concern"] is None or not body["health_concern"].get("text")
+    assert not Notification.objects.filter(user=vikar).exists()
+    # Once the package is sent to her, she is on the case.
+    assert api("sekretariat").post(f"/cases/{case.pk}/dispatch").status_code == 200
+    assert vikar_api.get(f"/api/v1/cases/{case.pk}").json()["health_data_included"] is True
+    assert Notification.objects.filter(user=vikar).exists()
+
+
+# --- Who attends for the jobcentre -----------------------------------------------------------
+def test_the_secretariat_cannot_put_another_caseworker_on_the_case_as_attendee(world, api):
+    other = _user("sagsbehandler3", Role.CASEWORKER, municipality=world.team.municipality)
+    case = _case(world, Status.READY)
+    response = api("sekretariat").post(
+        f"/cases/{case.pk}/schedule",
+        {
+            "meeting": world.meeting.pk,
+            "coordinator": world.users["koordinator"].pk,
+            "attendee": other.pk,
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_participant"
+    assert "attendee" in response.json()["error"]["fields"]
+    case.refresh_from_db()
+    assert case.status == Status.READY
+
+
+def test_a_personal_job_broker_of_the_municipality_may_attend(world, api):
+    case = _case(world, Status.READY)
+    response = api("sekretariat").post(
+        f"/cases/{case.pk}/schedule",
+        {
+            "meeting": world.meeting.pk,
+            "coordinator": world.users["koordinator"].pk,
+            "attendee": world.users["jobformidler"].pk,
+        },
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_a_job_broker_of_another_municipality_may_not_attend(world, api):
+    stranger = _user(
+        "kbh-jobformidler", Role.JOB_BROKER, municipality=Municipality.objects.get(code="101")
+    )
+    case = _case(world, Status.READY)
+    response = api("sekretariat").post(
+        f"/cases/{case.pk}/schedule",
+        {
+            "meeting": world.meeting.pk,
+            "coordinator": world.users["koordinator"].pk,
+            "attendee": stranger.pk,
+        },
+    )
+    assert response.status_code == 422
+
+
+def test_the_attending_job_broker_is_not_offered_hand_on(world, api):
+    case = _case(world, Status.READY)
+    api("sekretariat").post(
+        f"/cases/{case.pk}/schedule",
+        {
+            "meeting": world.meeting.pk,
+            "coordinator": world.users["koordinator"].pk,
+            "attendee": world.users["jobformidler"].pk,
+        },
+    )
+    actions = api("jobformidler").get(f"/cases/{case.pk}").json()["actions"]
+    assert "reassign" not in actions
+    assert "reassign" in api("sagsbehandler").get(f"/cases/{case.pk}").json()["actions"]
+    assert "reassign" in api("leder").get(f"/cases/{case.pk}").json()["actions"]
+
+
+# --- The companion's name is health content, not agenda content ------------------------------
+def _scheduled_with_companion(world, api):
+    case = _case(world, Status.READY)
+    response = api("sekretariat").post(
+        f"/cases/{case.pk}/schedule",
+        {
+            "meeting": world.meeting.pk,
+            "coordinator": world.users["koordinator"].pk,
+            "companion": COMPANION,
+        },
+    )
+    assert response.status_code == 200
+    return case
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.parametrize("username", ["jobformidler", "leder", "sekretariat", "sagsbehandler"])
+def test_the_agenda_page_and_pdfs_never_name_the_companion(world, api, username):
+    _scheduled_with_companion(world, api)
+    browser = Client()
+    browser.force_login(world.users[username])
+    page = browser.get(f"/moeder/{world.meeting.pk}/")
+    assert page.status_code == 200
+    assert COMPANION not in page.content.decode()
+    assert "bisidder" in page.content.decode()  # that one comes is planning information
+    pdf = browser.get(f"/moeder/{world.meeting.pk}/dagsorden.pdf")
+    assert COMPANION not in _pdf_text(pdf.content)
+    api_pdf = api(username).get(f"/meetings/{world.meeting.pk}/agenda.pdf")
+    assert api_pdf.status_code == 200
+    assert COMPANION not in _pdf_text(api_pdf.content)
+
+
+def test_the_case_still_names_the_companion_to_those_on_it(world, api):
+    case = _scheduled_with_companion(world, api)
+    assert api("sagsbehandler").get(f"/cases/{case.pk}").json()["agenda_item"]["companion"] == (
+        COMPANION
+    )
+    assert api("jobformidler").get(f"/cases/{case.pk}").json()["agenda_item"]["companion"] == ""
+
+
+# --- No health data kept with an Idempotency-Key ---------------------------------------------
+def test_a_repeated_key_answers_with_what_the_user_may_read_now(world, api):
+    from sundhedskoordinator.api.models import IdempotencyRecord
+
+    case = _case(world, Status.HELD)
+    key = {"Idempotency-Key": "shared-key-1"}
+    caseworker = api("sagsbehandler")
+    first = caseworker.post(f"/cases/{case.pk}/file-note", {"text": "Aftalt: start kl. 10."}, key)
+    assert first.status_code == 200
+    assert first.json()["health_data_included"] is True
+    record = IdempotencyRecord.objects.get(key="shared-key-1")
+    assert set(record.body) == {"id", "version"}  # no health content kept with the key
+    reassign = caseworker.post(
+        f"/cases/{case.pk}/reassign", {"responsible": world.users["jobformidler"].pk}
+    )
+    assert reassign.status_code == 200
+    again = caseworker.post(f"/cases/{case.pk}/file-note", {"text": "Aftalt: start kl. 10."}, key)
+    assert again.status_code == 200
+    body = again.json()
+    assert body["health_data_included"] is False
+    assert "Aftalt" not in again.content.decode()
+    assert body["version"] == reassign.json()["version"]  # nothing was written again
