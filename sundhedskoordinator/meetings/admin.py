@@ -38,6 +38,9 @@ class AgendaItemAdmin(ReadOnlyAdmin):
         "scheduled_late",
         "cancelled_at",
     ]
+    # The companion's name and the free-text reasons may tell of the citizen's health: they are
+    # read through the case, by those on it, never here.
+    exclude = ["companion_name", "late_reason", "cancel_reason"]
 
 
 @admin.register(Dispatch)

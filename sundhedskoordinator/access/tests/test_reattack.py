@@ -196,3 +196,15 @@ def test_a_repeated_key_answers_with_what_the_user_may_read_now(world, api):
     assert body["health_data_included"] is False
     assert "Aftalt" not in again.content.decode()
     assert body["version"] == reassign.json()["version"]  # nothing was written again
+
+
+def test_the_admin_site_does_not_show_the_companion(world, api):
+    from sundhedskoordinator.meetings.models import AgendaItem
+
+    case = _scheduled_with_companion(world, api)
+    item = AgendaItem.objects.get(case=case)
+    browser = Client()
+    browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    page = browser.get(f"/admin/meetings/agendaitem/{item.pk}/change/")
+    assert page.status_code == 200
+    assert COMPANION not in page.content.decode()
