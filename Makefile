@@ -88,10 +88,11 @@ test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TE
 	if [ -n "$$missing" ]; then bash scripts/apt-install.sh $$missing; fi
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	DATA_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest
+	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/test EXPECTED_DATABASE=sqlite $(VENV)/bin/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "--- again on PostgreSQL ---"; \
-		DATA_DIR=$(CURDIR)/var/test DATABASE_URL="$$TEST_DATABASE_URL" $(VENV)/bin/pytest; \
+		DATA_DIR=$(CURDIR)/var/test DATABASE_URL="$$TEST_DATABASE_URL" EXPECTED_DATABASE=postgresql \
+			$(VENV)/bin/pytest; \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
 
 bench: install ## Time the busiest reads with many cases (BENCH_CASES) and check a generated year's figures

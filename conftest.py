@@ -75,6 +75,13 @@ def _malware_scanner() -> Any:
 #: Monday 23 November 2026, 10:00 in Copenhagen.
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
+#: Monday 14 December 2026, 10:00 in Copenhagen: the day the demo world and the browser tests
+#: live on. The weeks after it hold 24 December (a closing day), Christmas Day and Boxing Day,
+#: 31 December and New Year's Day, so a meeting three weeks out (Tuesday 5 January 2027) has its
+#: dispatch deadline on Wednesday 16 December, and a calendar that forgets one of those days
+#: shows.
+BEFORE_CHRISTMAS = dt.datetime(2026, 12, 14, 9, 0, tzinfo=dt.UTC)
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
@@ -90,6 +97,13 @@ def demo_users(db: None) -> dict[str, User]:
 @pytest.fixture
 def now() -> Any:
     with clock.frozen(NOW) as moment:
+        yield moment
+
+
+@pytest.fixture
+def before_christmas() -> Any:
+    """The clock frozen at ``BEFORE_CHRISTMAS``, for the demo world and the browser tests."""
+    with clock.frozen(BEFORE_CHRISTMAS) as moment:
         yield moment
 
 
@@ -216,9 +230,97 @@ def _no_cpr_number_is_ever_logged() -> Any:
     handler = _RecordEverything()
     root = logging.getLogger()
     root.addHandler(handler)
+    # Prove the capture is wired up before relying on it: a record from the application's own
+    # logger must reach it. (Checking for "any line at all" at the end failed every session that
+    # happens to log nothing, such as a pure calendar module run alone.)
+    application = logging.getLogger("sundhedskoordinator")
+    canary = application.makeRecord(application.name, logging.INFO, "", 0, "log on", (), None)
+    application.handle(canary)
+    assert handler.lines, "the log capture saw nothing: it is not wired up"
     yield
     root.removeHandler(handler)
     text = "\n".join(handler.lines)
     leaked = sorted(n for n in _known_cprs() if n in text)
-    assert handler.lines, "the log capture saw nothing: it is not wired up"
     assert not leaked, f"CPR numbers appeared in log output: {len(leaked)}"
+
+
+# --- What the run proves ------------------------------------------------------------------------
+#: The database a run must be on, when the environment says so: CI's second run sets
+#: ``EXPECTED_DATABASE=postgresql`` and fails at once if the suite would run on anything else.
+EXPECTED_DATABASE = "EXPECTED_DATABASE"
+
+#: The only skips that may pass a run, by test and the database on which the skip is allowed,
+#: each with its reason. Any other skip fails the run: a skipped test proves nothing.
+ALLOWED_SKIPS: dict[str, tuple[str, str]] = {}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    import os
+
+    from django.conf import settings
+
+    expected = os.environ.get(EXPECTED_DATABASE, "")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if expected and not engine.endswith(f".{expected}"):
+        raise pytest.UsageError(
+            f"{EXPECTED_DATABASE}={expected}, but the suite is configured for {engine}: "
+            "check DATABASE_URL"
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database as pytest-django creates it, asked once which server it really is."""
+    import os
+
+    from django.db import connection
+
+    expected = os.environ.get(EXPECTED_DATABASE, "")
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+        if vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT version()")
+                (version,) = cursor.fetchone()
+            assert version.startswith("PostgreSQL"), version
+    assert not expected or vendor == expected, f"expected {expected}, the tests run on {vendor}"
+
+
+_unexpected_skips: list[str] = []
+
+
+def _note_skip(nodeid: str, report: Any) -> None:
+    from django.db import connection
+
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    allowed = ALLOWED_SKIPS.get(nodeid.split("[")[0])
+    if allowed is None or allowed[0] != connection.vendor:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        _unexpected_skips.append(f"{nodeid}: {reason}")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _note_skip(report.nodeid, report)
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    _note_skip(report.nodeid, report)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _unexpected_skips:
+        terminalreporter.section("skips not on the allow-list (conftest.ALLOWED_SKIPS)", red=True)
+        for line in _unexpected_skips:
+            terminalreporter.line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _unexpected_skips and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"

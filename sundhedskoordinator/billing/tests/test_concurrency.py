@@ -1,15 +1,19 @@
 """Two approvals of the same period at the same moment: one locks it, the other is refused and
-nothing is stored twice. Real threads with their own database connections."""
+nothing is stored twice. Real threads with their own database connections, on PostgreSQL and on
+SQLite as production runs it (a WAL file, BEGIN IMMEDIATE, a busy timeout)."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import sqlite3
 import threading
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from conftest import World, local
 from sundhedskoordinator.billing.models import Settlement, SettlementLine
@@ -20,12 +24,21 @@ from sundhedskoordinator.core.errors import DomainError
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_two_simultaneous_approvals_lock_the_period_once(world: World, treat: Any) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "SQLite's test database lives in memory with a shared cache, where a second writer "
-            "fails at once instead of waiting for the first as it does on a WAL file"
-        )
+def _as_a_wal_file(path: Path) -> dict[str, Any]:
+    """SQLite's test database lives in memory with a shared cache, where a second writer fails
+    at once instead of waiting for the first as it does on the WAL file production uses. So the
+    racing threads get a copy of it in a file, opened with the production settings (the
+    journal mode, BEGIN IMMEDIATE and the busy timeout come from the same OPTIONS)."""
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    return {**connection.settings_dict, "NAME": str(path)}
+
+
+def test_two_simultaneous_approvals_lock_the_period_once(
+    world: World, treat: Any, tmp_path: Path
+) -> None:
     with clock.frozen(local(dt.date(2025, 12, 1), 10)):
         set_rate(
             actor=world.users["klinisk"],
@@ -36,10 +49,13 @@ def test_two_simultaneous_approvals_lock_the_period_once(world: World, treat: An
         )
     treat(dt.date(2026, 2, 10))
     treat(dt.date(2026, 2, 17))
+    on_file = _as_a_wal_file(tmp_path / "db.sqlite3") if connection.vendor == "sqlite" else None
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def approve() -> None:
+        if on_file is not None:
+            connections["default"].settings_dict = on_file
         try:
             barrier.wait()
             approve_settlement(
@@ -56,11 +72,22 @@ def test_two_simultaneous_approvals_lock_the_period_once(world: World, treat: An
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=approve) for _ in range(2)]
+    # Each thread runs in a copy of this one's context, so it sees the frozen clock too.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(approve,)) for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sorted(outcomes) in (["approved", "period_locked"], ["approved", "settlement_changed"])
-    assert Settlement.objects.count() == 1
-    assert SettlementLine.objects.count() == 2
+    if on_file is None:
+        assert Settlement.objects.count() == 1
+        assert SettlementLine.objects.count() == 2
+    else:
+        with sqlite3.connect(on_file["NAME"]) as stored:
+            counts = [
+                stored.execute(f'SELECT count(*) FROM "{model._meta.db_table}"').fetchone()[0]  # noqa: S608
+                for model in (Settlement, SettlementLine)
+            ]
+        assert counts == [1, 2]
