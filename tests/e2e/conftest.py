@@ -1,15 +1,24 @@
 """Browser tests: the real application served by pytest-django's live server, driven in Debian's
-Chromium through Playwright. Screenshots of each step go to test-artifacts/."""
+Chromium through Playwright. Screenshots of each step go to test-artifacts/.
+
+Every browser test lives on one frozen day, ``BEFORE_CHRISTMAS``: the test thread and the live
+server both. ``clock.frozen`` sets a context variable, which a new thread does not inherit, and
+the live server answers each request in a thread of its own; so the server's application is
+wrapped to answer every request inside the same frozen moment."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import BEFORE_CHRISTMAS
+from sundhedskoordinator.core import clock
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -37,6 +46,24 @@ def browser() -> Iterator[Browser]:
         yield browser
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture(autouse=True)
+def _one_frozen_day(live_server: Any) -> Iterator[Any]:
+    """The test and every request the live server answers see ``BEFORE_CHRISTMAS``."""
+    server = live_server.thread.httpd
+    application: Callable[..., Any] = server.get_app()
+
+    def frozen_application(environ: dict[str, Any], start_response: Any) -> Any:
+        with clock.frozen(BEFORE_CHRISTMAS):
+            return application(environ, start_response)
+
+    server.set_app(frozen_application)
+    try:
+        with clock.frozen(BEFORE_CHRISTMAS) as moment:
+            yield moment
+    finally:
+        server.set_app(application)
 
 
 @pytest.fixture

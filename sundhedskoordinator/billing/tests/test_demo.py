@@ -1,7 +1,9 @@
-"""The demo world's rates and locked settlement, loaded twice."""
+"""The demo world's rates and locked settlement, loaded twice on the frozen day two weeks before
+Christmas (``BEFORE_CHRISTMAS``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +15,7 @@ from sundhedskoordinator.billing.models import Rate, Settlement
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_rates_and_a_locked_settlement_once(now: Any) -> None:
+def test_the_demo_has_rates_and_a_locked_settlement_once(before_christmas: Any) -> None:
     for _ in range(2):
         call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert sorted(Rate.objects.values_list("region__name", "amount")) == [
@@ -23,5 +25,10 @@ def test_the_demo_has_rates_and_a_locked_settlement_once(now: Any) -> None:
     ]
     settlement = Settlement.objects.get()
     assert settlement.municipality.code == "461"
+    # Last month, seen from 14 December 2026.
+    assert (settlement.period_start, settlement.period_end) == (
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 30),
+    )
     assert settlement.total == sum(settlement.lines.values_list("amount", flat=True))
     assert settlement.line_count == settlement.lines.count() > 0

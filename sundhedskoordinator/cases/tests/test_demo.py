@@ -1,3 +1,8 @@
+"""The demo world, loaded on a frozen day two weeks before Christmas (``BEFORE_CHRISTMAS``), so
+its meetings and deadlines fall across the holidays."""
+
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
@@ -13,20 +18,35 @@ def _load():
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_demo_world_has_a_case_in_every_state_and_loads_once(now):
+def test_demo_world_has_a_case_in_every_state_and_loads_once(before_christmas):
     _load()
     assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
     counts = (Case.objects.count(), Citizen.objects.count(), Meeting.objects.count())
     _load()
     assert (Case.objects.count(), Citizen.objects.count(), Meeting.objects.count()) == counts
     # Every team has meetings over the next weeks.
-    upcoming = Meeting.objects.filter(date__gt=now.date())
+    upcoming = Meeting.objects.filter(date__gt=before_christmas.date())
     assert set(upcoming.values_list("team__municipality__code", flat=True)) == {"461", "479", "101"}
 
 
-def test_demo_citizens_see_their_own_cases(now):
+def test_demo_citizens_see_their_own_cases(before_christmas):
     _load()
     borger = Citizen.objects.get(user__username="borger")
     assert {c.status for c in borger.cases.all()} == {Status.SENT, Status.CLOSED}
     sent = borger.cases.get(status=Status.SENT)
     assert sent.offer_on_hold  # the request came before the offer's start
+
+
+def test_demo_meetings_count_their_deadlines_back_over_christmas(before_christmas):
+    """Counted by hand: ten working days back from the meeting day, the meeting day not counted,
+    skipping weekends, Christmas Day, Boxing Day, New Year's Day and the closing days 24 and 31
+    December."""
+    _load()
+    deadlines = dict(
+        Meeting.objects.filter(team__municipality__code="461").values_list(
+            "date", "dispatch_deadline"
+        )
+    )
+    assert deadlines[dt.date(2026, 12, 22)] == dt.date(2026, 12, 8)  # no holiday in between
+    assert deadlines[dt.date(2026, 12, 29)] == dt.date(2026, 12, 11)  # over 24 and 25 December
+    assert deadlines[dt.date(2027, 1, 5)] == dt.date(2026, 12, 16)  # and over 31 Dec and 1 Jan

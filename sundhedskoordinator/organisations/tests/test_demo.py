@@ -1,3 +1,6 @@
+"""The demo organisations and users. Loading the whole demo world builds cases relative to
+today, so these tests live on the frozen day two weeks before Christmas."""
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -12,7 +15,7 @@ from sundhedskoordinator.organisations.models import (
     User,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_christmas")]
 
 
 def _counts():
