@@ -16,6 +16,7 @@ from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.reports.selectors import StatisticsFilter, statistics
 
 from .cases import ERRORS
+from .schemas import file_answer
 
 router = Router(tags=["figures"])
 
@@ -144,12 +145,20 @@ def settlement(request: HttpRequest, query: Query[SettlementQuery]) -> dict[str,
     return _settlement(_read(request, query))
 
 
-@router.get("/settlements.csv", response={200: None, **ERRORS})
+@router.get(
+    "/settlements.csv",
+    response={200: None, **ERRORS},
+    openapi_extra=file_answer("text/csv"),
+)
 def settlement_csv(request: HttpRequest, query: Query[SettlementQuery]) -> HttpResponse:
     return exports.settlement_download(_read(request, query), "csv")
 
 
-@router.get("/settlements.xlsx", response={200: None, **ERRORS})
+@router.get(
+    "/settlements.xlsx",
+    response={200: None, **ERRORS},
+    openapi_extra=file_answer(exports.CONTENT_TYPES["xlsx"]),
+)
 def settlement_xlsx(request: HttpRequest, query: Query[SettlementQuery]) -> HttpResponse:
     return exports.settlement_download(_read(request, query), "xlsx")
 

@@ -26,7 +26,7 @@ from sundhedskoordinator.organisations.models import User
 from . import serialize
 from .cases import ERRORS
 from .pagination import PageParams, id_filter, page_body, paginate
-from .schemas import AgendaOut, MeetingCreate, MeetingOut, MeetingPage
+from .schemas import AgendaOut, MeetingCreate, MeetingOut, MeetingPage, file_answer
 
 router = Router(tags=["meetings"])
 
@@ -110,7 +110,11 @@ def agenda(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/{meeting_id}/agenda.pdf", response={200: None, **ERRORS})
+@router.get(
+    "/{meeting_id}/agenda.pdf",
+    response={200: None, **ERRORS},
+    openapi_extra=file_answer("application/pdf"),
+)
 def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The agenda as it stands now, with the items the user may see, as PDF."""
     user = _user(request)
@@ -122,7 +126,11 @@ def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-@router.get("/{meeting_id}/calendar.ics", response={200: None, **ERRORS})
+@router.get(
+    "/{meeting_id}/calendar.ics",
+    response={200: None, **ERRORS},
+    openapi_extra=file_answer("text/calendar"),
+)
 def calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting and the agenda items the user may see, as iCalendar (RFC 5545)."""
     user = _user(request)

@@ -13,6 +13,14 @@ from pydantic import AwareDatetime, Field
 from sundhedskoordinator.cases.choices import RejectionReason
 
 
+def file_answer(*media_types: str) -> dict[str, Any]:
+    """``openapi_extra`` for an operation that answers 200 with a file: the document names the
+    media types that come back, so a client (and the schema-checked fuzz) knows what to expect
+    instead of a 200 documented without a body."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {"200": {"content": dict.fromkeys(media_types, binary)}}}
+
+
 class ErrorDetail(Schema):
     code: str
     message: str
