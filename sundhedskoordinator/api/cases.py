@@ -14,6 +14,7 @@ from sundhedskoordinator.cases.fhir import case_bundle
 from sundhedskoordinator.citizens.selectors import citizen_in_scope
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents.delivery import attachment, verified_content
+from sundhedskoordinator.documents.inspection import DOCX, JPEG, ODT, PDF, PNG
 from sundhedskoordinator.documents.selectors import read_issued
 from sundhedskoordinator.organisations.models import User
 
@@ -38,6 +39,7 @@ from .schemas import (
     RejectIn,
     ScheduleIn,
     SubmitIn,
+    file_answer,
 )
 
 router = Router(tags=["cases"])
@@ -145,7 +147,11 @@ def get_case_detail(
     return body
 
 
-@router.get("/{case_id}/fhir", response={200: None, **ERRORS})
+@router.get(
+    "/{case_id}/fhir",
+    response={200: None, **ERRORS},
+    openapi_extra=file_answer("application/fhir+json", schema={"type": "object"}),
+)
 def get_case_fhir(request: HttpRequest, case_id: int, purpose: str = "") -> HttpResponse:
     """The case as a FHIR R4 Bundle (Patient, Task, Appointment, DocumentReference); the CPR
     number and the documents only for the roles that may see them."""
@@ -481,7 +487,11 @@ def upload_document(
 documents_router = Router(tags=["documents"])
 
 
-@documents_router.get("/{document_id}/content", response={200: None, **ERRORS})
+@documents_router.get(
+    "/{document_id}/content",
+    response={200: None, **ERRORS},
+    openapi_extra=file_answer(*(kind.content_type for kind in (PDF, DOCX, ODT, PNG, JPEG))),
+)
 def document_content(request: HttpRequest, document_id: int, purpose: str = "") -> HttpResponse:
     """The file, as an attachment under a name the system makes, after its checksum is verified;
     the download is logged."""
@@ -491,7 +501,11 @@ def document_content(request: HttpRequest, document_id: int, purpose: str = "") 
     return attachment(document, verified_content(document))
 
 
-@documents_router.get("/issued/{document_id}/content", response={200: None, **ERRORS})
+@documents_router.get(
+    "/issued/{document_id}/content",
+    response={200: None, **ERRORS},
+    openapi_extra=file_answer(PDF.content_type),
+)
 def issued_content(request: HttpRequest, document_id: int) -> HttpResponse:
     """An issued agenda or guidance letter as it was sent, checksum verified; logged."""
     document = read_issued(user=_user(request), document_id=document_id)
