@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db import models, router, transaction
 from django.http import HttpRequest
 
-from sundhedskoordinator.core.admin import ReadOnlyAdmin
+from sundhedskoordinator.core.admin import ListedFiltersOnly, ReadOnlyAdmin
 
 from .admin_log import Change, form_changes, record_admin_change, snapshot
 from .models import AdminAction, AdminLogEntry, CaseEvent
@@ -30,7 +30,7 @@ class AdminLogEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
 
 
-class LoggedAdmin(admin.ModelAdmin):
+class LoggedAdmin(ListedFiltersOnly, admin.ModelAdmin):
     """An admin page whose every add, change and delete, its inlines' included, is written to
     the admin log in the transaction of the change. Django's admin already runs the add/change
     form and the delete page in one transaction; actions and the password page are made to."""

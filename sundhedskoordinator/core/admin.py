@@ -8,7 +8,24 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ListedFiltersOnly:
+    """A list page filters only by the filters it shows (``list_filter``, ``date_hierarchy``).
+    Django's admin otherwise accepts a filter on any field of the model in the address, so a
+    hidden field (a companion's name, a package snapshot's health description) could be read
+    letter by letter from the count of matches."""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        filters = getattr(self, "list_filter", ())
+        shown = [f for f in filters if isinstance(f, str)] + [
+            f[0] for f in filters if isinstance(f, tuple)
+        ]
+        if getattr(self, "date_hierarchy", None):
+            shown.append(self.date_hierarchy)  # type: ignore[attr-defined]
+        path = lookup.split("__")
+        return any(path[: len(f.split("__"))] == f.split("__") for f in shown)
+
+
+class ReadOnlyAdmin(ListedFiltersOnly, admin.ModelAdmin):  # type: ignore[type-arg]
     """For records that only the procedure's services write (cases, events): the admin may look,
     never add, change or delete, so no rule can be bypassed from here."""
 
