@@ -4,7 +4,8 @@ Chromium through Playwright. Screenshots of each step go to test-artifacts/.
 Every browser test lives on one frozen day, ``BEFORE_CHRISTMAS``: the test thread and the live
 server both. ``clock.frozen`` sets a context variable, which a new thread does not inherit, and
 the live server answers each request in a thread of its own; so the server's application is
-wrapped to answer every request inside the same frozen moment."""
+wrapped to answer every request inside the same frozen moment. The browser's own clock (the
+agenda's meeting-day clock reads it) shows the same moment."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from conftest import BEFORE_CHRISTMAS
 from sundhedskoordinator.core import clock
@@ -66,10 +67,18 @@ def _one_frozen_day(live_server: Any) -> Iterator[Any]:
         server.set_app(application)
 
 
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A Danish browser context whose JavaScript clock stands at ``BEFORE_CHRISTMAS``, like the
+    server's (timers still run)."""
+    context = browser.new_context(locale="da-DK", **options)
+    context.clock.set_fixed_time(BEFORE_CHRISTMAS)
+    return context
+
+
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh browser context per test (no shared cookies), failing on console errors."""
-    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)

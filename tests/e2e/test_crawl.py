@@ -10,15 +10,14 @@ from playwright.sync_api import Browser
 
 from sundhedskoordinator.organisations.demo import USERS
 
+from .conftest import new_context
 from .test_journey import AXE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _visit(browser: Browser, base: str, username: str, width: int) -> list[str]:
-    context = browser.new_context(
-        locale="da-DK", bypass_csp=True, viewport={"width": width, "height": 900}
-    )
+    context = new_context(browser, bypass_csp=True, viewport={"width": width, "height": 900})
     page = context.new_page()
     problems: list[str] = []
     page.on(

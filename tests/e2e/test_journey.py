@@ -1,6 +1,8 @@
 """The whole procedure in Chromium, each step done by the role that does it, from the caseworker
 registering the offer and the citizen's request to the decision the citizen reads. Every page of
-the journey is checked with axe-core (no serious or critical violations) and photographed."""
+the journey is checked with axe-core (no serious or critical violations) and photographed. It
+runs on the browser tests' frozen day, so "today" is Monday 14 December 2026 for the test, the
+server and the browser alike."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.meetings.services import plan_meeting
 from sundhedskoordinator.organisations.models import RehabTeam
 
-from .conftest import screenshot
+from .conftest import new_context, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,8 +33,8 @@ class Session:
     def __init__(self, browser: Browser, base: str, username: str, tmp: Path) -> None:
         # axe is injected as a script; the page's CSP would refuse it, so this context bypasses
         # CSP (the CSP itself is tested elsewhere).
-        self.context = browser.new_context(
-            locale="da-DK", bypass_csp=True, viewport={"width": 1280, "height": 900}
+        self.context = new_context(
+            browser, bypass_csp=True, viewport={"width": 1280, "height": 900}
         )
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
