@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
 
 from .models import AccessAction, AccessLog, LoginSession
@@ -81,6 +84,45 @@ def log_denied(
         citizen=citizen,
         grants=grants,
     )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def logs_refusals(object_type: str, key: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a service so that its refusal of who may act (403) is written to the access log
+    with the kind of object and the object's id (the ``key`` argument, an id or a model
+    instance), once the service's own transaction has been rolled back, so that the entry is
+    kept (DESIGN section 2: every refused attempt is logged; a case's or a citizen's refusals
+    show in the citizen's "Min log")."""
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def logged(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return service(*args, **kwargs)
+            except DomainError as error:
+                if error.status == 403:
+                    subject = kwargs[key]
+                    object_id = getattr(subject, "pk", subject)
+                    case = None
+                    if object_type == "case":
+                        from sundhedskoordinator.cases.models import Case
+
+                        case = Case.objects.filter(pk=object_id).first()  # type: ignore[misc]
+                    log_denied(
+                        user=kwargs["actor"],  # type: ignore[arg-type]
+                        object_type=object_type,
+                        object_id=object_id,
+                        case=case,
+                        citizen=subject if object_type == "citizen" else None,
+                    )
+                raise
+
+        return logged
+
+    return decorate
 
 
 #: The session key under which the moment of log-in is kept (for the 12-hour limit).

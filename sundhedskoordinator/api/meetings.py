@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from sundhedskoordinator.access.policy import scope_cases
-from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.meetings import services
@@ -19,7 +18,7 @@ from sundhedskoordinator.meetings.selectors import (
     active_items,
     meeting_in_scope,
     scope_meetings,
-    scope_teams,
+    team_in_scope,
 )
 from sundhedskoordinator.organisations.models import User
 
@@ -60,14 +59,7 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> dict[
 
 @router.post("", response={201: MeetingOut, **ERRORS})
 def create_meeting(request: HttpRequest, payload: MeetingCreate) -> Status[dict[str, Any]]:
-    team = (
-        scope_teams(_user(request))
-        .filter(pk=payload.team)
-        .select_related("municipality__region")
-        .first()
-    )
-    if team is None:
-        raise NotFoundError("not_found", "Teamet findes ikke.")
+    team = team_in_scope(_user(request), payload.team)
     meeting = services.create_meeting(
         actor=_user(request),
         team=team,

@@ -24,7 +24,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.access.policy import may_manage_billing
+from sundhedskoordinator.access.policy import (
+    figure_municipalities,
+    figure_regions,
+    may_manage_billing,
+)
+from sundhedskoordinator.access.services import log_denied, logs_refusals
 from sundhedskoordinator.core import clock, periods
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
 from sundhedskoordinator.meetings.models import AgendaItem
@@ -250,6 +255,7 @@ def _require_billing(actor: User, region_id: int) -> None:
         )
 
 
+@logs_refusals("settlement", "municipality_id")
 def approve_settlement(
     *,
     actor: User,
@@ -262,8 +268,10 @@ def approve_settlement(
     computed now and never change. ``expected_total`` is the total the approver saw; when the
     cases have changed since, nothing is stored and the approver sees the new figures first. Only
     a period that has ended can be approved, and every billed case needs a rate."""
-    municipality = Municipality.objects.filter(pk=municipality_id).first()
+    municipality = figure_municipalities(actor).filter(pk=municipality_id).first()
     if municipality is None:
+        # Outside the figures the user may read: answered as if it did not exist, and logged.
+        log_denied(user=actor, object_type="settlement", object_id=municipality_id)
         raise NotFoundError("not_found", _("Kommunen findes ikke."))
     _require_billing(actor, municipality.region_id)
     if not period_has_ended(period_end):
@@ -326,6 +334,7 @@ def approve_settlement(
     return settlement
 
 
+@logs_refusals("rate", "region_id")
 def set_rate(
     *,
     actor: User,
@@ -338,8 +347,9 @@ def set_rate(
     """Klinisk Funktion sets a new rate from ``valid_from``; the rate before it then ends the day
     before. A new rate starts after the newest one, so the history stays one unbroken line; a
     rate set back in time into a locked period is settled as corrections in the next period."""
-    region = Region.objects.filter(pk=region_id).first()
+    region = figure_regions(actor).filter(pk=region_id).first()
     if region is None:
+        log_denied(user=actor, object_type="rate", object_id=region_id)
         raise NotFoundError("not_found", _("Regionen findes ikke."))
     _require_billing(actor, region.pk)
     problems = {}

@@ -8,12 +8,10 @@ version -> append one audit event. A refused action raises ``DomainError`` and w
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -27,7 +25,7 @@ from sundhedskoordinator.access.policy import (
     may_attend,
     may_hand_on,
 )
-from sundhedskoordinator.access.services import log_denied
+from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
@@ -88,41 +86,7 @@ class Result:
 
 
 # --- The shared shape -------------------------------------------------------------------------
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _refusals_logged(object_type: str, key: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Write a refusal of who may act (403) to the access log, with the kind of object, once the
-    action's own transaction has been rolled back, so that the entry is kept (DESIGN section 2:
-    every refused attempt is logged; a case's refusals show in the citizen's "Min log")."""
-
-    def decorate(service: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(service)
-        def logged(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return service(*args, **kwargs)
-            except DomainError as error:
-                if error.status == 403:
-                    subject = kwargs[key]
-                    object_id = getattr(subject, "pk", subject)
-                    log_denied(
-                        user=kwargs["actor"],  # type: ignore[arg-type]
-                        object_type=object_type,
-                        object_id=object_id,
-                        case=Case.objects.filter(pk=object_id).first()  # type: ignore[misc]
-                        if object_type == "case"
-                        else None,
-                        citizen=subject if object_type == "citizen" else None,
-                    )
-                raise
-
-        return logged
-
-    return decorate
-
-
-_case_refusals_logged = _refusals_logged("case", "case_id")
+_case_refusals_logged = logs_refusals("case", "case_id")
 
 
 def _lock(case_id: int, expected_version: int | None) -> Case:
@@ -187,7 +151,7 @@ def _next_reference(year: int) -> tuple[int, str]:
 
 
 # --- Creating and editing -----------------------------------------------------------------------
-@_refusals_logged("citizen", "citizen")
+@logs_refusals("citizen", "citizen")
 def create_case(
     *,
     actor: User,
@@ -751,7 +715,7 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
         )
 
 
-@_refusals_logged("meeting", "meeting_id")
+@logs_refusals("meeting", "meeting_id")
 def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
     """Send every item on the meeting's agenda not yet sent, each in its own transaction, then
     issue the agenda as it now stands. Answers how many were sent and why others were not."""

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import holds_role
+from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
@@ -41,6 +42,7 @@ def _validation_error(exc: ValidationError) -> DomainError:
     return DomainError(INVALID_INPUT, " ".join(fields.values()), fields=fields)
 
 
+@logs_refusals("municipality", "municipality")
 def create_citizen(
     *,
     actor: User,
@@ -105,6 +107,7 @@ def start_resource_course(
     return course
 
 
+@logs_refusals("citizen", "citizen")
 def record_guidance(
     *, actor: User, citizen: Citizen, given_on: dt.date, channel: str, note: str = ""
 ) -> Guidance:

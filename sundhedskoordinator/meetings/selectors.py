@@ -56,6 +56,20 @@ def scope_meetings(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(_team_filter(user, "team__")).select_related("team")
 
 
+TEAM_NOT_FOUND = _("Teamet findes ikke.")
+
+
+def team_in_scope(user: User, team_id: int) -> RehabTeam:
+    """The rehab team if the user sees its meetings; otherwise NotFoundError, logged."""
+    team = scope_teams(user).filter(pk=team_id).select_related("municipality__region").first()
+    if team is None:
+        from sundhedskoordinator.access.services import log_denied
+
+        log_denied(user=user, object_type="team", object_id=team_id)
+        raise NotFoundError("not_found", TEAM_NOT_FOUND)
+    return team
+
+
 MEETING_NOT_FOUND = _("Mødet findes ikke, eller du har ikke adgang.")
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import holds_role
+from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.workingdays import dispatch_deadline
 from sundhedskoordinator.organisations.choices import Role
@@ -23,6 +24,7 @@ MEETING_NOT_ALLOWED = "meeting_not_allowed"
 INVALID_INPUT = "invalid_input"
 
 
+@logs_refusals("team", "team")
 def create_meeting(
     *,
     actor: User,

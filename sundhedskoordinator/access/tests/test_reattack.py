@@ -240,3 +240,34 @@ def test_the_admin_still_filters_by_the_filters_it_shows(world, api):
     browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
     assert browser.get("/admin/meetings/meeting/?kind__exact=team_meeting").status_code == 200
     assert browser.get("/admin/cases/case/?status__exact=scheduled").status_code == 200
+
+
+def test_a_repeated_upload_key_keeps_no_file_name_and_shows_it_only_to_readers(world, api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sundhedskoordinator.api.models import IdempotencyRecord
+    from sundhedskoordinator.cases.walk import SAMPLE_PDF
+
+    case = _case(world, Status.REQUESTED)
+    caseworker = api("sagsbehandler")
+    name = "Psykiatrisk_journal_2026.pdf"
+
+    def upload():
+        return caseworker.client.post(
+            f"/api/v1/cases/{case.pk}/documents",
+            {"kind": "health_information", "file": SimpleUploadedFile(name, SAMPLE_PDF)},
+            headers={"Authorization": f"Bearer {caseworker.token}", "Idempotency-Key": "k1"},
+        )
+
+    first = upload()
+    assert first.status_code == 201
+    assert first.json()["filename"] == name
+    assert name not in str(IdempotencyRecord.objects.get(key="k1").body)
+    reassign = caseworker.post(
+        f"/cases/{case.pk}/reassign", {"responsible": world.users["jobformidler"].pk}
+    )
+    assert reassign.status_code == 200
+    again = upload()
+    assert again.status_code == 201
+    assert again.json()["filename"] == ""
+    assert again.json()["id"] == first.json()["id"]

@@ -155,3 +155,40 @@ def test_a_citizen_known_elsewhere_is_logged_against_that_record(world):
     row = _denied(world.users["sagsbehandler2"], "citizen").get()
     assert row.object_id == str(world.citizen.pk)
     assert row.citizen_id == world.citizen.pk  # so Mette sees the look-up in "Min log"
+
+
+def test_refusals_of_meetings_rates_settlements_and_citizens_are_logged(world, api):
+    """Each write refused to someone in scope (403) or aimed outside it (404) leaves one denied
+    row of its kind: seven requests, seven rows, counted by hand. A region's rates are outside
+    a municipality's manager's figures (404); another region's municipality is outside Klinisk
+    Funktion's (404), as the reads answer."""
+    copenhagen = Municipality.objects.get(code="101")
+    kbh_team = copenhagen.rehab_teams.get()
+    meeting = {"starts_at": "2027-01-12T08:00:00Z", "ends_at": "2027-01-12T11:00:00Z"}
+    caseworker, secretary, manager = api("sagsbehandler"), api("sekretariat"), api("leder")
+    assert caseworker.post("/meetings", {"team": world.team.pk, **meeting}).status_code == 403
+    assert secretary.post("/meetings", {"team": kbh_team.pk, **meeting}).status_code == 404
+    rate = {"region": world.team.municipality.region_id, "amount": "2000.00"}
+    assert manager.post("/rates", {**rate, "valid_from": "2027-01-01"}).status_code == 404
+    approve = {"municipality": world.team.municipality.pk, "from": "2026-10-01", "to": "2026-10-31"}
+    assert manager.post("/settlements", approve).status_code == 403
+    approve_kbh = {**approve, "municipality": copenhagen.pk}
+    assert api("klinisk").post("/settlements", approve_kbh).status_code == 404
+    citizen = {"cpr": "0101901239", "name": "Ole", "municipality": copenhagen.pk}
+    assert caseworker.post("/citizens", citizen).status_code == 403
+    guidance = {"given_on": "2026-11-20", "channel": "digital_post"}
+    assert api("leder").post(f"/citizens/{world.citizen.pk}/guidance", guidance).status_code in (
+        403,
+        404,
+    )
+    rows = AccessLog.objects.filter(action=AccessAction.DENIED)
+    kinds = sorted(rows.values_list("object_type", flat=True))
+    assert kinds == [
+        "citizen",
+        "municipality",
+        "rate",
+        "settlement",
+        "settlement",
+        "team",
+        "team",
+    ]

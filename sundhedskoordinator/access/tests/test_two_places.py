@@ -442,7 +442,9 @@ def test_she_keeps_rates_and_settlements_only_in_her_own_region(places: Places) 
         )
 
     assert rate(places.hovedstaden).region == places.hovedstaden
-    assert (_refusal(lambda: rate(places.syddanmark)).code) == NOT_ALLOWED
+    # Syddanmark's rates are outside her figures (her Svendborg role is a municipality's
+    # manager): as if the region did not exist (DESIGN section 2, 404).
+    assert (_refusal(lambda: rate(places.syddanmark)).code) == "not_found"
 
     def approve(municipality: Municipality) -> Any:
         return approve_settlement(
@@ -453,9 +455,12 @@ def test_she_keeps_rates_and_settlements_only_in_her_own_region(places: Places) 
         )
 
     assert approve(places.copenhagen).municipality == places.copenhagen
-    for municipality in (places.odense, places.svendborg):  # Syddanmark's
-        refused = _refusal(lambda m=municipality: approve(m))
-        assert (refused.code, refused.status) == (NOT_ALLOWED, 403)
+    # Svendborg's settlement she reads as its manager but may not approve (403); Odense's is
+    # outside her figures altogether (404).
+    refused = _refusal(lambda: approve(places.svendborg))
+    assert (refused.code, refused.status) == (NOT_ALLOWED, 403)
+    refused = _refusal(lambda: approve(places.odense))
+    assert (refused.code, refused.status) == ("not_found", 404)
 
 
 # --- Meetings and citizens lists ---------------------------------------------------------------
