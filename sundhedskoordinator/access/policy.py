@@ -169,6 +169,12 @@ def item_is_sent(item: Any) -> bool:
     return hasattr(item, "dispatch")
 
 
+def holds_item(user: User, case: Case) -> bool:
+    """Whether the user is already the coordinator of the case's agenda item: then there is
+    nothing to take over."""
+    return any(i.coordinator_id == user.pk for i in _active_items(case))
+
+
 def may_attend(user: User | None, case: Case) -> bool:
     """Who may take part in the conversation for the jobcentre (BEK 2409/2021 § 3): the case's
     responsible caseworker or job broker, or a personal job broker of the municipality (LAB

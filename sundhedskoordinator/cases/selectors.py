@@ -17,6 +17,7 @@ from sundhedskoordinator.access.policy import (
     action_roles,
     get_case,
     grants_for,
+    holds_item,
     may_hand_on,
     may_read_health,
     parse_purpose,
@@ -157,11 +158,13 @@ def read_case(
 def actions_for(user: User, case: Case, acting: CaseRoles) -> list[str]:
     """The actions the user may take on the case now, as the pages and the API offer them: the
     workflow's by role and state, with handing on only for the responsible person or the
-    team's manager (``may_hand_on``)."""
+    team's manager (``may_hand_on``), and taking over only for a coordinator who does not
+    already hold the item (``holds_item``)."""
     return [
         action
         for action in workflow.available_actions(case, acting.scoped, acting.on_case)
-        if action != Action.REASSIGN or any(may_hand_on(user, case, r) for r in acting.scoped)
+        if (action != Action.REASSIGN or any(may_hand_on(user, case, r) for r in acting.scoped))
+        and (action != Action.TAKE_OVER or not holds_item(user, case))
     ]
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import (
     action_roles,
+    holds_item,
     holds_role,
     item_is_sent,
     may_attend,
@@ -1043,7 +1044,7 @@ def take_over_item(*, actor: User, case_id: int, expected_version: int | None = 
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.TAKE_OVER, actor)
         item = _active_item(case)
-        if item.coordinator_id == actor.pk:
+        if holds_item(actor, case):
             raise DomainError(
                 workflow.INVALID_TRANSITION, _("Du er allerede sagens sundhedskoordinator.")
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import grants_for, purposes_for
+from sundhedskoordinator.access.policy import grants_for, purpose_for_log, purposes_for
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -189,10 +190,20 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
     case = read.case
     conversations = getattr(case, "conversation_list", [])
     advice = getattr(case, "advice_list", [])
+    # Health data opened for a listed purpose: say which, and let the document links carry it.
+    opened_for = purpose_for_log(_purpose(request)) if read.health_role == Role.SECRETARIAT else ""
+    purpose_query = (
+        "?"
+        + urlencode({k: request.GET[k] for k in ("formaal", "formaal_tekst") if k in request.GET})
+        if opened_for
+        else ""
+    )
     return {
         "case": case,
         "read": read,
         "health": bool(read.health_role),
+        "opened_for": opened_for,
+        "purpose_query": purpose_query,
         "is_citizen": Role.CITIZEN in read.roles,
         "citizen_status": CITIZEN_STATUS.get(Status(case.status), ""),
         "item": _items(case)[0] if _items(case) else None,
@@ -451,8 +462,9 @@ def download(request: HttpRequest, document_id: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404 from exc
     except DomainError as error:
+        # A purpose that is not on the list: nothing is shown, and no case is named.
         messages.error(request, error.message)
-        return redirect("cases:detail", case_id=document.case_id)
+        return redirect("cases:list")
 
 
 @login_required

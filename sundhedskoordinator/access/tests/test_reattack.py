@@ -271,3 +271,47 @@ def test_a_repeated_upload_key_keeps_no_file_name_and_shows_it_only_to_readers(w
     assert again.status_code == 201
     assert again.json()["filename"] == ""
     assert again.json()["id"] == first.json()["id"]
+
+
+# --- The case page as the people on it use it ------------------------------------------------
+def test_the_coordinator_who_holds_the_item_is_not_offered_to_take_it_over(world, api):
+    vikar = _user("vikar", Role.COORDINATOR, region=Region.objects.get(code="1083"))
+    case = _case(world, Status.SENT)
+    assert "take_over" not in api("koordinator").get(f"/cases/{case.pk}").json()["actions"]
+    assert "take_over" in _token_client(vikar).get(f"/api/v1/cases/{case.pk}").json()["actions"]
+    browser = Client()
+    browser.force_login(world.users["koordinator"])
+    assert f"/sager/{case.pk}/overtag/" not in browser.get(f"/sager/{case.pk}/").content.decode()
+
+
+def test_health_opened_for_a_purpose_says_so_and_its_document_links_work(world):
+    from sundhedskoordinator.access.models import AccessLog
+    from sundhedskoordinator.cases.models import Document
+
+    case = _case(world, Status.READY)
+    browser = Client()
+    browser.force_login(world.users["sekretariat"])
+    closed = browser.get(f"/sager/{case.pk}/").content.decode()
+    assert '<option value="">' in closed  # no purpose chosen for the user
+    page = browser.get(f"/sager/{case.pk}/", {"formaal": "complaint", "formaal_tekst": "Klage"})
+    html = page.content.decode()
+    assert "Vist til formålet: Behandling af klage: Klage. Læsningen er logget." in html
+    document = Document.objects.filter(case=case).first()
+    link = f"/sager/dokumenter/{document.pk}/?formaal=complaint&amp;formaal_tekst=Klage"
+    assert link in html
+    download = browser.get(link.replace("&amp;", "&"))
+    assert download.status_code == 200
+    row = AccessLog.objects.filter(object_type="document", action="download").get()
+    assert row.purpose.endswith("Klage")
+
+
+def test_a_download_with_a_purpose_not_on_the_list_is_refused_without_an_error(world):
+    from sundhedskoordinator.cases.models import Document
+
+    case = _case(world, Status.READY)
+    document = Document.objects.filter(case=case).first()
+    browser = Client()
+    browser.force_login(world.users["sekretariat"])
+    response = browser.get(f"/sager/dokumenter/{document.pk}/", {"formaal": "nysgerrighed"})
+    assert response.status_code == 302
+    assert response["Location"] == "/sager/"
