@@ -60,12 +60,16 @@ def _verified_email(claims: dict[str, Any]) -> str:
 
 def _linkable_staff() -> Any:
     """Who may be linked to a provider identity at a first log-in: active users who are not
-    administrators (neither Django's staff or superusers nor holders of the admin role). An
-    administrator is never found by a name or address someone else's provider vouches for."""
+    administrators (neither Django's staff or superusers nor holders of the admin role), whose
+    username and e-mail, if an administrator set them, another administrator has confirmed. An
+    administrator is never found by a name or address someone else's provider vouches for, and
+    no single administrator can bind his own provider identity to a colleague's account."""
     return (
         User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
         .exclude(memberships__role=Role.ADMIN)
         .exclude(memberships__role=Role.CITIZEN)
+        # A username or address an administrator set waits for a second administrator.
+        .exclude(identity_set_by__isnull=False, identity_approved_by__isnull=True)
     )
 
 

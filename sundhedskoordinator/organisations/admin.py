@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -39,6 +39,13 @@ OTHERS_PASSWORD_REFUSED = _(
     "Administratoren sætter ikke andres adgangskode. Medarbejderen logger ind med sin "
     "organisations log-in eller vælger selv sin adgangskode."
 )
+
+
+IDENTITY_OWN_APPROVAL_REFUSED = _(
+    "Du kan ikke godkende et brugernavn eller en e-mail, du selv har sat. Det skal en anden "
+    "administrator gøre."
+)
+IDENTITY_FIELDS = ("identity_set_by", "identity_approved_by")
 
 
 class NewUserForm(forms.ModelForm):
@@ -163,6 +170,7 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
     log in as the citizen and read her health data as if she did."""
 
     inlines = [RoleMembershipInline]
+    actions = ["approve_identity"]
     add_form = NewUserForm
     add_fieldsets = ((None, {"fields": ("username", "first_name", "last_name", "email")}),)
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
@@ -178,11 +186,49 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Log-in gennem identitetsudbyder"), {"fields": IDENTITY_FIELDS})]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*super().get_readonly_fields(request, obj), *IDENTITY_FIELDS]
+
     def save_model(self, request, obj, form, change):
         deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        if not change or {"username", "email"} & set(form.changed_data):
+            # A new name or address waits for another administrator before anyone is bound.
+            obj.identity_set_by, obj.identity_approved_by = request.user, None
         super().save_model(request, obj, form, change)
         if deactivated:
             deactivate_user(user=obj)
+
+    @admin.action(description=_("Godkend brugernavn og e-mail (fire øjne)"))
+    def approve_identity(self, request: HttpRequest, queryset: Any) -> None:
+        """Another administrator confirms the username and e-mail that one administrator set;
+        only then can a person log in to the account through the identity provider."""
+        approved, refused = 0, 0
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            for user in queryset.select_for_update().filter(
+                identity_set_by__isnull=False, identity_approved_by__isnull=True
+            ):
+                if user.identity_set_by_id == request.user.pk:
+                    refused += 1
+                    continue
+                user.identity_approved_by = request.user
+                user.save(update_fields=["identity_approved_by"])
+                record_admin_change(
+                    actor=request.user,
+                    action=AdminAction.CHANGED,
+                    instance=user,
+                    changes={"identity_approved_by": [None, str(request.user)]},
+                )
+                approved += 1
+        if approved:
+            self.message_user(request, _("%(n)d godkendt.") % {"n": approved})
+        if refused:
+            self.message_user(request, IDENTITY_OWN_APPROVAL_REFUSED, level=messages.ERROR)
 
     def save_formset(self, request, form, formset, change):
         roles_changed = formset.model is RoleMembership and formset.has_changed()

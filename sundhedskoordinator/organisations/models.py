@@ -77,6 +77,27 @@ class User(AbstractUser):
     """A person who logs in. What they may do comes from their role memberships, never from
     Django's staff flags (those only open the admin site)."""
 
+    # Who the account belongs to is decided by its username and e-mail: the identity provider
+    # binds a person to it by them at the first log-in. When an administrator creates the
+    # account or changes them, another administrator must confirm before anyone is bound, so
+    # that no single administrator can hand himself a colleague's account (DESIGN section 2).
+    identity_set_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("brugernavn og e-mail sat af"),
+    )
+    identity_approved_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("godkendt af"),
+    )
+
     class Meta:
         verbose_name = _("bruger")
         verbose_name_plural = _("brugere")
