@@ -17,6 +17,8 @@ from sundhedskoordinator.core.errors import DomainError
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+#: The longest key kept (``IdempotencyRecord.key``).
+MAX_KEY_LENGTH = 200
 
 
 def run_once(
@@ -32,6 +34,15 @@ def run_once(
     key = request.headers.get(HEADER, "").strip()
     if not key:
         return compute()
+    if len(key) > MAX_KEY_LENGTH:
+        # Refused rather than cut: a cut key would never be found again, and the action would
+        # run twice.
+        raise DomainError(
+            "idempotency_key_invalid",
+            _("Idempotency-Key må højst være %(n)d tegn.") % {"n": MAX_KEY_LENGTH},
+            fields={HEADER: _("Højst %(n)d tegn.") % {"n": MAX_KEY_LENGTH}},
+            status=400,
+        )
     user = request.auth  # type: ignore[attr-defined]
     previous = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if previous is not None:
@@ -51,7 +62,7 @@ def run_once(
         with transaction.atomic():
             IdempotencyRecord.objects.create(
                 user=user,
-                key=key[:200],
+                key=key,
                 method=request.method or "",
                 path=request.path[:300],
                 status_code=status,

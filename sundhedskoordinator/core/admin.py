@@ -7,6 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+#: What may follow a shown filter's field in an address: the related object's key and the
+#: comparisons Django's own list filters and date hierarchy use.
+COMPARISONS = frozenset(
+    {"id", "pk", "exact", "in", "isnull", "year", "month", "day", "gte", "gt", "lte", "lt"}
+)
+
 
 class ListedFiltersOnly:
     """A list page filters only by the filters it shows (``list_filter``, ``date_hierarchy``).
@@ -22,7 +28,14 @@ class ListedFiltersOnly:
         if getattr(self, "date_hierarchy", None):
             shown.append(self.date_hierarchy)  # type: ignore[attr-defined]
         path = lookup.split("__")
-        return any(path[: len(f.split("__"))] == f.split("__") for f in shown)
+        for f in shown:
+            prefix = f.split("__")
+            rest = path[len(prefix) :]
+            # The shown field itself, then at most a key and a comparison (``id__exact``,
+            # ``isnull``, ``year``): never a step on to another model's fields.
+            if path[: len(prefix)] == prefix and len(rest) <= 2 and set(rest) <= COMPARISONS:
+                return True
+        return False
 
 
 class ReadOnlyAdmin(ListedFiltersOnly, admin.ModelAdmin):  # type: ignore[type-arg]

@@ -219,6 +219,11 @@ def test_the_admin_site_does_not_show_the_companion(world, api):
         "/admin/meetings/dispatch/?snapshot__health_concern__text__icontains=smerter",
         "/admin/cases/case/?health_concern__text__icontains=smerter",
         "/admin/audit/caseevent/?data__icontains=x",
+        # A shown related filter is not a way on to another model's fields.
+        "/admin/cases/case/?municipality__cases__health_concern__text__icontains=smerter",
+        "/admin/meetings/meeting/?team__municipality__cases__dispatches__snapshot__icontains=x",
+        "/admin/organisations/municipality/?region__municipalities__cases__health_concern__text=x",
+        "/admin/cases/case/?municipality__name__icontains=Odense",
     ],
 )
 def test_the_admin_refuses_a_filter_on_a_field_it_does_not_show(world, api, path):
@@ -238,8 +243,15 @@ def test_the_admin_still_filters_by_the_filters_it_shows(world, api):
     _scheduled_with_companion(world, api)
     browser = Client()
     browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
-    assert browser.get("/admin/meetings/meeting/?kind__exact=team_meeting").status_code == 200
-    assert browser.get("/admin/cases/case/?status__exact=scheduled").status_code == 200
+    municipality = world.team.municipality
+    for path in (
+        "/admin/meetings/meeting/?kind__exact=team_meeting",
+        "/admin/cases/case/?status__exact=scheduled",
+        f"/admin/cases/case/?municipality__id__exact={municipality.pk}",
+        f"/admin/meetings/meeting/?team__municipality__id__exact={municipality.pk}",
+        "/admin/meetings/meeting/?date__year=2026&date__month=12",
+    ):
+        assert browser.get(path).status_code == 200, path
 
 
 def test_a_repeated_upload_key_keeps_no_file_name_and_shows_it_only_to_readers(world, api):
@@ -315,3 +327,18 @@ def test_a_download_with_a_purpose_not_on_the_list_is_refused_without_an_error(w
     response = browser.get(f"/sager/dokumenter/{document.pk}/", {"formaal": "nysgerrighed"})
     assert response.status_code == 302
     assert response["Location"] == "/sager/"
+
+
+def test_an_idempotency_key_longer_than_kept_is_refused_and_nothing_runs(world, api):
+    case = _case(world, Status.HELD)
+    caseworker = api("sagsbehandler")
+    key = {"Idempotency-Key": "k" * 201}
+    response = caseworker.post(f"/cases/{case.pk}/file-note", {"text": "Aftalt."}, key)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "idempotency_key_invalid"
+    case.refresh_from_db()
+    assert case.conversations.get().file_note == ""
+    ok = caseworker.post(
+        f"/cases/{case.pk}/file-note", {"text": "Aftalt."}, {"Idempotency-Key": "k" * 200}
+    )
+    assert ok.status_code == 200
