@@ -261,7 +261,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
     expected = os.environ.get(EXPECTED_DATABASE, "")
     engine = settings.DATABASES["default"]["ENGINE"]
-    if expected and not engine.endswith(f".{expected}"):
+    # The engine's module is named by the vendor, with SQLite's version after it ("sqlite3").
+    if expected and not engine.rsplit(".", 1)[-1].startswith(expected):
         raise pytest.UsageError(
             f"{EXPECTED_DATABASE}={expected}, but the suite is configured for {engine}: "
             "check DATABASE_URL"
