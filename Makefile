@@ -20,7 +20,7 @@ PYTHON ?= $(shell for c in python3 python3.14 python3.13 python3.12; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$c; break; fi; done)
 
-.PHONY: help install run serve test lint fmt messages demo bench clean
+.PHONY: help install run serve test lint fmt messages demo bench mutate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -100,6 +100,22 @@ bench: install ## Time the busiest reads with many cases (BENCH_CASES) and check
 	$(PY) bench/case_reads.py && \
 	CLAMAV_SOCKET=$$dir/clamav/clamd.sock DATA_DIR=$$dir/year $(PY) bench/figures.py; rc=$$?; \
 	bash scripts/clamd.sh stop; exit $$rc
+
+# The functions that decide the rules (docs/dev/testing.md); MUTANTS='sundhedskoordinator.*'
+# mutates all seven modules of [tool.mutmut] (several hours).
+MUTANTS ?= $(addprefix sundhedskoordinator.,core.workingdays.* api.idempotency.* \
+	documents.inspection.* $(addprefix access.policy.x_,$(addsuffix __*,holds_role roles_in_case \
+	_case_filter on_case_roles manages_case_team)) $(addprefix cases.workflow.x_,$(addsuffix __*, \
+	late_scheduling_has_reason allowed_role check_state available_actions run_guards)) \
+	$(addprefix billing.services.x_,$(addsuffix __*,rate_on check_period period_has_ended)))
+
+mutate: install ## Mutation testing of the rule functions (slow, not in test); report in mutants/report.md
+	@command -v sigtool >/dev/null 2>&1 || bash scripts/apt-install.sh clamav-daemon clamav
+	rm -rf mutants
+	@start=$$(date +%s); \
+	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/mutate $(VENV)/bin/mutmut run --max-children $$(nproc) \
+		$(foreach m,$(MUTANTS),'$(m)'); rc=$$?; \
+	MUTATE_SECONDS=$$(( $$(date +%s) - start )) $(PY) scripts/mutation_report.py && exit $$rc
 
 clean: ## Remove .venv, node_modules and local data
 	rm -rf $(VENV) node_modules var

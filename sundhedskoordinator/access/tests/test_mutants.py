@@ -1,0 +1,66 @@
+"""Policy rules found missing by mutation testing (docs/dev/testing.md).
+
+DESIGN section 2: a region's manager reads figures but never hands a municipality's case on;
+only the manager of the case's own municipality does. A role held in one organisation never
+counts in another, so a user who is a region's manager *and* a caseworker in one of its
+municipalities still acts on that municipality's cases as a caseworker only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sundhedskoordinator.access import policy
+from sundhedskoordinator.cases.models import Case
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import Municipality, User
+from sundhedskoordinator.organisations.services import grant_role
+
+pytestmark = pytest.mark.django_db
+
+SENT_AT = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _sent_case(municipality: Municipality) -> Case:
+    """A case of ``municipality`` already sent to the coordinator, with no agenda item and no
+    one responsible: who reaches it follows from the roles alone."""
+    case = Case(municipality=municipality, first_sent_at=SENT_AT)
+    case.active_items = []  # type: ignore[attr-defined]
+    return case
+
+
+def _user(name: str, grants: list[tuple[Role, Municipality | None, bool]]) -> User:
+    user = User.objects.create_user(username=name, password="en-lang-adgangskode-2026")
+    for role, municipality, regional in grants:
+        region = municipality.region if regional and municipality else None
+        grant_role(
+            user=user, role=role, municipality=None if regional else municipality, region=region
+        )
+    return user
+
+
+def test_a_regions_manager_who_is_also_a_caseworker_there_is_no_manager_of_its_cases(
+    demo_users: dict[str, User],
+) -> None:
+    odense = Municipality.objects.get(code="461")
+    user = _user("regionsleder", [(Role.MANAGER, odense, True), (Role.CASEWORKER, odense, False)])
+    case = _sent_case(odense)
+
+    assert sorted(policy.roles_in_case(user, case)) == sorted([Role.MANAGER, Role.CASEWORKER])
+    assert policy.action_roles(user, case).scoped == [Role.CASEWORKER]
+    assert not policy.manages_case_team(user, case)
+
+
+def test_the_manager_of_the_cases_municipality_manages_it_and_no_other(
+    demo_users: dict[str, User],
+) -> None:
+    odense = Municipality.objects.get(code="461")
+    svendborg = Municipality.objects.get(code="479")
+    user = _user("leder-odense", [(Role.MANAGER, odense, False)])
+
+    assert policy.manages_case_team(user, _sent_case(odense))
+    assert policy.action_roles(user, _sent_case(odense)).scoped == [Role.MANAGER]
+    assert not policy.manages_case_team(user, _sent_case(svendborg))
+    assert policy.action_roles(user, _sent_case(svendborg)).scoped == []
