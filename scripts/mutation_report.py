@@ -61,7 +61,7 @@ def main() -> int:
         codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
         counts: Counter[str] = Counter()
         for name, code in codes.items():
-            if name in equivalent:
+            if name in equivalent and code is not None:
                 counts["equivalent"] += 1
                 continue
             status = STATUS.get(code, "suspicious")
