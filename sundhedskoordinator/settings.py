@@ -223,6 +223,8 @@ AXES_WHITELIST_CALLABLE = "sundhedskoordinator.access.login.not_a_password_log_i
 # default in production, off in demo mode.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", default=IS_PRODUCTION)
 OTP_TOTP_ISSUER = "Sundhedskoordinator"
+# The admin never shows or edits a second-factor device's secret key (django-otp).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # OpenID Connect log-in (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set: a municipality's
 # identity broker for staff, and NemLog-in (MitID) for citizens, who are found by the CPR claim.

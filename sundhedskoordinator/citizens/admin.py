@@ -23,7 +23,9 @@ class ResourceCourseInline(admin.TabularInline):
 class GuidanceInline(admin.TabularInline):
     model = Guidance
     extra = 0
-    readonly_fields = ["given_on", "channel", "given_by", "note", "recorded_at"]
+    # The caseworker's note may tell of the citizen's health: it is read in the service, not here.
+    fields = ["given_on", "channel", "given_by", "recorded_at"]
+    readonly_fields = ["given_on", "channel", "given_by", "recorded_at"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # guidance is recorded by caseworkers, with who gave it

@@ -25,6 +25,10 @@ class ListedFiltersOnly:
         shown = [f for f in filters if isinstance(f, str)] + [
             f[0] for f in filters if isinstance(f, tuple)
         ]
+        # A filter of its own (a SimpleListFilter) is known by its parameter.
+        shown += [
+            f.parameter_name for f in filters if isinstance(getattr(f, "parameter_name", None), str)
+        ]
         if getattr(self, "date_hierarchy", None):
             shown.append(self.date_hierarchy)  # type: ignore[attr-defined]
         path = lookup.split("__")

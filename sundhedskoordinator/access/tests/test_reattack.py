@@ -342,3 +342,26 @@ def test_an_idempotency_key_longer_than_kept_is_refused_and_nothing_runs(world, 
         f"/cases/{case.pk}/file-note", {"text": "Aftalt."}, {"Idempotency-Key": "k" * 200}
     )
     assert ok.status_code == 200
+
+
+def test_the_admin_shows_no_guidance_note_and_no_second_factor_key(world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sundhedskoordinator.citizens.models import Guidance
+
+    note = "Vejledt telefonisk; borgeren fortalte om angst"
+    Guidance.objects.filter(citizen=world.citizen).update(note=note)
+    device = TOTPDevice.objects.create(user=world.users["koordinator"], name="app", confirmed=True)
+    browser = Client()
+    browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    page = browser.get(f"/admin/citizens/citizen/{world.citizen.pk}/change/")
+    assert page.status_code == 200
+    assert note not in page.content.decode()
+    device_page = browser.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert device.key not in device_page.content.decode()
+
+
+def test_a_filter_of_its_own_still_works_in_the_admin(world):
+    browser = Client()
+    browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    assert browser.get("/admin/axes/accessattempt/?locked_out=yes").status_code == 200
