@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.audit.admin import LoggedAdmin
+from sundhedskoordinator.core.admin import NeverDeleted
 
 from .models import Citizen, Guidance, ResourceCourse
 
@@ -18,6 +19,7 @@ from .models import Citizen, Guidance, ResourceCourse
 class ResourceCourseInline(admin.TabularInline):
     model = ResourceCourse
     extra = 0
+    can_delete = False  # a course a case points to; the retention job removes it with the citizen
 
 
 class GuidanceInline(admin.TabularInline):
@@ -32,7 +34,7 @@ class GuidanceInline(admin.TabularInline):
 
 
 @admin.register(Citizen)
-class CitizenAdmin(LoggedAdmin):
+class CitizenAdmin(NeverDeleted, LoggedAdmin):
     list_display = ["name", "masked_cpr", "municipality", "user"]
     list_filter = ["municipality"]
     search_fields = ["name"]

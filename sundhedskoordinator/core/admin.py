@@ -54,3 +54,14 @@ class ReadOnlyAdmin(ListedFiltersOnly, admin.ModelAdmin):  # type: ignore[type-a
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class NeverDeleted:
+    """For citizens, users and organisation units. Django's delete page lists every related row
+    (and an inline's delete box answers with the protected ones): for a citizen or a caseworker
+    that tells whether she has a case and how far it has come, which the administrator, on no
+    case, may not learn (DESIGN section 2). Users are deactivated instead, citizens leave by
+    the retention job, and regions, municipalities and teams stay."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -20,6 +20,7 @@ from sundhedskoordinator.access.services import deactivate_user, end_sessions, r
 from sundhedskoordinator.audit.admin import LoggedAdmin
 from sundhedskoordinator.audit.admin_log import REDACTED, record_admin_change
 from sundhedskoordinator.audit.models import AdminAction
+from sundhedskoordinator.core.admin import NeverDeleted
 
 from .choices import Role
 from .models import Municipality, Region, RehabTeam, RoleMembership, User
@@ -79,10 +80,11 @@ def is_citizen_account(user: User | None) -> bool:
 class MunicipalityInline(admin.TabularInline):
     model = Municipality
     extra = 0
+    can_delete = False  # see NeverDeleted
 
 
 @admin.register(Region)
-class RegionAdmin(LoggedAdmin):
+class RegionAdmin(NeverDeleted, LoggedAdmin):
     list_display = ["name", "code", "clinical_function_name"]
     search_fields = ["name", "code"]
     inlines = [MunicipalityInline]
@@ -91,10 +93,11 @@ class RegionAdmin(LoggedAdmin):
 class RehabTeamInline(admin.TabularInline):
     model = RehabTeam
     extra = 0
+    can_delete = False  # see NeverDeleted
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(LoggedAdmin):
+class MunicipalityAdmin(NeverDeleted, LoggedAdmin):
     list_display = ["name", "code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
@@ -102,7 +105,7 @@ class MunicipalityAdmin(LoggedAdmin):
 
 
 @admin.register(RehabTeam)
-class RehabTeamAdmin(LoggedAdmin):
+class RehabTeamAdmin(NeverDeleted, LoggedAdmin):
     list_display = ["name", "municipality", "location"]
     list_filter = ["municipality__region", "municipality"]
     search_fields = ["name"]
@@ -164,7 +167,7 @@ class RoleMembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(LoggedAdmin, DjangoUserAdmin):
+class UserAdmin(NeverDeleted, LoggedAdmin, DjangoUserAdmin):
     """Role and account changes go through the access services, which end the user's sessions.
     A citizen's account is shown, not changed: a password set here would let the administrator
     log in as the citizen and read her health data as if she did."""
@@ -176,10 +179,6 @@ class UserAdmin(LoggedAdmin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     admin_log_inline_delete_actions = {RoleMembership: AdminAction.ROLE_REVOKED}  # noqa: RUF012
     admin_log_fields = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
-
-    def deletion_summary(self, obj: Any) -> dict[str, Any]:
-        roles = [str(m) for m in obj.memberships.select_related("municipality", "region")]
-        return {**super().deletion_summary(obj), "memberships": [roles, None]}
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and is_citizen_account(obj):

@@ -163,15 +163,17 @@ def test_changing_a_role_is_logged(admin_client: Any, world: Any) -> None:
     assert entry.changes == {"role": [Role.MANAGER, Role.CASEWORKER]}
 
 
-def test_deleting_a_user_is_logged(admin_client: Any, world: Any) -> None:
-    user = User.objects.create_user(username="ny", first_name="Ny", last_name="Bruger")
-    admin_client.post(_url("organisations_user_delete", user.pk), {"post": "yes"})
-    assert not User.objects.filter(pk=user.pk).exists()
-    [entry] = _entries(object_type="organisations.user")
-    assert entry.action == AdminAction.DELETED
-    assert entry.object_id == str(user.pk)
-    assert entry.object_repr == "Ny Bruger"
-    assert "password" not in entry.changes
+def test_deactivating_a_user_is_logged(admin_client: Any, world: Any) -> None:
+    """Users are deactivated, never deleted, in the admin (test_admin_delete_pages)."""
+    user = world.users["jobformidler"]
+    url = _url("organisations_user_change", user.pk)
+    data = form_data(admin_client.get(url))
+    data.pop("is_active", None)
+    admin_client.post(url, data)
+    assert not User.objects.get(pk=user.pk).is_active
+    [entry] = _entries(object_type="organisations.user", object_id=str(user.pk))
+    assert entry.action == AdminAction.CHANGED
+    assert entry.changes == {"is_active": [True, False]}
 
 
 def test_a_change_to_a_citizen_is_logged_without_the_cpr(admin_client: Any, world: Any) -> None:
