@@ -70,10 +70,11 @@ serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes,
 	DJANGO_ENV=production $(VENV)/bin/gunicorn sundhedskoordinator.wsgi \
 		--bind $${HOST:-0.0.0.0}:$(PORT) --workers $(WORKERS) --access-logfile -
 
-lint: install ## ruff lint and format check, mypy
+lint: install ## ruff lint and format check, mypy, the import layers (lint-imports)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 fmt: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .
@@ -107,7 +108,8 @@ MUTANTS ?= $(addprefix sundhedskoordinator.,core.workingdays.* api.idempotency.*
 	documents.inspection.* $(addprefix access.policy.x_,$(addsuffix __*,holds_role roles_in_case \
 	_case_filter on_case_roles manages_case_team)) $(addprefix cases.workflow.x_,$(addsuffix __*, \
 	late_scheduling_has_reason allowed_role check_state available_actions run_guards)) \
-	$(addprefix billing.services.x_,$(addsuffix __*,rate_on check_period period_has_ended)))
+	$(addprefix billing.services.x_,$(addsuffix __*,rate_on check_period period_has_ended)) \
+	$(addprefix cases.services.x_,$(addsuffix __*,_free_start offer_is_on_hold)))
 
 mutate: install ## Mutation testing of the rule functions (slow, not in test); report in mutants/report.md
 	@command -v sigtool >/dev/null 2>&1 || bash scripts/apt-install.sh clamav-daemon clamav

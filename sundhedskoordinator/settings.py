@@ -257,7 +257,7 @@ OIDC_TWO_FACTOR_ACR = env_list(
     ],
 )
 if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("sundhedskoordinator.access.oidc.OIDCBackend")
+    AUTHENTICATION_BACKENDS.append("sundhedskoordinator.web.oidc.OIDCBackend")
 
 # Sessions end after 30 minutes without activity, 12 hours after log-in whatever happens, and
 # with the browser.

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from sundhedskoordinator.access import oidc
 from sundhedskoordinator.access.admin import admin_login, admin_site_permission
 from sundhedskoordinator.api.urls import api
+from sundhedskoordinator.web import oidc
 from sundhedskoordinator.web import views as web_views
 
 # The admin site asks for the second factor where the deployment requires it (OTP_REQUIRED), as

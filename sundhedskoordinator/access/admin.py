@@ -94,3 +94,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if not admin_site_permission(request):
         raise PermissionDenied
     return HttpResponseRedirect(next_url)
+
+
+# Users and roles have their own module; importing it registers them.
+from . import admin_users  # noqa: E402, F401

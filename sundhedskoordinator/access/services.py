@@ -14,6 +14,7 @@ from sundhedskoordinator.organisations.models import Municipality, Region, RoleM
 
 from .models import AccessAction, AccessLog, LoginSession
 from .policy import Grant, grants_for
+from .signals import credentials_ended
 
 
 def _organisation(grant: Grant | None) -> str:
@@ -90,12 +91,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def logs_refusals(object_type: str, key: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def logs_refusals(
+    object_type: str, key: str, *, case_of: Callable[[Any], Any] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorate a service so that its refusal of who may act (403) is written to the access log
     with the kind of object and the object's id (the ``key`` argument, an id or a model
     instance), once the service's own transaction has been rolled back, so that the entry is
     kept (DESIGN section 2: every refused attempt is logged; a case's or a citizen's refusals
-    show in the citizen's "Min log")."""
+    show in the citizen's "Min log"). ``case_of`` finds the case a refusal is about (the cases
+    app passes it: access does not import the apps above it)."""
 
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(service)
@@ -106,11 +110,7 @@ def logs_refusals(object_type: str, key: str) -> Callable[[Callable[P, R]], Call
                 if error.status == 403:
                     subject = kwargs[key]
                     object_id = getattr(subject, "pk", subject)
-                    case = None
-                    if object_type == "case":
-                        from sundhedskoordinator.cases.models import Case
-
-                        case = Case.objects.filter(pk=object_id).first()  # type: ignore[misc]
+                    case = case_of(object_id) if case_of is not None else None
                     log_denied(
                         user=kwargs["actor"],  # type: ignore[arg-type]
                         object_type=object_type,
@@ -148,12 +148,10 @@ def end_sessions(*, user: User) -> int:
     in again and get the new ones. Returns how many sessions were ended."""
     from django.contrib.sessions.models import Session
 
-    from sundhedskoordinator.api.models import ApiToken
-
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     LoginSession.objects.filter(user=user).delete()
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
+    credentials_ended.send(sender=User, user=user)
     return len(keys)
 
 
@@ -186,26 +184,3 @@ def confirm_second_factor(*, user: User, code: str) -> Any:
             if device.verify_token(code):
                 return device
     return None
-
-
-def citizen_account(*, citizen: Any) -> User:
-    """The citizen's user account, opened at their first MitID log-in, with the citizen role."""
-    from sundhedskoordinator.citizens.models import Citizen
-    from sundhedskoordinator.organisations.choices import Role
-    from sundhedskoordinator.organisations.services import grant_role
-
-    with transaction.atomic():
-        if citizen.user_id is None:
-            user = User.objects.create_user(
-                username=f"borger-{citizen.pk}", first_name=citizen.name
-            )
-            user.set_unusable_password()
-            user.save()
-            citizen.user = user
-            citizen.save(update_fields=["user"])
-        # Every municipality's record of the same person belongs to the same log-in.
-        Citizen.objects.filter(cpr_hash=citizen.cpr_hash, user__isnull=True).update(
-            user=citizen.user
-        )
-        grant_role(user=citizen.user, role=Role.CITIZEN)
-    return citizen.user

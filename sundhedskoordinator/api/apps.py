@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
     name = "sundhedskoordinator.api"
     label = "api"
     verbose_name = _("REST API")
+
+    def ready(self) -> None:
+        from sundhedskoordinator.access.signals import credentials_ended
+
+        from . import tokens
+
+        credentials_ended.connect(tokens.revoke_all, dispatch_uid="api.revoke_tokens")

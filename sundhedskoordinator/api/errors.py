@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from sundhedskoordinator.core.errors import DomainError
-
-
-def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+from sundhedskoordinator.core.errors import DomainError, error_body
 
 
 def _field_name(location: tuple[Any, ...]) -> str:

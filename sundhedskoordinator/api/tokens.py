@@ -73,3 +73,11 @@ def revoke_token(token: str) -> bool:
             revoked_at=clock.now()
         )
     )
+
+
+def revoke_all(*, user: User, **kwargs: object) -> int:
+    """End every token of ``user`` (``access.signals.credentials_ended``: a password, role or
+    account change, or a log-out)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=clock.now()
+    )

@@ -87,7 +87,9 @@ class Result:
 
 
 # --- The shared shape -------------------------------------------------------------------------
-_case_refusals_logged = logs_refusals("case", "case_id")
+_case_refusals_logged = logs_refusals(
+    "case", "case_id", case_of=lambda pk: Case.objects.filter(pk=pk).first()
+)
 
 
 def _lock(case_id: int, expected_version: int | None) -> Case:

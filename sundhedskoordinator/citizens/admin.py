@@ -1,5 +1,5 @@
 """Citizens in the admin site. A citizen's user account comes only from her own log-in (MitID,
-``access.services.citizen_account``) or the demo loader, so it is shown here and never set; the
+``citizens.services.citizen_account``) or the demo loader, so it is shown here and never set; the
 CPR number is shown masked, its cipher text and lookup key never. Changes are logged."""
 
 from __future__ import annotations

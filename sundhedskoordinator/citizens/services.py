@@ -13,6 +13,7 @@ from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
+from sundhedskoordinator.organisations.services import grant_role
 
 from .choices import WRITTEN_GUIDANCE_CHANNELS
 from .cpr import protect_cpr, validate_cpr
@@ -135,3 +136,21 @@ def record_guidance(
                 guidance=guidance,
             )
     return guidance
+
+
+def citizen_account(*, citizen: Citizen) -> User:
+    """The citizen's user account, opened at their first MitID log-in, with the citizen role."""
+    with transaction.atomic():
+        user = citizen.user
+        if user is None:
+            user = User.objects.create_user(
+                username=f"borger-{citizen.pk}", first_name=citizen.name
+            )
+            user.set_unusable_password()
+            user.save()
+            citizen.user = user
+            citizen.save(update_fields=["user"])
+        # Every municipality's record of the same person belongs to the same log-in.
+        Citizen.objects.filter(cpr_hash=citizen.cpr_hash, user__isnull=True).update(user=user)
+        grant_role(user=user, role=Role.CITIZEN)
+    return user

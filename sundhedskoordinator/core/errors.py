@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -40,3 +41,9 @@ class ConflictError(DomainError):
     """A stale version or another concurrent change."""
 
     status = 409
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    """The JSON body of every error answer (DESIGN section 6): the API's, and the log-in
+    lock-out's when it answers an API request."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}

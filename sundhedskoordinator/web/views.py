@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
 from sundhedskoordinator.access.policy import second_factor_missing
+from sundhedskoordinator.core.errors import error_body
 from sundhedskoordinator.organisations.selectors import memberships_for
 
 from .forms import LoginForm, SecondFactorForm
@@ -30,8 +32,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
-        from django.conf import settings
-
         return {**super().get_context_data(**kwargs), "oidc_enabled": settings.OIDC_ENABLED}
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -126,10 +126,6 @@ def locked_out(request: HttpRequest, credentials: object = None, *args: object) 
     """django-axes' answer to a refused log-in: JSON for the API, a Danish page otherwise. Either
     this address is locked out for the user name (``locked_out``), or the user name must wait a
     moment after failures from anywhere (``login_backoff``, with Retry-After)."""
-    from django.conf import settings
-
-    from sundhedskoordinator.api.errors import error_body
-
     wait = int(getattr(request, "login_backoff_seconds", 0))
     if wait:
         code = "login_backoff"

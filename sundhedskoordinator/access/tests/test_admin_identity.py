@@ -14,11 +14,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sundhedskoordinator.access.tests.test_oidc import _log_in, _user_id, provider  # noqa: F401
 from sundhedskoordinator.audit.models import AdminLogEntry
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.organisations.services import grant_role
+from sundhedskoordinator.web.tests.test_oidc import _log_in, _user_id, provider  # noqa: F401
 from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db

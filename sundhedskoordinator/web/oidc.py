@@ -20,15 +20,14 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
+from sundhedskoordinator.access.models import OIDCIdentity
 from sundhedskoordinator.citizens.cpr import lookup_hash
 from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.citizens.services import citizen_account
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
-
-from .login import SECOND_FACTOR_BY_PROVIDER
-from .models import OIDCIdentity
-from .services import citizen_account
 
 logger = logging.getLogger(__name__)
 

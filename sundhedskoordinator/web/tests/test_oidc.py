@@ -27,7 +27,7 @@ def provider(settings):
         setattr(settings, name, value)
     settings.AUTHENTICATION_BACKENDS = [
         *settings.AUTHENTICATION_BACKENDS,
-        "sundhedskoordinator.access.oidc.OIDCBackend",
+        "sundhedskoordinator.web.oidc.OIDCBackend",
     ]
     yield fake
     fake.stop()

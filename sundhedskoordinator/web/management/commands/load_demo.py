@@ -1,3 +1,6 @@
+"""The demo world: organisations and users, citizens and cases, rates and a settlement. It lives
+with the pages because it reaches every domain app (the layers, docs/dev/architecture.md)."""
+
 from django.core.management.base import BaseCommand
 
 from sundhedskoordinator.billing.demo import load_demo_rates, load_demo_settlement
