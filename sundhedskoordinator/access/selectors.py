@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
-from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import User
 
 from .models import AccessLog
-from .policy import get_case, grants_for, may_read_case_log, roles_in_case
 
 
 def my_access_log(*, user: User) -> QuerySet[AccessLog]:
@@ -22,14 +19,6 @@ def my_access_log(*, user: User) -> QuerySet[AccessLog]:
         .select_related("case")
         .order_by("-at", "-id")
     )
-
-
-def case_access_log(*, user: User, case_id: int) -> QuerySet[AccessLog]:
-    grants = grants_for(user)
-    case = get_case(user, case_id, grants=grants)
-    if not may_read_case_log(user, case, roles_in_case(user, case, grants)):
-        raise NotFoundError("not_found", _("Sagens adgangslog findes ikke for dig."))
-    return AccessLog.objects.filter(case=case).select_related("case").order_by("-at", "-id")
 
 
 def entry(e: AccessLog) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from sundhedskoordinator.access import selectors
+from sundhedskoordinator.cases import selectors as case_selectors
 from sundhedskoordinator.organisations.models import User
 
 from .cases import ERRORS
@@ -31,14 +32,16 @@ def my_access_log(request: HttpRequest, page: Query[PageParams]) -> dict[str, An
 @router.get("/cases/{case_id}/access-log", response={200: AccessLogPage, **ERRORS})
 def case_access_log(request: HttpRequest, case_id: int, page: Query[PageParams]) -> dict[str, Any]:
     """The case's access log, for the responsible caseworker and Klinisk Funktion."""
-    count, entries = paginate(selectors.case_access_log(user=_user(request), case_id=case_id), page)
+    count, entries = paginate(
+        case_selectors.case_access_log(user=_user(request), case_id=case_id), page
+    )
     return page_body(count, [selectors.entry(e) for e in entries])
 
 
 @router.get("/cases/{case_id}/access-log/fhir", response={200: dict[str, Any], **ERRORS})
 def case_access_log_fhir(request: HttpRequest, case_id: int) -> dict[str, Any]:
     """The case's access log as a FHIR R4 Bundle of AuditEvent resources."""
-    entries = selectors.case_access_log(user=_user(request), case_id=case_id)
+    entries = case_selectors.case_access_log(user=_user(request), case_id=case_id)
     return {
         "resourceType": "Bundle",
         "type": "collection",

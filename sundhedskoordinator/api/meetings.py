@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from sundhedskoordinator.access.policy import scope_cases
+from sundhedskoordinator.cases.selectors import scope_cases
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.meetings import services

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sundhedskoordinator.organisations.choices import Role
 
 from .choices import (
+    TERMINAL_STATES,
     CaseSubtype,
     CaseType,
     ConcernAuthor,
@@ -113,6 +114,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed, rejected or withdrawn: the procedure has ended for this case."""
+        return self.status in TERMINAL_STATES
 
 
 class Offer(models.Model):

@@ -10,20 +10,20 @@ from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access import services as access_services
 from sundhedskoordinator.access.choices import Purpose
-from sundhedskoordinator.access.models import AccessAction
+from sundhedskoordinator.access.models import AccessAction, AccessLog
 from sundhedskoordinator.access.policy import (
     CaseRoles,
     Grant,
     action_roles,
-    get_case,
     grants_for,
     holds_item,
+    in_case_scope,
     may_hand_on,
+    may_read_case_log,
     may_read_health,
     parse_purpose,
     purpose_for_log,
     roles_in_case,
-    scope_cases,
 )
 from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.audit.models import CaseEvent
@@ -36,6 +36,37 @@ from sundhedskoordinator.organisations.models import User
 from . import workflow
 from .choices import TERMINAL_STATES, Action, DocumentKind
 from .models import Advice, Case, Conversation, Document
+
+CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
+
+
+def scope_cases(user: User, grants: list[Grant] | None = None) -> QuerySet[Case]:
+    """Every case the user may see (``access.policy.in_case_scope``)."""
+    return in_case_scope(Case.objects.all(), user, grants)
+
+
+def get_case(
+    user: User,
+    case_id: int,
+    queryset: QuerySet[Case] | None = None,
+    grants: list[Grant] | None = None,
+) -> Case:
+    """The case if the user may see it; otherwise NotFoundError, so that existence is not given
+    away (out of scope answers 404, not 403)."""
+    base = queryset if queryset is not None else Case.objects.all()
+    case = in_case_scope(base, user, grants).filter(pk=case_id).first()
+    if case is None:
+        raise NotFoundError("not_found", CASE_NOT_FOUND)
+    return case
+
+
+def case_access_log(*, user: User, case_id: int) -> QuerySet[AccessLog]:
+    """Who has read the case, for those who may see its access log."""
+    grants = grants_for(user)
+    case = get_case(user, case_id, grants=grants)
+    if not may_read_case_log(user, case, roles_in_case(user, case, grants)):
+        raise NotFoundError("not_found", _("Sagens adgangslog findes ikke for dig."))
+    return AccessLog.objects.filter(case=case).select_related("case").order_by("-at", "-id")
 
 
 def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import grants_for, scope_cases
+from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.cases import services as case_services
+from sundhedskoordinator.cases.selectors import scope_cases
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error

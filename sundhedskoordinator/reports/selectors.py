@@ -3,7 +3,7 @@ times, on-time dispatch, outcomes; section 4: the guidance duty). Every figure i
 aggregate: counts and groups with COUNT, percentiles by letting the database sort and fetching
 the one or two rows around the rank, as PostgreSQL's ``percentile_cont`` does.
 
-The cases counted are those the user may see (``access.policy.scope_cases``): all of a
+The cases counted are those the user may see (``cases.selectors.scope_cases``): all of a
 municipality's cases for its manager, the cases sent to the region's coordinators for Klinisk
 Funktion and a region's manager, so that the figures can be recomputed from the API's case list.
 Citizens not yet informed are a count per municipality and need no case.
@@ -37,9 +37,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.access.policy import figure_municipalities, scope_cases
+from sundhedskoordinator.access.policy import figure_municipalities
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
 from sundhedskoordinator.cases.models import Advice, Conversation, Decision
+from sundhedskoordinator.cases.selectors import scope_cases
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import not_informed
 from sundhedskoordinator.core import periods
