@@ -424,9 +424,10 @@ add_document = _form_view(
 
 
 def _schedule(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = Case.objects.select_related("municipality").filter(pk=case_id).first()
-    if case is None:
-        raise Http404
+    try:
+        case = selectors.case_in_scope(user=_user(request), case_id=case_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
     view = _form_view(
         "schedule",
         ScheduleForm,
