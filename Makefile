@@ -44,7 +44,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 $(MO_STAMP): $(STAMP) $(wildcard sundhedskoordinator/locale/*/LC_MESSAGES/*.po)
 	@command -v msgfmt >/dev/null 2>&1 || bash scripts/apt-install.sh gettext
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=mutants -v0
 	@touch $@
 
 install: $(STAMP) $(NPM_STAMP) $(MO_STAMP) ## Create .venv and install Python and front-end packages

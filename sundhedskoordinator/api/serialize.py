@@ -12,6 +12,7 @@ from sundhedskoordinator.cases.selectors import actions_for
 from sundhedskoordinator.cases.services import Warning, offer_is_on_hold
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.workingdays import deadline_passed
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
@@ -132,7 +133,9 @@ def case(
         "dispatch": {
             "deadline": item.dispatch_deadline,
             "sent_at": dispatch.sent_at if dispatch else None,
-            "late": dispatch.is_late if dispatch else (clock.today() > item.dispatch_deadline),
+            "late": dispatch.is_late
+            if dispatch
+            else deadline_passed(item.dispatch_deadline, clock.today()),
             "working_days_late": dispatch.working_days_late if dispatch else None,
         }
         if item

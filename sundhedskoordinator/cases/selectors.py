@@ -30,6 +30,7 @@ from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
 from sundhedskoordinator.citizens.models import Guidance
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.core.workingdays import DEADLINE_WARNING_WORKING_DAYS, add_working_days
 from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import User
 
@@ -293,8 +294,11 @@ def state_counts(*, user: User) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def deadlines_at_risk(*, user: User, until: dt.date) -> QuerySet[Case]:
-    """Scheduled cases not yet sent whose dispatch deadline is on or before ``until``."""
+def deadlines_at_risk(*, user: User, today: dt.date) -> QuerySet[Case]:
+    """Scheduled cases not yet sent whose dispatch deadline has passed or is near
+    (``core.workingdays.deadline_near``; a deadline is always a working day, so "at most N working
+    days away" is "on or before the N-th working day from today")."""
+    until = add_working_days(today, DEADLINE_WARNING_WORKING_DAYS)
     return (
         scope_cases(user)
         .filter(

@@ -32,7 +32,7 @@ from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
-from sundhedskoordinator.core.workingdays import working_days_between
+from sundhedskoordinator.core.workingdays import deadline_passed, working_days_between
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.inspection import inspect_upload
 from sundhedskoordinator.documents.models import IssuedKind
@@ -573,7 +573,7 @@ def schedule_case(
         )
         # The guards refused a missing slot or coordinator; this narrows the types.
         assert starts_at and ends_at and coordinator and attendee  # noqa: S101
-        late = clock.today() > meeting.dispatch_deadline
+        late = deadline_passed(meeting.dispatch_deadline, clock.today())
         item = AgendaItem.objects.create(
             meeting=meeting,
             case=case,
@@ -696,7 +696,7 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
             sent_at=now,
             sent_by=actor,
             deadline=item.dispatch_deadline,
-            is_late=today > item.dispatch_deadline,
+            is_late=deadline_passed(item.dispatch_deadline, today),
             working_days_late=late_days,
             snapshot=package_snapshot(case, item),
         )

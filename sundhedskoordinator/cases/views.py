@@ -473,7 +473,6 @@ def download(request: HttpRequest, document_id: int) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Klinisk Funktion's and managers' overview: cases per state and deadlines at risk."""
     from sundhedskoordinator.access.policy import figure_municipalities
-    from sundhedskoordinator.core.workingdays import add_working_days
 
     user = _user(request)
     counts = selectors.state_counts(user=user)
@@ -484,7 +483,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "rows": [(label, counts.get(value, 0), value) for value, label in Status.choices],
             "total": sum(counts.values()),
-            "at_risk": selectors.deadlines_at_risk(user=user, until=add_working_days(today, 2)),
+            "at_risk": selectors.deadlines_at_risk(user=user, today=today),
             "today": today,
             "shows_figures": figure_municipalities(user).exists(),
         },

@@ -9,6 +9,7 @@ from typing import Any
 
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.workingdays import deadline_passed
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
@@ -143,7 +144,7 @@ def _step(
         assert meeting is not None, "scheduling needs a meeting"  # noqa: S101
         reason = late_reason or (
             "Borgeren har akut behov for afklaring."
-            if clock.today() > meeting.dispatch_deadline
+            if deadline_passed(meeting.dispatch_deadline, clock.today())
             else ""
         )
         return services.schedule_case(

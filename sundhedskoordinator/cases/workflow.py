@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sundhedskoordinator.audit.models import EventKind
 from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.workingdays import deadline_passed
 from sundhedskoordinator.organisations.choices import Role
 
 from .choices import Action, RejectionReason, Status
@@ -195,7 +197,8 @@ def participants_are_valid(case: Case, params: Params) -> list[Missing]:
 
 def late_scheduling_has_reason(case: Case, params: Params) -> list[Missing]:
     """Scheduling on a meeting whose dispatch deadline has passed needs a reason (DESIGN § 3)."""
-    if params["today"] > params["meeting"].dispatch_deadline and not params["late_reason"].strip():
+    passed = deadline_passed(params["meeting"].dispatch_deadline, params["today"])
+    if passed and not params["late_reason"].strip():
         return [
             Missing(
                 DEADLINE_PASSED,
@@ -254,12 +257,14 @@ def decision_has_reasons(case: Case, params: Params) -> list[Missing]:
     return []
 
 
+REJECT_REASON_MISSING = gettext_lazy("Angiv begrundelsen for afvisningen.")
+CANCEL_REASON_MISSING = gettext_lazy("Angiv årsagen til, at samtalen er aflyst.")
+
+
 def rejection_has_reason(case: Case, params: Params) -> list[Missing]:
     missing = []
     if not params["reason"].strip():
-        missing.append(
-            Missing(PREREQUISITES_MISSING, "reason", _("Angiv begrundelsen for afvisningen."))
-        )
+        missing.append(Missing(PREREQUISITES_MISSING, "reason", str(REJECT_REASON_MISSING)))
     if params.get("reason_code", RejectionReason.OTHER) not in RejectionReason.values:
         missing.append(
             Missing(
@@ -269,6 +274,13 @@ def rejection_has_reason(case: Case, params: Params) -> list[Missing]:
             )
         )
     return missing
+
+
+def cancellation_has_reason(case: Case, params: Params) -> list[Missing]:
+    """A cancelled conversation (the citizen did not come, the meeting moved) keeps its reason."""
+    if not params["reason"].strip():
+        return [Missing(PREREQUISITES_MISSING, "reason", str(CANCEL_REASON_MISSING))]
+    return []
 
 
 # --- The table ------------------------------------------------------------------------------
@@ -371,7 +383,7 @@ TRANSITIONS: dict[Action, Transition] = {
             S.READY,
             {Role.COORDINATOR, Role.SECRETARIAT},
             EventKind.CONVERSATION_CANCELLED,
-            rejection_has_reason,
+            cancellation_has_reason,
         ),
         _t(
             Action.RECORD_FILE_NOTE,

@@ -77,3 +77,20 @@ def dispatch_deadline(meeting_day: dt.date, working_days_before: int) -> dt.date
     """The last day the case package may be sent: the ``working_days_before``-th working day before
     the meeting day, counting back and not counting the meeting day (regional procedure item 8)."""
     return subtract_working_days(meeting_day, working_days_before)
+
+
+#: A dispatch deadline at most this many working days away is near: pages warn of it.
+DEADLINE_WARNING_WORKING_DAYS = 2
+
+
+def deadline_passed(deadline: dt.date, today: dt.date) -> bool:
+    """A deadline is kept on its day: it has passed only from the day after. The one rule for
+    "late" (a package sent, a case scheduled, a badge shown)."""
+    return today > deadline
+
+
+def deadline_near(deadline: dt.date, today: dt.date) -> bool:
+    """Not passed, and at most ``DEADLINE_WARNING_WORKING_DAYS`` working days away."""
+    return not deadline_passed(deadline, today) and (
+        working_days_between(today, deadline) <= DEADLINE_WARNING_WORKING_DAYS
+    )

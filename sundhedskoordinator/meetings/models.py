@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.workingdays import deadline_passed
+
 from .choices import MeetingKind
 
 
@@ -89,6 +92,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.team} {self.date:%d.%m.%Y}"
 
+    @property
+    def deadline_passed(self) -> bool:
+        """Today is after the dispatch deadline (``core.workingdays.deadline_passed``)."""
+        return deadline_passed(self.dispatch_deadline, clock.today())
+
 
 class AgendaItem(models.Model):
     """A case on a meeting's agenda: one team case slot followed by the advice-writing block.
@@ -151,6 +159,11 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} {self.starts_at:%H:%M}"
+
+    @property
+    def deadline_passed(self) -> bool:
+        """Today is after the item's dispatch deadline (``core.workingdays.deadline_passed``)."""
+        return deadline_passed(self.dispatch_deadline, clock.today())
 
 
 class Dispatch(models.Model):

@@ -18,7 +18,10 @@ from sundhedskoordinator.cases.selectors import scope_cases
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
-from sundhedskoordinator.core.workingdays import working_days_between
+from sundhedskoordinator.core.workingdays import (
+    deadline_near,
+    deadline_passed,
+)
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.documents.models import IssuedDocument
@@ -31,7 +34,6 @@ from .forms import MeetingForm
 from .selectors import active_items, meeting_in_scope, scope_meetings
 
 #: Working days before the deadline from which an undispatched item is shown as at risk.
-DEADLINE_WARNING_DAYS = 2
 
 
 def _user(request: HttpRequest) -> User:
@@ -108,7 +110,6 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
         .filter(case__in=visible)
         .select_related("case__citizen", "coordinator", "attendee", "dispatch")
     )
-    days_left = working_days_between(today, meeting.dispatch_deadline)
     for item in items:
         item.sent = hasattr(item, "dispatch")  # type: ignore[attr-defined]
     due = [i for i in items if not i.sent]  # type: ignore[attr-defined]
@@ -139,9 +140,8 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "items": items,
             "today": today,
-            "days_left": days_left,
-            "deadline_passed": today > meeting.dispatch_deadline,
-            "deadline_near": 0 <= days_left <= DEADLINE_WARNING_DAYS,
+            "deadline_passed": deadline_passed(meeting.dispatch_deadline, today),
+            "deadline_near": deadline_near(meeting.dispatch_deadline, today),
             "can_dispatch": any(
                 g.role == Role.SECRETARIAT and g.municipality_id == meeting.team.municipality_id
                 for g in grants_for(user)

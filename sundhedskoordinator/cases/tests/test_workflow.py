@@ -137,3 +137,27 @@ def test_available_actions_depend_on_state_and_role():
     # In scope but not on the case: nothing, but the manager's hand-over by scope.
     assert available_actions(Stub(), [Role.CASEWORKER], []) == []
     assert available_actions(Stub(), [Role.MANAGER], []) == ["reassign"]
+
+
+def test_each_guard_answers_with_its_own_message():
+    """A cancelled conversation is asked for the reason for the cancellation, not for a rejection
+    (the two guards used to share one message)."""
+    from sundhedskoordinator.cases.workflow import (
+        CANCEL_REASON_MISSING,
+        REJECT_REASON_MISSING,
+        cancellation_has_reason,
+        rejection_has_reason,
+    )
+
+    class Stub:
+        status = Status.SENT
+
+    [cancel] = cancellation_has_reason(Stub(), {"reason": "  "})
+    [reject] = rejection_has_reason(Stub(), {"reason": ""})
+    assert (cancel.field, reject.field) == ("reason", "reason")
+    assert str(cancel.message) == str(CANCEL_REASON_MISSING)
+    assert str(reject.message) == str(REJECT_REASON_MISSING)
+    assert str(CANCEL_REASON_MISSING) != str(REJECT_REASON_MISSING)
+    assert cancellation_has_reason in TRANSITIONS[Action.CANCEL].guards
+    assert rejection_has_reason not in TRANSITIONS[Action.CANCEL].guards
+    assert cancellation_has_reason(Stub(), {"reason": "Borgeren var syg"}) == []
