@@ -132,6 +132,9 @@ def case_file_is_complete(case: Case, params: Params) -> list[Missing]:
     return [Missing(CASE_FILE_INCOMPLETE, m.field, m.message) for m in missing]
 
 
+NO_FREE_SLOT = gettext_lazy("Der er ingen ledig tid på mødet.")
+
+
 def slot_fits_the_meeting(case: Case, params: Params) -> list[Missing]:
     """An item is one case slot plus the advice block, inside the meeting, overlapping no other
     item (agreement: 30 + 15 minutes by default)."""
@@ -157,7 +160,7 @@ def slot_fits_the_meeting(case: Case, params: Params) -> list[Missing]:
             Missing(MEETING_NOT_ALLOWED, "meeting", _("Mødet har allerede været holdt."))
         )
     if starts_at is None:
-        missing.append(Missing(SLOT_TAKEN, "starts_at", _("Der er ingen ledig tid på mødet.")))
+        missing.append(Missing(SLOT_TAKEN, "starts_at", str(NO_FREE_SLOT)))
     elif starts_at < meeting.starts_at or ends_at > meeting.ends_at:
         missing.append(
             Missing(SLOT_TAKEN, "starts_at", _("Tidspunktet ligger uden for mødets tid."))

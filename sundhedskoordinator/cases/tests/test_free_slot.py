@@ -15,6 +15,7 @@ from sundhedskoordinator.cases import services
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import Case
 from sundhedskoordinator.cases.walk import new_case, walk_case_to
+from sundhedskoordinator.cases.workflow import NO_FREE_SLOT
 from sundhedskoordinator.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -59,13 +60,15 @@ def test_a_fifth_case_does_not_fit(world: World) -> None:
     for _ in range(4):
         _schedule(world)
     case = _ready(world)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as refused:
         services.schedule_case(
             actor=world.users["sekretariat"],
             case_id=case.pk,
             meeting_id=world.meeting.pk,
             coordinator_id=world.users["koordinator"].pk,
         )
+    # Told there is no free time, not that a time lies outside the meeting.
+    assert refused.value.fields == {"starts_at": str(NO_FREE_SLOT)}
     case.refresh_from_db()
     assert case.status == Status.READY
     assert not case.agenda_items.exists()
