@@ -14,6 +14,7 @@ from conftest import World
 from sundhedskoordinator.api.idempotency import HEADER, run_once
 from sundhedskoordinator.api.models import IdempotencyRecord
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.models import User
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,16 @@ def test_when_two_requests_race_the_first_stored_answer_stands(
     status, body = run_once(_request(user, "k-3"), compute, replay if with_replay else None)
     assert status == 201
     assert body == ({**stored_first, "replayed": True} if with_replay else stored_first)
+
+
+def test_a_key_of_200_characters_is_kept_and_one_of_201_refused(world: World) -> None:
+    """The record keeps up to 200 characters (the length of its column); a longer key is
+    refused, not cut, and nothing runs."""
+    compute = Counter()
+    user = world.users["sagsbehandler"]
+    assert run_once(_request(user, "k" * 200), compute) == (200, ANSWER)
+    with pytest.raises(DomainError) as refused:
+        run_once(_request(user, "k" * 201), compute)
+    assert (refused.value.code, refused.value.status) == ("idempotency_key_invalid", 400)
+    assert compute.calls == 1
+    assert IdempotencyRecord.objects.get().key == "k" * 200
