@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -124,6 +125,118 @@ def roles_in_case(user: User, case: Case, grants: list[Grant] | None = None) -> 
         elif grant.role == Role.CITIZEN and case.citizen.user_id == user.pk:
             roles.append(grant.role)
     return roles
+
+
+def team_scope(user: User, *, via: str = "") -> Q:
+    """The rehab teams whose meetings the user sees: their municipality's (municipal staff and a
+    municipality's manager) and, for regional staff and a region's manager, those of the
+    region's municipalities. ``via`` is the path from a row to its team ("" for teams)."""
+    at = f"{via}__" if via else ""
+    grants = grants_for(user)
+    municipalities = {
+        g.municipality_id
+        for g in grants
+        if g.municipality_id and (g.role in MUNICIPAL_ROLES or g.role == Role.MANAGER)
+    }
+    regions = {
+        g.region_id
+        for g in grants
+        if g.region_id and (g.role in REGIONAL_ROLES or g.role == Role.MANAGER)
+    }
+    return Q(**{f"{at}municipality_id__in": municipalities}) | Q(
+        **{f"{at}municipality__region_id__in": regions}
+    )
+
+
+def citizen_municipalities(user: User) -> set[int]:
+    """The municipalities whose citizens the user sees: where they hold a municipal role."""
+    return {
+        g.municipality_id
+        for g in grants_for(user)
+        if g.role in MUNICIPAL_ROLES and g.municipality_id
+    }
+
+
+#: The roles that register a municipality's citizens and open their cases, the first preferred.
+CASE_OPENERS = (Role.CASEWORKER, Role.JOB_BROKER)
+
+
+def handler_role(user: User, municipality_id: int | None = None) -> str | None:
+    """The role in which the user registers citizens and opens cases in the municipality (in any
+    municipality when None): caseworker before job broker; None when they may not."""
+    return next(
+        (r for r in CASE_OPENERS if holds_role(user, r, municipality_id=municipality_id)), None
+    )
+
+
+def secretariat_municipalities(user: User) -> set[int]:
+    """The municipalities whose rehab teams' meetings the user plans, as their secretariat."""
+    return {
+        g.municipality_id
+        for g in grants_for(user)
+        if g.role == Role.SECRETARIAT and g.municipality_id
+    }
+
+
+def sees_as_citizen(user: User) -> bool:
+    """The user holds the citizen role and no other: pages speak to them as the citizen."""
+    roles = {g.role for g in grants_for(user)}
+    return roles == {Role.CITIZEN}
+
+
+class Page(StrEnum):
+    """The pages the main menu can offer."""
+
+    CASES = "cases"
+    MY_CASES = "my_cases"
+    CITIZENS = "citizens"
+    MEETINGS = "meetings"
+    OVERVIEW = "overview"
+    STATISTICS = "statistics"
+    SETTLEMENT = "settlement"
+    RATES = "rates"
+    MY_ACCESS_LOG = "my_access_log"
+    ADMIN = "admin"
+
+
+#: The staff who work on cases and meetings (each page still shows only what is in their scope).
+_CASE_STAFF = frozenset(
+    {
+        Role.CASEWORKER,
+        Role.JOB_BROKER,
+        Role.SECRETARIAT,
+        Role.COORDINATOR,
+        Role.CLINICAL_ADMIN,
+        Role.MANAGER,
+    }
+)
+
+#: The pages each role works in (DESIGN section 2); a citizen's case list is "my cases".
+PAGES_BY_ROLE: dict[str, frozenset[Page]] = {
+    Role.CASEWORKER: frozenset({Page.CASES, Page.CITIZENS, Page.MEETINGS}),
+    Role.JOB_BROKER: frozenset({Page.CASES, Page.CITIZENS, Page.MEETINGS}),
+    Role.SECRETARIAT: frozenset({Page.CASES, Page.MEETINGS, Page.OVERVIEW}),
+    Role.COORDINATOR: frozenset({Page.CASES, Page.MEETINGS}),
+    Role.CLINICAL_ADMIN: frozenset(
+        {Page.CASES, Page.MEETINGS, Page.OVERVIEW, Page.STATISTICS, Page.SETTLEMENT, Page.RATES}
+    ),
+    Role.MANAGER: frozenset(
+        {Page.CASES, Page.MEETINGS, Page.OVERVIEW, Page.STATISTICS, Page.SETTLEMENT}
+    ),
+    Role.CITIZEN: frozenset({Page.MY_CASES, Page.MY_ACCESS_LOG}),
+    Role.ADMIN: frozenset({Page.ADMIN}),
+}
+
+
+def pages_for(user: User) -> frozenset[Page]:
+    """The pages the user's roles work in, for the menu. Someone who is also staff sees the
+    case list as staff, not as "my cases"."""
+    pages: set[Page] = set()
+    for grant in grants_for(user):
+        pages |= PAGES_BY_ROLE.get(grant.role, frozenset())
+    if Page.CASES in pages:
+        pages.discard(Page.MY_CASES)
+    return frozenset(pages)
 
 
 def holds_role(

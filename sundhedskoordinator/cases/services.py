@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import (
     action_roles,
+    handler_role,
     holds_item,
     holds_role,
     item_is_sent,
@@ -167,14 +168,7 @@ def create_case(
     """Open a draft case for a citizen of the actor's municipality (regional procedure item 4),
     optionally with the offer and the citizen's description at once."""
     municipality_id = citizen.municipality_id
-    actor_role = next(
-        (
-            r
-            for r in (Role.CASEWORKER, Role.JOB_BROKER)
-            if holds_role(actor, r, municipality_id=municipality_id)
-        ),
-        None,
-    )
+    actor_role = handler_role(actor, municipality_id)
     if actor_role is None:
         raise DomainError(
             workflow.ROLE_NOT_ALLOWED,

@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import grants_for, purpose_for_log, purposes_for
+from sundhedskoordinator.access.policy import (
+    handler_role,
+    purpose_for_log,
+    purposes_for,
+    sees_as_citizen,
+)
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -87,9 +92,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
             -c.pk,
         )
     )
-    is_citizen = any(g.role == Role.CITIZEN for g in grants_for(user)) and not any(
-        g.role != Role.CITIZEN for g in grants_for(user)
-    )
     # htmx asks for the table only (the filter replaces it in place); otherwise the whole page.
     template = (
         "cases/partials/case_table.html"
@@ -104,11 +106,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "status": status or "",
             "statuses": Status.choices,
             "today": clock.today(),
-            "is_citizen": is_citizen,
+            "is_citizen": sees_as_citizen(user),
             "citizen_status": CITIZEN_STATUS,
-            "can_create": any(
-                g.role in (Role.CASEWORKER, Role.JOB_BROKER) for g in grants_for(user)
-            ),
+            "can_create": handler_role(user) is not None,
         },
     )
 

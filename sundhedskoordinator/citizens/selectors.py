@@ -7,9 +7,8 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sundhedskoordinator.access.policy import grants_for
+from sundhedskoordinator.access.policy import citizen_municipalities
 from sundhedskoordinator.core.errors import NotFoundError
-from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES
 from sundhedskoordinator.organisations.models import User
 
 from .choices import WRITTEN_GUIDANCE_CHANNELS
@@ -18,13 +17,8 @@ from .models import Citizen, Guidance, ResourceCourse
 
 def scope_citizens(user: User) -> QuerySet[Citizen]:
     """Citizens of the municipalities where the user holds a municipal role."""
-    municipalities = {
-        g.municipality_id
-        for g in grants_for(user)
-        if g.role in MUNICIPAL_ROLES and g.municipality_id
-    }
     return (
-        Citizen.objects.filter(municipality_id__in=municipalities)
+        Citizen.objects.filter(municipality_id__in=citizen_municipalities(user))
         .select_related("municipality")
         .prefetch_related(
             Prefetch("resource_courses", queryset=ResourceCourse.objects.order_by("-start_date")),

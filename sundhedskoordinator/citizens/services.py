@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.access.policy import holds_role
+from sundhedskoordinator.access.policy import handler_role
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.choices import Role
@@ -24,10 +24,7 @@ CITIZEN_EXISTS = "citizen_exists"
 
 
 def _require_municipal_handler(actor: User, municipality_id: int) -> None:
-    if not (
-        holds_role(actor, Role.CASEWORKER, municipality_id=municipality_id)
-        or holds_role(actor, Role.JOB_BROKER, municipality_id=municipality_id)
-    ):
+    if handler_role(actor, municipality_id) is None:
         raise DomainError(
             "role_not_allowed",
             _(

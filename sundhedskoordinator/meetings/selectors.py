@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.access.policy import team_scope
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import Region, RehabTeam, User
 
@@ -24,36 +25,16 @@ def active_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     return meeting.items.filter(cancelled_at__isnull=True).order_by("starts_at")
 
 
-def _team_filter(user: User, prefix: str = "") -> Q:
-    from sundhedskoordinator.access.policy import grants_for
-    from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES, REGIONAL_ROLES, Role
-
-    grants = grants_for(user)
-    municipalities = {
-        g.municipality_id
-        for g in grants
-        if g.municipality_id and (g.role in MUNICIPAL_ROLES or g.role == Role.MANAGER)
-    }
-    regions = {
-        g.region_id
-        for g in grants
-        if g.region_id and (g.role in REGIONAL_ROLES or g.role == Role.MANAGER)
-    }
-    return Q(**{f"{prefix}municipality_id__in": municipalities}) | Q(
-        **{f"{prefix}municipality__region_id__in": regions}
-    )
-
-
 def scope_teams(user: User) -> QuerySet[RehabTeam]:
     """The rehab teams whose meetings the user sees; any other team answers as if there were
     none, so that its existence is not given away."""
-    return RehabTeam.objects.filter(_team_filter(user))
+    return RehabTeam.objects.filter(team_scope(user))
 
 
 def scope_meetings(user: User) -> QuerySet[Meeting]:
     """Meetings of the teams of the user's municipalities, and for regional staff those of the
     municipalities in their region."""
-    return Meeting.objects.filter(_team_filter(user, "team__")).select_related("team")
+    return Meeting.objects.filter(team_scope(user, via="team")).select_related("team")
 
 
 TEAM_NOT_FOUND = _("Teamet findes ikke.")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import grants_for
+from sundhedskoordinator.access.policy import secretariat_municipalities
 from sundhedskoordinator.cases import services as case_services
 from sundhedskoordinator.cases.selectors import scope_cases
 from sundhedskoordinator.core import clock
@@ -25,7 +25,6 @@ from sundhedskoordinator.core.workingdays import (
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.documents.models import IssuedDocument
-from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import RehabTeam, User
 from sundhedskoordinator.organisations.selectors import coordinators_in
 
@@ -33,20 +32,13 @@ from . import services
 from .forms import MeetingForm
 from .selectors import active_items, meeting_in_scope, scope_meetings
 
-#: Working days before the deadline from which an undispatched item is shown as at risk.
-
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
 def _own_teams(user: User) -> QuerySet[RehabTeam]:
-    municipalities = [
-        g.municipality_id
-        for g in grants_for(user)
-        if g.role == Role.SECRETARIAT and g.municipality_id
-    ]
-    return RehabTeam.objects.filter(municipality_id__in=municipalities)
+    return RehabTeam.objects.filter(municipality_id__in=secretariat_municipalities(user))
 
 
 @login_required
@@ -113,13 +105,8 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     for item in items:
         item.sent = hasattr(item, "dispatch")  # type: ignore[attr-defined]
     due = [i for i in items if not i.sent]  # type: ignore[attr-defined]
-    can_schedule = (
-        any(
-            g.role == Role.SECRETARIAT and g.municipality_id == meeting.team.municipality_id
-            for g in grants_for(user)
-        )
-        and meeting.date >= today
-    )
+    plans_it = meeting.team.municipality_id in secretariat_municipalities(user)
+    can_schedule = plans_it and meeting.date >= today
     ready = (
         scope_cases(user)
         .filter(status="ready", municipality_id=meeting.team.municipality_id)
@@ -142,11 +129,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "today": today,
             "deadline_passed": deadline_passed(meeting.dispatch_deadline, today),
             "deadline_near": deadline_near(meeting.dispatch_deadline, today),
-            "can_dispatch": any(
-                g.role == Role.SECRETARIAT and g.municipality_id == meeting.team.municipality_id
-                for g in grants_for(user)
-            )
-            and bool(due),
+            "can_dispatch": plans_it and bool(due),
             "issued": IssuedDocument.objects.filter(meeting=meeting).order_by("-version"),
             "late_items": [i for i in items if i.sent and i.dispatch.is_late],  # type: ignore[attr-defined]
         },

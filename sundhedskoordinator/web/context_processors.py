@@ -1,4 +1,5 @@
-"""The main menu, by the roles the user holds."""
+"""The main menu: the pages the access policy gives the user's roles (``policy.pages_for``),
+in a fixed order, and the inbox with its unread count."""
 
 from __future__ import annotations
 
@@ -6,57 +7,35 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from sundhedskoordinator.access.policy import grants_for
-from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.access.policy import Page, pages_for
+from sundhedskoordinator.notifications.models import Notification
 
-CASE_ROLES = {
-    Role.CASEWORKER,
-    Role.JOB_BROKER,
-    Role.SECRETARIAT,
-    Role.COORDINATOR,
-    Role.CLINICAL_ADMIN,
-    Role.MANAGER,
-}
-MEETING_ROLES = {
-    Role.SECRETARIAT,
-    Role.COORDINATOR,
-    Role.CASEWORKER,
-    Role.JOB_BROKER,
-    Role.CLINICAL_ADMIN,
-    Role.MANAGER,
-}
+#: Menu order, with each page's label and route.
+MENU = [
+    (Page.CASES, _("Sager"), "cases:list"),
+    (Page.MY_CASES, _("Mine sager"), "cases:list"),
+    (Page.CITIZENS, _("Borgere"), "citizens:list"),
+    (Page.MEETINGS, _("Møder"), "meetings:list"),
+    (Page.OVERVIEW, _("Overblik"), "cases:overview"),
+    (Page.STATISTICS, _("Statistik"), "reports:statistics"),
+    (Page.SETTLEMENT, _("Afregning"), "billing:settlement"),
+    (Page.RATES, _("Takster"), "billing:rates"),
+    (Page.MY_ACCESS_LOG, _("Hvem har set mine oplysninger?"), "web:my-access-log"),
+]
 
 
 def menu(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {"menu": []}
-    roles = {g.role for g in grants_for(request.user)}
-    items = [(_("Forside"), reverse("web:start"))]
-    if roles & CASE_ROLES:
-        items.append((_("Sager"), reverse("cases:list")))
-    elif Role.CITIZEN in roles:
-        items.append((_("Mine sager"), reverse("cases:list")))
-    if roles & {Role.CASEWORKER, Role.JOB_BROKER}:
-        items.append((_("Borgere"), reverse("citizens:list")))
-    if roles & MEETING_ROLES:
-        items.append((_("Møder"), reverse("meetings:list")))
-    if roles & {Role.CLINICAL_ADMIN, Role.MANAGER, Role.SECRETARIAT}:
-        items.append((_("Overblik"), reverse("cases:overview")))
-    if roles & {Role.CLINICAL_ADMIN, Role.MANAGER}:
-        items.append((_("Statistik"), reverse("reports:statistics")))
-        items.append((_("Afregning"), reverse("billing:settlement")))
-    if Role.CLINICAL_ADMIN in roles:
-        items.append((_("Takster"), reverse("billing:rates")))
-    if Role.CITIZEN in roles:
-        items.append((_("Hvem har set mine oplysninger?"), reverse("web:my-access-log")))
-    from sundhedskoordinator.notifications.models import Notification
-
+    pages = pages_for(request.user)
+    items = [(str(_("Forside")), reverse("web:start"))]
+    items += [(str(label), reverse(route)) for page, label, route in MENU if page in pages]
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    items.append((_("Beskeder") + (f" ({unread})" if unread else ""), reverse("web:inbox")))
-    if Role.ADMIN in roles:
-        items.append((_("Administration"), reverse("admin:index")))
+    items.append((str(_("Beskeder")) + (f" ({unread})" if unread else ""), reverse("web:inbox")))
+    if Page.ADMIN in pages:
+        items.append((str(_("Administration")), reverse("admin:index")))
     path = request.path
     return {
         "menu": [
