@@ -20,7 +20,7 @@ PYTHON ?= $(shell for c in python3 python3.14 python3.13 python3.12; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$c; break; fi; done)
 
-.PHONY: help install run serve test lint fmt messages demo bench mutate clean
+.PHONY: help install run serve test lint fmt messages demo bench mutate openapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -118,6 +118,9 @@ mutate: install ## Mutation testing of the rule functions (slow, not in test); r
 	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/mutate $(VENV)/bin/mutmut run --max-children $$(nproc) \
 		$(foreach m,$(MUTANTS),'$(m)'); rc=$$?; \
 	MUTATE_SECONDS=$$(( $$(date +%s) - start )) $(PY) scripts/mutation_report.py && exit $$rc
+
+openapi: install ## Write the API's OpenAPI document to docs/dev/openapi.json (after a deliberate API change)
+	DATA_DIR=$(CURDIR)/var/openapi $(PY) manage.py openapi > docs/dev/openapi.json
 
 clean: ## Remove .venv, node_modules and local data
 	rm -rf $(VENV) node_modules var
