@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.cases import selectors, services
+from sundhedskoordinator.cases.choices import Action
 from sundhedskoordinator.cases.fhir import case_bundle
 from sundhedskoordinator.citizens.selectors import citizen_in_scope
 from sundhedskoordinator.core.errors import DomainError
@@ -206,239 +210,113 @@ def _action(
     return Status(status, body)
 
 
-@router.post("/{case_id}/submit", response={200: CaseOut, **ERRORS})
-def submit(
-    request: HttpRequest, case_id: int, response: HttpResponse, payload: SubmitIn | None = None
-) -> Status[dict[str, Any]]:
-    channel = payload.channel if payload else ""
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.submit_case(
-            actor=user, case_id=case_id, expected_version=version, channel=channel
+@dataclass(frozen=True)
+class ActionEndpoint:
+    """One ``POST /cases/{id}/<path>`` endpoint of an action: its body schema (None: no body),
+    whether the body may be left out, how the body's field names map to the service's input
+    names where they differ, and the operation's name (its OpenAPI operation id and summary)."""
+
+    action: Action
+    path: str
+    name: str
+    body: type[Schema] | None = None
+    optional: bool = False
+    renamed: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+
+    def inputs(self, payload: Schema | None) -> dict[str, Any]:
+        if payload is None:
+            return {}
+        return {self.renamed.get(k, k): v for k, v in payload.model_dump().items()}
+
+
+#: Every action endpoint, generated below with the same shape: scope check, If-Match,
+#: Idempotency-Key, one ``services.run_action`` call, the case as it is after the action.
+ACTION_ENDPOINTS = [
+    ActionEndpoint(Action.SUBMIT, "submit", "submit", SubmitIn, optional=True),
+    ActionEndpoint(Action.COMPLETE, "complete", "complete"),
+    ActionEndpoint(
+        Action.SCHEDULE,
+        "schedule",
+        "schedule",
+        ScheduleIn,
+        renamed={
+            "meeting": "meeting_id",
+            "coordinator": "coordinator_id",
+            "attendee": "attendee_id",
+            "companion": "companion_name",
+        },
+    ),
+    ActionEndpoint(Action.UNSCHEDULE, "unschedule", "unschedule", ReasonIn, optional=True),
+    ActionEndpoint(Action.DISPATCH, "dispatch", "dispatch"),
+    ActionEndpoint(
+        Action.HOLD_CONVERSATION, "hold-conversation", "hold_conversation", ConversationIn
+    ),
+    ActionEndpoint(Action.CANCEL, "cancel", "cancel", ReasonIn),
+    ActionEndpoint(Action.RECORD_FILE_NOTE, "file-note", "file_note", FileNoteIn),
+    ActionEndpoint(Action.WRITE_ADVICE, "advice", "advice", AdviceIn),
+    ActionEndpoint(Action.DECIDE, "decision", "decision", DecisionIn),
+    ActionEndpoint(Action.CLOSE, "close", "close"),
+    ActionEndpoint(Action.WITHDRAW, "withdraw", "withdraw", ReasonIn, optional=True),
+    ActionEndpoint(Action.REJECT, "reject", "reject", RejectIn),
+    ActionEndpoint(
+        Action.REASSIGN,
+        "reassign",
+        "reassign",
+        ReassignIn,
+        renamed={"responsible": "responsible_id"},
+        description=(
+            "Hand the case to a colleague: the responsible caseworker or the team's manager."
         ),
-    )
+    ),
+    ActionEndpoint(
+        Action.TAKE_OVER,
+        "take-over",
+        "take_over",
+        description="A substitute coordinator of the region takes over the case's agenda item.",
+    ),
+]
 
 
-@router.post("/{case_id}/complete", response={200: CaseOut, **ERRORS})
-def complete(request: HttpRequest, case_id: int, response: HttpResponse) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.complete_case(
-            actor=user, case_id=case_id, expected_version=version
+def _action_view(endpoint: ActionEndpoint) -> Callable[..., Status[dict[str, Any]]]:
+    def view(
+        request: HttpRequest, case_id: int, response: HttpResponse, payload: Any = None
+    ) -> Status[dict[str, Any]]:
+        inputs = endpoint.inputs(payload)
+        return _action(
+            request,
+            case_id,
+            response,
+            lambda user, version: services.run_action(
+                endpoint.action, actor=user, case_id=case_id, expected_version=version, **inputs
+            ),
+        )
+
+    parameters = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Any),
+        inspect.Parameter("case_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
+        inspect.Parameter(
+            "response", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpResponse
         ),
-    )
+    ]
+    if endpoint.body is not None:
+        parameters.append(
+            inspect.Parameter(
+                "payload",
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=endpoint.body | None if endpoint.optional else endpoint.body,
+                default=None if endpoint.optional else inspect.Parameter.empty,
+            )
+        )
+    view.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    view.__name__ = view.__qualname__ = endpoint.name
+    view.__doc__ = endpoint.description
+    return view
 
 
-@router.post("/{case_id}/schedule", response={200: CaseOut, **ERRORS})
-def schedule(
-    request: HttpRequest, case_id: int, payload: ScheduleIn, response: HttpResponse
-) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.schedule_case(
-            actor=user,
-            case_id=case_id,
-            expected_version=version,
-            meeting_id=payload.meeting,
-            coordinator_id=payload.coordinator,
-            starts_at=payload.starts_at,
-            attendee_id=payload.attendee,
-            companion_name=payload.companion,
-            late_reason=payload.late_reason,
-        ),
-    )
-
-
-@router.post("/{case_id}/unschedule", response={200: CaseOut, **ERRORS})
-def unschedule(
-    request: HttpRequest, case_id: int, response: HttpResponse, payload: ReasonIn | None = None
-) -> Status[dict[str, Any]]:
-    reason = payload.reason if payload else ""
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.unschedule_case(
-            actor=user, case_id=case_id, expected_version=version, reason=reason
-        ),
-    )
-
-
-@router.post("/{case_id}/dispatch", response={200: CaseOut, **ERRORS})
-def dispatch(request: HttpRequest, case_id: int, response: HttpResponse) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.dispatch_package(
-            actor=user, case_id=case_id, expected_version=version
-        ),
-    )
-
-
-@router.post("/{case_id}/hold-conversation", response={200: CaseOut, **ERRORS})
-def hold_conversation(
-    request: HttpRequest, case_id: int, payload: ConversationIn, response: HttpResponse
-) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.hold_conversation(
-            actor=user,
-            case_id=case_id,
-            expected_version=version,
-            started_at=payload.started_at,
-            ended_at=payload.ended_at,
-            attendees=payload.attendees,
-        ),
-    )
-
-
-@router.post("/{case_id}/cancel", response={200: CaseOut, **ERRORS})
-def cancel(
-    request: HttpRequest, case_id: int, payload: ReasonIn, response: HttpResponse
-) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.cancel_conversation(
-            actor=user, case_id=case_id, expected_version=version, reason=payload.reason
-        ),
-    )
-
-
-@router.post("/{case_id}/file-note", response={200: CaseOut, **ERRORS})
-def file_note(
-    request: HttpRequest, case_id: int, payload: FileNoteIn, response: HttpResponse
-) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.record_file_note(
-            actor=user, case_id=case_id, expected_version=version, text=payload.text
-        ),
-    )
-
-
-@router.post("/{case_id}/advice", response={200: CaseOut, **ERRORS})
-def advice(
-    request: HttpRequest, case_id: int, payload: AdviceIn, response: HttpResponse
-) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.write_advice(
-            actor=user,
-            case_id=case_id,
-            expected_version=version,
-            text=payload.text,
-            accommodations=payload.accommodations,
-            correction_reason=payload.correction_reason,
-        ),
-    )
-
-
-@router.post("/{case_id}/decision", response={200: CaseOut, **ERRORS})
-def decision(
-    request: HttpRequest, case_id: int, payload: DecisionIn, response: HttpResponse
-) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.decide_case(
-            actor=user,
-            case_id=case_id,
-            expected_version=version,
-            outcome=payload.outcome,
-            text=payload.text,
-        ),
-    )
-
-
-@router.post("/{case_id}/close", response={200: CaseOut, **ERRORS})
-def close(request: HttpRequest, case_id: int, response: HttpResponse) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.close_case(
-            actor=user, case_id=case_id, expected_version=version
-        ),
-    )
-
-
-@router.post("/{case_id}/withdraw", response={200: CaseOut, **ERRORS})
-def withdraw(
-    request: HttpRequest, case_id: int, response: HttpResponse, payload: ReasonIn | None = None
-) -> Status[dict[str, Any]]:
-    reason = payload.reason if payload else ""
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.withdraw_case(
-            actor=user, case_id=case_id, expected_version=version, reason=reason
-        ),
-    )
-
-
-@router.post("/{case_id}/reject", response={200: CaseOut, **ERRORS})
-def reject(
-    request: HttpRequest, case_id: int, payload: RejectIn, response: HttpResponse
-) -> Status[dict[str, Any]]:
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.reject_case(
-            actor=user,
-            case_id=case_id,
-            expected_version=version,
-            reason=payload.reason,
-            reason_code=payload.reason_code,
-        ),
-    )
-
-
-@router.post("/{case_id}/reassign", response={200: CaseOut, **ERRORS})
-def reassign(
-    request: HttpRequest, case_id: int, payload: ReassignIn, response: HttpResponse
-) -> Status[dict[str, Any]]:
-    """Hand the case to a colleague: the responsible caseworker or the team's manager."""
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.reassign_case(
-            actor=user,
-            case_id=case_id,
-            expected_version=version,
-            responsible_id=payload.responsible,
-        ),
-    )
-
-
-@router.post("/{case_id}/take-over", response={200: CaseOut, **ERRORS})
-def take_over(request: HttpRequest, case_id: int, response: HttpResponse) -> Status[dict[str, Any]]:
-    """A substitute coordinator of the region takes over the case's agenda item."""
-    return _action(
-        request,
-        case_id,
-        response,
-        lambda user, version: services.take_over_item(
-            actor=user, case_id=case_id, expected_version=version
-        ),
+for _endpoint in ACTION_ENDPOINTS:
+    router.post(f"/{{case_id}}/{_endpoint.path}", response={200: CaseOut, **ERRORS})(
+        _action_view(_endpoint)
     )
 
 

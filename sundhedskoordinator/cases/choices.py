@@ -39,7 +39,8 @@ SENT_OR_LATER = frozenset({Status.SENT, Status.HELD, Status.ADVISED, Status.DECI
 
 
 class Action(models.TextChoices):
-    """The workflow's actions; the same names are the services, API paths and audit events."""
+    """The workflow's actions. Each one's service is named in ``services.ACTION_SERVICES``, its
+    API path in ``api.cases.ACTION_ENDPOINTS`` and its audit event in the transition table."""
 
     SUBMIT = "submit", _("Anmod")
     COMPLETE = "complete", _("Godkend sagen som fuldstændig")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -1055,6 +1056,47 @@ def take_over_item(*, actor: User, case_id: int, expected_version: int | None = 
             role,
             data={"agenda_item": item.pk, "from": previous.pk, "to": actor.pk},
         )
+
+
+#: The service that carries out each action of the transition table: the one place where an
+#: action's name meets its service's (``dispatch`` is ``dispatch_package``, ``decide`` is
+#: ``decide_case``). The API paths are mapped in ``api/cases.py``, the events in the table.
+ACTION_SERVICES: dict[Action, Callable[..., Any]] = {
+    Action.SUBMIT: submit_case,
+    Action.COMPLETE: complete_case,
+    Action.SCHEDULE: schedule_case,
+    Action.UNSCHEDULE: unschedule_case,
+    Action.DISPATCH: dispatch_package,
+    Action.HOLD_CONVERSATION: hold_conversation,
+    Action.CANCEL: cancel_conversation,
+    Action.WRITE_ADVICE: write_advice,
+    Action.CORRECT_ADVICE: write_advice,
+    Action.DECIDE: decide_case,
+    Action.CLOSE: close_case,
+    Action.WITHDRAW: withdraw_case,
+    Action.REJECT: reject_case,
+    Action.UPDATE: update_case,
+    Action.ADD_DOCUMENT: add_document,
+    Action.RECORD_FILE_NOTE: record_file_note,
+    Action.REASSIGN: reassign_case,
+    Action.TAKE_OVER: take_over_item,
+}
+
+
+def run_action(
+    action: Action,
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None = None,
+    **inputs: Any,
+) -> Any:
+    """Carry out ``action`` on the case through its service (``ACTION_SERVICES``), with the
+    action's own inputs; the page forms and the API endpoints call this. An upload takes no
+    version: a new file adds a version of its own and changes nothing the caller saw."""
+    if expected_version is not None:
+        inputs["expected_version"] = expected_version
+    return ACTION_SERVICES[action](actor=actor, case_id=case_id, **inputs)
 
 
 def offer_is_on_hold(case: Case) -> bool:

@@ -33,7 +33,7 @@ from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.organisations.selectors import case_handlers_in, coordinators_in
 
 from . import selectors, services
-from .choices import Status
+from .choices import Action, Status
 from .forms import (
     AdviceForm,
     CaseCreateForm,
@@ -248,11 +248,16 @@ def _purpose(request: HttpRequest) -> str:
 def _form_view(
     key: str,
     form_class: type,
-    call: Callable[[Any, User, int, int | None], Any],
+    action: Action,
+    inputs: Callable[[dict[str, Any]], dict[str, Any]] = lambda data: {},
+    *,
+    versioned: bool = True,
     **form_kwargs: Any,
 ) -> Callable[[HttpRequest, int], HttpResponse]:
-    """A POST view for one action: validate the form, call the service, and on a refusal show the
-    page again with the errors next to the fields and the input kept."""
+    """A POST view for one action: validate the form, carry out the action through the same
+    ``services.run_action`` the API calls (``inputs`` maps the form's data to the service's
+    inputs), and on a refusal show the page again with the errors next to the fields and the
+    input kept. ``versioned``: the page's version is checked (If-Match on the API)."""
 
     @login_required
     @require_POST
@@ -264,10 +269,16 @@ def _form_view(
             raise Http404 from exc
         form = form_class(request.POST, request.FILES, **form_kwargs)
         version = request.POST.get("version")
-        expected = int(version) if version and version.isdigit() else None
+        expected = int(version) if versioned and version and version.isdigit() else None
         if form.is_valid():
             try:
-                call(form, user, case_id, expected)
+                services.run_action(
+                    action,
+                    actor=user,
+                    case_id=case_id,
+                    expected_version=expected,
+                    **inputs(form.cleaned_data),
+                )
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -283,143 +294,56 @@ def _form_view(
     return view
 
 
-def _citizen_submit(form: Any, user: User, case_id: int, version: int | None) -> Any:
-    return services.submit_case(
-        actor=user,
-        case_id=case_id,
-        expected_version=version,
-        health_concern={"text": form.cleaned_data["health_concern"]},
-    )
+def _fields(*names: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The form's fields of these names, as the service's inputs of the same names."""
+    return lambda data: {name: data[name] for name in names}
 
 
-submit_for_citizen = _form_view("submit", ConcernForm, _citizen_submit)
-submit = _form_view(
-    "submit",
-    SubmitForm,
-    lambda f, u, c, v: services.submit_case(
-        actor=u, case_id=c, expected_version=v, channel=f.cleaned_data["channel"] or ""
-    ),
+A = Action
+submit_for_citizen = _form_view(
+    "submit", ConcernForm, A.SUBMIT, lambda d: {"health_concern": {"text": d["health_concern"]}}
 )
-complete = _form_view(
-    "complete",
-    ReasonForm,
-    lambda f, u, c, v: services.complete_case(actor=u, case_id=c, expected_version=v),
-)
+submit = _form_view("submit", SubmitForm, A.SUBMIT, lambda d: {"channel": d["channel"] or ""})
+complete = _form_view("complete", ReasonForm, A.COMPLETE)
 note_no_health_information = _form_view(
     "no_health_information",
     NoHealthInformationForm,
-    lambda f, u, c, v: services.update_case(
-        actor=u,
-        case_id=c,
-        expected_version=v,
-        no_health_information_note=f.cleaned_data["no_health_information_note"],
-    ),
+    A.UPDATE,
+    _fields("no_health_information_note"),
 )
-withdraw = _form_view(
-    "withdraw",
-    ReasonForm,
-    lambda f, u, c, v: services.withdraw_case(
-        actor=u, case_id=c, expected_version=v, reason=f.cleaned_data["reason"]
-    ),
-    prefix="withdraw",
-)
+withdraw = _form_view("withdraw", ReasonForm, A.WITHDRAW, _fields("reason"), prefix="withdraw")
 reject = _form_view(
-    "reject",
-    RejectForm,
-    lambda f, u, c, v: services.reject_case(
-        actor=u,
-        case_id=c,
-        expected_version=v,
-        reason=f.cleaned_data["reason"],
-        reason_code=f.cleaned_data["reason_code"],
-    ),
-    prefix="reject",
+    "reject", RejectForm, A.REJECT, _fields("reason", "reason_code"), prefix="reject"
 )
-cancel = _form_view(
-    "cancel",
-    ReasonForm,
-    lambda f, u, c, v: services.cancel_conversation(
-        actor=u, case_id=c, expected_version=v, reason=f.cleaned_data["reason"]
-    ),
-    prefix="cancel",
-)
+cancel = _form_view("cancel", ReasonForm, A.CANCEL, _fields("reason"), prefix="cancel")
 unschedule = _form_view(
-    "unschedule",
-    ReasonForm,
-    lambda f, u, c, v: services.unschedule_case(
-        actor=u, case_id=c, expected_version=v, reason=f.cleaned_data["reason"]
-    ),
-    prefix="unschedule",
+    "unschedule", ReasonForm, A.UNSCHEDULE, _fields("reason"), prefix="unschedule"
 )
-dispatch = _form_view(
-    "dispatch",
-    ReasonForm,
-    lambda f, u, c, v: services.dispatch_package(actor=u, case_id=c, expected_version=v),
-)
+dispatch = _form_view("dispatch", ReasonForm, A.DISPATCH)
 hold_conversation = _form_view(
-    "hold_conversation",
-    ConversationForm,
-    lambda f, u, c, v: services.hold_conversation(
-        actor=u,
-        case_id=c,
-        expected_version=v,
-        started_at=f.cleaned_data["started_at"],
-        ended_at=f.cleaned_data["ended_at"],
-    ),
+    "hold_conversation", ConversationForm, A.HOLD_CONVERSATION, _fields("started_at", "ended_at")
 )
-advice = _form_view(
-    "advice",
-    AdviceForm,
-    lambda f, u, c, v: services.write_advice(
-        actor=u, case_id=c, expected_version=v, **f.cleaned_data
-    ),
-    prefix="advice",
-)
+advice = _form_view("advice", AdviceForm, A.WRITE_ADVICE, dict, prefix="advice")
 file_note = _form_view(
-    "file_note",
-    FileNoteForm,
-    lambda f, u, c, v: services.record_file_note(
-        actor=u, case_id=c, expected_version=v, text=f.cleaned_data["text"]
-    ),
-    prefix="note",
+    "file_note", FileNoteForm, A.RECORD_FILE_NOTE, _fields("text"), prefix="note"
 )
-decide = _form_view(
-    "decide",
-    DecisionForm,
-    lambda f, u, c, v: services.decide_case(
-        actor=u, case_id=c, expected_version=v, **f.cleaned_data
-    ),
-    prefix="decision",
-)
-close = _form_view(
-    "close",
-    ReasonForm,
-    lambda f, u, c, v: services.close_case(actor=u, case_id=c, expected_version=v),
-)
+decide = _form_view("decide", DecisionForm, A.DECIDE, dict, prefix="decision")
+close = _form_view("close", ReasonForm, A.CLOSE)
 reassign = _form_view(
     "reassign",
     ReassignForm,
-    lambda f, u, c, v: services.reassign_case(
-        actor=u, case_id=c, expected_version=v, responsible_id=f.cleaned_data["responsible"].pk
-    ),
+    A.REASSIGN,
+    lambda d: {"responsible_id": d["responsible"].pk},
     prefix="reassign",
     colleagues=User.objects.filter(is_active=True),
 )
-take_over = _form_view(
-    "take_over",
-    ReasonForm,
-    lambda f, u, c, v: services.take_over_item(actor=u, case_id=c, expected_version=v),
-)
+take_over = _form_view("take_over", ReasonForm, A.TAKE_OVER)
 add_document = _form_view(
     "document",
     DocumentForm,
-    lambda f, u, c, v: services.add_document(
-        actor=u,
-        case_id=c,
-        kind=f.cleaned_data["kind"],
-        filename=f.cleaned_data["file"].name,
-        content=f.cleaned_data["file"].read(),
-    ),
+    A.ADD_DOCUMENT,
+    lambda d: {"kind": d["kind"], "filename": d["file"].name, "content": d["file"].read()},
+    versioned=False,
 )
 
 
@@ -431,15 +355,13 @@ def _schedule(request: HttpRequest, case_id: int) -> HttpResponse:
     view = _form_view(
         "schedule",
         ScheduleForm,
-        lambda f, u, c, v: services.schedule_case(
-            actor=u,
-            case_id=c,
-            expected_version=v,
-            meeting_id=f.cleaned_data["meeting"].pk,
-            coordinator_id=f.cleaned_data["coordinator"].pk,
-            companion_name=f.cleaned_data["companion"],
-            late_reason=f.cleaned_data["late_reason"],
-        ),
+        A.SCHEDULE,
+        lambda d: {
+            "meeting_id": d["meeting"].pk,
+            "coordinator_id": d["coordinator"].pk,
+            "companion_name": d["companion"],
+            "late_reason": d["late_reason"],
+        },
         meetings=upcoming_meetings_for(municipality_id=case.municipality_id, today=clock.today()),
         coordinators=coordinators_in(region_id=case.municipality.region_id),
     )
