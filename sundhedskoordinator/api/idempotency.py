@@ -19,6 +19,8 @@ from .models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 #: The longest key kept (``IdempotencyRecord.key``).
 MAX_KEY_LENGTH = 200
+#: The longest request path a record keeps (its column's length).
+PATH_LENGTH = 300
 
 
 def run_once(
@@ -44,9 +46,11 @@ def run_once(
             status=400,
         )
     user = request.auth  # type: ignore[attr-defined]
+    # A record keeps as much of the path as its column holds, and is compared as it is kept.
+    path = request.path[:PATH_LENGTH]
     previous = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if previous is not None:
-        if (previous.method, previous.path) != (request.method, request.path):
+        if (previous.method, previous.path) != (request.method, path):
             raise DomainError(
                 "idempotency_key_reused",
                 _("Idempotency-Key er allerede brugt til en anden forespørgsel."),
@@ -64,7 +68,7 @@ def run_once(
                 user=user,
                 key=key,
                 method=request.method or "",
-                path=request.path[:300],
+                path=path,
                 status_code=status,
                 body=kept,
                 created_at=clock.now(),

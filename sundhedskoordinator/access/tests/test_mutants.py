@@ -9,11 +9,13 @@ municipalities still acts on that municipality's cases as a caseworker only.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from sundhedskoordinator.access import policy
 from sundhedskoordinator.cases.models import Case
+from sundhedskoordinator.cases.walk import new_case
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
 from sundhedskoordinator.organisations.services import grant_role
@@ -64,3 +66,14 @@ def test_the_manager_of_the_cases_municipality_manages_it_and_no_other(
     assert policy.action_roles(user, _sent_case(odense)).scoped == [Role.MANAGER]
     assert not policy.manages_case_team(user, _sent_case(svendborg))
     assert policy.action_roles(user, _sent_case(svendborg)).scoped == []
+
+
+def test_the_case_scope_reads_the_users_grants_when_none_are_given(world: Any) -> None:
+    """Asked without grants, the scope reads the user's own: the same cases as with them (the
+    caseworker of Odense sees the world's case, the caseworker of Copenhagen does not)."""
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    for name, sees in (("sagsbehandler", True), ("sagsbehandler2", False)):
+        user = world.users[name]
+        without = policy.in_case_scope(Case.objects.all(), user)
+        given = policy.in_case_scope(Case.objects.all(), user, policy.grants_for(user))
+        assert list(without) == list(given) == ([case] if sees else [])

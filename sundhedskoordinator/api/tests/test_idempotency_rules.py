@@ -110,6 +110,16 @@ def test_when_two_requests_race_the_first_stored_answer_stands(
     def replay(kept: dict[str, Any]) -> dict[str, Any]:
         return {**kept, "replayed": True}
 
+    # The user's answer to another key is no answer to this one either.
+    IdempotencyRecord.objects.create(
+        user=user,
+        key="k-earlier",
+        method="POST",
+        path=PATH,
+        status_code=200,
+        body={"id": 5, "version": 9},
+        created_at=clock.now(),
+    )
     status, body = run_once(_request(user, "k-3"), compute, replay if with_replay else None)
     assert status == 201
     assert body == ({**stored_first, "replayed": True} if with_replay else stored_first)
@@ -126,3 +136,19 @@ def test_a_key_of_200_characters_is_kept_and_one_of_201_refused(world: World) ->
     assert (refused.value.code, refused.value.status) == ("idempotency_key_invalid", 400)
     assert compute.calls == 1
     assert IdempotencyRecord.objects.get().key == "k" * 200
+
+
+def test_a_path_longer_than_kept_is_answered_again_from_its_record(world: World) -> None:
+    """A record keeps the first 300 characters of the path (its column); a repeat of the same
+    long request finds the record and gets the first answer."""
+    compute = Counter()
+    user = world.users["sagsbehandler"]
+    long_path = "/api/v1/cases/7/" + "x" * 334  # 350 characters
+    request = RequestFactory().post(long_path, headers={HEADER: "k-long"})
+    request.auth = user
+    again = RequestFactory().post(long_path, headers={HEADER: "k-long"})
+    again.auth = user
+    assert run_once(request, compute) == run_once(again, compute) == (200, ANSWER)
+    assert compute.calls == 1
+    assert IdempotencyRecord.objects.get(key="k-long").path == long_path[:300]
+    assert IdempotencyRecord._meta.get_field("path").max_length == 300
