@@ -215,7 +215,14 @@ def test_the_overview_counts_cases_per_state_and_lists_deadlines_at_risk(client,
     client.force_login(world.users["leder"])
     page = client.get(reverse("cases:overview")).content.decode()
     assert "Ingen frister i fare." in page  # the deadline (1 December) is more than 2 days off
+    assert "udløber inden for 2 hverdage." in page
     assert '<th scope="row">I alt</th><td class="text-align-right">2</td>' in page
+    # Thursday 26 November: 27, 30 November and 1 December are 3 working days: not yet.
+    with clock.frozen(dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)):
+        client.force_login(world.users["leder"])
+        page = client.get(reverse("cases:overview")).content.decode()
+    assert "Ingen frister i fare." in page
+    # Friday 27 November: 30 November and 1 December are 2 working days: at risk.
     with clock.frozen(dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC)):
         client.force_login(world.users["leder"])
         page = client.get(reverse("cases:overview")).content.decode()
