@@ -109,7 +109,7 @@ MUTANTS ?= $(addprefix sundhedskoordinator.,core.workingdays.* api.idempotency.*
 	_case_filter on_case_roles manages_case_team)) $(addprefix cases.workflow.x_,$(addsuffix __*, \
 	late_scheduling_has_reason allowed_role check_state available_actions run_guards)) \
 	$(addprefix billing.services.x_,$(addsuffix __*,rate_on check_period period_has_ended)) \
-	$(addprefix cases.services.x_,$(addsuffix __*,_free_start offer_is_on_hold)))
+	cases.services.scheduling.x__free_start__* cases.services.outcome.x_offer_is_on_hold__*)
 
 mutate: install ## Mutation testing of the rule functions (slow, not in test); report in mutants/report.md
 	@command -v sigtool >/dev/null 2>&1 || bash scripts/apt-install.sh clamav-daemon clamav

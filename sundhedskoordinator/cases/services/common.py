@@ -1,0 +1,163 @@
+"""What every case service shares: the result and warning types, locking the case at the version
+the caller saw, finding the actor's role and checking the state, moving the case and writing its
+one audit event, and the refusal log."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.access.policy import (
+    action_roles,
+    item_is_sent,
+)
+from sundhedskoordinator.access.services import logs_refusals
+from sundhedskoordinator.audit.services import record_event
+from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases.choices import Action
+from sundhedskoordinator.cases.models import Case, CaseSequence, Document
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import ConflictError
+from sundhedskoordinator.meetings.models import AgendaItem
+from sundhedskoordinator.organisations.models import User
+
+GUIDANCE_MISSING = "guidance_missing"
+
+
+@dataclass
+class Warning:
+    """Something the user should act on that does not stop the action (e.g. missing guidance)."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Result:
+    case: Case
+    warnings: list[Warning] = field(default_factory=list)
+
+
+# --- The shared shape -------------------------------------------------------------------------
+_case_refusals_logged = logs_refusals(
+    "case", "case_id", case_of=lambda pk: Case.objects.filter(pk=pk).first()
+)
+
+
+def _lock(case_id: int, expected_version: int | None) -> Case:
+    """The case, locked for this transaction, at the version the caller last saw."""
+    case = (
+        Case.objects.select_for_update()
+        .select_related("citizen", "municipality__region", "responsible")
+        .get(pk=case_id)
+    )
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(
+            workflow.STALE_VERSION,
+            _("Sagen er ændret af en anden, siden du hentede den. Hent den igen og prøv igen."),
+        )
+    return case
+
+
+def _authorise(case: Case, action: Action, actor: User) -> tuple[workflow.Transition, str]:
+    """The actor's role for this action on this case: they must be on the case (or the action
+    must allow their role by scope), and the case in a state the action starts from."""
+    transition = workflow.TRANSITIONS[action]
+    roles = action_roles(actor, case)
+    role = workflow.allowed_role(transition, roles.scoped, roles.on_case)
+    workflow.check_state(transition, case)
+    return transition, role
+
+
+def _finish(
+    case: Case,
+    transition: workflow.Transition,
+    actor: User,
+    role: str,
+    data: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Case:
+    """Move the case to the transition's target, bump the version and log the event."""
+    from_state = case.status
+    if transition.target is not None:
+        case.status = transition.target
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.version += 1
+    case.save()
+    record_event(
+        case=case,
+        kind=transition.event,
+        actor=actor,
+        role=role,
+        from_state=from_state,
+        to_state=case.status,
+        data=data,
+    )
+    return case
+
+
+def _next_reference(year: int) -> tuple[int, str]:
+    """Draw the next number of the year under a row lock: RSK-2026-000123."""
+    sequence, _created = CaseSequence.objects.select_for_update().get_or_create(year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number, f"RSK-{year}-{sequence.last_number:06d}"
+
+
+def _store_document(
+    case: Case,
+    kind: str,
+    content: bytes,
+    *,
+    filename: str,
+    content_type: str,
+    suffix: str,
+    actor: User,
+) -> Document:
+    """Keep the bytes as the next version of the case's document of this kind, with their
+    SHA-256, under a name the system makes."""
+    version = (case.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+    document = Document(
+        case=case,
+        kind=kind,
+        version=version,
+        filename=filename[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    document.file.save(f"{kind}{suffix}", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def _issue(case: Case, kind: str, content: bytes, actor: User) -> Document:
+    """Store a PDF the system issued in this step with the case."""
+    return _store_document(
+        case,
+        kind,
+        content,
+        filename=f"{case.reference}-{kind}.pdf",
+        content_type="application/pdf",
+        suffix=".pdf",
+        actor=actor,
+    )
+
+
+def _active_item(case: Case) -> AgendaItem:
+    return case.agenda_items.select_for_update().get(cancelled_at__isnull=True)
+
+
+def _coordinator_if_sent(case: Case, item: AgendaItem) -> list[User]:
+    """The coordinator hears of an agenda item only once its package has been sent to them
+    (DESIGN section 2): before that, no inbox entry, e-mail or invitation names the case to
+    them, even when the case was sent once before to another coordinator."""
+    return [item.coordinator] if item_is_sent(item) else []

@@ -1,0 +1,183 @@
+"""The conversation with citizen and caseworker, its cancellation, the caseworker's file note
+and the coordinator's written advice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases.choices import Action, DocumentKind, Status
+from sundhedskoordinator.cases.models import Advice, Case, Conversation
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.documents import letters
+from sundhedskoordinator.meetings.calendar import item_invitation
+from sundhedskoordinator.notifications.models import NotificationKind
+from sundhedskoordinator.notifications.services import notify
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import User
+
+from .common import (
+    _active_item,
+    _authorise,
+    _case_refusals_logged,
+    _finish,
+    _issue,
+    _lock,
+)
+
+
+@_case_refusals_logged
+def hold_conversation(
+    *,
+    actor: User,
+    case_id: int,
+    started_at: dt.datetime,
+    ended_at: dt.datetime,
+    attendees: list[dict[str, str]] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Record that the conversation was held, when, and who attended."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.HOLD_CONVERSATION, actor)
+        workflow.run_guards(
+            transition, case, {"started_at": started_at, "ended_at": ended_at, "now": clock.now()}
+        )
+        item = _active_item(case)
+        if attendees is None:
+            attendees = [
+                {"role": Role.CITIZEN.value, "name": case.citizen.name},
+                {"role": Role.COORDINATOR.value, "name": str(item.coordinator)},
+                {
+                    "role": case.responsible_role
+                    if item.attendee_id == case.responsible_id
+                    else Role.JOB_BROKER.value,
+                    "name": str(item.attendee),
+                },
+            ] + (
+                [{"role": "companion", "name": item.companion_name}] if item.companion_name else []
+            )
+        conversation = Conversation.objects.create(
+            agenda_item=item,
+            case=case,
+            started_at=started_at,
+            ended_at=ended_at,
+            attendees=attendees,
+            recorded_by=actor,
+        )
+        return _finish(case, transition, actor, role, data={"conversation": conversation.pk})
+
+
+@_case_refusals_logged
+def cancel_conversation(
+    *, actor: User, case_id: int, reason: str, expected_version: int | None = None
+) -> Case:
+    """No-show or rescheduling: the case returns to ``ready`` and its slot is freed."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.CANCEL, actor)
+        workflow.run_guards(transition, case, {"reason": reason})
+        item = _active_item(case)
+        item.cancelled_at, item.cancel_reason = clock.now(), reason
+        item.save(update_fields=["cancelled_at", "cancel_reason"])
+        notify(
+            users=[item.coordinator, item.attendee, case.citizen.user],
+            kind=NotificationKind.CANCELLED,
+            case=case,
+            calendar=item_invitation(item),
+        )
+        return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
+
+
+@_case_refusals_logged
+def record_file_note(
+    *, actor: User, case_id: int, text: str, expected_version: int | None = None
+) -> Case:
+    """The caseworker's note of what was agreed at the conversation (notatpligt)."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.RECORD_FILE_NOTE, actor)
+        if not text.strip():
+            raise DomainError(
+                workflow.PREREQUISITES_MISSING,
+                _("Notatet er tomt."),
+                fields={"text": _("Skriv notatet.")},
+            )
+        conversation = case.conversations.order_by("-started_at").first()
+        assert conversation is not None  # noqa: S101 - held states always have one
+        if conversation.file_note:
+            conversation.file_note_history = [
+                *conversation.file_note_history,
+                {
+                    "text": conversation.file_note,
+                    "by": str(conversation.file_note_by or ""),
+                    "at": conversation.file_note_at.isoformat()
+                    if conversation.file_note_at
+                    else None,
+                },
+            ]
+        conversation.file_note, conversation.file_note_by = text, actor
+        conversation.file_note_at = clock.now()
+        conversation.save(
+            update_fields=["file_note", "file_note_by", "file_note_at", "file_note_history"]
+        )
+        return _finish(case, transition, actor, role)
+
+
+@_case_refusals_logged
+def write_advice(
+    *,
+    actor: User,
+    case_id: int,
+    text: str,
+    accommodations: str = "",
+    correction_reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """The coordinator's written advice, right after the conversation (target: 15 minutes).
+    Once submitted it is never changed; a correction is a new version with a reason."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        action = Action.WRITE_ADVICE if case.status == Status.HELD else Action.CORRECT_ADVICE
+        transition, role = _authorise(case, action, actor)
+        workflow.run_guards(
+            transition, case, {"text": text, "correction_reason": correction_reason}
+        )
+        conversation = case.conversations.order_by("-started_at").first()
+        assert conversation is not None  # noqa: S101 - held states always have one
+        now = clock.now()
+        version = (case.advice_versions.aggregate(v=Max("version"))["v"] or 0) + 1
+        advice = Advice.objects.create(
+            case=case,
+            conversation=conversation,
+            version=version,
+            text=text,
+            accommodations=accommodations,
+            correction_reason=correction_reason if version > 1 else "",
+            submitted_at=now,
+            submitted_by=actor,
+            minutes_after_conversation=max(
+                0, int((now - conversation.ended_at).total_seconds() // 60)
+            ),
+        )
+        _issue(case, DocumentKind.ADVICE, letters.advice(advice), actor)
+        if version == 1:
+            notify(
+                users=[case.citizen.user, case.responsible], kind=NotificationKind.ADVICE, case=case
+            )
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={
+                "advice": advice.pk,
+                "version": version,
+                "minutes_after_conversation": advice.minutes_after_conversation,
+            },
+        )

@@ -1,0 +1,380 @@
+"""Opening and preparing a case: create, change, add documents, request the assessment, approve
+it as complete, and hand the case to a colleague."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.access.policy import (
+    handler_role,
+    holds_role,
+    may_hand_on,
+)
+from sundhedskoordinator.access.services import logs_refusals
+from sundhedskoordinator.audit.services import record_event
+from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases.choices import UPLOAD_KINDS, Action, ConcernAuthor, RequestChannel
+from sundhedskoordinator.cases.models import Case, Document, HealthConcern, Offer
+from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.citizens.selectors import has_written_guidance
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.documents.inspection import inspect_upload
+from sundhedskoordinator.documents.scanning import scan as scan_for_malware
+from sundhedskoordinator.meetings.models import AgendaItem
+from sundhedskoordinator.meetings.selectors import agreement_for
+from sundhedskoordinator.notifications.models import NotificationKind
+from sundhedskoordinator.notifications.services import notify
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import User
+
+from .common import (
+    GUIDANCE_MISSING,
+    Result,
+    Warning,
+    _authorise,
+    _case_refusals_logged,
+    _finish,
+    _lock,
+    _next_reference,
+    _store_document,
+)
+
+
+# --- Creating and editing -----------------------------------------------------------------------
+@logs_refusals("citizen", "citizen")
+def create_case(
+    *,
+    actor: User,
+    citizen: Citizen,
+    responsible: User | None = None,
+    responsible_role: str = Role.CASEWORKER,
+    offer: dict[str, Any] | None = None,
+    health_concern: dict[str, Any] | None = None,
+) -> Result:
+    """Open a draft case for a citizen of the actor's municipality (regional procedure item 4),
+    optionally with the offer and the citizen's description at once."""
+    municipality_id = citizen.municipality_id
+    actor_role = handler_role(actor, municipality_id)
+    if actor_role is None:
+        raise DomainError(
+            workflow.ROLE_NOT_ALLOWED,
+            _("Kun kommunens sagsbehandlere og jobformidlere kan oprette sager."),
+            status=403,
+        )
+    responsible = responsible or actor
+    if responsible != actor and not holds_role(
+        responsible, responsible_role, municipality_id=municipality_id
+    ):
+        raise DomainError(
+            workflow.INVALID_PARTICIPANT,
+            _("Den ansvarlige skal være sagsbehandler eller jobformidler i kommunen."),
+            fields={"responsible": _("Vælg en sagsbehandler eller jobformidler i kommunen.")},
+        )
+    if responsible == actor:
+        responsible_role = actor_role
+    with transaction.atomic(durable=True):
+        now = clock.now()
+        number, reference = _next_reference(now.year)
+        case = Case.objects.create(
+            reference=reference,
+            year=now.year,
+            number=number,
+            citizen=citizen,
+            municipality_id=municipality_id,
+            responsible=responsible,
+            responsible_role=responsible_role,
+            created_at=now,
+        )
+        record_event(
+            case=case,
+            kind=workflow.EventKind.CASE_CREATED,
+            actor=actor,
+            role=actor_role,
+            to_state=case.status,
+        )
+        warnings = _apply_changes(
+            case, actor, actor_role, offer=offer, health_concern=health_concern
+        )
+    return Result(case, warnings)
+
+
+@_case_refusals_logged
+def update_case(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None = None,
+    offer: dict[str, Any] | None = None,
+    health_concern: dict[str, Any] | None = None,
+    no_health_information_note: str | None = None,
+) -> Result:
+    """Record or change the offer, the citizen's description, or the note that there is no
+    relevant health information, while the case is a draft or a request. A citizen may only
+    write their own description. Handing the case to a colleague is its own action
+    (``reassign_case``)."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.UPDATE, actor)
+        if role == Role.CITIZEN and (offer is not None or no_health_information_note is not None):
+            raise DomainError(
+                workflow.ROLE_NOT_ALLOWED,
+                _("Som borger kan du kun skrive din egen beskrivelse af helbredshensyn."),
+                status=403,
+            )
+        changes: dict[str, Any] = {}
+        if no_health_information_note is not None:
+            changes["no_health_information_note"] = no_health_information_note
+        warnings = _apply_changes(case, actor, role, offer=offer, health_concern=health_concern)
+        _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={
+                "fields": sorted(
+                    [
+                        k
+                        for k, v in {
+                            "offer": offer,
+                            "health_concern": health_concern,
+                            **changes,
+                        }.items()
+                        if v is not None
+                    ]
+                )
+            },
+            **changes,
+        )
+    return Result(case, warnings)
+
+
+def _apply_changes(
+    case: Case,
+    actor: User,
+    role: str,
+    *,
+    offer: dict[str, Any] | None,
+    health_concern: dict[str, Any] | None,
+) -> list[Warning]:
+    warnings: list[Warning] = []
+    now = clock.now()
+    if offer is not None:
+        values = {
+            k: offer.get(k)
+            for k in ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
+            if k in offer
+        }
+        for text_field in ("provider", "content", "demands"):
+            if text_field in values and values[text_field] is None:
+                values[text_field] = ""
+        if "hours_per_week" in values and values["hours_per_week"] is not None:
+            values["hours_per_week"] = Decimal(str(values["hours_per_week"]))
+        instance = getattr(case, "offer", None) or Offer(case=case)
+        for k, v in values.items():
+            setattr(instance, k, v)
+        instance.registered_by, instance.registered_at = actor, now
+        _validate(instance, "offer")
+        instance.save()
+        case.offer = instance
+        record_event(case=case, kind=workflow.EventKind.OFFER_REGISTERED, actor=actor, role=role)
+        # BEK 2409/2021 § 2: written guidance no later than when the offer is presented.
+        if not has_written_guidance(case.citizen, on_or_before=clock.today()):
+            warnings.append(
+                Warning(
+                    GUIDANCE_MISSING,
+                    _(
+                        "Borgeren har ikke fået skriftlig vejledning om retten til en "
+                        "sundhedskoordinator. "
+                        "Vejledningen skal gives senest samtidig med tilbuddet: send "
+                        "vejledningsbrevet og "
+                        "registrér det."
+                    ),
+                )
+            )
+    if health_concern is not None:
+        instance = getattr(case, "health_concern", None) or HealthConcern(case=case)
+        instance.text = health_concern.get("text") or ""
+        instance.areas = list(health_concern.get("areas") or [])
+        instance.written_by = (
+            ConcernAuthor.CITIZEN if role == Role.CITIZEN else ConcernAuthor.CASEWORKER
+        )
+        instance.channel = (
+            RequestChannel.SELF_SERVICE
+            if role == Role.CITIZEN
+            else health_concern.get("channel") or RequestChannel.MEETING
+        )
+        instance.recorded_by, instance.recorded_at = actor, now
+        _validate(instance, "health_concern")
+        instance.save()
+        case.health_concern = instance
+        record_event(
+            case=case,
+            kind=workflow.EventKind.HEALTH_CONCERN_RECORDED,
+            actor=actor,
+            role=role,
+            data={"written_by": instance.written_by},
+        )
+    return warnings
+
+
+def _validate(instance: Any, prefix: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=["case"])
+    except ValidationError as exc:
+        fields = {f"{prefix}.{k}": " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        raise DomainError(workflow.INVALID_INPUT, " ".join(fields.values()), fields=fields) from exc
+
+
+@_case_refusals_logged
+def add_document(
+    *, actor: User, case_id: int, kind: str, filename: str, content: bytes
+) -> Document:
+    """Attach a file to the case. Its type is decided from its content
+    (``documents.inspection``) and it is scanned for malware (``documents.scanning``); a file of
+    a kind the case already holds becomes its next version, and earlier versions stay. The stored
+    name is made by the system; the SHA-256 is kept and checked on every download."""
+    if kind not in UPLOAD_KINDS:
+        raise DomainError(
+            workflow.INVALID_INPUT,
+            _("Ukendt dokumentart."),
+            fields={"kind": _("Vælg en af de kendte dokumentarter.")},
+        )
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, None)
+        transition, role = _authorise(case, Action.ADD_DOCUMENT, actor)
+        file_type = inspect_upload(content)
+        scan_for_malware(content)
+        document = _store_document(
+            case,
+            kind,
+            content,
+            filename=filename,
+            content_type=file_type.content_type,
+            suffix=file_type.suffix,
+            actor=actor,
+        )
+        _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"document": document.pk, "kind": kind, "version": document.version},
+        )
+    return document
+
+
+# --- The transitions ----------------------------------------------------------------------------
+@_case_refusals_logged
+def submit_case(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None = None,
+    channel: str = "",
+    health_concern: dict[str, Any] | None = None,
+) -> Case:
+    """The request (anmodning): by the citizen, or by the caseworker on the citizen's behalf,
+    noting the channel. Needs the described offer, the citizen's description and an active
+    ressourceforløb. A request before the offer starts puts the offer on hold (LAB § 113, stk.
+    3). ``health_concern`` records the description in the same transaction, so a refused request
+    writes nothing."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.SUBMIT, actor)
+        if health_concern is not None:
+            _apply_changes(case, actor, role, offer=None, health_concern=health_concern)
+        today = clock.today()
+        workflow.run_guards(transition, case, {"today": today})
+        if role == Role.CITIZEN:
+            channel = RequestChannel.SELF_SERVICE
+        elif channel not in RequestChannel.values:
+            raise DomainError(
+                workflow.INVALID_INPUT,
+                _("Angiv, hvordan borgeren anmodede."),
+                fields={"channel": _("Angiv, hvordan borgeren anmodede.")},
+            )
+        start = case.offer.start_date
+        on_hold = start is not None and today < start
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"channel": channel, "offer_on_hold": on_hold},
+            submitted_at=clock.now(),
+            request_channel=channel,
+            offer_on_hold=on_hold,
+        )
+
+
+@_case_refusals_logged
+def complete_case(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
+    """The case file holds what the coordinator needs (regional procedure item 4)."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.COMPLETE, actor)
+        agreement = agreement_for(case.municipality.region)
+        workflow.run_guards(
+            transition,
+            case,
+            {
+                "today": clock.today(),
+                "required_document_kinds": agreement.required_document_kinds,
+            },
+        )
+        return _finish(case, transition, actor, role)
+
+
+@_case_refusals_logged
+def reassign_case(
+    *, actor: User, case_id: int, responsible_id: int, expected_version: int | None = None
+) -> Case:
+    """Hand the case to a colleague (DESIGN section 2): only the responsible caseworker or job
+    broker, or the manager of the case's municipality, may; the new responsible must be an
+    active caseworker or job broker of the municipality. A scheduled conversation follows: the
+    new responsible attends where the old one would have. Both are told; the event is logged."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.REASSIGN, actor)
+        if not may_hand_on(actor, case, role):
+            raise DomainError(
+                workflow.NOT_ON_CASE,
+                _("Kun sagens ansvarlige eller teamets leder kan give sagen videre."),
+                status=403,
+            )
+        new = User.objects.filter(pk=responsible_id, is_active=True).first()
+        new_role = next(
+            (
+                r
+                for r in (Role.CASEWORKER, Role.JOB_BROKER)
+                if new is not None and holds_role(new, r, municipality_id=case.municipality_id)
+            ),
+            None,
+        )
+        if new is None or new_role is None or new.pk == case.responsible_id:
+            raise DomainError(
+                workflow.INVALID_PARTICIPANT,
+                _("Vælg en anden sagsbehandler eller jobformidler i kommunen."),
+                fields={"responsible": _("Vælg en anden sagsbehandler eller jobformidler.")},
+            )
+        previous = case.responsible
+        AgendaItem.objects.filter(case=case, cancelled_at__isnull=True, attendee=previous).update(
+            attendee=new
+        )
+        notify(users=[previous, new], kind=NotificationKind.REASSIGNED, case=case)
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"from": previous.pk, "to": new.pk},
+            responsible=new,
+            responsible_role=new_role,
+        )

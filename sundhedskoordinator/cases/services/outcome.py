@@ -1,0 +1,124 @@
+"""The municipality's decision, closing, withdrawal and rejection of a case, and whether the
+offer is on hold meanwhile."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases.choices import (
+    OFFER_ON_HOLD_STATES,
+    Action,
+    DocumentKind,
+    Outcome,
+    RejectionReason,
+    Status,
+)
+from sundhedskoordinator.cases.models import Case, Decision
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.documents import letters
+from sundhedskoordinator.notifications.models import NotificationKind
+from sundhedskoordinator.notifications.services import notify
+from sundhedskoordinator.organisations.models import User
+
+from .common import (
+    _active_item,
+    _authorise,
+    _case_refusals_logged,
+    _finish,
+    _issue,
+    _lock,
+)
+
+
+@_case_refusals_logged
+def decide_case(
+    *, actor: User, case_id: int, outcome: str, text: str, expected_version: int | None = None
+) -> Case:
+    """Adjust the offer, start another, or keep it, with reasons (regional procedure item 7).
+    The offer is no longer on hold."""
+    if outcome not in Outcome.values:
+        raise DomainError(
+            workflow.INVALID_INPUT,
+            _("Vælg en stillingtagen."),
+            fields={"outcome": _("Vælg tilpas, andet tilbud eller fastholdt.")},
+        )
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.DECIDE, actor)
+        workflow.run_guards(transition, case, {"text": text})
+        decision = Decision.objects.create(
+            case=case, outcome=outcome, text=text, decided_at=clock.now(), decided_by=actor
+        )
+        _issue(case, DocumentKind.DECISION_LETTER, letters.decision_letter(decision), actor)
+        notify(users=[case.citizen.user], kind=NotificationKind.DECISION, case=case)
+        return _finish(
+            case, transition, actor, role, data={"outcome": outcome}, offer_on_hold=False
+        )
+
+
+@_case_refusals_logged
+def close_case(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
+    """Archive the decided case."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.CLOSE, actor)
+        return _finish(case, transition, actor, role, closed_at=clock.now())
+
+
+@_case_refusals_logged
+def withdraw_case(
+    *, actor: User, case_id: int, reason: str = "", expected_version: int | None = None
+) -> Case:
+    """The citizen (or the caseworker for them) withdraws the request before the package is
+    sent; an agenda slot is freed."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.WITHDRAW, actor)
+        if case.status == Status.SCHEDULED:
+            item = _active_item(case)
+            item.cancelled_at, item.cancel_reason = clock.now(), reason
+            item.save(update_fields=["cancelled_at", "cancel_reason"])
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            closed_at=clock.now(),
+            end_reason=reason,
+            offer_on_hold=False,
+        )
+
+
+@_case_refusals_logged
+def reject_case(
+    *,
+    actor: User,
+    case_id: int,
+    reason: str,
+    reason_code: str = RejectionReason.OTHER,
+    expected_version: int | None = None,
+) -> Case:
+    """The municipality refuses the request (e.g. the citizen is not in a ressourceforløb),
+    with a written reason and one of the reason codes statistics count refusals by."""
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.REJECT, actor)
+        workflow.run_guards(transition, case, {"reason": reason, "reason_code": reason_code})
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            closed_at=clock.now(),
+            end_reason=reason,
+            rejection_reason=reason_code,
+            offer_on_hold=False,
+        )
+
+
+def offer_is_on_hold(case: Case) -> bool:
+    """Shown to everyone: the citizen need not start the offer yet (LAB § 113, stk. 3)."""
+    return case.offer_on_hold and case.status in OFFER_ON_HOLD_STATES
