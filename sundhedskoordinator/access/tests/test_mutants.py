@@ -16,6 +16,7 @@ import pytest
 from sundhedskoordinator.access import policy
 from sundhedskoordinator.cases.models import Case
 from sundhedskoordinator.cases.walk import new_case
+from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
 from sundhedskoordinator.organisations.services import grant_role
@@ -77,3 +78,31 @@ def test_the_case_scope_reads_the_users_grants_when_none_are_given(world: Any) -
         without = policy.in_case_scope(Case.objects.all(), user)
         given = policy.in_case_scope(Case.objects.all(), user, policy.grants_for(user))
         assert list(without) == list(given) == ([case] if sees else [])
+
+
+def test_a_caseworker_who_is_also_a_citizen_sees_both_kinds_of_case(world: Any) -> None:
+    """Each role adds to what the user sees: the citizen role adds her own cases to the
+    municipality's, never replaces them."""
+    mine = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    odense = world.team.municipality
+    both = _user("ansat-og-borger", [(Role.CASEWORKER, odense, False)])
+    grant_role(user=both, role=Role.CITIZEN)
+    world.citizen.user = both
+    world.citizen.save()
+    other_citizen_case = new_case(
+        citizen=citizen_services.create_citizen(
+            actor=world.users["sagsbehandler"],
+            cpr="0101901234",
+            name="Anden Borger",
+            municipality=odense,
+            course_start=dt.date(2026, 3, 1),
+        ),
+        caseworker=world.users["sagsbehandler"],
+    )
+    seen = set(policy.in_case_scope(Case.objects.all(), both))
+    assert seen == {mine, other_citizen_case}
+    only_citizen = _user("kun-borger", [])
+    grant_role(user=only_citizen, role=Role.CITIZEN)
+    world.citizen.user = only_citizen
+    world.citizen.save()
+    assert set(policy.in_case_scope(Case.objects.all(), only_citizen)) == {mine}

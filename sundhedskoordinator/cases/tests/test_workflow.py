@@ -2,8 +2,17 @@
 
 import pytest
 
+from sundhedskoordinator.audit.models import EventKind
 from sundhedskoordinator.cases.choices import TERMINAL_STATES, Action, Status
-from sundhedskoordinator.cases.workflow import TRANSITIONS, available_actions
+from sundhedskoordinator.cases.workflow import (
+    PREREQUISITES_MISSING,
+    TRANSITIONS,
+    Missing,
+    Transition,
+    available_actions,
+    run_guards,
+)
+from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.choices import Role
 
 
@@ -161,3 +170,33 @@ def test_each_guard_answers_with_its_own_message():
     assert cancellation_has_reason in TRANSITIONS[Action.CANCEL].guards
     assert rejection_has_reason not in TRANSITIONS[Action.CANCEL].guards
     assert cancellation_has_reason(Stub(), {"reason": "Borgeren var syg"}) == []
+
+
+def test_all_missing_parts_are_refused_at_once_per_field_and_in_one_message():
+    """Every guard runs; parts of one field are told together at that field, the whole message
+    names every part in order, and several kinds of refusal answer with the general code."""
+
+    def first(case, params):
+        return [Missing("code_a", "x", "Første."), Missing("code_b", "x", "Anden.")]
+
+    def second(case, params):
+        return [Missing("code_a", "y", "Tredje.")]
+
+    def only_a(case, params):
+        return [Missing("code_a", "x", "Første.")]
+
+    def transition(*guards):
+        return Transition(
+            Action.SUBMIT, frozenset(), None, frozenset(), EventKind.CASE_SUBMITTED, guards
+        )
+
+    with pytest.raises(DomainError) as refused:
+        run_guards(transition(first, second), None, {})
+    assert refused.value.code == PREREQUISITES_MISSING
+    assert refused.value.fields == {"x": "Første. Anden.", "y": "Tredje."}
+    assert refused.value.message == "Første. Anden. Tredje."
+    with pytest.raises(DomainError) as one_kind:
+        run_guards(transition(only_a, only_a), None, {})
+    assert one_kind.value.code == "code_a"
+    assert one_kind.value.fields == {"x": "Første. Første."}
+    run_guards(transition(), None, {})  # no guard, nothing missing: no refusal
