@@ -14,7 +14,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.audit.admin import LoggedAdmin
@@ -46,7 +46,7 @@ IDENTITY_OWN_APPROVAL_REFUSED = _(
 IDENTITY_FIELDS = ("identity_set_by", "identity_approved_by")
 
 
-class NewUserForm(forms.ModelForm):
+class NewUserForm(forms.ModelForm[User]):
     """A new account without a password the administrator knows: its owner logs in through the
     identity provider (or sets their own password), never with one chosen here."""
 
@@ -70,7 +70,7 @@ def is_citizen_account(user: User | None) -> bool:
     return user.memberships.filter(role=Role.CITIZEN).exists() or user.citizen_records.exists()
 
 
-class RoleMembershipForm(forms.ModelForm):
+class RoleMembershipForm(forms.ModelForm[RoleMembership]):
     """A role given in the admin: never the citizen role, never to a citizen's account, never to
     the administrator who gives it. ``administrator`` is set per request by the admin page."""
 
@@ -100,7 +100,7 @@ class RoleMembershipForm(forms.ModelForm):
         return cleaned
 
 
-class RoleMembershipInline(admin.TabularInline):
+class RoleMembershipInline(admin.TabularInline[RoleMembership, User]):
     model = RoleMembership
     form = RoleMembershipForm
     extra = 0
@@ -126,7 +126,7 @@ class RoleMembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(NeverDeleted, LoggedAdmin, DjangoUserAdmin):
+class UserAdmin(NeverDeleted, LoggedAdmin, DjangoUserAdmin[User]):
     """Role and account changes go through the access services, which end the user's sessions.
     A citizen's account is shown, not changed: a password set here would let the administrator
     log in as the citizen and read her health data as if she did."""
@@ -153,7 +153,7 @@ class UserAdmin(NeverDeleted, LoggedAdmin, DjangoUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [*super().get_readonly_fields(request, obj), *IDENTITY_FIELDS]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         deactivated = change and "is_active" in form.changed_data and not obj.is_active
         if not change or {"username", "email"} & set(form.changed_data):
             # A new name or address waits for another administrator before anyone is bound.
@@ -188,13 +188,15 @@ class UserAdmin(NeverDeleted, LoggedAdmin, DjangoUserAdmin):
         if refused:
             self.message_user(request, IDENTITY_OWN_APPROVAL_REFUSED, level=messages.ERROR)
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         roles_changed = formset.model is RoleMembership and formset.has_changed()
         super().save_formset(request, form, formset, change)
         if roles_changed:
             end_sessions(user=form.instance)
 
-    def user_change_password(self, request, id, form_url=""):  # noqa: A002 - Django's name
+    def user_change_password(  # noqa: A002 - Django's name
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
         """Django's password page, for the administrator's own account only: a password he set
         for someone else would let him log in as them and read health data under their name.
         Staff log in through the municipality's or region's identity provider (OpenID Connect);
@@ -230,7 +232,9 @@ class RoleMembershipAdmin(LoggedAdmin):
     autocomplete_fields = ["user", "municipality", "region"]
     admin_log_delete_action = AdminAction.ROLE_REVOKED
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
         form.administrator = request.user  # type: ignore[attr-defined]  # new per request
         return form
@@ -246,15 +250,15 @@ class RoleMembershipAdmin(LoggedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change:
             end_sessions(user=obj.user)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
         revoke_role(membership=obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         if queryset.filter(user=request.user).exists():
             raise PermissionDenied
         for membership in queryset.select_related("user"):

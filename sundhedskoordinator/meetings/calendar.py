@@ -61,7 +61,7 @@ def item_invitation(item: AgendaItem) -> bytes:
     calendar = _calendar("CANCEL" if item.cancelled_at else "REQUEST")
     calendar.add_component(_item_event(item))
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def meeting_calendar(meeting: Meeting, items: Iterable[AgendaItem]) -> bytes:
@@ -79,4 +79,4 @@ def meeting_calendar(meeting: Meeting, items: Iterable[AgendaItem]) -> bytes:
     for item in items:
         calendar.add_component(_item_event(item))
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
