@@ -123,3 +123,11 @@ class Outcome(models.TextChoices):
     ADJUST = "adjust", _("Tilbuddet tilpasses")
     OTHER_OFFER = "other_offer", _("Andet tilbud")
     UNCHANGED = "unchanged", _("Tilbuddet fastholdes")
+
+
+#: The decision letter's heading, said to the citizen.
+OUTCOME_HEADINGS = {
+    Outcome.ADJUST: "Dit tilbud bliver tilpasset",
+    Outcome.OTHER_OFFER: "Du får et andet tilbud",
+    Outcome.UNCHANGED: "Dit tilbud fastholdes",
+}

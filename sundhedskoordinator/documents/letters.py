@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from sundhedskoordinator.cases.choices import DocumentKind, OfferKind, Outcome
 from sundhedskoordinator.core import clock
 
 from .models import IssuedDocument, IssuedKind
@@ -26,12 +25,6 @@ if TYPE_CHECKING:
     from sundhedskoordinator.citizens.models import Guidance
     from sundhedskoordinator.meetings.models import Dispatch, Meeting
     from sundhedskoordinator.organisations.models import User
-
-OUTCOME_HEADINGS = {
-    Outcome.ADJUST: "Dit tilbud bliver tilpasset",
-    Outcome.OTHER_OFFER: "Du får et andet tilbud",
-    Outcome.UNCHANGED: "Dit tilbud fastholdes",
-}
 
 
 def _municipal(case: Case) -> dict[str, Any]:
@@ -77,17 +70,21 @@ def agenda(meeting: Meeting, visible: Any = None) -> bytes:
     )
 
 
-def case_package(dispatch: Dispatch) -> bytes:
+def case_package(
+    dispatch: Dispatch, *, offer_kinds: dict[str, Any], document_kinds: dict[str, Any]
+) -> bytes:
+    """The package as sent (its snapshot), with the names of the offer's and the documents'
+    kinds handed over by the case app (this module imports none of it)."""
     package = dispatch.snapshot
-    kinds = dict(DocumentKind.choices)
     return render_pdf(
         "documents/pdf/case_package.html",
         {
             **_municipal(dispatch.case),
             "package": package,
-            "offer_kind": dict(OfferKind.choices).get(package["offer"]["kind"], ""),
+            "offer_kind": offer_kinds.get(package["offer"]["kind"], ""),
             "documents": [
-                {**d, "label": kinds.get(d["kind"], d["kind"])} for d in package["documents"]
+                {**d, "label": document_kinds.get(d["kind"], d["kind"])}
+                for d in package["documents"]
             ],
             "starts_at": dt.datetime.fromisoformat(package["agenda_item"]["starts_at"]),
             "ends_at": dt.datetime.fromisoformat(package["agenda_item"]["ends_at"]),
@@ -113,7 +110,9 @@ def advice(advice: Advice) -> bytes:
     )
 
 
-def decision_letter(decision: Decision) -> bytes:
+def decision_letter(decision: Decision, *, heading: str, outcome: str, offer_kind: str) -> bytes:
+    """The decision to the citizen; the outcome's heading and label and the offer's kind come
+    from the case app."""
     case = decision.case
     return render_pdf(
         "documents/pdf/decision_letter.html",
@@ -121,9 +120,9 @@ def decision_letter(decision: Decision) -> bytes:
             **_municipal(case),
             "sender_unit": "Jobcentret",
             "decision": decision,
-            "heading": OUTCOME_HEADINGS[Outcome(decision.outcome)],
-            "outcome": Outcome(decision.outcome).label,
-            "offer_kind": OfferKind(case.offer.kind).label,
+            "heading": heading,
+            "outcome": outcome,
+            "offer_kind": offer_kind,
             "advice": case.advice_versions.order_by("-version").first(),
             "appeal_guidance": settings.DECISION_APPEAL_GUIDANCE,
             "issued_on": timezone.localtime(decision.decided_at).date(),

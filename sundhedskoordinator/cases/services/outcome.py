@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from sundhedskoordinator.cases import workflow
 from sundhedskoordinator.cases.choices import (
     OFFER_ON_HOLD_STATES,
+    OUTCOME_HEADINGS,
     Action,
     DocumentKind,
+    OfferKind,
     Outcome,
     RejectionReason,
     Status,
@@ -52,7 +54,13 @@ def decide_case(
         decision = Decision.objects.create(
             case=case, outcome=outcome, text=text, decided_at=clock.now(), decided_by=actor
         )
-        _issue(case, DocumentKind.DECISION_LETTER, letters.decision_letter(decision), actor)
+        letter = letters.decision_letter(
+            decision,
+            heading=OUTCOME_HEADINGS[Outcome(decision.outcome)],
+            outcome=str(Outcome(decision.outcome).label),
+            offer_kind=str(OfferKind(case.offer.kind).label),
+        )
+        _issue(case, DocumentKind.DECISION_LETTER, letter, actor)
         notify(users=[case.citizen.user], kind=NotificationKind.DECISION, case=case)
         return _finish(
             case, transition, actor, role, data={"outcome": outcome}, offer_on_hold=False

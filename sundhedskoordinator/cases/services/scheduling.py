@@ -16,7 +16,7 @@ from sundhedskoordinator.access.policy import (
 )
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.cases import workflow
-from sundhedskoordinator.cases.choices import Action, DocumentKind
+from sundhedskoordinator.cases.choices import Action, DocumentKind, OfferKind
 from sundhedskoordinator.cases.models import Case
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -242,7 +242,12 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
             working_days_late=late_days,
             snapshot=package_snapshot(case, item),
         )
-        _issue(case, DocumentKind.CASE_PACKAGE, letters.case_package(dispatch), actor)
+        package = letters.case_package(
+            dispatch,
+            offer_kinds=dict(OfferKind.choices),
+            document_kinds=dict(DocumentKind.choices),
+        )
+        _issue(case, DocumentKind.CASE_PACKAGE, package, actor)
         # The coordinator's first word of the case, with the invitation to the conversation.
         notify(
             users=[item.coordinator],

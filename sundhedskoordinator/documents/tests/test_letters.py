@@ -43,6 +43,9 @@ def test_the_case_package_advice_and_decision_letter_are_stored_when_issued(worl
     assert "Mette Sørensen" in text and "120385-XXXX" in text
     assert "1203851234" not in text and "120385-1234" not in text  # only the masked CPR
     assert "Odense Kommune" in text
+    # The kinds are named as the case app names them (it hands the names to the letter).
+    assert "Virksomhedspraktik" in text
+    assert "Indstilling/indsatsplan" in text and "Helbredsoplysninger" in text
 
     advice = Document.objects.get(case=case, kind="advice")
     text = stored_text(advice)
@@ -56,6 +59,7 @@ def test_the_case_package_advice_and_decision_letter_are_stored_when_issued(worl
     assert case.reference in text
     assert "Dit tilbud bliver tilpasset" in text
     assert "start kl. 10 og ingen løft over 5 kg" in text
+    assert "Tilbuddet tilpasses" in text and "virksomhedspraktik" in text
     assert "Odense Kommune" in text
     assert "Klagevejledning" not in text  # none configured
 
