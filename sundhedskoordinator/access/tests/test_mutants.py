@@ -106,3 +106,14 @@ def test_a_caseworker_who_is_also_a_citizen_sees_both_kinds_of_case(world: Any) 
     world.citizen.user = only_citizen
     world.citizen.save()
     assert set(policy.in_case_scope(Case.objects.all(), only_citizen)) == {mine}
+
+
+def test_only_the_citizen_role_makes_a_case_the_users_own(world: Any) -> None:
+    """An account tied to the citizen reaches her case as the citizen only through the citizen
+    role: an administrator's account, were it ever tied to a citizen, gets no role on the case."""
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    administrator = world.users["admin"]
+    world.citizen.user = administrator
+    world.citizen.save()
+    case.refresh_from_db()
+    assert policy.roles_in_case(administrator, case) == []
