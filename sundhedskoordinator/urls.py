@@ -20,7 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("sager/", include("sundhedskoordinator.cases.urls")),
-    path("moeder/", include("sundhedskoordinator.meetings.urls")),
+    path("moeder/", include("sundhedskoordinator.cases.meeting_urls")),
     path("borgere/", include("sundhedskoordinator.citizens.urls")),
     path("dokumenter/", include("sundhedskoordinator.documents.urls")),
     path("afregning/", include("sundhedskoordinator.billing.urls")),

@@ -36,6 +36,16 @@ def scheduled(world: Any) -> Case:
     return walk_case_to(case, Status.SCHEDULED, cast=world.cast, meeting=world.meeting)
 
 
+#: The admin pages whose objects are never deleted there.
+NEVER_DELETED = [
+    "citizens_citizen",
+    "organisations_user",
+    "organisations_region",
+    "organisations_municipality",
+    "organisations_rehabteam",
+]
+
+
 def _objects(world: Any) -> dict[str, Any]:
     return {
         "citizens_citizen": world.citizen,
@@ -46,16 +56,7 @@ def _objects(world: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "citizens_citizen",
-        "organisations_user",
-        "organisations_region",
-        "organisations_municipality",
-        "organisations_rehabteam",
-    ],
-)
+@pytest.mark.parametrize("name", NEVER_DELETED)
 def test_the_delete_page_is_refused_and_names_no_case(
     admin_client: Any, world: Any, scheduled: Case, name: str
 ) -> None:
@@ -68,16 +69,7 @@ def test_the_delete_page_is_refused_and_names_no_case(
     assert type(obj).objects.filter(pk=obj.pk).exists()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "citizens_citizen",
-        "organisations_user",
-        "organisations_region",
-        "organisations_municipality",
-        "organisations_rehabteam",
-    ],
-)
+@pytest.mark.parametrize("name", NEVER_DELETED)
 def test_the_list_offers_no_delete_action(admin_client: Any, world: Any, name: str) -> None:
     page = admin_client.get(reverse(f"admin:{name}_changelist"))
     assert page.status_code == 200

@@ -1,5 +1,7 @@
 """Meeting pages for the secretariat and the coordinator: calendar list, new meeting, and the
-agenda with its dispatch deadlines. Thin: every change goes through a service."""
+agenda with its dispatch deadlines. Thin: every change goes through a service. They live with the
+cases because an agenda shows and sends cases (the layers, docs/dev/architecture.md); the meeting
+app itself knows nothing of cases."""
 
 from __future__ import annotations
 
@@ -25,12 +27,11 @@ from sundhedskoordinator.core.workingdays import (
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.documents.models import IssuedDocument
+from sundhedskoordinator.meetings import services
+from sundhedskoordinator.meetings.forms import MeetingForm
+from sundhedskoordinator.meetings.selectors import active_items, meeting_in_scope, scope_meetings
 from sundhedskoordinator.organisations.models import RehabTeam, User
 from sundhedskoordinator.organisations.selectors import coordinators_in
-
-from . import services
-from .forms import MeetingForm
-from .selectors import active_items, meeting_in_scope, scope_meetings
 
 
 def _user(request: HttpRequest) -> User:
