@@ -378,12 +378,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# Reminders: the secretariat N working days before a dispatch deadline; the coordinator when the
-# advice is not written this many minutes after the conversation; the caseworker when a decision
-# has waited N working days. The scheduler runs every REMINDER_INTERVAL_MINUTES.
-REMINDER_DISPATCH_WORKING_DAYS = env_int("REMINDER_DISPATCH_WORKING_DAYS", 2)
-ADVICE_TARGET_MINUTES = env_int("ADVICE_TARGET_MINUTES", 15)
-REMINDER_DECISION_WORKING_DAYS = env_int("REMINDER_DECISION_WORKING_DAYS", 5)
+# How often the reminder scheduler runs. When each reminder is due is the procedure's business:
+# the region's collaboration agreement (meetings.CollaborationAgreement) holds those numbers.
 REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 15)
 
 # --- Logging --------------------------------------------------------------------------------

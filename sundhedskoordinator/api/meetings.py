@@ -8,14 +8,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from sundhedskoordinator.cases.selectors import scope_cases
+from sundhedskoordinator.cases.appointments import meeting_calendar
+from sundhedskoordinator.cases.selectors import active_items, agenda_items, scope_cases
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.meetings import services
-from sundhedskoordinator.meetings.calendar import meeting_calendar
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.meetings.selectors import (
-    active_items,
     meeting_in_scope,
     scope_meetings,
     team_in_scope,
@@ -112,7 +111,7 @@ def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = _user(request)
     meeting = _meeting(user, meeting_id)
     return download(
-        letters.agenda(meeting, visible=scope_cases(user).values("pk")),
+        letters.agenda(meeting, agenda_items(meeting, visible=scope_cases(user).values("pk"))),
         "application/pdf",
         f"dagsorden-{meeting.pk}.pdf",
     )

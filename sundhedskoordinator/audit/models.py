@@ -13,6 +13,8 @@ class EventKind(models.TextChoices):
 
     CASE_CREATED = "case_created", _("Sag oprettet")
     CASE_UPDATED = "case_updated", _("Sag ændret")
+    # Written before each action had one event; older logs keep them. Today a create or an update
+    # names the offer and the description in its data ("fields").
     OFFER_REGISTERED = "offer_registered", _("Tilbud registreret")
     HEALTH_CONCERN_RECORDED = "health_concern_recorded", _("Beskrivelse af helbredshensyn")
     DOCUMENT_ADDED = "document_added", _("Dokument tilføjet")

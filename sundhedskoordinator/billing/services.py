@@ -30,9 +30,9 @@ from sundhedskoordinator.access.policy import (
     may_manage_billing,
 )
 from sundhedskoordinator.access.services import log_denied, logs_refusals
+from sundhedskoordinator.cases.models import AgendaItem, Conversation, Dispatch
 from sundhedskoordinator.core import clock, periods
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
-from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import Municipality, Region, User
 
 from .choices import Basis, LineKind
@@ -73,9 +73,6 @@ class BillableEvent:
 def billable_events(municipality: Municipality, *, until: dt.date) -> dict[int, BillableEvent]:
     """For each case of the municipality billable on or before ``until``: its first billable
     agenda item (one query for the items, one for the region's rates)."""
-    from sundhedskoordinator.cases.models import Conversation
-    from sundhedskoordinator.meetings.models import Dispatch
-
     rates = list(Rate.objects.filter(region_id=municipality.region_id).order_by("valid_from"))
     items = (
         AgendaItem.objects.filter(case__municipality=municipality, meeting__date__lte=until)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sundhedskoordinator.access.policy import secretariat_municipalities
 from sundhedskoordinator.cases import services as case_services
-from sundhedskoordinator.cases.selectors import scope_cases
+from sundhedskoordinator.cases.selectors import active_items, agenda_items, scope_cases
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
@@ -29,7 +29,11 @@ from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.meetings import services
 from sundhedskoordinator.meetings.forms import MeetingForm
-from sundhedskoordinator.meetings.selectors import active_items, meeting_in_scope, scope_meetings
+from sundhedskoordinator.meetings.selectors import (
+    agreement_of_municipality,
+    meeting_in_scope,
+    scope_meetings,
+)
 from sundhedskoordinator.organisations.models import RehabTeam, User
 from sundhedskoordinator.organisations.selectors import coordinators_in
 
@@ -129,7 +133,13 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "items": items,
             "today": today,
             "deadline_passed": deadline_passed(meeting.dispatch_deadline, today),
-            "deadline_near": deadline_near(meeting.dispatch_deadline, today),
+            "deadline_near": deadline_near(
+                meeting.dispatch_deadline,
+                today,
+                agreement_of_municipality(
+                    meeting.team.municipality_id
+                ).deadline_warning_working_days,
+            ),
             "can_dispatch": plans_it and bool(due),
             "issued": IssuedDocument.objects.filter(meeting=meeting).order_by("-version"),
             "late_items": [i for i in items if i.sent and i.dispatch.is_late],  # type: ignore[attr-defined]
@@ -146,7 +156,7 @@ def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404 from exc
     return download(
-        letters.agenda(meeting, visible=scope_cases(user).values("pk")),
+        letters.agenda(meeting, agenda_items(meeting, visible=scope_cases(user).values("pk"))),
         "application/pdf",
         f"dagsorden-{meeting.pk}.pdf",
     )

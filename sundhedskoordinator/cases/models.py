@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.workingdays import deadline_passed
+from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.choices import Role
 
 from .choices import (
@@ -204,12 +207,111 @@ class Document(models.Model):
         return f"{self.get_kind_display()} v{self.version} ({self.case})"
 
 
+class AgendaItem(models.Model):
+    """A case on a meeting's agenda: one team case slot followed by the advice-writing block.
+    The participants are the citizen, the coordinator and the responsible caseworker or personal
+    job broker (BEK 2409/2021 § 3), and a companion (bisidder) if the citizen brings one.
+
+    A cancelled item is kept (with reason) and frees its slot; the database allows one active item
+    per slot and one active item per case."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="items", verbose_name=_("møde")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("sag")
+    )
+    starts_at = models.DateTimeField(_("starter"))
+    ends_at = models.DateTimeField(_("slutter (inkl. rådgivning)"))
+    slot_minutes = models.PositiveSmallIntegerField(_("minutter til sagen"))
+    advice_minutes = models.PositiveSmallIntegerField(_("minutter til rådgivning"))
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sundhedskoordinator"),
+    )
+    attendee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sagsbehandler eller jobformidler, der deltager"),
+    )
+    companion_name = models.CharField(_("bisidder"), max_length=200, blank=True)
+    dispatch_deadline = models.DateField(_("frist for afsendelse"))
+    deadline_rule = models.CharField(_("fristregel"), max_length=200)
+    scheduled_late = models.BooleanField(_("planlagt efter fristen"), default=False)
+    late_reason = models.TextField(_("begrundelse for sen planlægning"), blank=True)
+    scheduled_at = models.DateTimeField(_("planlagt"))
+    cancelled_at = models.DateTimeField(_("aflyst"), null=True, blank=True)
+    cancel_reason = models.TextField(_("årsag til aflysning"), blank=True)
+
+    class Meta:
+        # The table keeps the name it had when the items lived in the meetings app.
+        db_table = "meetings_agendaitem"
+        verbose_name = _("dagsordenspunkt")
+        verbose_name_plural = _("dagsordenspunkter")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "starts_at"],
+                condition=Q(cancelled_at__isnull=True),
+                name="agenda_item_one_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(cancelled_at__isnull=True),
+                name="agenda_item_one_active_per_case",
+            ),
+            models.CheckConstraint(
+                name="agenda_item_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.starts_at:%H:%M}"
+
+    @property
+    def deadline_passed(self) -> bool:
+        """Today is after the item's dispatch deadline (``core.workingdays.deadline_passed``)."""
+        return deadline_passed(self.dispatch_deadline, clock.today())
+
+
+class Dispatch(models.Model):
+    """The case package sent to the coordinator: a frozen snapshot of what was sent, with the
+    deadline it was measured against (regional procedure item 8: 10 working days before)."""
+
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="dispatch", verbose_name=_("punkt")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="dispatches", verbose_name=_("sag")
+    )
+    sent_at = models.DateTimeField(_("sendt"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("af")
+    )
+    deadline = models.DateField(_("frist"))
+    is_late = models.BooleanField(_("sendt for sent"))
+    working_days_late = models.SmallIntegerField(_("hverdage for sent"), default=0)
+    snapshot = models.JSONField(_("sagspakke"))
+
+    class Meta:
+        db_table = "meetings_dispatch"
+        verbose_name = _("afsendelse")
+        verbose_name_plural = _("afsendelser")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.sent_at:%d.%m.%Y}"
+
+
 class Conversation(models.Model):
     """The conversation between citizen, coordinator and caseworker (BEK 2409/2021 § 3), and the
     caseworker's file note of what was agreed (notatpligt, offentlighedsloven § 13)."""
 
     agenda_item = models.OneToOneField(
-        "meetings.AgendaItem", on_delete=models.PROTECT, related_name="conversation"
+        AgendaItem, on_delete=models.PROTECT, related_name="conversation"
     )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conversations")
     started_at = models.DateTimeField(_("startede"))

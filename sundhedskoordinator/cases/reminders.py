@@ -1,12 +1,17 @@
 """Reminders (DESIGN section 5, background work): the rules for when each is due, and sending
 each exactly once.
 
-- the secretariat, once per agenda item not yet sent, from ``REMINDER_DISPATCH_WORKING_DAYS``
-  working days before its dispatch deadline (a scheduler that was down catches up later);
-- the coordinator, when the advice is not written ``ADVICE_TARGET_MINUTES`` after the
-  conversation ended;
-- the caseworker, when the advice has waited ``REMINDER_DECISION_WORKING_DAYS`` working days for
+- the secretariat, once per agenda item not yet sent, from the region's
+  ``reminder_dispatch_working_days`` before its dispatch deadline (a scheduler that was down
+  catches up later);
+- the coordinator, when the advice is not written within the item's advice block
+  (``advice_minutes``, from the agreement's ``advice_block_minutes`` when it was scheduled) after
+  the conversation ended;
+- the caseworker, when the advice has waited the region's ``reminder_decision_working_days`` for
   a decision.
+
+The numbers are the region's ``meetings.CollaborationAgreement``; the database cuts at the most
+generous region's number and each row is then held to its own region's.
 
 Each (kind, subject, recipient) is recorded in ``Reminder`` under a unique constraint in the same
 transaction that puts the message in the inbox and queues the e-mail, so running the scheduler
@@ -19,7 +24,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,13 +33,14 @@ from sundhedskoordinator.core.workingdays import (
     is_working_day,
     subtract_working_days,
 )
-from sundhedskoordinator.meetings.models import AgendaItem
+from sundhedskoordinator.meetings.models import CollaborationAgreement
+from sundhedskoordinator.meetings.selectors import agreements_by_region, seed_agreement
 from sundhedskoordinator.notifications.models import NotificationKind, Reminder
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.selectors import secretaries_of
 
 from .choices import Status
-from .models import Advice, Case, Conversation
+from .models import Advice, AgendaItem, Case, Conversation
 
 
 def _send_once(kind: NotificationKind, case: Case, subject_id: int, users: Iterable[Any]) -> int:
@@ -56,20 +61,25 @@ def _send_once(kind: NotificationKind, case: Case, subject_id: int, users: Itera
     return sent
 
 
-def _dispatch_reminders(today: dt.date) -> int:
+def _dispatch_reminders(today: dt.date, numbers: _Numbers) -> int:
     # On a working day, "today is at most N working days before the deadline" is "the deadline is
     # at most N working days after today", which the database can filter on.
-    horizon = add_working_days(today, settings.REMINDER_DISPATCH_WORKING_DAYS)
+    def horizon(days: int) -> dt.date:
+        return add_working_days(today, days)
+
     items = AgendaItem.objects.filter(
         cancelled_at__isnull=True,
         dispatch__isnull=True,
         case__status=Status.SCHEDULED,
         meeting__date__gte=today,
-        dispatch_deadline__lte=horizon,
-    ).select_related("case", "meeting__team")
+        dispatch_deadline__lte=horizon(numbers.most("reminder_dispatch_working_days")),
+    ).select_related("case__municipality", "meeting__team")
     secretaries: dict[int, list[Any]] = {}
     sent = 0
     for item in items:
+        days = numbers.of(item.case.municipality.region_id).reminder_dispatch_working_days
+        if item.dispatch_deadline > horizon(days):
+            continue
         municipality_id = item.meeting.team.municipality_id
         if municipality_id not in secretaries:
             secretaries[municipality_id] = list(secretaries_of(municipality_id=municipality_id))
@@ -80,34 +90,62 @@ def _dispatch_reminders(today: dt.date) -> int:
 
 
 def _advice_reminders(now: dt.datetime) -> int:
-    limit = now - dt.timedelta(minutes=settings.ADVICE_TARGET_MINUTES)
     conversations = Conversation.objects.filter(
-        case__status=Status.HELD, ended_at__lte=limit, advice__isnull=True
+        case__status=Status.HELD, ended_at__lte=now, advice__isnull=True
     ).select_related("case", "agenda_item__coordinator")
     sent = 0
     for conversation in conversations:
-        coordinator = conversation.agenda_item.coordinator
+        item = conversation.agenda_item
+        if conversation.ended_at + dt.timedelta(minutes=item.advice_minutes) > now:
+            continue
         sent += _send_once(
-            NotificationKind.REMIND_ADVICE, conversation.case, conversation.pk, [coordinator]
+            NotificationKind.REMIND_ADVICE, conversation.case, conversation.pk, [item.coordinator]
         )
     return sent
 
 
-def _decision_reminders(today: dt.date) -> int:
-    # Advice given on or before this day has waited the configured number of working days.
-    cutoff = subtract_working_days(today, settings.REMINDER_DECISION_WORKING_DAYS)
-    day_after = dt.datetime.combine(
-        cutoff + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()
-    )
+def _decision_reminders(today: dt.date, numbers: _Numbers) -> int:
+    # Advice given on or before the cutoff day has waited the agreed number of working days.
+    def day_after_cutoff(days: int) -> dt.datetime:
+        cutoff = subtract_working_days(today, days)
+        return dt.datetime.combine(
+            cutoff + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()
+        )
+
     waiting = Advice.objects.filter(
-        version=1, case__status=Status.ADVISED, submitted_at__lt=day_after
-    ).select_related("case__responsible")
+        version=1,
+        case__status=Status.ADVISED,
+        submitted_at__lt=day_after_cutoff(numbers.fewest("reminder_decision_working_days")),
+    ).select_related("case__responsible", "case__municipality")
     sent = 0
     for advice in waiting:
+        days = numbers.of(advice.case.municipality.region_id).reminder_decision_working_days
+        if advice.submitted_at >= day_after_cutoff(days):
+            continue
         sent += _send_once(
             NotificationKind.REMIND_DECISION, advice.case, advice.case_id, [advice.case.responsible]
         )
     return sent
+
+
+class _Numbers:
+    """The regions' agreements, read once per run."""
+
+    def __init__(self) -> None:
+        self.by_region = agreements_by_region()
+        self.seed = seed_agreement()
+
+    def of(self, region_id: int) -> CollaborationAgreement:
+        return self.by_region.get(region_id, self.seed)
+
+    def _all(self, field: str) -> list[int]:
+        return [getattr(a, field) for a in [self.seed, *self.by_region.values()]]
+
+    def most(self, field: str) -> int:
+        return max(self._all(field))
+
+    def fewest(self, field: str) -> int:
+        return min(self._all(field))
 
 
 def send_due_reminders() -> int:
@@ -116,4 +154,9 @@ def send_due_reminders() -> int:
     now, today = clock.now(), clock.today()
     if not is_working_day(today):
         return 0
-    return _dispatch_reminders(today) + _advice_reminders(now) + _decision_reminders(today)
+    numbers = _Numbers()
+    return (
+        _dispatch_reminders(today, numbers)
+        + _advice_reminders(now)
+        + _decision_reminders(today, numbers)
+    )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access import services as access_services
@@ -30,15 +32,34 @@ from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
 from sundhedskoordinator.citizens.models import Guidance
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
-from sundhedskoordinator.core.workingdays import DEADLINE_WARNING_WORKING_DAYS, add_working_days
-from sundhedskoordinator.meetings.models import AgendaItem
+from sundhedskoordinator.core.workingdays import add_working_days
+from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.meetings.selectors import agreements_by_region, seed_agreement
 from sundhedskoordinator.organisations.models import User
 
 from . import workflow
 from .choices import TERMINAL_STATES, Action, DocumentKind
-from .models import Advice, Case, Conversation, Document
+from .models import Advice, AgendaItem, Case, Conversation, Document
 
 CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
+
+
+def active_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The items still on the meeting's agenda, in time order."""
+    return meeting.items.filter(cancelled_at__isnull=True).order_by("starts_at")
+
+
+def agenda_items(meeting: Meeting, visible: QuerySet[Any] | None = None) -> list[AgendaItem]:
+    """The agenda's items for its PDF, each with ``sent_on`` (the local day its package was
+    sent, or None); ``visible`` (case ids) limits it to the cases a reader may see."""
+    rows = active_items(meeting).select_related(
+        "case__citizen", "coordinator", "attendee", "dispatch"
+    )
+    items = list(rows if visible is None else rows.filter(case__in=visible))
+    for item in items:
+        dispatch = getattr(item, "dispatch", None)
+        item.sent_on = timezone.localtime(dispatch.sent_at).date() if dispatch else None  # type: ignore[attr-defined]
+    return items
 
 
 def scope_cases(user: User, grants: list[Grant] | None = None) -> QuerySet[Case]:
@@ -94,7 +115,7 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
             ),
             Prefetch(
                 "conversations",
-                queryset=Conversation.objects.order_by("-started_at"),
+                queryset=Conversation.objects.select_related("agenda_item").order_by("-started_at"),
                 to_attr="conversation_list",
             ),
             Prefetch(
@@ -294,17 +315,31 @@ def state_counts(*, user: User) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def deadlines_at_risk(*, user: User, today: dt.date) -> QuerySet[Case]:
+@dataclass(frozen=True)
+class AtRisk:
+    """The scheduled cases not yet sent whose deadline has passed or is near, and the warning
+    days that made them so (one number, or None where the regions have agreed on different
+    ones)."""
+
+    cases: list[Case]
+    warning_days: int | None
+
+
+def deadlines_at_risk(*, user: User, today: dt.date) -> AtRisk:
     """Scheduled cases not yet sent whose dispatch deadline has passed or is near
-    (``core.workingdays.deadline_near``; a deadline is always a working day, so "at most N working
-    days away" is "on or before the N-th working day from today")."""
-    until = add_working_days(today, DEADLINE_WARNING_WORKING_DAYS)
-    return (
+    (``core.workingdays.deadline_near`` with the warning days of each case's region; a deadline is
+    always a working day, so "at most N working days away" is "on or before the N-th working day
+    from today"). The database cuts at the longest warning of any region; each case is then held
+    to its own region's."""
+    seed = seed_agreement().deadline_warning_working_days
+    days = {r: a.deadline_warning_working_days for r, a in agreements_by_region().items()}
+    longest = max([seed, *days.values()])
+    candidates = (
         scope_cases(user)
         .filter(
             status="scheduled",
             agenda_items__cancelled_at__isnull=True,
-            agenda_items__dispatch_deadline__lte=until,
+            agenda_items__dispatch_deadline__lte=add_working_days(today, longest),
         )
         .select_related("citizen", "municipality")
         .prefetch_related(
@@ -316,3 +351,11 @@ def deadlines_at_risk(*, user: User, today: dt.date) -> QuerySet[Case]:
         )
         .order_by("agenda_items__dispatch_deadline")
     )
+    cases: list[Case] = [
+        case
+        for case in candidates
+        if case.active_items[0].dispatch_deadline
+        <= add_working_days(today, days.get(case.municipality.region_id, seed))
+    ]
+    every = set(days.values()) or {seed}
+    return AtRisk(cases=cases, warning_days=every.pop() if len(every) == 1 else None)

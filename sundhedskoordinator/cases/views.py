@@ -26,7 +26,6 @@ from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
-from sundhedskoordinator.core.workingdays import DEADLINE_WARNING_WORKING_DAYS
 from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.meetings.selectors import upcoming_meetings_for
 from sundhedskoordinator.organisations.choices import Role
@@ -407,7 +406,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "rows": [(label, counts.get(value, 0), value) for value, label in Status.choices],
             "total": sum(counts.values()),
             "at_risk": selectors.deadlines_at_risk(user=user, today=today),
-            "warning_days": DEADLINE_WARNING_WORKING_DAYS,
             "today": today,
             "shows_figures": figure_municipalities(user).exists(),
         },

@@ -79,18 +79,15 @@ def dispatch_deadline(meeting_day: dt.date, working_days_before: int) -> dt.date
     return subtract_working_days(meeting_day, working_days_before)
 
 
-#: A dispatch deadline at most this many working days away is near: pages warn of it.
-DEADLINE_WARNING_WORKING_DAYS = 2
-
-
 def deadline_passed(deadline: dt.date, today: dt.date) -> bool:
     """A deadline is kept on its day: it has passed only from the day after. The one rule for
     "late" (a package sent, a case scheduled, a badge shown)."""
     return today > deadline
 
 
-def deadline_near(deadline: dt.date, today: dt.date) -> bool:
-    """Not passed, and at most ``DEADLINE_WARNING_WORKING_DAYS`` working days away."""
+def deadline_near(deadline: dt.date, today: dt.date, warning_days: int) -> bool:
+    """Not passed, and at most ``warning_days`` working days away (the region's
+    ``CollaborationAgreement.deadline_warning_working_days``)."""
     return not deadline_passed(deadline, today) and (
-        working_days_between(today, deadline) <= DEADLINE_WARNING_WORKING_DAYS
+        working_days_between(today, deadline) <= warning_days
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -21,9 +22,9 @@ from .models import IssuedDocument, IssuedKind
 from .pdf import render_pdf
 
 if TYPE_CHECKING:
-    from sundhedskoordinator.cases.models import Advice, Case, Decision
+    from sundhedskoordinator.cases.models import Advice, Case, Decision, Dispatch
     from sundhedskoordinator.citizens.models import Guidance
-    from sundhedskoordinator.meetings.models import Dispatch, Meeting
+    from sundhedskoordinator.meetings.models import Meeting
     from sundhedskoordinator.organisations.models import User
 
 
@@ -46,17 +47,9 @@ def guidance_letter(guidance: Guidance) -> bytes:
     )
 
 
-def agenda(meeting: Meeting, visible: Any = None) -> bytes:
-    """The meeting's agenda; ``visible`` (case ids) limits it to the cases a reader may see."""
-    from sundhedskoordinator.meetings.selectors import active_items
-
-    rows = active_items(meeting).select_related(
-        "case__citizen", "coordinator", "attendee", "dispatch"
-    )
-    items = list(rows if visible is None else rows.filter(case__in=visible))
-    for item in items:
-        dispatch = getattr(item, "dispatch", None)
-        item.sent_on = timezone.localtime(dispatch.sent_at).date() if dispatch else None  # type: ignore[attr-defined]
+def agenda(meeting: Meeting, items: Sequence[Any]) -> bytes:
+    """The meeting's agenda with the items handed over by the case app (each with its case,
+    coordinator, attendee and ``sent_on``, the local day its package was sent, or None)."""
     return render_pdf(
         "documents/pdf/agenda.html",
         {
@@ -64,7 +57,7 @@ def agenda(meeting: Meeting, visible: Any = None) -> bytes:
             "sender_unit": meeting.team.name,
             "reference": f"Møde {meeting.date:%d.%m.%Y}",
             "meeting": meeting,
-            "items": items,
+            "items": list(items),
             "issued_on": clock.today(),
         },
     )

@@ -11,7 +11,7 @@ from sundhedskoordinator.access.policy import team_scope
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import Region, RehabTeam, User
 
-from .models import AgendaItem, CollaborationAgreement, Meeting
+from .models import CollaborationAgreement, Meeting
 
 
 def agreement_for(region: Region) -> CollaborationAgreement:
@@ -20,9 +20,25 @@ def agreement_for(region: Region) -> CollaborationAgreement:
     return agreement
 
 
-def active_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The items still on the meeting's agenda, in time order."""
-    return meeting.items.filter(cancelled_at__isnull=True).order_by("starts_at")
+def agreement_of_municipality(municipality_id: int | None) -> CollaborationAgreement:
+    """The agreement that governs the municipality's cases, read only: where the region has none
+    (or there is no municipality), an unsaved agreement with the seed procedure's numbers."""
+    found = CollaborationAgreement.objects.filter(region__municipalities=municipality_id).first()
+    return found or CollaborationAgreement()
+
+
+def agreements_by_region() -> dict[int, CollaborationAgreement]:
+    """Every region's agreement by region id, in one query (five regions); a region without an
+    agreement of its own gets an unsaved one with the seed procedure's numbers."""
+    return {
+        region.pk: getattr(region, "agreement", None) or CollaborationAgreement(region=region)
+        for region in Region.objects.select_related("agreement")
+    }
+
+
+def seed_agreement() -> CollaborationAgreement:
+    """The seed procedure's numbers, for a region that has no agreement of its own."""
+    return CollaborationAgreement()
 
 
 def scope_teams(user: User) -> QuerySet[RehabTeam]:

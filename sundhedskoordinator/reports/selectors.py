@@ -39,13 +39,12 @@ from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import figure_municipalities
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
-from sundhedskoordinator.cases.models import Advice, Conversation, Decision
+from sundhedskoordinator.cases.models import Advice, AgendaItem, Conversation, Decision, Dispatch
 from sundhedskoordinator.cases.selectors import scope_cases
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import not_informed
 from sundhedskoordinator.core import periods
 from sundhedskoordinator.core.errors import NotFoundError
-from sundhedskoordinator.meetings.models import AgendaItem, Dispatch
 from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
 
 NO_ACCESS = "Statistikken findes ikke, eller du har ikke adgang til den."

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.meetings.selectors import agreement_of_municipality
 from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import RoleMembership
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ ROLE_TASKS: dict[str, str | Promise] = {
     ),
     Role.SECRETARIAT: _(
         "Du planlægger rehabiliteringsteamets møder og dagsordener og sender sagerne til "
-        "sundhedskoordinatoren senest 10 hverdage før mødet."
+        "sundhedskoordinatoren senest %(days)s hverdage før mødet."
     ),
     Role.COORDINATOR: _(
         "Du forbereder dig på de sager, du har fået tilsendt, holder samtalen med borger og "
@@ -98,6 +100,16 @@ ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
         )
     ],
 }
+
+
+def task_for(membership: RoleMembership) -> str:
+    """What the role does, in a sentence; the secretariat's names the deadline of its region's
+    agreement (one read, for that role only)."""
+    text = str(ROLE_TASKS.get(membership.role, ""))
+    if membership.role != Role.SECRETARIAT:
+        return text
+    agreement = agreement_of_municipality(membership.municipality_id)
+    return text % {"days": agreement.dispatch_working_days}
 
 
 def next_steps_for(roles: list[str]) -> list[NextStep]:

@@ -21,7 +21,7 @@ from sundhedskoordinator.core.errors import error_body
 from sundhedskoordinator.organisations.selectors import memberships_for
 
 from .forms import LoginForm, SecondFactorForm
-from .navigation import ROLE_TASKS, next_steps_for
+from .navigation import next_steps_for, task_for
 
 
 class LoginView(auth_views.LoginView):
@@ -55,7 +55,7 @@ def start(request: HttpRequest) -> HttpResponse:
         {
             "needs_second_factor": staff and second_factor_missing(request.user),  # type: ignore[arg-type]
             "memberships": memberships,
-            "tasks": [(m, ROLE_TASKS.get(m.role, "")) for m in memberships],
+            "tasks": [(m, task_for(m)) for m in memberships],
             "next_steps": next_steps_for(roles),
         },
     )

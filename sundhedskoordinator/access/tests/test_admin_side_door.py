@@ -218,7 +218,7 @@ def test_no_admin_form_outside_user_administration_picks_a_user(world: Any) -> N
 
 
 @pytest.mark.parametrize(
-    "model_name", ["cases_case", "meetings_meeting", "meetings_agendaitem", "meetings_dispatch"]
+    "model_name", ["cases_case", "meetings_meeting", "cases_agendaitem", "cases_dispatch"]
 )
 def test_cases_and_meetings_are_read_only_in_the_admin(admin_client: Any, model_name: str) -> None:
     assert admin_client.get(_url(f"{model_name}_add")).status_code == 403

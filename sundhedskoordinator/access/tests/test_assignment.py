@@ -198,7 +198,7 @@ def test_fhir_carries_the_cpr_only_for_readers_of_health_data(world, api):
 
 def test_the_decisions_reasons_and_the_companion_are_health_content(world, api):
     case = _case(world, Status.SCHEDULED)
-    from sundhedskoordinator.meetings.models import AgendaItem
+    from sundhedskoordinator.cases.models import AgendaItem
 
     AgendaItem.objects.filter(case=case).update(companion_name="Hanne Hansen")
     case = walk_case_to(case, Status.DECIDED, cast=world.cast, meeting=world.meeting)

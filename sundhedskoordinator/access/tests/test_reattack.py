@@ -199,13 +199,13 @@ def test_a_repeated_key_answers_with_what_the_user_may_read_now(world, api):
 
 
 def test_the_admin_site_does_not_show_the_companion(world, api):
-    from sundhedskoordinator.meetings.models import AgendaItem
+    from sundhedskoordinator.cases.models import AgendaItem
 
     case = _scheduled_with_companion(world, api)
     item = AgendaItem.objects.get(case=case)
     browser = Client()
     browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
-    page = browser.get(f"/admin/meetings/agendaitem/{item.pk}/change/")
+    page = browser.get(f"/admin/cases/agendaitem/{item.pk}/change/")
     assert page.status_code == 200
     assert COMPANION not in page.content.decode()
 
@@ -214,9 +214,9 @@ def test_the_admin_site_does_not_show_the_companion(world, api):
 @pytest.mark.parametrize(
     "path",
     [
-        "/admin/meetings/agendaitem/?companion_name__icontains=Hanne",
-        "/admin/meetings/agendaitem/?cancel_reason__icontains=syg",
-        "/admin/meetings/dispatch/?snapshot__health_concern__text__icontains=smerter",
+        "/admin/cases/agendaitem/?companion_name__icontains=Hanne",
+        "/admin/cases/agendaitem/?cancel_reason__icontains=syg",
+        "/admin/cases/dispatch/?snapshot__health_concern__text__icontains=smerter",
         "/admin/cases/case/?health_concern__text__icontains=smerter",
         "/admin/audit/caseevent/?data__icontains=x",
         # A shown related filter is not a way on to another model's fields.

@@ -20,10 +20,9 @@ from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.cases import workflow
 from sundhedskoordinator.cases.choices import Action
-from sundhedskoordinator.cases.models import Case, CaseSequence, Document
+from sundhedskoordinator.cases.models import AgendaItem, Case, CaseSequence, Document
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError
-from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.organisations.models import User
 
 GUIDANCE_MISSING = "guidance_missing"

@@ -10,12 +10,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind, Status
 from sundhedskoordinator.cases.models import Advice, Case, Conversation
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
-from sundhedskoordinator.meetings.calendar import item_invitation
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role

@@ -3,6 +3,7 @@ it as complete, and hand the case to a colleague."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,14 +19,13 @@ from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.cases import workflow
 from sundhedskoordinator.cases.choices import UPLOAD_KINDS, Action, ConcernAuthor, RequestChannel
-from sundhedskoordinator.cases.models import Case, Document, HealthConcern, Offer
+from sundhedskoordinator.cases.models import AgendaItem, Case, Document, HealthConcern, Offer
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents.inspection import inspect_upload
 from sundhedskoordinator.documents.scanning import scan as scan_for_malware
-from sundhedskoordinator.meetings.models import AgendaItem
 from sundhedskoordinator.meetings.selectors import agreement_for
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
@@ -90,17 +90,19 @@ def create_case(
             responsible_role=responsible_role,
             created_at=now,
         )
+        changed = _apply_changes(
+            case, actor, actor_role, offer=offer, health_concern=health_concern
+        )
+        # One event for the whole action: what it recorded travels in its data.
         record_event(
             case=case,
             kind=workflow.EventKind.CASE_CREATED,
             actor=actor,
             role=actor_role,
             to_state=case.status,
+            data=changed.event_data() or None,
         )
-        warnings = _apply_changes(
-            case, actor, actor_role, offer=offer, health_concern=health_concern
-        )
-    return Result(case, warnings)
+    return Result(case, changed.warnings)
 
 
 @_case_refusals_logged
@@ -127,30 +129,27 @@ def update_case(
                 status=403,
             )
         changes: dict[str, Any] = {}
+        changed = _apply_changes(case, actor, role, offer=offer, health_concern=health_concern)
         if no_health_information_note is not None:
             changes["no_health_information_note"] = no_health_information_note
-        warnings = _apply_changes(case, actor, role, offer=offer, health_concern=health_concern)
-        _finish(
-            case,
-            transition,
-            actor,
-            role,
-            data={
-                "fields": sorted(
-                    [
-                        k
-                        for k, v in {
-                            "offer": offer,
-                            "health_concern": health_concern,
-                            **changes,
-                        }.items()
-                        if v is not None
-                    ]
-                )
-            },
-            **changes,
-        )
-    return Result(case, warnings)
+            changed.fields.append("no_health_information_note")
+        _finish(case, transition, actor, role, data=changed.event_data(), **changes)
+    return Result(case, changed.warnings)
+
+
+@dataclass
+class _Changed:
+    """What one create or update recorded, for its single event, and the warnings to show."""
+
+    fields: list[str] = field(default_factory=list)
+    written_by: str = ""
+    warnings: list[Warning] = field(default_factory=list)
+
+    def event_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"fields": sorted(self.fields)} if self.fields else {}
+        if self.written_by:
+            data["written_by"] = self.written_by
+        return data
 
 
 def _apply_changes(
@@ -160,8 +159,9 @@ def _apply_changes(
     *,
     offer: dict[str, Any] | None,
     health_concern: dict[str, Any] | None,
-) -> list[Warning]:
-    warnings: list[Warning] = []
+) -> _Changed:
+    changed = _Changed()
+    warnings = changed.warnings
     now = clock.now()
     if offer is not None:
         values = {
@@ -181,7 +181,7 @@ def _apply_changes(
         _validate(instance, "offer")
         instance.save()
         case.offer = instance
-        record_event(case=case, kind=workflow.EventKind.OFFER_REGISTERED, actor=actor, role=role)
+        changed.fields.append("offer")
         # BEK 2409/2021 § 2: written guidance no later than when the offer is presented.
         if not has_written_guidance(case.citizen, on_or_before=clock.today()):
             warnings.append(
@@ -212,14 +212,9 @@ def _apply_changes(
         _validate(instance, "health_concern")
         instance.save()
         case.health_concern = instance
-        record_event(
-            case=case,
-            kind=workflow.EventKind.HEALTH_CONCERN_RECORDED,
-            actor=actor,
-            role=role,
-            data={"written_by": instance.written_by},
-        )
-    return warnings
+        changed.fields.append("health_concern")
+        changed.written_by = instance.written_by
+    return changed
 
 
 def _validate(instance: Any, prefix: str) -> None:

@@ -8,10 +8,17 @@ from django.utils.translation import gettext as _
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.cases import workflow
 from sundhedskoordinator.cases.choices import TERMINAL_STATES
-from sundhedskoordinator.cases.models import Advice, Case, Decision, HealthConcern, Offer
+from sundhedskoordinator.cases.models import (
+    Advice,
+    AgendaItem,
+    Case,
+    Decision,
+    Dispatch,
+    HealthConcern,
+    Offer,
+)
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
-from sundhedskoordinator.meetings.models import AgendaItem, Dispatch
 
 from .common import (
     _lock,

@@ -16,16 +16,17 @@ from sundhedskoordinator.access.policy import (
 )
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind, OfferKind
-from sundhedskoordinator.cases.models import Case
+from sundhedskoordinator.cases.models import AgendaItem, Case, Dispatch
+from sundhedskoordinator.cases.selectors import active_items, agenda_items
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import deadline_passed, working_days_between
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.models import IssuedKind
-from sundhedskoordinator.meetings.calendar import item_invitation
-from sundhedskoordinator.meetings.models import AgendaItem, Dispatch, Meeting
-from sundhedskoordinator.meetings.selectors import active_items, agreement_for
+from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.meetings.selectors import agreement_for
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
@@ -291,7 +292,7 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
             Meeting.objects.select_for_update().get(pk=meeting.pk)
             letters.store_issued(
                 kind=IssuedKind.AGENDA,
-                content=letters.agenda(meeting),
+                content=letters.agenda(meeting, agenda_items(meeting)),
                 actor=actor,
                 meeting=meeting,
             )

@@ -16,12 +16,11 @@ import pytest
 from conftest import World, local
 from sundhedskoordinator.cases import services
 from sundhedskoordinator.cases.choices import Status
-from sundhedskoordinator.cases.models import Case
+from sundhedskoordinator.cases.models import Case, Dispatch
 from sundhedskoordinator.cases.walk import new_case, walk_case_to
 from sundhedskoordinator.cases.workflow import DEADLINE_PASSED, INVALID_TRANSITION
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
-from sundhedskoordinator.meetings.models import Dispatch
 
 pytestmark = pytest.mark.django_db
 

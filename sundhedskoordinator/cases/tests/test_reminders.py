@@ -14,7 +14,9 @@ from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.tasks import send_reminders
 from sundhedskoordinator.cases.walk import new_case, walk_case_to
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.meetings.selectors import agreement_for
 from sundhedskoordinator.notifications.models import Notification, Reminder
+from sundhedskoordinator.organisations.models import Region
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -36,10 +38,8 @@ def run_scheduler_twice(moment, *, worker: bool):
             reminders.send_due_reminders()
 
 
-def test_the_secretariat_is_reminded_once_two_working_days_before_the_deadline(
-    world, mailoutbox, settings
-):
-    settings.REMINDER_DISPATCH_WORKING_DAYS = 2
+def test_the_secretariat_is_reminded_once_two_working_days_before_the_deadline(world, mailoutbox):
+    # The region's agreement keeps the seed procedure's 2 days.
     for user in world.users.values():
         user.email = f"{user.username}@test.invalid"
         user.save()
@@ -80,9 +80,9 @@ def test_no_reminder_for_a_package_already_sent(world, mailoutbox):
 
 
 def test_late_advice_reminds_the_coordinator_and_a_waiting_decision_the_caseworker_once(
-    world, mailoutbox, settings
+    world, mailoutbox
 ):
-    settings.REMINDER_DECISION_WORKING_DAYS = 5
+    # The seed procedure: a 15-minute advice block, a decision reminder after 5 working days.
     case = walk_case_to(
         new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
         Status.HELD,
@@ -125,3 +125,85 @@ def test_the_task_reschedules_itself_and_schedule_reminders_queues_one_chain(wor
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
     following = DBTaskResult.objects.get(status="READY")
     assert following.run_after == moment + dt.timedelta(minutes=15)
+
+
+def _agree(region, **numbers):
+    agreement = agreement_for(region)
+    for field, value in numbers.items():
+        setattr(agreement, field, value)
+    agreement.save()
+
+
+def _first_day_with(kind, first, last, hour=8):
+    day = first
+    while day <= last:
+        run_scheduler_twice(at(day, hour), worker=False)
+        if Notification.objects.filter(kind=kind).exists():
+            return day
+        day += dt.timedelta(days=1)
+    return None
+
+
+def test_the_dispatch_reminder_follows_the_case_regions_agreement(world):
+    """Odense's region agrees on 4 days; another region's 6 days do not apply to its cases.
+    Counted by hand back from the deadline Tuesday 1 December: 30 Nov, 27, 26 and 25 November."""
+    region = world.meeting.team.municipality.region
+    _agree(region, reminder_dispatch_working_days=4)
+    _agree(Region.objects.exclude(pk=region.pk).first(), reminder_dispatch_working_days=6)
+    walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    first = _first_day_with("remind_dispatch", dt.date(2026, 11, 23), dt.date(2026, 12, 1))
+    assert first == dt.date(2026, 11, 25)
+
+
+def test_the_dispatch_reminder_is_not_pulled_forward_by_another_regions_agreement(world):
+    region = world.meeting.team.municipality.region
+    _agree(Region.objects.exclude(pk=region.pk).first(), reminder_dispatch_working_days=6)
+    walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    first = _first_day_with("remind_dispatch", dt.date(2026, 11, 23), dt.date(2026, 12, 1))
+    assert first == dt.date(2026, 11, 27)  # the seed's 2 days: 30 November and 1 December
+
+
+def test_the_advice_reminder_waits_for_the_items_own_advice_block(world):
+    """The agreement gives 20 minutes to the advice when the case is scheduled: no reminder 16
+    or 19 minutes after the conversation, one when the 20 minutes are up."""
+    _agree(world.meeting.team.municipality.region, advice_block_minutes=20)
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.HELD,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    ended = case.conversations.get().ended_at
+    for minutes in (16, 19):
+        run_scheduler_twice(ended + dt.timedelta(minutes=minutes), worker=False)
+    assert not Notification.objects.filter(kind="remind_advice").exists()
+    run_scheduler_twice(ended + dt.timedelta(minutes=20), worker=False)
+    assert Notification.objects.filter(kind="remind_advice").count() == 1
+
+
+def test_the_decision_reminder_follows_the_agreed_working_days(world):
+    """3 working days after advice on Tuesday 15 December: 16, 17 and 18 December."""
+    region = world.meeting.team.municipality.region
+    _agree(region, reminder_decision_working_days=3)
+    _agree(Region.objects.exclude(pk=region.pk).first(), reminder_decision_working_days=1)
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.HELD,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    ended = case.conversations.get().ended_at
+    with clock.frozen(ended + dt.timedelta(minutes=5)):
+        services.write_advice(actor=world.users["koordinator"], case_id=case.pk, text="Råd.")
+    first = _first_day_with("remind_decision", dt.date(2026, 12, 15), dt.date(2026, 12, 31))
+    assert first == dt.date(2026, 12, 18)

@@ -28,7 +28,15 @@ from conftest import ApiClient, local
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.cases import services
 from sundhedskoordinator.cases.choices import DocumentKind, Status
-from sundhedskoordinator.cases.models import Advice, Case, Conversation, Decision, Document
+from sundhedskoordinator.cases.models import (
+    Advice,
+    AgendaItem,
+    Case,
+    Conversation,
+    Decision,
+    Dispatch,
+    Document,
+)
 from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case, walk_case_to
 from sundhedskoordinator.cases.workflow import (
     ADVICE_ALREADY_SUBMITTED,
@@ -38,7 +46,6 @@ from sundhedskoordinator.cases.workflow import (
 )
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.meetings import services as meeting_services
-from sundhedskoordinator.meetings.models import AgendaItem, Dispatch
 from sundhedskoordinator.notifications.models import Notification
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Region, RoleMembership, User

@@ -10,18 +10,15 @@ import datetime as dt
 
 import pytest
 
-from sundhedskoordinator.core.workingdays import (
-    DEADLINE_WARNING_WORKING_DAYS,
-    deadline_near,
-    deadline_passed,
-)
+from sundhedskoordinator.core.workingdays import deadline_near, deadline_passed
+from sundhedskoordinator.meetings.models import CollaborationAgreement
 
 D = dt.date
 DEADLINE = D(2026, 12, 29)  # Tuesday after Christmas
 
 
-def test_the_warning_is_two_working_days() -> None:
-    assert DEADLINE_WARNING_WORKING_DAYS == 2
+def test_the_seed_procedure_warns_two_working_days_ahead() -> None:
+    assert CollaborationAgreement().deadline_warning_working_days == 2
 
 
 @pytest.mark.parametrize(
@@ -47,4 +44,15 @@ def test_passed_only_after_the_day(today: dt.date, passed: bool) -> None:
     ],
 )
 def test_near_within_two_working_days(today: dt.date, near: bool) -> None:
-    assert deadline_near(DEADLINE, today) is near
+    assert deadline_near(DEADLINE, today, 2) is near
+
+
+@pytest.mark.parametrize(
+    ("today", "near"),
+    [
+        (D(2026, 12, 22), True),  # 3 working days away: near with a warning of 3
+        (D(2026, 12, 21), False),  # 4 working days away (22, 23, 28, 29)
+    ],
+)
+def test_near_follows_the_agreed_number_of_days(today: dt.date, near: bool) -> None:
+    assert deadline_near(DEADLINE, today, 3) is near

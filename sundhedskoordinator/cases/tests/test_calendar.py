@@ -7,9 +7,9 @@ import pytest
 from icalendar import Calendar
 
 from sundhedskoordinator.cases import services
+from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.walk import new_case, walk_case_to
-from sundhedskoordinator.meetings.calendar import item_invitation
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
