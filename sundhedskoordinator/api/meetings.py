@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from sundhedskoordinator.cases.appointments import meeting_calendar
+from sundhedskoordinator.cases.letter_data import agenda_letter
 from sundhedskoordinator.cases.selectors import active_items, agenda_items, scope_cases
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
@@ -111,7 +112,9 @@ def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = _user(request)
     meeting = _meeting(user, meeting_id)
     return download(
-        letters.agenda(meeting, agenda_items(meeting, visible=scope_cases(user).values("pk"))),
+        letters.agenda(
+            agenda_letter(meeting, agenda_items(meeting, visible=scope_cases(user).values("pk")))
+        ),
         "application/pdf",
         f"dagsorden-{meeting.pk}.pdf",
     )

@@ -42,6 +42,7 @@ class Action(models.TextChoices):
     """The workflow's actions. Each one's service is named in ``services.ACTION_SERVICES``, its
     API path in ``api.cases.ACTION_ENDPOINTS`` and its audit event in the transition table."""
 
+    CREATE = "create", _("Opret sag")
     SUBMIT = "submit", _("Anmod")
     COMPLETE = "complete", _("Godkend sagen som fuldstændig")
     SCHEDULE = "schedule", _("Sæt på dagsorden")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sundhedskoordinator.access.policy import secretariat_municipalities
 from sundhedskoordinator.cases import services as case_services
+from sundhedskoordinator.cases.letter_data import agenda_letter
 from sundhedskoordinator.cases.selectors import active_items, agenda_items, scope_cases
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -156,7 +157,9 @@ def agenda_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404 from exc
     return download(
-        letters.agenda(meeting, agenda_items(meeting, visible=scope_cases(user).values("pk"))),
+        letters.agenda(
+            agenda_letter(meeting, agenda_items(meeting, visible=scope_cases(user).values("pk")))
+        ),
         "application/pdf",
         f"dagsorden-{meeting.pk}.pdf",
     )

@@ -320,6 +320,16 @@ S = Status
 TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
+        # A case begins as a draft, opened by a caseworker or job broker of the citizen's
+        # municipality (regional procedure item 4): by scope, since nobody is on it yet.
+        _t(
+            Action.CREATE,
+            set(),
+            S.DRAFT,
+            set(),
+            EventKind.CASE_CREATED,
+            by_scope=CASE_HANDLERS,
+        ),
         _t(
             Action.UPDATE,
             {S.DRAFT, S.REQUESTED},

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from sundhedskoordinator.access.policy import handler_role
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.documents import letters
+from sundhedskoordinator.documents.models import IssuedKind
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
 from sundhedskoordinator.organisations.services import grant_role
@@ -123,16 +125,28 @@ def record_guidance(
     with transaction.atomic():
         guidance.save()
         if channel in WRITTEN_GUIDANCE_CHANNELS:
-            from sundhedskoordinator.documents import letters
-            from sundhedskoordinator.documents.models import IssuedKind
-
             letters.store_issued(
                 kind=IssuedKind.GUIDANCE_LETTER,
-                content=letters.guidance_letter(guidance),
+                content=letters.guidance_letter(_guidance_letter(guidance)),
                 actor=actor,
-                guidance=guidance,
+                guidance_id=guidance.pk,
             )
     return guidance
+
+
+def _guidance_letter(guidance: Guidance) -> letters.GuidanceLetter:
+    municipality = guidance.citizen.municipality.name
+    return letters.GuidanceLetter(
+        head=letters.Letterhead(
+            sender=municipality,
+            sender_unit="Jobcentret",
+            reference=f"V-{guidance.pk}",
+            issued_on=guidance.given_on,
+        ),
+        citizen_name=guidance.citizen.name,
+        municipality=municipality,
+        given_by=str(guidance.given_by),
+    )
 
 
 def citizen_account(*, citizen: Citizen) -> User:

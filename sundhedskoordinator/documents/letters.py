@@ -1,4 +1,5 @@
-"""The documents the procedure issues, built from the case's own data and rendered to PDF.
+"""The documents the procedure issues, rendered to PDF from plain data the issuing app hands
+over (one dataclass per letter, below): this module reads no case, meeting or citizen.
 
 Each function returns the PDF bytes; the services that issue them store the bytes with the case
 (or the meeting, or the guidance) in the same transaction as the step that issues them, so what
@@ -8,119 +9,136 @@ was sent can always be shown again exactly.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from sundhedskoordinator.core import clock
 
 from .models import IssuedDocument, IssuedKind
 from .pdf import render_pdf
+from .storage import store_version
 
 if TYPE_CHECKING:
-    from sundhedskoordinator.cases.models import Advice, Case, Decision, Dispatch
-    from sundhedskoordinator.citizens.models import Guidance
-    from sundhedskoordinator.meetings.models import Meeting
     from sundhedskoordinator.organisations.models import User
 
 
-def _municipal(case: Case) -> dict[str, Any]:
-    return {"sender": case.municipality.name, "reference": case.reference}
+@dataclass(frozen=True)
+class Letterhead:
+    """Who sends the letter, its reference and the day it is issued."""
+
+    sender: str
+    reference: str
+    issued_on: dt.date
+    sender_unit: str = ""
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "sender": self.sender,
+            "sender_unit": self.sender_unit,
+            "reference": self.reference,
+            "issued_on": self.issued_on,
+        }
 
 
-def guidance_letter(guidance: Guidance) -> bytes:
-    return render_pdf(
-        "documents/pdf/guidance_letter.html",
-        {
-            "sender": guidance.citizen.municipality.name,
-            "sender_unit": "Jobcentret",
-            "municipality": guidance.citizen.municipality.name,
-            "reference": f"V-{guidance.pk}",
-            "citizen": guidance.citizen,
-            "given_by": guidance.given_by,
-            "issued_on": guidance.given_on,
-        },
-    )
+@dataclass(frozen=True)
+class GuidanceLetter:
+    head: Letterhead
+    citizen_name: str
+    municipality: str
+    given_by: str
 
 
-def agenda(meeting: Meeting, items: Sequence[Any]) -> bytes:
-    """The meeting's agenda with the items handed over by the case app (each with its case,
-    coordinator, attendee and ``sent_on``, the local day its package was sent, or None)."""
-    return render_pdf(
-        "documents/pdf/agenda.html",
-        {
-            "sender": meeting.team.municipality.name,
-            "sender_unit": meeting.team.name,
-            "reference": f"Møde {meeting.date:%d.%m.%Y}",
-            "meeting": meeting,
-            "items": list(items),
-            "issued_on": clock.today(),
-        },
-    )
+@dataclass(frozen=True)
+class AgendaRow:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reference: str
+    citizen_name: str
+    with_companion: bool
+    coordinator: str
+    attendee: str
+    sent_on: dt.date | None
 
 
-def case_package(
-    dispatch: Dispatch, *, offer_kinds: dict[str, Any], document_kinds: dict[str, Any]
-) -> bytes:
-    """The package as sent (its snapshot), with the names of the offer's and the documents'
-    kinds handed over by the case app (this module imports none of it)."""
-    package = dispatch.snapshot
-    return render_pdf(
-        "documents/pdf/case_package.html",
-        {
-            **_municipal(dispatch.case),
-            "package": package,
-            "offer_kind": offer_kinds.get(package["offer"]["kind"], ""),
-            "documents": [
-                {**d, "label": document_kinds.get(d["kind"], d["kind"])}
-                for d in package["documents"]
-            ],
-            "starts_at": dt.datetime.fromisoformat(package["agenda_item"]["starts_at"]),
-            "ends_at": dt.datetime.fromisoformat(package["agenda_item"]["ends_at"]),
-            "sent_at": dispatch.sent_at,
-            "late": dispatch.is_late,
-            "deadline": dispatch.deadline,
-            "issued_on": timezone.localtime(dispatch.sent_at).date(),
-        },
-    )
+@dataclass(frozen=True)
+class AgendaLetter:
+    head: Letterhead
+    team: str
+    date: dt.date
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    dispatch_deadline: dt.date
+    rows: list[AgendaRow] = field(default_factory=list)
 
 
-def advice(advice: Advice) -> bytes:
-    region = advice.case.municipality.region
-    return render_pdf(
-        "documents/pdf/advice.html",
-        {
-            "sender": region.clinical_function_name or region.name,
-            "sender_unit": region.name,
-            "reference": advice.case.reference,
-            "advice": advice,
-            "issued_on": timezone.localtime(advice.submitted_at).date(),
-        },
-    )
+@dataclass(frozen=True)
+class PackageLetter:
+    """The package as sent: its frozen snapshot, with the labels of its kinds."""
+
+    head: Letterhead
+    package: dict[str, Any]
+    offer_kind: str
+    documents: list[dict[str, Any]]
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    sent_at: dt.datetime
+    late: bool
+    deadline: dt.date
 
 
-def decision_letter(decision: Decision, *, heading: str, outcome: str, offer_kind: str) -> bytes:
-    """The decision to the citizen; the outcome's heading and label and the offer's kind come
-    from the case app."""
-    case = decision.case
-    return render_pdf(
-        "documents/pdf/decision_letter.html",
-        {
-            **_municipal(case),
-            "sender_unit": "Jobcentret",
-            "decision": decision,
-            "heading": heading,
-            "outcome": outcome,
-            "offer_kind": offer_kind,
-            "advice": case.advice_versions.order_by("-version").first(),
-            "appeal_guidance": settings.DECISION_APPEAL_GUIDANCE,
-            "issued_on": timezone.localtime(decision.decided_at).date(),
-        },
-    )
+@dataclass(frozen=True)
+class AdviceLetter:
+    head: Letterhead
+    citizen_name: str
+    municipality: str
+    conversation_started_at: dt.datetime
+    conversation_ended_at: dt.datetime
+    text: str
+    accommodations: str
+    version: int
+    correction_reason: str
+    submitted_at: dt.datetime
+    submitted_by: str
+
+
+@dataclass(frozen=True)
+class DecisionLetter:
+    head: Letterhead
+    citizen_name: str
+    heading: str
+    outcome: str
+    offer_kind: str
+    provider: str
+    text: str
+    decided_at: dt.datetime
+    decided_by: str
+    advice_submitted_at: dt.datetime | None
+    appeal_guidance: str
+
+
+def _render(template: str, letter: Any) -> bytes:
+    return render_pdf(f"documents/pdf/{template}.html", {**letter.head.context(), "letter": letter})
+
+
+def guidance_letter(letter: GuidanceLetter) -> bytes:
+    return _render("guidance_letter", letter)
+
+
+def agenda(letter: AgendaLetter) -> bytes:
+    return _render("agenda", letter)
+
+
+def case_package(letter: PackageLetter) -> bytes:
+    return _render("case_package", letter)
+
+
+def advice(letter: AdviceLetter) -> bytes:
+    return _render("advice", letter)
+
+
+def decision_letter(letter: DecisionLetter) -> bytes:
+    return _render("decision_letter", letter)
 
 
 def store_issued(
@@ -128,23 +146,22 @@ def store_issued(
     kind: IssuedKind,
     content: bytes,
     actor: User,
-    meeting: Meeting | None = None,
-    guidance: Guidance | None = None,
+    meeting_id: int | None = None,
+    guidance_id: int | None = None,
 ) -> IssuedDocument:
-    """Keep an issued PDF that belongs to a meeting or a guidance, as its next version."""
-    version = 1
-    if meeting is not None:
-        version = IssuedDocument.objects.filter(meeting=meeting, kind=kind).count() + 1
+    """Keep an issued PDF that belongs to a meeting (an agenda) or a guidance (its letter), as its
+    next version (``storage.store_version``)."""
     document = IssuedDocument(
         kind=kind,
-        meeting=meeting,
-        guidance=guidance,
-        version=version,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        meeting_id=meeting_id,
+        guidance_id=guidance_id,
         issued_at=clock.now(),
         issued_by=actor,
     )
-    document.file.save(f"{kind}.pdf", ContentFile(content), save=False)
-    document.save()
-    return document
+    owner = {"meeting_id": meeting_id} if meeting_id is not None else {"guidance_id": guidance_id}
+    return store_version(
+        document,
+        content,
+        name=f"{kind}.pdf",
+        versions=IssuedDocument.objects.filter(kind=kind, **owner),
+    )

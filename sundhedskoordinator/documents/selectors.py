@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.models import AccessAction
-from sundhedskoordinator.access.policy import grants_for
+from sundhedskoordinator.access.policy import grants_for, team_scope
 from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import User
@@ -16,9 +16,9 @@ from .models import IssuedDocument, IssuedKind
 
 def _may_read(user: User, document: IssuedDocument) -> bool:
     if document.kind == IssuedKind.AGENDA:
-        from sundhedskoordinator.meetings.selectors import scope_meetings
-
-        return scope_meetings(user).filter(pk=document.meeting_id or 0).exists()
+        # The meetings the user sees (``meetings.selectors.scope_meetings``), asked of the document.
+        visible = IssuedDocument.objects.filter(team_scope(user, via="meeting__team"))
+        return visible.filter(pk=document.pk).exists()
     from sundhedskoordinator.citizens.selectors import scope_citizens
 
     citizen = document.guidance.citizen  # type: ignore[union-attr]

@@ -355,7 +355,9 @@ AFTER_MEETING = dt.datetime(2026, 12, 16, 15, 30, tzinfo=dt.UTC)  # 16:30 in Cop
 
 
 def test_every_action_has_a_row():
-    assert set(ROWS) == set(Action)
+    # Opening a case acts on no case yet: who may do it is tested with the citizen's municipality
+    # in cases/tests/test_services_drafting.py.
+    assert set(ROWS) == set(Action) - {Action.CREATE}
 
 
 @pytest.mark.parametrize("action", list(ROWS), ids=lambda a: str(a.value))

@@ -143,7 +143,9 @@ def test_happy_path_from_request_to_closed_case(world, api):
         "case_decided",
         "case_closed",
     ]
-    assert events[1]["role"] == "caseworker"  # the offer, registered at creation
+    # The offer, registered at creation: one event for the action, naming what it recorded.
+    assert (events[0]["kind"], events[0]["role"]) == ("case_created", "caseworker")
+    assert "offer" in events[0]["data"]["fields"]
     submitted = next(e for e in events if e["kind"] == "case_submitted")
     assert (submitted["actor"], submitted["role"]) == ("Bente Nielsen", "citizen")
 

@@ -88,6 +88,7 @@ __all__ = [
 #: action's name meets its service's (``dispatch`` is ``dispatch_package``, ``decide`` is
 #: ``decide_case``). The API paths are mapped in ``api/cases.py``, the events in the table.
 ACTION_SERVICES: dict[Action, Callable[..., Any]] = {
+    Action.CREATE: create_case,
     Action.SUBMIT: submit_case,
     Action.COMPLETE: complete_case,
     Action.SCHEDULE: schedule_case,

@@ -4,12 +4,9 @@ one audit event, and the refusal log."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import (
@@ -23,6 +20,7 @@ from sundhedskoordinator.cases.choices import Action
 from sundhedskoordinator.cases.models import AgendaItem, Case, CaseSequence, Document
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError
+from sundhedskoordinator.documents.storage import store_version
 from sundhedskoordinator.organisations.models import User
 
 GUIDANCE_MISSING = "guidance_missing"
@@ -119,23 +117,19 @@ def _store_document(
     suffix: str,
     actor: User,
 ) -> Document:
-    """Keep the bytes as the next version of the case's document of this kind, with their
-    SHA-256, under a name the system makes."""
-    version = (case.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
+    """Keep the bytes as the next version of the case's document of this kind
+    (``documents.storage``)."""
     document = Document(
         case=case,
         kind=kind,
-        version=version,
         filename=filename[:200],
         content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=actor,
         uploaded_at=clock.now(),
     )
-    document.file.save(f"{kind}{suffix}", ContentFile(content), save=False)
-    document.save()
-    return document
+    return store_version(
+        document, content, name=f"{kind}{suffix}", versions=case.documents.filter(kind=kind)
+    )
 
 
 def _issue(case: Case, kind: str, content: bytes, actor: User) -> Document:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases import letter_data, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind, Status
 from sundhedskoordinator.cases.models import Advice, Case, Conversation
@@ -165,7 +165,7 @@ def write_advice(
                 0, int((now - conversation.ended_at).total_seconds() // 60)
             ),
         )
-        _issue(case, DocumentKind.ADVICE, letters.advice(advice), actor)
+        _issue(case, DocumentKind.ADVICE, letters.advice(letter_data.advice_letter(advice)), actor)
         if version == 1:
             notify(
                 users=[case.citizen.user, case.responsible], kind=NotificationKind.ADVICE, case=case

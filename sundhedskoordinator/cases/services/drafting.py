@@ -57,10 +57,13 @@ def create_case(
     health_concern: dict[str, Any] | None = None,
 ) -> Result:
     """Open a draft case for a citizen of the actor's municipality (regional procedure item 4),
-    optionally with the offer and the citizen's description at once."""
+    optionally with the offer and the citizen's description at once. The table's ``create``
+    names who opens a case (by scope), the state it starts in and its event."""
+    transition = workflow.TRANSITIONS[Action.CREATE]
+    assert transition.target is not None  # noqa: S101 - the table opens a case in a state
     municipality_id = citizen.municipality_id
     actor_role = handler_role(actor, municipality_id)
-    if actor_role is None:
+    if actor_role is None or actor_role not in transition.by_scope:
         raise DomainError(
             workflow.ROLE_NOT_ALLOWED,
             _("Kun kommunens sagsbehandlere og jobformidlere kan oprette sager."),
@@ -89,6 +92,7 @@ def create_case(
             responsible=responsible,
             responsible_role=responsible_role,
             created_at=now,
+            status=transition.target,
         )
         changed = _apply_changes(
             case, actor, actor_role, offer=offer, health_concern=health_concern
@@ -96,7 +100,7 @@ def create_case(
         # One event for the whole action: what it recorded travels in its data.
         record_event(
             case=case,
-            kind=workflow.EventKind.CASE_CREATED,
+            kind=transition.event,
             actor=actor,
             role=actor_role,
             to_state=case.status,

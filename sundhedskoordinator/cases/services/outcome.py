@@ -6,13 +6,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases import letter_data, workflow
 from sundhedskoordinator.cases.choices import (
     OFFER_ON_HOLD_STATES,
-    OUTCOME_HEADINGS,
     Action,
     DocumentKind,
-    OfferKind,
     Outcome,
     RejectionReason,
     Status,
@@ -54,12 +52,7 @@ def decide_case(
         decision = Decision.objects.create(
             case=case, outcome=outcome, text=text, decided_at=clock.now(), decided_by=actor
         )
-        letter = letters.decision_letter(
-            decision,
-            heading=OUTCOME_HEADINGS[Outcome(decision.outcome)],
-            outcome=str(Outcome(decision.outcome).label),
-            offer_kind=str(OfferKind(case.offer.kind).label),
-        )
+        letter = letters.decision_letter(letter_data.decision_letter(decision))
         _issue(case, DocumentKind.DECISION_LETTER, letter, actor)
         notify(users=[case.citizen.user], kind=NotificationKind.DECISION, case=case)
         return _finish(

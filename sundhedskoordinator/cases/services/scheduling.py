@@ -15,9 +15,9 @@ from sundhedskoordinator.access.policy import (
     may_attend,
 )
 from sundhedskoordinator.access.services import logs_refusals
-from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases import letter_data, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
-from sundhedskoordinator.cases.choices import Action, DocumentKind, OfferKind
+from sundhedskoordinator.cases.choices import Action, DocumentKind
 from sundhedskoordinator.cases.models import AgendaItem, Case, Dispatch
 from sundhedskoordinator.cases.selectors import active_items, agenda_items
 from sundhedskoordinator.core import clock
@@ -243,11 +243,7 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
             working_days_late=late_days,
             snapshot=package_snapshot(case, item),
         )
-        package = letters.case_package(
-            dispatch,
-            offer_kinds=dict(OfferKind.choices),
-            document_kinds=dict(DocumentKind.choices),
-        )
+        package = letters.case_package(letter_data.package_letter(dispatch))
         _issue(case, DocumentKind.CASE_PACKAGE, package, actor)
         # The coordinator's first word of the case, with the invitation to the conversation.
         notify(
@@ -292,9 +288,9 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
             Meeting.objects.select_for_update().get(pk=meeting.pk)
             letters.store_issued(
                 kind=IssuedKind.AGENDA,
-                content=letters.agenda(meeting, agenda_items(meeting)),
+                content=letters.agenda(letter_data.agenda_letter(meeting, agenda_items(meeting))),
                 actor=actor,
-                meeting=meeting,
+                meeting_id=meeting.pk,
             )
     return sent, refused
 

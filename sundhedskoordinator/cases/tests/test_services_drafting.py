@@ -55,6 +55,21 @@ def test_a_secretary_cannot_create_a_case_and_nothing_is_written(world):
     assert not Case.objects.exists() and not CaseEvent.objects.exists()
 
 
+@pytest.mark.parametrize("username", ["jobformidler", "sagsbehandler"])
+def test_a_handler_of_the_citizens_municipality_opens_the_case(world, username):
+    case = services.create_case(actor=world.users[username], citizen=world.citizen).case
+    assert case.responsible == world.users[username]
+    assert CaseEvent.objects.get(case=case).role == world.users[username].memberships.get().role
+
+
+def test_a_caseworker_of_another_municipality_cannot_open_the_case(world):
+    """Copenhagen's caseworker holds the right role, but not in Odense, the citizen's."""
+    with pytest.raises(DomainError) as refused:
+        services.create_case(actor=world.users["sagsbehandler2"], citizen=world.citizen)
+    assert refused.value.code == workflow.ROLE_NOT_ALLOWED and refused.value.status == 403
+    assert not Case.objects.exists()
+
+
 def test_an_invalid_offer_leaves_no_half_written_case(world):
     with pytest.raises(DomainError) as refused:
         services.create_case(

@@ -21,7 +21,8 @@ def test_every_action_has_one_entry_with_roles_and_an_event():
     for action, transition in TRANSITIONS.items():
         assert transition.action == action
         assert transition.roles or transition.by_scope, action
-        assert transition.sources, action
+        # Only opening a case starts from no state.
+        assert bool(transition.sources) is (action != Action.CREATE), action
 
 
 def test_terminal_states_have_no_way_out():
@@ -29,9 +30,10 @@ def test_terminal_states_have_no_way_out():
         assert not transition.sources & TERMINAL_STATES
 
 
-def test_every_state_but_draft_is_reached_by_some_transition():
+def test_every_state_is_reached_by_some_transition():
     targets = {t.target for t in TRANSITIONS.values() if t.target}
-    assert targets == set(Status) - {Status.DRAFT}
+    assert targets == set(Status)
+    assert TRANSITIONS[Action.CREATE].target == Status.DRAFT
 
 
 def test_roles_follow_design_section_3():
@@ -47,8 +49,10 @@ def test_roles_follow_design_section_3():
         assert Role.MANAGER not in transition.roles  # managers only read, and hand cases on
     assert TRANSITIONS[Action.REASSIGN].by_scope == {Role.MANAGER}
     assert TRANSITIONS[Action.TAKE_OVER].by_scope == {Role.COORDINATOR}
+    # A caseworker or job broker of the citizen's municipality opens a case (procedure item 4).
+    assert TRANSITIONS[Action.CREATE].by_scope == {Role.CASEWORKER, Role.JOB_BROKER}
     for action, transition in TRANSITIONS.items():
-        if action not in (Action.REASSIGN, Action.TAKE_OVER):
+        if action not in (Action.REASSIGN, Action.TAKE_OVER, Action.CREATE):
             assert not transition.by_scope, action
         assert Role.CLINICAL_ADMIN not in transition.roles
 
@@ -59,6 +63,8 @@ OPEN = {S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED, S.SENT, S.HELD, S.ADVISED, S
 #: Each action's source states and target, written by hand from DESIGN section 3 (None: the case
 #: keeps its state).
 MOVES: dict[Action, tuple[set[Status], Status | None]] = {
+    # A case begins as a draft (DESIGN section 3).
+    Action.CREATE: (set(), S.DRAFT),
     Action.SUBMIT: ({S.DRAFT}, S.REQUESTED),
     Action.COMPLETE: ({S.REQUESTED}, S.READY),
     Action.SCHEDULE: ({S.READY}, S.SCHEDULED),
@@ -90,6 +96,7 @@ MOVES: dict[Action, tuple[set[Status], Status | None]] = {
 #: The roles that take each action when on the case (DESIGN sections 2 and 3).
 HANDLERS = {Role.CASEWORKER, Role.JOB_BROKER}
 ROLES: dict[Action, set[Role]] = {
+    Action.CREATE: set(),  # by scope: nobody is on a case before it exists
     Action.SUBMIT: {*HANDLERS, Role.CITIZEN},
     Action.COMPLETE: HANDLERS,
     Action.SCHEDULE: {Role.SECRETARIAT},
