@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.organisations.choices import Role
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("Læst")
@@ -68,8 +70,6 @@ class AccessLog(models.Model):
 
     @property
     def role_label(self) -> str:
-        from sundhedskoordinator.organisations.choices import Role
-
         return str(Role(self.role).label) if self.role in Role.values else self.role
 
 

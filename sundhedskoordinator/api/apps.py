@@ -8,6 +8,8 @@ class ApiConfig(AppConfig):
     verbose_name = _("REST API")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models may be imported only once the app registry is
+        # ready, and ``tokens`` imports the token model.
         from sundhedskoordinator.access.signals import credentials_ended
 
         from . import tokens

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.models import User
 
 from .models import Rate
@@ -61,8 +62,6 @@ def load_demo_rates(users: dict[str, User]) -> int:
 def load_demo_settlement(users: dict[str, User]) -> bool:
     """Approve and lock last month's settlement for Odense, so the demo shows a locked one next
     to this month's draft; nothing when there is one already or nothing to bill."""
-    from sundhedskoordinator.core.errors import DomainError
-
     from .forms import previous_month
     from .models import Settlement
     from .services import approve_settlement

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sundhedskoordinator.access.policy import (
+    figure_municipalities,
     handler_role,
     purpose_for_log,
     purposes_for,
@@ -394,8 +395,6 @@ def download(request: HttpRequest, document_id: int) -> HttpResponse:
 @never_cache
 def overview(request: HttpRequest) -> HttpResponse:
     """Klinisk Funktion's and managers' overview: cases per state and deadlines at risk."""
-    from sundhedskoordinator.access.policy import figure_municipalities
-
     user = _user(request)
     counts = selectors.state_counts(user=user)
     today = clock.today()

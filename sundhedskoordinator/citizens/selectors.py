@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.access.policy import citizen_municipalities
+from sundhedskoordinator.access.services import log_denied
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import User
 
@@ -40,8 +41,6 @@ def citizen_in_scope(user: User, citizen_id: int) -> Citizen:
     (linked to the record when it exists, so the citizen sees the attempt in "Min log")."""
     citizen = scope_citizens(user).filter(pk=citizen_id).first()
     if citizen is None:
-        from sundhedskoordinator.access.services import log_denied
-
         known = Citizen.objects.filter(pk=citizen_id).first() if 0 < citizen_id < 2**63 else None
         log_denied(user=user, object_type="citizen", object_id=citizen_id, citizen=known)
         raise NotFoundError("not_found", CITIZEN_NOT_FOUND)

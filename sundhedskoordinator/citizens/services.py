@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import handler_role
-from sundhedskoordinator.access.services import logs_refusals
+from sundhedskoordinator.access.services import log_denied, logs_refusals
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.models import IssuedKind
@@ -71,8 +71,6 @@ def create_citizen(
         Citizen.objects.filter(cpr_hash=citizen.cpr_hash).exclude(municipality=municipality).first()
     )
     if elsewhere is not None:
-        from sundhedskoordinator.access.services import log_denied
-
         log_denied(user=actor, object_type="citizen", object_id=elsewhere.pk, citizen=elsewhere)
     if Citizen.objects.filter(cpr_hash=citizen.cpr_hash, municipality=municipality).exists():
         raise DomainError(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from sundhedskoordinator.access.models import AccessAction
 from sundhedskoordinator.access.policy import grants_for, team_scope
 from sundhedskoordinator.access.services import log_access
+from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import User
 
@@ -19,8 +20,6 @@ def _may_read(user: User, document: IssuedDocument) -> bool:
         # The meetings the user sees (``meetings.selectors.scope_meetings``), asked of the document.
         visible = IssuedDocument.objects.filter(team_scope(user, via="meeting__team"))
         return visible.filter(pk=document.pk).exists()
-    from sundhedskoordinator.citizens.selectors import scope_citizens
-
     citizen = document.guidance.citizen  # type: ignore[union-attr]
     return citizen.user_id == user.pk or scope_citizens(user).filter(pk=citizen.pk).exists()
 

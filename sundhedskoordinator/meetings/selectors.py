@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.access.policy import team_scope
+from sundhedskoordinator.access.services import log_denied
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import Region, RehabTeam, User
 
@@ -60,8 +61,6 @@ def team_in_scope(user: User, team_id: int) -> RehabTeam:
     """The rehab team if the user sees its meetings; otherwise NotFoundError, logged."""
     team = scope_teams(user).filter(pk=team_id).select_related("municipality__region").first()
     if team is None:
-        from sundhedskoordinator.access.services import log_denied
-
         log_denied(user=user, object_type="team", object_id=team_id)
         raise NotFoundError("not_found", TEAM_NOT_FOUND)
     return team
@@ -75,8 +74,6 @@ def meeting_in_scope(user: User, meeting_id: int) -> Meeting:
     with the kind of object (whether it exists elsewhere is never answered)."""
     meeting = scope_meetings(user).filter(pk=meeting_id).first()
     if meeting is None:
-        from sundhedskoordinator.access.services import log_denied
-
         log_denied(user=user, object_type="meeting", object_id=meeting_id)
         raise NotFoundError("not_found", MEETING_NOT_FOUND)
     return meeting

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sundhedskoordinator.access import selectors as access_selectors
+from sundhedskoordinator.access import services as access_services
 from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
 from sundhedskoordinator.access.policy import second_factor_missing
 from sundhedskoordinator.core.errors import error_body
@@ -69,14 +71,13 @@ def confirm_second_factor(request: HttpRequest) -> HttpResponse:
     from django.shortcuts import redirect
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    from sundhedskoordinator.access.services import confirm_second_factor as confirm
-
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = confirm(user=request.user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        user: Any = request.user  # logged in: login_required
+        device = access_services.confirm_second_factor(user=user, code=form.cleaned_data["code"])
         if device is not None:
             django_otp.login(request, device)
             return redirect(next_url or "web:start")
@@ -91,9 +92,10 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
     """ "Hvem har set mine oplysninger?": the citizen's own access log (GDPR art. 15)."""
     from django.core.paginator import Paginator
 
-    from sundhedskoordinator.access.selectors import my_access_log as entries
-
-    page = Paginator(entries(user=request.user), 25).get_page(request.GET.get("side"))  # type: ignore[arg-type]
+    user: Any = request.user  # logged in: login_required
+    page = Paginator(access_selectors.my_access_log(user=user), 25).get_page(
+        request.GET.get("side")
+    )
     return render(request, "web/my_access_log.html", {"page": page})
 
 

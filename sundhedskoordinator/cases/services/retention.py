@@ -17,6 +17,7 @@ from sundhedskoordinator.cases.models import (
     HealthConcern,
     Offer,
 )
+from sundhedskoordinator.citizens.cpr import mask_cpr
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 
@@ -30,8 +31,6 @@ def anonymise_case(*, case_id: int) -> Case:
     the fields statistics and settlement count on (states, dates, outcome, lateness, minutes to
     advice), and log it. The citizen record is anonymised too once none of their cases is left
     un-anonymised. Retention: DESIGN section 4 (default 10 years after closing)."""
-    from sundhedskoordinator.citizens.cpr import mask_cpr
-
     with transaction.atomic(durable=True):
         case = _lock(case_id, None)
         if case.status not in TERMINAL_STATES or case.anonymised_at is not None:
