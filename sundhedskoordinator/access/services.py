@@ -6,7 +6,9 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django_otp import devices_for_user
 
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
@@ -146,7 +148,6 @@ def record_login(*, user: User, session: Any) -> None:
 def end_sessions(*, user: User) -> int:
     """End every session and API token of ``user``: their permissions changed, so they must log
     in again and get the new ones. Returns how many sessions were ended."""
-    from django.contrib.sessions.models import Session
 
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
@@ -174,7 +175,6 @@ def deactivate_user(*, user: User) -> None:
 def confirm_second_factor(*, user: User, code: str) -> Any:
     """The user's confirmed TOTP device that accepts ``code`` (each code works once; django-otp
     throttles repeated failures), or None."""
-    from django_otp import devices_for_user
 
     code = code.strip().replace(" ", "")
     if not code.isdigit():

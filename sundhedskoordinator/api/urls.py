@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.csp import CSP
@@ -56,7 +57,6 @@ def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     factor (OTP_REQUIRED), a TOTP code: without one the answer is 401 ``otp_required`` before the
     password is even checked. Every user needs it, a citizen included: the two-factor MitID
     log-in happens in the browser."""
-    from django.conf import settings
 
     if settings.OTP_REQUIRED and not payload.otp.strip():
         raise DomainError(

@@ -13,8 +13,9 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.models import User
 
-from .models import Rate
-from .services import set_rate
+from .forms import previous_month
+from .models import Rate, Settlement
+from .services import approve_settlement, set_rate
 
 #: (Klinisk Funktion's username, amount, valid from, cases cancelled after dispatch billed)
 RatePlan = list[tuple[str, Decimal, dt.date, bool]]
@@ -62,9 +63,6 @@ def load_demo_rates(users: dict[str, User]) -> int:
 def load_demo_settlement(users: dict[str, User]) -> bool:
     """Approve and lock last month's settlement for Odense, so the demo shows a locked one next
     to this month's draft; nothing when there is one already or nothing to bill."""
-    from .forms import previous_month
-    from .models import Settlement
-    from .services import approve_settlement
 
     actor = users["klinisk"]
     municipality = actor.memberships.get().region.municipalities.filter(code="461").first()  # type: ignore[union-attr]

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -309,7 +309,6 @@ def cases_due_for_anonymisation(*, closed_before: dt.datetime) -> QuerySet[Case]
 
 def state_counts(*, user: User) -> dict[str, int]:
     """Cases per state among those the user may see, counted in the database."""
-    from django.db.models import Count
 
     rows = scope_cases(user).values("status").annotate(n=Count("id")).order_by()
     return {row["status"]: row["n"] for row in rows}

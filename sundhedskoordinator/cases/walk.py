@@ -4,8 +4,11 @@ world and by tests ("reach a state through the services, never by setting the fi
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Any
+
+from pypdf import PdfWriter
 
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
@@ -48,9 +51,6 @@ SAMPLE_CONCERN: dict[str, Any] = {
 
 def _sample_pdf() -> bytes:
     """A real one-page PDF (made with pypdf), so the walk attaches files that pass inspection."""
-    import io
-
-    from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)

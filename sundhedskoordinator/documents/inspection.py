@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from sundhedskoordinator.core.errors import DomainError
 
@@ -67,8 +69,6 @@ def inspect_upload(content: bytes) -> FileType:
 
 
 def _pdf(content: bytes) -> FileType:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)

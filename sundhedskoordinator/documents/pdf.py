@@ -25,6 +25,8 @@ FONT_DIR = (Path(settings.NODE_MODULES) / "dkfds" / "dist" / "fonts" / "IBMPlexS
 def _fonts_only() -> Any:
     """The class of a URL fetcher that reads files under the font folder and refuses everything
     else (a fetcher keeps per-request state, so each rendering makes its own)."""
+    # WeasyPrint is imported when a PDF is made, not when the app starts: it is heavy, and most
+    # requests make none.
     from weasyprint.urls import URLFetcher
 
     class FontsOnly(URLFetcher):
@@ -39,7 +41,7 @@ def _fonts_only() -> Any:
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """The template rendered to PDF bytes, in Danish."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # see _fonts_only
 
     with translation.override("da"):
         html = render_to_string(template, {**context, "font_dir": FONT_DIR.as_uri()})

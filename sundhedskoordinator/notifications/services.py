@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -52,7 +52,6 @@ def _message(user: Any, kind: NotificationKind, case: Any, calendar: bytes | Non
 
 
 def _send(messages: list[EmailMessage]) -> None:
-    from django.core.mail import mailers
 
     mailers.default.send_messages(messages)
 

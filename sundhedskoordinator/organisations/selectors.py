@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from .choices import Role
 from .models import RoleMembership, User
 
 
@@ -18,7 +19,6 @@ def memberships_for(*, user: User) -> QuerySet[RoleMembership]:
 
 def coordinators_in(*, region_id: int) -> QuerySet[User]:
     """Active health coordinators of a region."""
-    from .choices import Role
 
     return User.objects.filter(
         is_active=True, memberships__role=Role.COORDINATOR, memberships__region_id=region_id
@@ -27,7 +27,6 @@ def coordinators_in(*, region_id: int) -> QuerySet[User]:
 
 def secretaries_of(*, municipality_id: int) -> QuerySet[User]:
     """Active users of the municipality's rehab-team secretariat."""
-    from .choices import Role
 
     return User.objects.filter(
         is_active=True,
@@ -38,7 +37,6 @@ def secretaries_of(*, municipality_id: int) -> QuerySet[User]:
 
 def case_handlers_in(*, municipality_id: int) -> QuerySet[User]:
     """Active caseworkers and job brokers of a municipality: who a case can be handed to."""
-    from .choices import Role
 
     return (
         User.objects.filter(

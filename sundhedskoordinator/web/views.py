@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_otp
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -67,9 +70,6 @@ def start(request: HttpRequest) -> HttpResponse:
 @never_cache
 def confirm_second_factor(request: HttpRequest) -> HttpResponse:
     """Step two of log-in for staff: a code from their authenticator app (TOTP)."""
-    import django_otp
-    from django.shortcuts import redirect
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
@@ -90,7 +90,6 @@ def confirm_second_factor(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_access_log(request: HttpRequest) -> HttpResponse:
     """ "Hvem har set mine oplysninger?": the citizen's own access log (GDPR art. 15)."""
-    from django.core.paginator import Paginator
 
     user: Any = request.user  # logged in: login_required
     page = Paginator(access_selectors.my_access_log(user=user), 25).get_page(

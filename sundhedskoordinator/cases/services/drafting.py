@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -222,7 +223,6 @@ def _apply_changes(
 
 
 def _validate(instance: Any, prefix: str) -> None:
-    from django.core.exceptions import ValidationError
 
     try:
         instance.full_clean(exclude=["case"])
