@@ -97,4 +97,4 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 # Users and roles have their own module; importing it registers them.
-from . import admin_users  # noqa: E402, F401
+from . import admin_tokens, admin_users  # noqa: E402, F401

@@ -124,3 +124,26 @@ class LoginBackoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} ({self.failures})"
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once, when issued."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(_("navn"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("oprettet"))
+    expires_at = models.DateTimeField(_("udløber"))
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+    second_factor = models.BooleanField(_("bekræftet med engangskode"), default=False)
+
+    class Meta:
+        # The table keeps the name it had when the tokens lived in the API app.
+        db_table = "api_apitoken"
+        verbose_name = _("API-nøgle")
+        verbose_name_plural = _("API-nøgler")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.name or self.pk})"

@@ -14,9 +14,8 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
 
-from .models import AccessAction, AccessLog, LoginSession
+from .models import AccessAction, AccessLog, ApiToken, LoginSession
 from .policy import Grant, grants_for
-from .signals import credentials_ended
 
 
 def _organisation(grant: Grant | None) -> str:
@@ -152,7 +151,7 @@ def end_sessions(*, user: User) -> int:
     keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     LoginSession.objects.filter(user=user).delete()
-    credentials_ended.send(sender=User, user=user)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=clock.now())
     return len(keys)
 
 

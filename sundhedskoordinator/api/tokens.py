@@ -8,10 +8,9 @@ import secrets
 
 from django.conf import settings
 
+from sundhedskoordinator.access.models import ApiToken
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.organisations.models import User
-
-from .models import ApiToken
 
 
 def _hash(token: str) -> str:
@@ -72,12 +71,4 @@ def revoke_token(token: str) -> bool:
         ApiToken.objects.filter(key_hash=_hash(token), revoked_at__isnull=True).update(
             revoked_at=clock.now()
         )
-    )
-
-
-def revoke_all(*, user: User, **kwargs: object) -> int:
-    """End every token of ``user`` (``access.signals.credentials_ended``: a password, role or
-    account change, or a log-out)."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=clock.now()
     )

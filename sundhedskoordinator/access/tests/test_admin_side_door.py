@@ -13,7 +13,7 @@ from django.forms import ModelChoiceField
 from django.test import RequestFactory
 from django.urls import reverse
 
-from sundhedskoordinator.api.models import ApiToken
+from sundhedskoordinator.access.models import ApiToken
 from sundhedskoordinator.api.tokens import issue_token
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.organisations.choices import Role
@@ -231,12 +231,12 @@ def test_api_tokens_are_read_only_in_the_admin(admin_client: Any, world: Any) ->
     issue_token(user=world.users["sagsbehandler"])
     token = ApiToken.objects.get(user=world.users["sagsbehandler"])
     expires_at = token.expires_at
-    assert admin_client.get(_url("api_apitoken_add")).status_code == 403
-    page = admin_client.get(_url("api_apitoken_change", token.pk))
+    assert admin_client.get(_url("access_apitoken_add")).status_code == 403
+    page = admin_client.get(_url("access_apitoken_change", token.pk))
     assert 'name="expires_at_0"' not in page.content.decode()
     later = expires_at + dt.timedelta(days=365)
     admin_client.post(
-        _url("api_apitoken_change", token.pk),
+        _url("access_apitoken_change", token.pk),
         {
             "name": "",
             "expires_at_0": later.date().isoformat(),
@@ -254,7 +254,7 @@ def test_the_admin_revokes_api_tokens_with_an_action(admin_client: Any, world: A
     issue_token(user=world.users["sagsbehandler"])
     token = ApiToken.objects.get(user=world.users["sagsbehandler"])
     admin_client.post(
-        _url("api_apitoken_changelist"),
+        _url("access_apitoken_changelist"),
         {"action": "revoke_tokens", "_selected_action": [str(token.pk)]},
     )
     token.refresh_from_db()

@@ -1,9 +1,10 @@
-"""Moving the agenda items and dispatches from the meetings app to the case app keeps every row.
+"""Moving models between apps keeps every row: the agenda items and dispatches from the meetings
+app to the case app, and the API tokens from the API app to the access app.
 
-The database is taken back to the migrations before the move (cases 0007, meetings 0002), where
-the models lived in the meetings app; the demo world is loaded there; then the database is
-migrated forward. Every table's row count and contents, the content types of the moved models,
-and the JSON of every case must be what they were before."""
+The database is taken back to the migrations before the moves (cases 0007, meetings 0002, access
+0006), where the models lived in their old apps; the demo world is loaded there, with API tokens;
+then the database is migrated forward. Every table's row count and contents, the content types of
+the moved models, and the JSON of every case must be what they were before."""
 
 import hashlib
 import json
@@ -15,7 +16,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from sundhedskoordinator.access.models import ApiToken
 from sundhedskoordinator.api import serialize
+from sundhedskoordinator.api.tokens import issue_token
 from sundhedskoordinator.cases.models import AgendaItem, Case, Dispatch
 from sundhedskoordinator.cases.selectors import with_details
 from sundhedskoordinator.organisations.models import User
@@ -23,12 +26,15 @@ from sundhedskoordinator.organisations.models import User
 BEFORE = [
     ("cases", "0007_file_note_history"),
     ("meetings", "0002_agreement_warning_and_reminder_days"),
+    ("access", "0006_accesslog_citizen"),
 ]
-AFTER = [
-    ("cases", "0008_agenda_items_with_the_case"),
-    ("meetings", "0002_agenda_items_to_the_case"),
+#: (old app, new app, model) of each move, and the tables that keep their old names.
+MOVES = [
+    ("meetings", "cases", "agendaitem"),
+    ("meetings", "cases", "dispatch"),
+    ("api", "access", "apitoken"),
 ]
-MOVED_TABLES = {"meetings_agendaitem", "meetings_dispatch"}
+MOVED_TABLES = {"meetings_agendaitem", "meetings_dispatch", "api_apitoken"}
 
 
 def _migrate(targets=None):
@@ -66,25 +72,29 @@ def _cases() -> dict[int, str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_world_survives_the_move_of_agenda_items_to_the_case_app(before_christmas):
+def test_the_demo_world_survives_the_moves_between_apps(before_christmas):
     _migrate(BEFORE)
     try:
-        moved_types = ContentType.objects.filter(model__in=["agendaitem", "dispatch"])
-        assert set(moved_types.values_list("app_label", flat=True)) <= {"meetings"}
+        for _old, new, model in MOVES:
+            assert not ContentType.objects.filter(app_label=new, model=model).exists()
         call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        type_ids = {ct.model: ct.pk for ct in ContentType.objects.filter(app_label="meetings")}
+        for username in ("sagsbehandler", "koordinator"):
+            issue_token(user=User.objects.get(username=username))
+        old_types = {
+            model: ContentType.objects.filter(app_label=old, model=model).first()
+            for old, _new, model in MOVES
+        }
         tables, cases = _tables(), _cases()
     finally:
         _migrate()
 
     assert AgendaItem.objects.exists() and Dispatch.objects.exists()
+    assert ApiToken.objects.count() == 2
     assert set(tables) >= MOVED_TABLES
     assert _tables() == tables
     assert _cases() == cases and len(cases) == Case.objects.count() > 0
     # The content types follow the models, keeping their ids (so permissions and log entries do).
-    for model in ("agendaitem", "dispatch"):
-        if model in type_ids:
-            assert ContentType.objects.get(app_label="cases", model=model).pk == type_ids[model]
-    assert not ContentType.objects.filter(
-        app_label="meetings", model__in=["agendaitem", "dispatch"]
-    )
+    for old, new, model in MOVES:
+        if old_types[model] is not None:
+            assert ContentType.objects.get(app_label=new, model=model).pk == old_types[model].pk
+        assert not ContentType.objects.filter(app_label=old, model=model).exists()
