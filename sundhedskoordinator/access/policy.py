@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -176,6 +176,23 @@ def secretariat_municipalities(user: User) -> set[int]:
         for g in grants_for(user)
         if g.role == Role.SECRETARIAT and g.municipality_id
     }
+
+
+def plans_meetings_of(user: User, municipality_id: int) -> bool:
+    """The user is the secretariat of the municipality's rehab team: they plan its meetings and
+    send its agenda's cases."""
+    return municipality_id in secretariat_municipalities(user)
+
+
+def writes_as_citizen(roles: Iterable[str]) -> bool:
+    """Among the roles in which a user acts on a case, the citizen's: they write only their own
+    description of their health, never the offer or the caseworker's notes."""
+    return Role.CITIZEN in roles
+
+
+def is_staff(user: User) -> bool:
+    """The user holds a role other than the citizen's (staff confirm a second factor)."""
+    return any(g.role != Role.CITIZEN for g in grants_for(user))
 
 
 def sees_as_citizen(user: User) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from sundhedskoordinator.access.policy import grants_for
+from sundhedskoordinator.access.policy import citizen_municipalities
 from sundhedskoordinator.citizens import services
 from sundhedskoordinator.citizens.selectors import (
     citizen_in_scope,
@@ -16,7 +16,6 @@ from sundhedskoordinator.citizens.selectors import (
 )
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
-from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES
 from sundhedskoordinator.organisations.models import Municipality, User
 
 from . import serialize
@@ -54,13 +53,7 @@ def list_citizens(request: HttpRequest, filters: Query[CitizenFilters]) -> dict[
 @router.post("", response={201: CitizenOut, **ERRORS})
 def create_citizen(request: HttpRequest, payload: CitizenCreate) -> Status[dict[str, Any]]:
     user = _user(request)
-    own = sorted(
-        {
-            g.municipality_id
-            for g in grants_for(user)
-            if g.role in MUNICIPAL_ROLES and g.municipality_id
-        }
-    )
+    own = sorted(citizen_municipalities(user))
     municipality_id = payload.municipality or (own[0] if len(own) == 1 else None)
     municipality = (
         Municipality.objects.filter(pk=municipality_id).first() if municipality_id else None

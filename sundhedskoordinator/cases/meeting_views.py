@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import secretariat_municipalities
+from sundhedskoordinator.access.policy import plans_meetings_of, secretariat_municipalities
 from sundhedskoordinator.cases import services as case_services
 from sundhedskoordinator.cases.letter_data import agenda_letter
 from sundhedskoordinator.cases.selectors import active_items, agenda_items, scope_cases
@@ -31,7 +31,7 @@ from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.meetings import services
 from sundhedskoordinator.meetings.forms import MeetingForm
 from sundhedskoordinator.meetings.selectors import (
-    agreement_of_municipality,
+    agreement_of_meeting,
     meeting_in_scope,
     scope_meetings,
 )
@@ -111,7 +111,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     for item in items:
         item.sent = hasattr(item, "dispatch")  # type: ignore[attr-defined]
     due = [i for i in items if not i.sent]  # type: ignore[attr-defined]
-    plans_it = meeting.team.municipality_id in secretariat_municipalities(user)
+    plans_it = plans_meetings_of(user, meeting.team.municipality_id)
     can_schedule = plans_it and meeting.date >= today
     ready = (
         scope_cases(user)
@@ -137,9 +137,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "deadline_near": deadline_near(
                 meeting.dispatch_deadline,
                 today,
-                agreement_of_municipality(
-                    meeting.team.municipality_id
-                ).deadline_warning_working_days,
+                agreement_of_meeting(meeting).deadline_warning_working_days,
             ),
             "can_dispatch": plans_it and bool(due),
             "issued": IssuedDocument.objects.filter(meeting=meeting).order_by("-version"),

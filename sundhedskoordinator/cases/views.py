@@ -22,6 +22,7 @@ from sundhedskoordinator.access.policy import (
     purpose_for_log,
     purposes_for,
     sees_as_citizen,
+    writes_as_citizen,
 )
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
@@ -151,8 +152,8 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
             ),
         )
     if "submit" in actions:
-        forms["submit"] = ConcernForm() if Role.CITIZEN in read.roles else SubmitForm()
-    if "update" in actions and Role.CITIZEN not in read.roles:
+        forms["submit"] = ConcernForm() if writes_as_citizen(read.roles) else SubmitForm()
+    if "update" in actions and not writes_as_citizen(read.roles):
         forms["no_health_information"] = NoHealthInformationForm(
             initial={"no_health_information_note": case.no_health_information_note}
         )

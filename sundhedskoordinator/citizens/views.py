@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from sundhedskoordinator.access.policy import in_case_scope
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
@@ -66,6 +67,7 @@ def citizen_detail(request: HttpRequest, citizen_id: int) -> HttpResponse:
             "today": clock.today(),
             "courses": list(citizen.resource_courses.all()),
             "guidance": list(citizen.guidance.all()),
-            "cases": citizen.cases.order_by("-created_at"),
+            # Only the cases the user may see, as everywhere (the policy's case scope).
+            "cases": in_case_scope(citizen.cases.order_by("-created_at"), user),
         },
     )

@@ -37,6 +37,12 @@ def agreements_by_region() -> dict[int, CollaborationAgreement]:
     }
 
 
+def agreement_of_meeting(meeting: Meeting) -> CollaborationAgreement:
+    """The agreement of the meeting's region (no query when ``meeting_in_scope`` loaded it)."""
+    region = meeting.team.municipality.region
+    return getattr(region, "agreement", None) or CollaborationAgreement(region=region)
+
+
 def seed_agreement() -> CollaborationAgreement:
     """The seed procedure's numbers, for a region that has no agreement of its own."""
     return CollaborationAgreement()
@@ -72,7 +78,14 @@ MEETING_NOT_FOUND = _("Mødet findes ikke, eller du har ikke adgang.")
 def meeting_in_scope(user: User, meeting_id: int) -> Meeting:
     """The meeting if the user may see it; otherwise NotFoundError, and the refusal is logged
     with the kind of object (whether it exists elsewhere is never answered)."""
-    meeting = scope_meetings(user).filter(pk=meeting_id).first()
+    # The team's municipality, region and agreement come in the same query: the agenda page
+    # needs the region's coordinators and warning days.
+    meeting = (
+        scope_meetings(user)
+        .select_related("team__municipality__region__agreement")
+        .filter(pk=meeting_id)
+        .first()
+    )
     if meeting is None:
         log_denied(user=user, object_type="meeting", object_id=meeting_id)
         raise NotFoundError("not_found", MEETING_NOT_FOUND)

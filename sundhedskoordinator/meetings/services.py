@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.access.policy import holds_role
+from sundhedskoordinator.access.policy import plans_meetings_of
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.workingdays import dispatch_deadline
-from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import RehabTeam, User
 
 from .choices import MeetingKind
@@ -37,7 +36,7 @@ def create_meeting(
     """Plan a meeting of the secretariat's own team. Its dispatch deadline is computed now by the
     region's agreement (10 working days before, by default) and stored with it, so that a later
     change of the agreement never moves it."""
-    if not holds_role(actor, Role.SECRETARIAT, municipality_id=team.municipality_id):
+    if not plans_meetings_of(actor, team.municipality_id):
         raise DomainError(
             "role_not_allowed", _("Kun teamets sekretariat kan planlægge møder."), status=403
         )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from sundhedskoordinator.access import selectors as access_selectors
 from sundhedskoordinator.access import services as access_services
 from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
-from sundhedskoordinator.access.policy import second_factor_missing
+from sundhedskoordinator.access.policy import is_staff, second_factor_missing
 from sundhedskoordinator.core.errors import error_body
 from sundhedskoordinator.organisations.selectors import memberships_for
 
@@ -53,7 +53,7 @@ def start(request: HttpRequest) -> HttpResponse:
     """Who you are, the roles you hold where, and where to go next."""
     memberships = list(memberships_for(user=request.user))  # type: ignore[arg-type]
     roles = list(dict.fromkeys(m.role for m in memberships))
-    staff = any(role != "citizen" for role in roles)
+    staff = is_staff(request.user)  # type: ignore[arg-type]
     return render(
         request,
         "web/start.html",

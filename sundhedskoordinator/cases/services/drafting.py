@@ -15,6 +15,7 @@ from sundhedskoordinator.access.policy import (
     handler_role,
     holds_role,
     may_hand_on,
+    writes_as_citizen,
 )
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.services import record_event
@@ -127,7 +128,9 @@ def update_case(
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.UPDATE, actor)
-        if role == Role.CITIZEN and (offer is not None or no_health_information_note is not None):
+        if writes_as_citizen([role]) and (
+            offer is not None or no_health_information_note is not None
+        ):
             raise DomainError(
                 workflow.ROLE_NOT_ALLOWED,
                 _("Som borger kan du kun skrive din egen beskrivelse af helbredshensyn."),
@@ -206,11 +209,11 @@ def _apply_changes(
         instance.text = health_concern.get("text") or ""
         instance.areas = list(health_concern.get("areas") or [])
         instance.written_by = (
-            ConcernAuthor.CITIZEN if role == Role.CITIZEN else ConcernAuthor.CASEWORKER
+            ConcernAuthor.CITIZEN if writes_as_citizen([role]) else ConcernAuthor.CASEWORKER
         )
         instance.channel = (
             RequestChannel.SELF_SERVICE
-            if role == Role.CITIZEN
+            if writes_as_citizen([role])
             else health_concern.get("channel") or RequestChannel.MEETING
         )
         instance.recorded_by, instance.recorded_at = actor, now
@@ -291,7 +294,7 @@ def submit_case(
             _apply_changes(case, actor, role, offer=None, health_concern=health_concern)
         today = clock.today()
         workflow.run_guards(transition, case, {"today": today})
-        if role == Role.CITIZEN:
+        if writes_as_citizen([role]):
             channel = RequestChannel.SELF_SERVICE
         elif channel not in RequestChannel.values:
             raise DomainError(

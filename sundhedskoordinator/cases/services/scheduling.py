@@ -13,6 +13,7 @@ from sundhedskoordinator.access.policy import (
     holds_item,
     holds_role,
     may_attend,
+    plans_meetings_of,
 )
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.cases import letter_data, workflow
@@ -268,7 +269,7 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
     issue the agenda as it now stands. Answers how many were sent and why others were not."""
     meeting = Meeting.objects.select_related("team__municipality").get(pk=meeting_id)
     # Only the team's secretariat sends; anyone else is refused before any case is named.
-    if not holds_role(actor, Role.SECRETARIAT, municipality_id=meeting.team.municipality_id):
+    if not plans_meetings_of(actor, meeting.team.municipality_id):
         raise DomainError(
             workflow.ROLE_NOT_ALLOWED,
             _("Kun teamets sekretariat kan sende sager til sundhedskoordinatoren."),
