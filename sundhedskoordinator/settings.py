@@ -174,6 +174,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Identity -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "web:login"
+# Where a logged-in user confirms the second factor (django-otp's setting for it).
+OTP_LOGIN_URL = "web:second-factor"
 LOGIN_REDIRECT_URL = "web:start"
 LOGOUT_REDIRECT_URL = "web:login"
 PASSWORD_HASHERS = [

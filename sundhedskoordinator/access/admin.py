@@ -20,6 +20,7 @@ from django.contrib import admin
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -88,9 +89,11 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     query = QueryDict(mutable=True)
     query["next"] = next_url
     if not request.user.is_authenticated:
-        return HttpResponseRedirect(f"{reverse('web:login')}?{query.urlencode(safe='/')}")
+        login = resolve_url(settings.LOGIN_URL)
+        return HttpResponseRedirect(f"{login}?{query.urlencode(safe='/')}")
     if not second_factor_confirmed(request):
-        return HttpResponseRedirect(f"{reverse('web:second-factor')}?{query.urlencode(safe='/')}")
+        confirm = resolve_url(settings.OTP_LOGIN_URL)
+        return HttpResponseRedirect(f"{confirm}?{query.urlencode(safe='/')}")
     if not admin_site_permission(request):
         raise PermissionDenied
     return HttpResponseRedirect(next_url)
