@@ -6,15 +6,17 @@ import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from pydantic import field_validator
 
 from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.cases import selectors, services
 from sundhedskoordinator.cases.choices import Action
 from sundhedskoordinator.cases.fhir import case_bundle
+from sundhedskoordinator.citizens.cpr import looks_like_cpr
 from sundhedskoordinator.citizens.selectors import citizen_in_scope
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents.delivery import attachment, verified_content
@@ -57,11 +59,32 @@ ERRORS: dict[int, Any] = {
 }
 
 
+CaseOrder = Literal["deadline", "newest", "oldest", "reference", "citizen", "status"]
+
+
 class CaseFilters(PageParams):
     status: str | None = None
     meeting: int | None = id_filter()
     municipality: int | None = id_filter()
     responsible: int | None = id_filter()
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="A piece of a case reference or of the citizen's name. A CPR number is "
+        "refused here (it would be written into URLs and logs).",
+    )
+    order: CaseOrder = Field(
+        "deadline",
+        description="deadline (default): open cases first by their next dispatch deadline; "
+        "newest, oldest, reference, citizen, status.",
+    )
+
+    @field_validator("q")
+    @classmethod
+    def no_cpr_in_the_url(cls, value: str | None) -> str | None:
+        if value and looks_like_cpr(value):
+            raise ValueError("Søg ikke efter CPR-numre i adressen; brug sagsnummer eller navn.")
+        return value
 
 
 def _user(request: HttpRequest) -> User:
@@ -111,6 +134,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
         meeting=filters.meeting,
         municipality=filters.municipality,
         responsible=filters.responsible,
+        search=selectors.CaseSearch(text=filters.q or ""),
+        order=filters.order,
         grants=grants,
     )
     count, cases = paginate(queryset, filters)

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from sundhedskoordinator.access.policy import (
 from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
+from sundhedskoordinator.citizens.cpr import lookup_hash
 from sundhedskoordinator.citizens.models import Guidance
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import add_working_days
@@ -134,6 +136,39 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+#: How a case list can be ordered: the name a page or the API uses, and the columns. The default
+#: puts open cases first, by their next dispatch deadline (cases on no agenda after those), the
+#: newest first among equals; every order ends on the id, so paging is stable.
+CASE_ORDERS: dict[str, tuple[Any, ...]] = {
+    "deadline": (
+        "closed_rank",
+        F("next_deadline").asc(nulls_last=True),
+        "-created_at",
+        "-id",
+    ),
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "reference": ("year", "number", "id"),
+    "citizen": ("citizen__name", "id"),
+    "status": ("status", "-created_at", "-id"),
+}
+DEFAULT_CASE_ORDER = "deadline"
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What a user looks for: a piece of a reference or a citizen's name, or a whole CPR number,
+    held only as its keyed hash (``citizens.cpr.lookup_hash``): the number itself is never kept,
+    put in a URL or logged."""
+
+    text: str = ""
+    cpr_hash: str = ""
+
+    @classmethod
+    def for_cpr(cls, cpr: str) -> CaseSearch:
+        return cls(cpr_hash=lookup_hash(cpr))
+
+
 def list_cases(
     *,
     user: User,
@@ -141,9 +176,12 @@ def list_cases(
     meeting: int | None = None,
     municipality: int | None = None,
     responsible: int | None = None,
+    search: CaseSearch | None = None,
+    order: str = DEFAULT_CASE_ORDER,
     grants: list[Grant] | None = None,
 ) -> QuerySet[Case]:
-    """The cases the user may see, filtered; the same filters serve the API and the pages."""
+    """The cases the user may see, filtered, searched and ordered in the database; the same
+    filters serve the API and the pages."""
     queryset = scope_cases(user, grants)
     if status:
         queryset = queryset.filter(status__in=status.split(","))
@@ -155,7 +193,21 @@ def list_cases(
         queryset = queryset.filter(municipality_id=municipality)
     if responsible:
         queryset = queryset.filter(responsible_id=responsible)
-    return with_details(queryset.order_by("-created_at", "-id"))
+    if search and search.text.strip():
+        text = search.text.strip()
+        queryset = queryset.filter(Q(reference__icontains=text) | Q(citizen__name__icontains=text))
+    if search and search.cpr_hash:
+        queryset = queryset.filter(citizen__cpr_hash=search.cpr_hash)
+    next_deadline = (
+        AgendaItem.objects.filter(case=OuterRef("pk"), cancelled_at__isnull=True)
+        .order_by("dispatch_deadline")
+        .values("dispatch_deadline")[:1]
+    )
+    queryset = queryset.annotate(
+        next_deadline=Subquery(next_deadline),
+        closed_rank=DbCase(When(status__in=TERMINAL_STATES, then=1), default=0),
+    )
+    return with_details(queryset.order_by(*CASE_ORDERS.get(order, CASE_ORDERS[DEFAULT_CASE_ORDER])))
 
 
 def case_documents(case: Case) -> QuerySet[Document]:

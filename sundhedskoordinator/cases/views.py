@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from sundhedskoordinator.access.policy import (
     sees_as_citizen,
     writes_as_citizen,
 )
+from sundhedskoordinator.citizens.cpr import looks_like_cpr, mask_cpr, normalise_cpr
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -80,20 +82,67 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+#: The page sizes a user can choose on the case list; the first is the default.
+PAGE_SIZES = (25, 50, 100)
+#: The session key of the user's case search: a CPR number searched for never goes in a URL.
+CASE_SEARCH = "case_search"
+#: The columns a user can sort the case list by, with their headings.
+SORTABLE = {
+    "reference": gettext_lazy("Sag"),
+    "citizen": gettext_lazy("Borger"),
+    "status": gettext_lazy("Status"),
+    "deadline": gettext_lazy("Frist for afsendelse"),
+}
+
+
+def _search_from(request: HttpRequest) -> selectors.CaseSearch:
+    kept = request.session.get(CASE_SEARCH) or {}
+    return selectors.CaseSearch(text=kept.get("text", ""), cpr_hash=kept.get("cpr_hash", ""))
+
+
+def _remember_search(request: HttpRequest) -> None:
+    """A search is POSTed and kept in the session, then the list is shown again (so neither a
+    name nor a CPR number lands in a URL, a log or the browser's history)."""
+    if "clear" in request.POST:
+        request.session.pop(CASE_SEARCH, None)
+        return
+    query = request.POST.get("q", "").strip()[:100]
+    cpr = normalise_cpr(query)
+    if looks_like_cpr(cpr):
+        found = selectors.CaseSearch.for_cpr(cpr)
+        request.session[CASE_SEARCH] = {"cpr_hash": found.cpr_hash, "shown": mask_cpr(cpr)}
+    elif query:
+        request.session[CASE_SEARCH] = {"text": query, "shown": query}
+    else:
+        request.session.pop(CASE_SEARCH, None)
+
+
+def _choice(value: str | None, choices: Any, default: Any) -> Any:
+    return value if value in choices else default
+
+
 @login_required
 @never_cache
 def case_list(request: HttpRequest) -> HttpResponse:
-    """My cases: filter by status; those with the nearest deadline first."""
+    """The cases the user may see, paged in the database: open cases by their next deadline
+    first; filter by status or "mine", sort by a column, search by reference, name or CPR."""
     user = _user(request)
-    status = request.GET.get("status") or None
-    cases = list(selectors.list_cases(user=user, status=status)[:200])
-    # Nearest dispatch deadline first; cases not on an agenda after them, newest first.
-    cases.sort(
-        key=lambda c: (
-            _items(c)[0].dispatch_deadline.isoformat() if _items(c) else "9999",
-            -c.pk,
-        )
+    if request.method == "POST":
+        _remember_search(request)
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    status = _choice(request.GET.get("status"), Status.values, None)
+    mine = request.GET.get("mine") == "1"
+    order = _choice(request.GET.get("order"), selectors.CASE_ORDERS, selectors.DEFAULT_CASE_ORDER)
+    size = int(_choice(request.GET.get("antal"), [str(n) for n in PAGE_SIZES], PAGE_SIZES[0]))
+    queryset = selectors.list_cases(
+        user=user,
+        status=status,
+        responsible=user.pk if mine else None,
+        search=_search_from(request),
+        order=order,
     )
+    page = Paginator(queryset, size).get_page(request.GET.get("side"))
+    kept = {k: v for k, v in {"status": status, "mine": "1" if mine else None}.items() if v}
     # htmx asks for the table only (the filter replaces it in place); otherwise the whole page.
     template = (
         "cases/partials/case_table.html"
@@ -104,8 +153,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         template,
         {
-            "cases": cases,
+            "page": page,
+            "cases": page.object_list,
             "status": status or "",
+            "mine": mine,
+            "order": order,
+            "size": size,
+            "sizes": PAGE_SIZES,
+            "sortable": SORTABLE,
+            "search_shown": (request.session.get(CASE_SEARCH) or {}).get("shown", ""),
+            # The query string that keeps the filters when sorting or paging.
+            "keep": urlencode({**kept, "antal": size}),
+            "keep_order": urlencode({**kept, "antal": size, "order": order}),
             "statuses": Status.choices,
             "today": clock.today(),
             "is_citizen": sees_as_citizen(user),

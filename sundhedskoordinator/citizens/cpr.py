@@ -23,6 +23,12 @@ def normalise_cpr(value: str) -> str:
     return value.replace("-", "").replace(" ", "").strip()
 
 
+def looks_like_cpr(value: str) -> bool:
+    """Ten digits, with or without the dash: what must not be searched for in a URL."""
+    digits = normalise_cpr(value)
+    return len(digits) == 10 and digits.isdigit()
+
+
 def birth_date(cpr: str) -> dt.date:
     """The date of birth the number encodes; the 7th digit gives the century (CPR-kontoret)."""
     day, month, year2, seventh = int(cpr[0:2]), int(cpr[2:4]), int(cpr[4:6]), int(cpr[6])
