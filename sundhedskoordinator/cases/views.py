@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -71,6 +73,98 @@ CITIZEN_STATUS = {
     Status.WITHDRAWN: gettext_lazy("Du har trukket anmodningen tilbage."),
     Status.REJECTED: gettext_lazy("Kommunen har afvist anmodningen."),
 }
+
+
+#: What each action did and what happens next, said after it succeeded (lazy: per request).
+DONE: dict[Action, Any] = {
+    Action.SUBMIT: gettext_lazy(
+        "Anmodningen er sendt. Sagsbehandleren gør sagen fuldstændig, og sekretariatet sætter "
+        "den på et møde."
+    ),
+    Action.COMPLETE: gettext_lazy(
+        "Sagen er godkendt som fuldstændig. Sekretariatet sætter den på et møde."
+    ),
+    Action.UPDATE: gettext_lazy("Notatet er gemt på sagen."),
+    Action.ADD_DOCUMENT: gettext_lazy("Dokumentet er vedhæftet sagen."),
+    Action.SCHEDULE: gettext_lazy(
+        "Sagen er sat på dagsordenen. Send den til sundhedskoordinatoren senest på fristen."
+    ),
+    Action.UNSCHEDULE: gettext_lazy(
+        "Sagen er taget af dagsordenen og kan sættes på et andet møde."
+    ),
+    Action.DISPATCH: gettext_lazy(
+        "Sagen er sendt til sundhedskoordinatoren, som forbereder sig til samtalen."
+    ),
+    Action.HOLD_CONVERSATION: gettext_lazy(
+        "Samtalen er registreret. Skriv rådgivningen nu, mens samtalen er frisk."
+    ),
+    Action.CANCEL: gettext_lazy("Samtalen er aflyst. Sagen er klar til at komme på et nyt møde."),
+    Action.WRITE_ADVICE: gettext_lazy(
+        "Rådgivningen er afgivet og ligger nu på sagen. Sagsbehandleren tager stilling til den."
+    ),
+    Action.RECORD_FILE_NOTE: gettext_lazy("Notatet om samtalen er gemt."),
+    Action.DECIDE: gettext_lazy(
+        "Stillingtagen er gemt, og afgørelsesbrevet er lavet. Afslut sagen, når tilbuddet er "
+        "på plads."
+    ),
+    Action.CLOSE: gettext_lazy("Sagen er afsluttet."),
+    Action.WITHDRAW: gettext_lazy("Anmodningen er trukket tilbage, og sagen er afsluttet."),
+    Action.REJECT: gettext_lazy("Anmodningen er afvist, og sagen er afsluttet."),
+    Action.REASSIGN: gettext_lazy("Sagen er givet videre. Den nye ansvarlige har fået besked."),
+    Action.TAKE_OVER: gettext_lazy("Du har overtaget sagen som sundhedskoordinator."),
+}
+#: After the citizen's own request: what happens next, in her words.
+CITIZEN_SUBMITTED = gettext_lazy(
+    "Din anmodning er sendt. Kommunen sætter din sag på et møde, og du får besked om tid og sted."
+)
+
+#: Who acts next in each state, for the staff on the case (the citizen reads CITIZEN_STATUS).
+NEXT_STEP = {
+    Status.DRAFT: gettext_lazy(
+        "Næste skridt: sagsbehandleren (eller borgeren) sender anmodningen, når tilbuddets "
+        "indhold og krav og borgerens beskrivelse er skrevet."
+    ),
+    Status.REQUESTED: gettext_lazy(
+        "Næste skridt: sagsbehandleren vedhæfter indstilling/indsatsplan og "
+        "helbredsoplysninger (eller noterer, at der ingen er) og godkender sagen som fuldstændig."
+    ),
+    Status.READY: gettext_lazy("Næste skridt: sekretariatet sætter sagen på et møde."),
+    Status.SCHEDULED: gettext_lazy(
+        "Næste skridt: sekretariatet sender sagen til sundhedskoordinatoren senest %(deadline)s."
+    ),
+    Status.SENT: gettext_lazy(
+        "Næste skridt: sundhedskoordinatoren holder samtalen med borger og sagsbehandler "
+        "%(meeting)s."
+    ),
+    Status.HELD: gettext_lazy(
+        "Næste skridt: sundhedskoordinatoren skriver rådgivningen lige efter samtalen."
+    ),
+    Status.ADVISED: gettext_lazy(
+        "Næste skridt: sagsbehandleren tager stilling til rådgivningen: tilpas tilbuddet, "
+        "giv et andet tilbud, eller fasthold det med en begrundelse."
+    ),
+    Status.DECIDED: gettext_lazy(
+        "Næste skridt: sagsbehandleren afslutter sagen, når tilbuddet er på plads."
+    ),
+    Status.CLOSED: gettext_lazy("Sagen er afsluttet. Der sker ikke mere i den."),
+    Status.WITHDRAWN: gettext_lazy("Anmodningen er trukket tilbage. Der sker ikke mere i sagen."),
+    Status.REJECTED: gettext_lazy("Anmodningen er afvist. Der sker ikke mere i sagen."),
+}
+
+
+def next_step(case: Case) -> str:
+    """The sentence of who acts next, with the deadline or the meeting time where it has one."""
+    items = _items(case)
+    item = items[0] if items else None
+    text = str(NEXT_STEP[Status(case.status)])
+    if "%(" not in text:
+        return text
+    return text % {
+        "deadline": date_format(item.dispatch_deadline, "j. F Y") if item else "",
+        "meeting": date_format(timezone.localtime(item.starts_at), r"j. F Y \k\l. H.i")
+        if item
+        else "",
+    }
 
 
 def _items(case: Case) -> list[Any]:
@@ -267,6 +361,7 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         "purpose_query": purpose_query,
         "is_citizen": Role.CITIZEN in read.roles,
         "citizen_status": CITIZEN_STATUS.get(Status(case.status), ""),
+        "next_step": next_step(case),
         "item": _items(case)[0] if _items(case) else None,
         "conversation": conversations[0] if conversations else None,
         "minutes_since_conversation": int(
@@ -313,6 +408,7 @@ def _form_view(
     inputs: Callable[[dict[str, Any]], dict[str, Any]] = lambda data: {},
     *,
     versioned: bool = True,
+    done: Any = None,
     **form_kwargs: Any,
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """A POST view for one action: validate the form, carry out the action through the same
@@ -343,7 +439,7 @@ def _form_view(
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, _("Sagen er opdateret."))
+                messages.success(request, str(done or DONE[action]))
                 return redirect("cases:detail", case_id=case_id)
         read = selectors.read_case(user=user, case_id=case_id)
         context = _detail_context(request, read)
@@ -362,7 +458,11 @@ def _fields(*names: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 A = Action
 submit_for_citizen = _form_view(
-    "submit", ConcernForm, A.SUBMIT, lambda d: {"health_concern": {"text": d["health_concern"]}}
+    "submit",
+    ConcernForm,
+    A.SUBMIT,
+    lambda d: {"health_concern": {"text": d["health_concern"]}},
+    done=CITIZEN_SUBMITTED,
 )
 submit = _form_view("submit", SubmitForm, A.SUBMIT, lambda d: {"channel": d["channel"] or ""})
 complete = _form_view("complete", ReasonForm, A.COMPLETE)
