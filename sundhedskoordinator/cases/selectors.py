@@ -137,8 +137,8 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
 
 
 #: How a case list can be ordered: the name a page or the API uses, and the columns. The default
-#: puts open cases first, by their next dispatch deadline (cases on no agenda after those), the
-#: newest first among equals; every order ends on the id, so paging is stable.
+#: puts open cases first, those with a package still to send by its dispatch deadline, then the
+#: other open cases, the newest first; every order ends on the id, so paging is stable.
 CASE_ORDERS: dict[str, tuple[Any, ...]] = {
     "deadline": (
         "closed_rank",
@@ -198,8 +198,11 @@ def list_cases(
         queryset = queryset.filter(Q(reference__icontains=text) | Q(citizen__name__icontains=text))
     if search and search.cpr_hash:
         queryset = queryset.filter(citizen__cpr_hash=search.cpr_hash)
+    # The next deadline still to be met: a live agenda item whose package is not yet sent.
     next_deadline = (
-        AgendaItem.objects.filter(case=OuterRef("pk"), cancelled_at__isnull=True)
+        AgendaItem.objects.filter(
+            case=OuterRef("pk"), cancelled_at__isnull=True, dispatch__isnull=True
+        )
         .order_by("dispatch_deadline")
         .values("dispatch_deadline")[:1]
     )

@@ -135,3 +135,26 @@ def test_the_list_costs_the_same_for_few_and_many_cases(client, world):
     _drafts(world, 40)
     assert _queries(client, LIST) == few
     assert _queries(client, LIST + "?side=2") == few
+
+
+def test_a_sent_package_no_longer_counts_as_a_deadline_to_meet(client, world):
+    """Both are on the meeting of 15 December (deadline 1 December), but only the scheduled
+    case's package is still to be sent; the sent case goes among the other open cases, newest
+    first."""
+    caseworker = world.users["sagsbehandler"]
+    sent = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=caseworker),
+        Status.SENT,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    draft = new_case(citizen=world.citizen, caseworker=caseworker)
+    scheduled = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=caseworker),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    client.force_login(caseworker)
+    shown = _references(client.get(LIST).content.decode())
+    assert shown == [scheduled.reference, draft.reference, sent.reference]
