@@ -57,6 +57,7 @@ demo: install ## Migrate and load the demo world (keeps existing data)
 run: demo ## Set up and serve the demo on http://127.0.0.1:$PORT with a task worker (SQLite in $DATA_DIR)
 	@echo "Sundhedskoordinator: http://$(HOST):$(PORT)/  (demo users, password 'demo')"
 	$(PY) manage.py schedule_reminders
+	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	$(PY) manage.py db_worker --interval 5 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -368,8 +368,11 @@ elif _mail_backend.endswith("filebased.EmailBackend"):
     _mail_options = {"file_path": str(DATA_DIR / "mail")}
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sundhedskoordinator@localhost")
-# The address e-mails link to.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The address e-mails link to: the service's public address in production (required there);
+# `make run` sets it from HOST and PORT.
+SITE_URL = env_str("SITE_URL", "" if IS_PRODUCTION else "http://127.0.0.1:8000")
+if IS_PRODUCTION and not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL is required when DJANGO_ENV=production.")
 
 # --- Background tasks -----------------------------------------------------------------------
 # Django's Tasks API on the database backend: `manage.py db_worker` runs them (make run starts

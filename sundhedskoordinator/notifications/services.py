@@ -36,11 +36,20 @@ def notify(
 def _message(user: Any, kind: NotificationKind, case: Any, calendar: bytes | None) -> EmailMessage:
     with translation.override(settings.LANGUAGE_CODE):
         link = settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.pk])
-        body = _(
-            "Der er nyt i sagen %(reference)s om retten til en sundhedskoordinator: %(news)s.\n\n"
-            "Log ind for at se den: %(link)s\n\n"
-            "Denne e-mail indeholder ingen oplysninger om dit helbred."
-        ) % {"reference": case.reference, "news": str(kind.label).lower(), "link": link}
+        # The citizen reads of her own case; staff read of a case they work on.
+        if getattr(case.citizen, "user_id", None) == user.pk:
+            text = _(
+                "Der er nyt i din sag %(reference)s om retten til en sundhedskoordinator: "
+                "%(news)s.\n\nLog ind for at se den: %(link)s\n\n"
+                "Denne e-mail indeholder ingen oplysninger om dit helbred."
+            )
+        else:
+            text = _(
+                "Der er nyt i sag %(reference)s: %(news)s.\n\nÅbn sagen: %(link)s\n\n"
+                "E-mailen indeholder hverken helbredsoplysninger eller CPR-numre; de står i "
+                "systemet."
+            )
+        body = text % {"reference": case.reference, "news": str(kind.label).lower(), "link": link}
         message = EmailMessage(
             subject=_("Nyt i sag %(reference)s") % {"reference": case.reference},
             body=body,

@@ -87,3 +87,27 @@ def test_the_inbox_shows_news_and_marks_it_read(client, world):
     page = client.get(reverse("web:inbox")).content.decode()
     assert "Der er sat tid på en samtale" in page
     assert "Beskeder (1)" not in client.get(reverse("web:start")).content.decode()
+
+
+def test_citizens_and_staff_get_their_own_text_linking_to_the_sites_address(
+    world, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://sundhedskoordinator.example.dk/"
+    world.users["koordinator"].email = "karen@region.invalid"
+    world.users["koordinator"].save()
+    world.users["borger"].email = "bente@borger.invalid"
+    world.users["borger"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = walk_case_to(
+            new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+            Status.SENT,
+            cast=world.cast,
+            meeting=world.meeting,
+        )
+    link = f"https://sundhedskoordinator.example.dk/sager/{case.pk}/"
+    to_citizen = next(m for m in mailoutbox if m.to == ["bente@borger.invalid"])
+    to_coordinator = next(m for m in mailoutbox if m.to == ["karen@region.invalid"])
+    assert "din sag" in to_citizen.body and "dit helbred" in to_citizen.body
+    assert "dit helbred" not in to_coordinator.body and "din sag" not in to_coordinator.body
+    assert "Åbn sagen: " + link in to_coordinator.body
+    assert link in to_citizen.body and "127.0.0.1" not in to_citizen.body + to_coordinator.body

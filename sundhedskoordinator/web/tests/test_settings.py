@@ -30,6 +30,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "sundhedskoordinator.example.dk",
     "CPR_ENCRYPTION_KEYS": "q8Ckz1dmGZ1wOq3l4nX5ytxh7bB8YjdWb1Y0tqS2lAs=",
     "CPR_HASH_KEY": "a-keyed-hash-secret-for-cpr-lookups-0123456789",
+    "SITE_URL": "https://sundhedskoordinator.example.dk",
 }
 
 
@@ -55,6 +56,14 @@ def test_production_refuses_to_start_without_cpr_keys(tmp_path):
     assert result.returncode != 0
     assert "CPR_ENCRYPTION_KEYS is required" in result.stderr
     assert not (tmp_path / "cpr_encryption_keys").exists()
+
+
+def test_production_refuses_to_start_without_its_public_address(tmp_path):
+    """E-mails link to SITE_URL; a production default would send people to 127.0.0.1."""
+    env = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = _manage("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SITE_URL is required" in result.stderr
 
 
 def test_production_refuses_demo_data(tmp_path):
