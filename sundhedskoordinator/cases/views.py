@@ -160,8 +160,8 @@ def next_step(case: Case) -> str:
     if "%(" not in text:
         return text
     return text % {
-        "deadline": date_format(item.dispatch_deadline, "j. F Y") if item else "",
-        "meeting": date_format(timezone.localtime(item.starts_at), r"j. F Y \k\l. H.i")
+        "deadline": date_format(item.dispatch_deadline, "DATE_FORMAT") if item else "",
+        "meeting": date_format(timezone.localtime(item.starts_at), "DATETIME_FORMAT")
         if item
         else "",
     }

@@ -35,7 +35,7 @@ def _case(world, status):
         (Status.READY, "Næste skridt: sekretariatet sætter sagen på et møde."),
         # Ten working days before Tuesday 15 December is Tuesday 1 December.
         (Status.SCHEDULED, "sender sagen til sundhedskoordinatoren senest 1. december 2026."),
-        (Status.SENT, "holder samtalen med borger og sagsbehandler 15. december 2026 kl. 09.00."),
+        (Status.SENT, "holder samtalen med borger og sagsbehandler 15. december 2026 09:00."),
     ],
 )
 def test_the_page_says_who_acts_next_and_by_when(client, world, status, sentence):
@@ -114,3 +114,12 @@ def test_the_note_that_there_is_no_health_information_is_shown(client, world):
     page = _page(client, case)
     assert "Notat om helbredsoplysninger" in page
     assert "Der er ingen relevante helbredsoplysninger." in page
+
+
+def test_english_pages_write_dates_the_english_way(client, world):
+    case = _case(world, Status.SCHEDULED)
+    client.force_login(world.users["sagsbehandler"])
+    client.cookies["sk_language"] = "en"
+    page = _page(client, case)
+    assert "by Dec. 1, 2026." in page and "1. december" not in page
+    assert "1. January" not in page and "1. December" not in page
