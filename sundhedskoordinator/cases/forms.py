@@ -64,6 +64,13 @@ class OfferFields(forms.Form):
         widget=forms.Textarea(attrs=AREA),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Not required to save a draft, but a request cannot be sent without them: the page says
+        # so instead of calling them optional.
+        for name in ("content", "demands", "health_concern"):
+            self.fields[name].needed_later = True  # type: ignore[attr-defined]
+
     def offer(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {

@@ -18,6 +18,7 @@ urlpatterns = [
         name="no-health-information",
     ),
     path("<int:case_id>/dokumenter/", views.add_document, name="add-document"),
+    path("<int:case_id>/ret/", views.edit, name="edit"),
     path("<int:case_id>/planlaeg/", views.schedule, name="schedule"),
     path("<int:case_id>/tag-af-dagsorden/", views.unschedule, name="unschedule"),
     path("<int:case_id>/send/", views.dispatch, name="dispatch"),

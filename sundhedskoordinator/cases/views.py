@@ -39,7 +39,7 @@ from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.organisations.selectors import case_handlers_in, coordinators_in
 
 from . import selectors, services
-from .choices import Action, Status
+from .choices import Action, RequestChannel, Status
 from .forms import (
     AdviceForm,
     CaseCreateForm,
@@ -49,6 +49,7 @@ from .forms import (
     DocumentForm,
     FileNoteForm,
     NoHealthInformationForm,
+    OfferFields,
     ReasonForm,
     ReassignForm,
     RejectForm,
@@ -293,6 +294,46 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_form.html", {"form": form})
 
 
+OFFER_KEYS = ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
+
+
+def _edit_initial(case: Case) -> dict[str, Any]:
+    """The offer and the citizen's description as they stand, to edit in place."""
+    offer = getattr(case, "offer", None)
+    concern = getattr(case, "health_concern", None)
+    initial = {key: getattr(offer, key) for key in OFFER_KEYS} if offer else {}
+    return {**initial, "health_concern": concern.text if concern else ""}
+
+
+def _edit_inputs(data: dict[str, Any]) -> dict[str, Any]:
+    """The edit form's data as the update's inputs; an empty description leaves the one there."""
+    text = (data.get("health_concern") or "").strip()
+    return {
+        "offer": {key: data.get(key) for key in OFFER_KEYS},
+        "health_concern": {"text": text, "channel": RequestChannel.MEETING} if text else None,
+    }
+
+
+def _fix_in_edit(forms: dict[str, Any], error: DomainError) -> bool:
+    """Put a refusal's missing offer or description parts next to the edit form's fields, so
+    that what is missing can be written where it is shown (no dead end); True if any was."""
+    shown = forms.get("edit")
+    if shown is None:
+        return False
+    values = {f"edit-{k}": v for k, v in shown.initial.items() if v is not None}
+    edit = OfferFields(values, prefix="edit")
+    edit.is_valid()  # bound to what is there, so the errors can be added to its fields
+    moved = False
+    for name, message in error.fields.items():
+        field = name.rsplit(".", 1)[-1]
+        if field in edit.fields:
+            edit.add_error(field, message)
+            moved = True
+    if moved:
+        forms["edit"] = edit
+    return moved
+
+
 def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
     case = read.case
     actions = set(selectors.actions_for(user, case, read.acting))
@@ -310,6 +351,8 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
         forms["no_health_information"] = NoHealthInformationForm(
             initial={"no_health_information_note": case.no_health_information_note}
         )
+        if read.health_role:
+            forms["edit"] = OfferFields(prefix="edit", initial=_edit_initial(case))
     if "add_document" in actions:
         forms["document"] = DocumentForm()
     if "schedule" in actions:
@@ -359,7 +402,7 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         "health": bool(read.health_role),
         "opened_for": opened_for,
         "purpose_query": purpose_query,
-        "is_citizen": Role.CITIZEN in read.roles,
+        "is_citizen": writes_as_citizen(read.roles),
         "citizen_status": CITIZEN_STATUS.get(Status(case.status), ""),
         "next_step": next_step(case),
         "item": _items(case)[0] if _items(case) else None,
@@ -425,6 +468,7 @@ def _form_view(
         except NotFoundError as exc:
             raise Http404 from exc
         form = form_class(request.POST, request.FILES, **form_kwargs)
+        refusal: DomainError | None = None
         version = request.POST.get("version")
         expected = int(version) if versioned and version and version.isdigit() else None
         if form.is_valid():
@@ -438,6 +482,7 @@ def _form_view(
                 )
             except DomainError as error:
                 add_domain_error(form, error)
+                refusal = error
             else:
                 messages.success(request, str(done or DONE[action]))
                 return redirect("cases:detail", case_id=case_id)
@@ -445,6 +490,10 @@ def _form_view(
         context = _detail_context(request, read)
         context["forms"][key] = form
         context["failed"] = key
+        # A request refused for a missing offer part or description opens the edit form with
+        # the errors at its fields.
+        if refusal and key != "edit" and _fix_in_edit(context["forms"], refusal):
+            context["failed"] = "edit"
         # 200, not 422: browsers log any 4xx page as a console error.
         return render(request, "cases/case_detail.html", context)
 
@@ -489,6 +538,14 @@ file_note = _form_view(
     "file_note", FileNoteForm, A.RECORD_FILE_NOTE, _fields("text"), prefix="note"
 )
 decide = _form_view("decide", DecisionForm, A.DECIDE, dict, prefix="decision")
+edit = _form_view(
+    "edit",
+    OfferFields,
+    A.UPDATE,
+    _edit_inputs,
+    prefix="edit",
+    done=gettext_lazy("Tilbuddet og borgerens beskrivelse er gemt."),
+)
 close = _form_view("close", ReasonForm, A.CLOSE)
 reassign = _form_view(
     "reassign",
