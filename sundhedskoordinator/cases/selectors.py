@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as DbCase
@@ -34,7 +34,7 @@ from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
 from sundhedskoordinator.citizens.cpr import lookup_hash
 from sundhedskoordinator.citizens.models import Guidance
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
-from sundhedskoordinator.core.workingdays import add_working_days
+from sundhedskoordinator.core.workingdays import add_working_days, working_days_between
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.meetings.selectors import agreements_by_region, seed_agreement
 from sundhedskoordinator.organisations.models import User
@@ -413,3 +413,88 @@ def deadlines_at_risk(*, user: User, today: dt.date) -> AtRisk:
     ]
     every = set(days.values()) or {seed}
     return AtRisk(cases=cases, warning_days=every.pop() if len(every) == 1 else None)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One piece of work on a start page: the case, and what it waits for."""
+
+    case: Case
+    missing: list[str] = field(default_factory=list)
+    waiting_days: int = 0
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class HandlerQueue:
+    """The caseworker's or job broker's work: their drafts with what is missing, their requests
+    to complete, and the advice waiting for their decision."""
+
+    drafts: list[QueueItem]
+    to_complete: list[QueueItem]
+    decisions: list[QueueItem]
+
+
+#: How many cases each queue shows on the start page; the case list has the rest.
+QUEUE_LENGTH = 10
+
+
+def handler_queue(*, user: User, today: dt.date) -> HandlerQueue:
+    """What the user, as the responsible caseworker or job broker, has to do now. What a draft
+    misses is the request's own guards (``workflow``), so the page and the refusal agree."""
+    own = (
+        scope_cases(user)
+        .filter(responsible=user)
+        .select_related("offer", "health_concern", "municipality", "citizen")
+    )
+    drafts = [
+        QueueItem(
+            case,
+            [
+                m.message
+                for m in workflow.offer_is_described(case, {})
+                + workflow.health_concern_is_described(case, {})
+            ],
+        )
+        for case in own.filter(status="draft").order_by("created_at", "id")[:QUEUE_LENGTH]
+    ]
+    to_complete = [
+        QueueItem(case)
+        for case in own.filter(status="requested").order_by("submitted_at", "id")[:QUEUE_LENGTH]
+    ]
+    first_advice = Advice.objects.filter(case=OuterRef("pk"), version=1).values("submitted_at")
+    waiting = (
+        own.filter(status="advised")
+        .annotate(advised_at=Subquery(first_advice[:1]))
+        .order_by("advised_at", "id")[:QUEUE_LENGTH]
+    )
+    agreements = agreements_by_region()
+    seed = seed_agreement().reminder_decision_working_days
+    decisions = []
+    for case in waiting:
+        advised_on = timezone.localtime(case.advised_at).date()
+        days = working_days_between(advised_on, today)
+        agreement = agreements.get(case.municipality.region_id)
+        limit = agreement.reminder_decision_working_days if agreement else seed
+        decisions.append(QueueItem(case, waiting_days=days, overdue=days >= limit))
+    return HandlerQueue(drafts=drafts, to_complete=to_complete, decisions=decisions)
+
+
+def citizen_cases(*, user: User) -> QuerySet[Case]:
+    """The citizen's own cases, open ones first, newest first."""
+    return (
+        scope_cases(user)
+        .filter(citizen__user=user)
+        .annotate(closed_rank=DbCase(When(status__in=TERMINAL_STATES, then=1), default=0))
+        .select_related("municipality", "responsible")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.filter(cancelled_at__isnull=True).select_related(
+                    "meeting"
+                ),
+                to_attr="active_items",
+            )
+        )
+        .order_by("closed_rank", "-created_at", "-id")
+    )

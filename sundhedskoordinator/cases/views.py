@@ -57,24 +57,7 @@ from .forms import (
     SubmitForm,
 )
 from .models import Case
-
-#: What each status means, in plain Danish for the citizen (lazy: translated per request).
-CITIZEN_STATUS = {
-    Status.DRAFT: gettext_lazy("Kommunen er ved at gøre din anmodning klar."),
-    Status.REQUESTED: gettext_lazy("Du har bedt om en samtale med en sundhedskoordinator."),
-    Status.READY: gettext_lazy("Sagen er klar og venter på at komme på et møde."),
-    Status.SCHEDULED: gettext_lazy("Du har fået en tid til samtalen."),
-    Status.SENT: gettext_lazy("Sundhedskoordinatoren har fået din sag og forbereder sig."),
-    Status.HELD: gettext_lazy("Samtalen er holdt. Sundhedskoordinatoren skriver sin rådgivning."),
-    Status.ADVISED: gettext_lazy(
-        "Sundhedskoordinatoren har givet sin rådgivning. Kommunen tager stilling."
-    ),
-    Status.DECIDED: gettext_lazy("Kommunen har taget stilling til dit tilbud."),
-    Status.CLOSED: gettext_lazy("Sagen er afsluttet."),
-    Status.WITHDRAWN: gettext_lazy("Du har trukket anmodningen tilbage."),
-    Status.REJECTED: gettext_lazy("Kommunen har afvist anmodningen."),
-}
-
+from .texts import CITIZEN_STATUS
 
 #: What each action did and what happens next, said after it succeeded (lazy: per request).
 DONE: dict[Action, Any] = {

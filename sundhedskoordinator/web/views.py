@@ -21,7 +21,17 @@ from django.views.decorators.http import require_GET
 from sundhedskoordinator.access import selectors as access_selectors
 from sundhedskoordinator.access import services as access_services
 from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
-from sundhedskoordinator.access.policy import is_staff, second_factor_missing
+from sundhedskoordinator.access.policy import (
+    handler_role,
+    is_staff,
+    second_factor_missing,
+    sees_as_citizen,
+)
+from sundhedskoordinator.cases import selectors as case_selectors
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.texts import CITIZEN_NEXT, CITIZEN_STATUS
+from sundhedskoordinator.citizens.selectors import citizens_without_guidance
+from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import error_body
 from sundhedskoordinator.organisations.selectors import memberships_for
 
@@ -47,6 +57,22 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def _work_for(user: Any) -> dict[str, Any]:
+    """The work on the start page: a caseworker's or job broker's queues, a citizen's own
+    cases with what happens next."""
+    today = clock.today()
+    work: dict[str, Any] = {}
+    if handler_role(user) is not None:
+        work["queue"] = case_selectors.handler_queue(user=user, today=today)
+        work["guidance_missing"] = citizens_without_guidance(user, today=today).count()
+    if sees_as_citizen(user):
+        work["my_cases"] = [
+            (case, CITIZEN_STATUS[Status(case.status)], CITIZEN_NEXT[Status(case.status)])
+            for case in case_selectors.citizen_cases(user=user)[:5]
+        ]
+    return work
+
+
 @login_required
 @never_cache
 def start(request: HttpRequest) -> HttpResponse:
@@ -61,6 +87,7 @@ def start(request: HttpRequest) -> HttpResponse:
             "needs_second_factor": staff and second_factor_missing(request.user),  # type: ignore[arg-type]
             "memberships": memberships,
             "tasks": [(m, task_for(m)) for m in memberships],
+            **_work_for(request.user),
             "next_steps": next_steps_for(roles),
         },
     )

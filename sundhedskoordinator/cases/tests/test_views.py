@@ -299,4 +299,4 @@ def test_the_citizen_status_text_follows_the_language(client, world):
     client.force_login(world.users["borger"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "The municipality is preparing your request." in page
+    assert "The municipality has registered your offer." in page
