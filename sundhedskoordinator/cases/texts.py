@@ -49,7 +49,5 @@ CITIZEN_NEXT = {
         "Du skal ikke gøre noget nu. Kommunen tager stilling og sender dig et brev."
     ),
     Status.DECIDED: gettext_lazy("Læs kommunens brev om, hvad der nu sker med dit tilbud."),
-    Status.CLOSED: gettext_lazy("Sagen er afsluttet."),
-    Status.WITHDRAWN: gettext_lazy("Sagen er afsluttet."),
-    Status.REJECTED: gettext_lazy("Sagen er afsluttet. Kommunen har skrevet hvorfor."),
+    # A closed, withdrawn or rejected case asks nothing more of her (its status says so).
 }

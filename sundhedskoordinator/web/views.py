@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import django_otp
@@ -57,6 +58,14 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+@dataclass(frozen=True)
+class MyCase:
+    case: Any
+    status: str
+    next: str
+    meeting: Any
+
+
 def _work_for(user: Any) -> dict[str, Any]:
     """The work on the start page: a caseworker's or job broker's queues, a citizen's own
     cases with what happens next."""
@@ -66,8 +75,17 @@ def _work_for(user: Any) -> dict[str, Any]:
         work["queue"] = case_selectors.handler_queue(user=user, today=today)
         work["guidance_missing"] = citizens_without_guidance(user, today=today).count()
     if sees_as_citizen(user):
+        now = clock.now()
         work["my_cases"] = [
-            (case, CITIZEN_STATUS[Status(case.status)], CITIZEN_NEXT[Status(case.status)])
+            MyCase(
+                case=case,
+                status=str(CITIZEN_STATUS[Status(case.status)]),
+                next=str(CITIZEN_NEXT.get(Status(case.status), "")),
+                # Only a conversation still to come is worth her attention here.
+                meeting=next(
+                    (i for i in getattr(case, "active_items", []) if i.starts_at >= now), None
+                ),
+            )
             for case in case_selectors.citizen_cases(user=user)[:5]
         ]
     return work

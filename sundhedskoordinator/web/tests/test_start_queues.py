@@ -124,3 +124,16 @@ def test_the_start_page_costs_the_same_for_few_and_many_cases(client, world):
     for _ in range(6):
         new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
     assert queries() == few
+
+
+def test_a_closed_case_asks_nothing_more_and_shows_no_past_meeting(client, world):
+    walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.CLOSED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    with clock.frozen(dt.datetime(2026, 12, 20, 9, tzinfo=dt.UTC)):
+        page = _start(client, world.users["borger"])
+    assert "Sagen er afsluttet." in page
+    assert "Det næste:" not in page and "Din samtale:" not in page
