@@ -256,7 +256,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def case_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = CaseCreateForm(request.POST or None, citizens=scope_citizens(user))
+    # From a citizen's page the citizen is chosen already (only one in the user's scope).
+    chosen = request.GET.get("borger", "")
+    initial = {"citizen": int(chosen)} if chosen.isdigit() else {}
+    form = CaseCreateForm(request.POST or None, citizens=scope_citizens(user), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.create_case(

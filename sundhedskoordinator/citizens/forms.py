@@ -23,3 +23,43 @@ class GuidanceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
     )
+
+
+DATE = {"class": "form-input", "type": "date"}
+
+
+class CitizenForm(forms.Form):
+    """Register a citizen of the caseworker's municipality, with their ressourceforløb."""
+
+    cpr = forms.CharField(
+        label=_("CPR-nummer"),
+        max_length=11,
+        help_text=_("10 cifre, fx 010190-1234."),
+        widget=forms.TextInput(attrs={"class": "form-input", "autocomplete": "off"}),
+    )
+    name = forms.CharField(
+        label=_("Navn"), max_length=200, widget=forms.TextInput(attrs={"class": "form-input"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"class": "form-input"})
+    )
+    course_start = forms.DateField(
+        label=_("Ressourceforløbet startede"),
+        required=False,
+        help_text=_("Kun borgere i et ressourceforløb har retten."),
+        widget=forms.DateInput(attrs=DATE),
+    )
+    course_end = forms.DateField(
+        label=_("Ressourceforløbet slutter"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
+
+
+class CourseForm(forms.Form):
+    start_date = forms.DateField(label=_("Startdato"), widget=forms.DateInput(attrs=DATE))
+    end_date = forms.DateField(
+        label=_("Slutdato"), required=False, widget=forms.DateInput(attrs=DATE)
+    )
+
+
+class CourseEndForm(forms.Form):
+    end_date = forms.DateField(label=_("Slutdato"), widget=forms.DateInput(attrs=DATE))

@@ -106,6 +106,38 @@ def start_resource_course(
 
 
 @logs_refusals("citizen", "citizen")
+def add_resource_course(
+    *, actor: User, citizen: Citizen, start_date: dt.date, end_date: dt.date | None = None
+) -> ResourceCourse:
+    """A caseworker records a ressourceforløb the jobcenter has decided: the right follows it."""
+    _require_municipal_handler(actor, citizen.municipality_id)
+    with transaction.atomic():
+        return start_resource_course(citizen=citizen, start_date=start_date, end_date=end_date)
+
+
+COURSE_NOT_FOUND = "not_found"
+
+
+@logs_refusals("citizen", "citizen")
+def end_resource_course(
+    *, actor: User, citizen: Citizen, course_id: int, end_date: dt.date
+) -> ResourceCourse:
+    """Record the day a ressourceforløb ended (or ends); from the day after, the citizen no
+    longer has the right for new requests."""
+    _require_municipal_handler(actor, citizen.municipality_id)
+    course = citizen.resource_courses.filter(pk=course_id).first()
+    if course is None:
+        raise DomainError(COURSE_NOT_FOUND, _("Ressourceforløbet findes ikke."), status=404)
+    course.end_date = end_date
+    try:
+        course.full_clean()
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+    course.save(update_fields=["end_date"])
+    return course
+
+
+@logs_refusals("citizen", "citizen")
 def record_guidance(
     *, actor: User, citizen: Citizen, given_on: dt.date, channel: str, note: str = ""
 ) -> Guidance:

@@ -1,0 +1,78 @@
+"""Caseworkers register citizens and their ressourceforløb on the pages (not only in the admin),
+and open a case from the citizen's page."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from sundhedskoordinator.citizens.models import Citizen, ResourceCourse
+
+pytestmark = pytest.mark.django_db
+CREATE = reverse("citizens:create")
+
+
+def test_a_caseworker_registers_a_citizen_with_her_resource_course(client, world):
+    client.force_login(world.users["sagsbehandler"])
+    assert "Registrér borger" in client.get(reverse("citizens:list")).content.decode()
+    response = client.post(
+        CREATE,
+        {"cpr": "010190-1234", "name": "Ole Olsen", "email": "", "course_start": "2026-10-01"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Ole Olsen er registreret." in page
+    citizen = Citizen.objects.get(name="Ole Olsen")
+    assert citizen.municipality.code == "461" and citizen.cpr_masked == "010190-XXXX"
+    assert "0101901234" not in page and "010190-1234" not in page
+    assert ResourceCourse.objects.get(citizen=citizen).start_date == dt.date(2026, 10, 1)
+    assert f'href="/sager/ny/?borger={citizen.pk}"' in page  # open a case from here
+
+
+def test_an_invalid_or_repeated_cpr_number_is_refused_in_danish(client, world):
+    client.force_login(world.users["sagsbehandler"])
+    bad = client.post(CREATE, {"cpr": "321390-1234", "name": "X"}).content.decode()
+    assert "CPR-nummeret skal have 10 cifre" in bad and "321390" not in bad.split("<form")[0]
+    again = client.post(CREATE, {"cpr": "1203851234", "name": "Mette igen"}).content.decode()
+    assert "Borgeren er allerede registreret." in again
+    assert Citizen.objects.count() == 1
+
+
+def test_the_secretariat_registers_no_citizens(client, world):
+    client.force_login(world.users["sekretariat"])
+    assert client.get(CREATE).status_code == 404
+    assert "Registrér borger" not in client.get(reverse("citizens:list")).content.decode()
+
+
+def test_a_resource_course_is_recorded_and_ended_on_the_citizens_page(client, world):
+    citizen = world.citizen
+    page_url = reverse("citizens:detail", args=[citizen.pk])
+    course = citizen.resource_courses.get()
+    client.force_login(world.users["sagsbehandler"])
+    # The active course (from 1 March) is ended on 30 November.
+    refused = client.post(
+        reverse("citizens:course-end", args=[citizen.pk, course.pk]), {"end-end_date": "2026-02-01"}
+    )
+    assert "Slutdatoen kan ikke ligge før startdatoen." in refused.content.decode()
+    client.post(
+        reverse("citizens:course-end", args=[citizen.pk, course.pk]), {"end-end_date": "2026-11-30"}
+    )
+    course.refresh_from_db()
+    assert course.end_date == dt.date(2026, 11, 30)
+    # On 1 December she is in no course: the page offers to record a new one.
+    from sundhedskoordinator.core import clock
+
+    with clock.frozen(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)):
+        client.force_login(world.users["sagsbehandler"])
+        assert "Registrér et ressourceforløb" in client.get(page_url).content.decode()
+        client.post(
+            reverse("citizens:course-add", args=[citizen.pk]),
+            {"course-start_date": "2026-12-01", "course-end_date": ""},
+        )
+    assert citizen.resource_courses.filter(start_date=dt.date(2026, 12, 1)).exists()
+
+
+def test_the_new_case_form_has_the_citizen_chosen_from_her_page(client, world):
+    client.force_login(world.users["sagsbehandler"])
+    page = client.get(reverse("cases:create") + f"?borger={world.citizen.pk}").content.decode()
+    assert f'<option value="{world.citizen.pk}" selected>' in page
