@@ -11,6 +11,7 @@ from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
+from . import limits
 from .choices import UPLOAD_KINDS, DocumentKind, OfferKind, Outcome, RejectionReason, RequestChannel
 
 TEXT = {"class": "form-input"}
@@ -46,18 +47,21 @@ class OfferFields(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-input", "step": "0.5"}),
     )
     content = forms.CharField(
+        max_length=limits.OFFER_TEXT,
         label=_("Tilbuddets indhold"),
         required=False,
         help_text=_("Hvad går tilbuddet ud på?"),
         widget=forms.Textarea(attrs=AREA),
     )
     demands = forms.CharField(
+        max_length=limits.OFFER_TEXT,
         label=_("Krav til borgerens deltagelse"),
         required=False,
         help_text=_("Fx fremmøde, arbejdstider, fysiske krav."),
         widget=forms.Textarea(attrs=AREA),
     )
     health_concern = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=_("Borgerens beskrivelse af helbredshensyn"),
         required=False,
         help_text=_("Hvor tager tilbuddet ikke nok hensyn til borgerens helbred?"),
@@ -100,6 +104,7 @@ class ConcernForm(forms.Form):
     """The citizen's own description (the request form)."""
 
     health_concern = forms.CharField(
+        max_length=limits.DESCRIPTION,
         label=_("Hvor tager tilbuddet ikke hensyn til dit helbred?"),
         help_text=_(
             "Beskriv med dine egne ord, hvad i tilbuddet der er svært for dig på grund "
@@ -121,6 +126,7 @@ class SubmitForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
+        max_length=limits.REASON,
         label=_("Begrundelse"),
         required=False,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
@@ -154,6 +160,7 @@ class ReassignForm(forms.Form):
 
 class NoHealthInformationForm(forms.Form):
     no_health_information_note = forms.CharField(
+        max_length=limits.NOTE,
         label=_("Notat om, at der ikke er relevante helbredsoplysninger"),
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
     )
@@ -177,6 +184,7 @@ class ScheduleForm(forms.Form):
         widget=forms.TextInput(attrs=TEXT),
     )
     late_reason = forms.CharField(
+        max_length=limits.REASON,
         label=_("Begrundelse, hvis fristen er overskredet"),
         required=False,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
@@ -195,14 +203,19 @@ class ConversationForm(forms.Form):
 
 class AdviceForm(forms.Form):
     text = forms.CharField(
+        max_length=limits.ADVICE,
         label=_("Vurdering og anbefalede tilpasninger"),
         widget=forms.Textarea(attrs=AREA),
         error_messages={"required": _("Skriv vurderingen.")},
     )
     accommodations = forms.CharField(
-        label=_("Skånehensyn"), required=False, widget=forms.Textarea(attrs=AREA)
+        max_length=limits.ADVICE,
+        label=_("Skånehensyn"),
+        required=False,
+        widget=forms.Textarea(attrs=AREA),
     )
     correction_reason = forms.CharField(
+        max_length=limits.REASON,
         label=_("Begrundelse for ny version"),
         required=False,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
@@ -211,6 +224,7 @@ class AdviceForm(forms.Form):
 
 class FileNoteForm(forms.Form):
     text = forms.CharField(
+        max_length=limits.NOTE,
         label=_("Notat om, hvad der blev aftalt"),
         widget=forms.Textarea(attrs=AREA),
         error_messages={"required": _("Skriv notatet.")},
@@ -225,6 +239,7 @@ class DecisionForm(forms.Form):
         error_messages={"required": _("Vælg en stillingtagen.")},
     )
     text = forms.CharField(
+        max_length=limits.DECISION,
         label=_("Begrundelse"),
         widget=forms.Textarea(attrs=AREA),
         error_messages={"required": _("Skriv begrundelsen.")},

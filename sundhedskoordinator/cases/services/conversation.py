@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.cases import letter_data, workflow
+from sundhedskoordinator.cases import letter_data, limits, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind, Status
+from sundhedskoordinator.cases.limits import check_lengths
 from sundhedskoordinator.cases.models import Advice, Case, Conversation
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
@@ -78,6 +79,7 @@ def cancel_conversation(
     *, actor: User, case_id: int, reason: str, expected_version: int | None = None
 ) -> Case:
     """No-show or rescheduling: the case returns to ``ready`` and its slot is freed."""
+    check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.CANCEL, actor)
@@ -99,6 +101,7 @@ def record_file_note(
     *, actor: User, case_id: int, text: str, expected_version: int | None = None
 ) -> Case:
     """The caseworker's note of what was agreed at the conversation (notatpligt)."""
+    check_lengths({"text": (text, limits.NOTE)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.RECORD_FILE_NOTE, actor)
@@ -141,6 +144,13 @@ def write_advice(
 ) -> Case:
     """The coordinator's written advice, right after the conversation (target: 15 minutes).
     Once submitted it is never changed; a correction is a new version with a reason."""
+    check_lengths(
+        {
+            "text": (text, limits.ADVICE),
+            "accommodations": (accommodations, limits.ADVICE),
+            "correction_reason": (correction_reason, limits.REASON),
+        }
+    )
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         action = Action.WRITE_ADVICE if case.status == Status.HELD else Action.CORRECT_ADVICE

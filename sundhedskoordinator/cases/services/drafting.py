@@ -19,8 +19,9 @@ from sundhedskoordinator.access.policy import (
 )
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.services import record_event
-from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases import limits, workflow
 from sundhedskoordinator.cases.choices import UPLOAD_KINDS, Action, ConcernAuthor, RequestChannel
+from sundhedskoordinator.cases.limits import check_lengths
 from sundhedskoordinator.cases.models import AgendaItem, Case, Document, HealthConcern, Offer
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
@@ -125,6 +126,7 @@ def update_case(
     relevant health information, while the case is a draft or a request. A citizen may only
     write their own description. Handing the case to a colleague is its own action
     (``reassign_case``)."""
+    check_lengths({"no_health_information_note": (no_health_information_note, limits.NOTE)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.UPDATE, actor)
@@ -168,6 +170,13 @@ def _apply_changes(
     offer: dict[str, Any] | None,
     health_concern: dict[str, Any] | None,
 ) -> _Changed:
+    check_lengths(
+        {
+            "offer.content": ((offer or {}).get("content"), limits.OFFER_TEXT),
+            "offer.demands": ((offer or {}).get("demands"), limits.OFFER_TEXT),
+            "health_concern": ((health_concern or {}).get("text"), limits.DESCRIPTION),
+        }
+    )
     changed = _Changed()
     warnings = changed.warnings
     now = clock.now()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.cases import letter_data, workflow
+from sundhedskoordinator.cases import letter_data, limits, workflow
 from sundhedskoordinator.cases.choices import (
     OFFER_ON_HOLD_STATES,
     Action,
@@ -15,6 +15,7 @@ from sundhedskoordinator.cases.choices import (
     RejectionReason,
     Status,
 )
+from sundhedskoordinator.cases.limits import check_lengths
 from sundhedskoordinator.cases.models import Case, Decision
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
@@ -45,6 +46,7 @@ def decide_case(
             _("Vælg en stillingtagen."),
             fields={"outcome": _("Vælg tilpas, andet tilbud eller fastholdt.")},
         )
+    check_lengths({"text": (text, limits.DECISION)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.DECIDE, actor)
@@ -75,6 +77,7 @@ def withdraw_case(
 ) -> Case:
     """The citizen (or the caseworker for them) withdraws the request before the package is
     sent; an agenda slot is freed."""
+    check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.WITHDRAW, actor)
@@ -104,6 +107,7 @@ def reject_case(
 ) -> Case:
     """The municipality refuses the request (e.g. the citizen is not in a ressourceforløb),
     with a written reason and one of the reason codes statistics count refusals by."""
+    check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.REJECT, actor)

@@ -16,9 +16,10 @@ from sundhedskoordinator.access.policy import (
     plans_meetings_of,
 )
 from sundhedskoordinator.access.services import logs_refusals
-from sundhedskoordinator.cases import letter_data, workflow
+from sundhedskoordinator.cases import letter_data, limits, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind
+from sundhedskoordinator.cases.limits import check_lengths
 from sundhedskoordinator.cases.models import AgendaItem, Case, Dispatch
 from sundhedskoordinator.cases.selectors import active_items, agenda_items
 from sundhedskoordinator.core import clock
@@ -73,6 +74,7 @@ def schedule_case(
     (BEK 2409/2021 § 3), and a companion if the citizen brings one. The dispatch deadline is the
     meeting's, stored on the item with its rule; past it, scheduling needs a reason and is
     flagged."""
+    check_lengths({"late_reason": (late_reason, limits.REASON)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.SCHEDULE, actor)
@@ -166,6 +168,7 @@ def unschedule_case(
     *, actor: User, case_id: int, expected_version: int | None = None, reason: str = ""
 ) -> Case:
     """Take the case off the agenda before it is sent; the slot is freed."""
+    check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.UNSCHEDULE, actor)
