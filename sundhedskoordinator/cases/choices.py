@@ -98,6 +98,9 @@ class DocumentKind(models.TextChoices):
     DECISION_LETTER = "decision_letter", _("Afgørelsesbrev")
 
 
+#: The letters the citizen receives and can download from her case (their newest versions).
+CITIZEN_LETTER_KINDS = (DocumentKind.ADVICE, DocumentKind.DECISION_LETTER)
+
 #: The kinds people upload; the others are issued by the system when the step happens.
 UPLOAD_KINDS = frozenset(
     {

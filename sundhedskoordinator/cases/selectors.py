@@ -40,7 +40,7 @@ from sundhedskoordinator.meetings.selectors import agreements_by_region, seed_ag
 from sundhedskoordinator.organisations.models import User
 
 from . import workflow
-from .choices import TERMINAL_STATES, Action, DocumentKind
+from .choices import CITIZEN_LETTER_KINDS, TERMINAL_STATES, Action, DocumentKind
 from .models import Advice, AgendaItem, Case, Conversation, Document
 
 CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
@@ -49,6 +49,13 @@ CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
 def active_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     """The items still on the meeting's agenda, in time order."""
     return meeting.items.filter(cancelled_at__isnull=True).order_by("starts_at")
+
+
+def active_items_of(case: Case) -> QuerySet[AgendaItem]:
+    """The case's live agenda item (at most one), with what its calendar file names."""
+    return case.agenda_items.filter(cancelled_at__isnull=True).select_related(
+        "meeting__team", "case", "coordinator", "attendee"
+    )
 
 
 def agenda_items(meeting: Meeting, visible: QuerySet[Any] | None = None) -> list[AgendaItem]:
@@ -215,6 +222,14 @@ def list_cases(
 
 def case_documents(case: Case) -> QuerySet[Document]:
     return case.documents.select_related("uploaded_by").order_by("kind", "-version")
+
+
+def citizen_letters(case: Case) -> list[Document]:
+    """The newest version of each letter the citizen receives (advice, decision)."""
+    newest: dict[str, Document] = {}
+    for document in case.documents.filter(kind__in=CITIZEN_LETTER_KINDS).order_by("version"):
+        newest[document.kind] = document
+    return list(newest.values())
 
 
 def case_events(case: Case) -> QuerySet[CaseEvent]:

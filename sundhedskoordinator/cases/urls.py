@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("<int:case_id>/dokumenter/", views.add_document, name="add-document"),
     path("<int:case_id>/ret/", views.edit, name="edit"),
+    path("<int:case_id>/samtale.ics", views.meeting_invitation, name="invitation"),
     path("<int:case_id>/planlaeg/", views.schedule, name="schedule"),
     path("<int:case_id>/tag-af-dagsorden/", views.unschedule, name="unschedule"),
     path("<int:case_id>/send/", views.dispatch, name="dispatch"),

@@ -32,6 +32,7 @@ from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.documents import delivery
 from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.meetings.selectors import upcoming_meetings_for
 from sundhedskoordinator.organisations.choices import Role
@@ -39,6 +40,7 @@ from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.organisations.selectors import case_handlers_in, coordinators_in
 
 from . import selectors, services
+from .appointments import item_invitation
 from .choices import Action, RequestChannel, Status
 from .forms import (
     AdviceForm,
@@ -404,10 +406,32 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         "advice_versions": advice if read.health_role else [],
         "events": selectors.case_events(case),
         "documents": selectors.case_documents(case),
+        "letters": selectors.citizen_letters(case) if writes_as_citizen(read.roles) else [],
+        "guidance_letters": [
+            g.letter for g in case.citizen.guidance.all() if getattr(g, "letter", None)
+        ]
+        if writes_as_citizen(read.roles)
+        else [],
         "offer_on_hold": services.offer_is_on_hold(case),
         "today": clock.today(),
         **_action_forms(read, _user(request)),
     }
+
+
+@login_required
+@never_cache
+def meeting_invitation(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case's coming conversation as a calendar file, for those on the case."""
+    try:
+        case = selectors.case_in_scope(user=_user(request), case_id=case_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    item = selectors.active_items_of(case).first()
+    if item is None:
+        raise Http404
+    return delivery.download(
+        item_invitation(item), "text/calendar", f"samtale-{case.reference}.ics"
+    )
 
 
 @login_required
