@@ -11,14 +11,13 @@ from sundhedskoordinator.organisations.models import User
 from .models import AccessLog
 
 
-def my_access_log(*, user: User) -> QuerySet[AccessLog]:
+def my_access_log(*, user: User, with_own: bool = True) -> QuerySet[AccessLog]:
     """Who has read, or tried to read, the citizen's own cases, records and letters ("Hvem har
-    set mine oplysninger?", GDPR art. 15)."""
-    return (
-        AccessLog.objects.filter(Q(case__citizen__user=user) | Q(citizen__user=user))
-        .select_related("case")
-        .order_by("-at", "-id")
-    )
+    set mine oplysninger?", GDPR art. 15); without ``with_own``, her own reads are left out."""
+    entries = AccessLog.objects.filter(Q(case__citizen__user=user) | Q(citizen__user=user))
+    if not with_own:
+        entries = entries.exclude(user=user)
+    return entries.select_related("case").order_by("-at", "-id")
 
 
 def entry(e: AccessLog) -> dict[str, Any]:

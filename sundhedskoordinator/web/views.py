@@ -137,10 +137,11 @@ def my_access_log(request: HttpRequest) -> HttpResponse:
     """ "Hvem har set mine oplysninger?": the citizen's own access log (GDPR art. 15)."""
 
     user: Any = request.user  # logged in: login_required
-    page = Paginator(access_selectors.my_access_log(user=user), 25).get_page(
-        request.GET.get("side")
-    )
-    return render(request, "web/my_access_log.html", {"page": page})
+    # Her own reads are mostly noise; she can ask to see them too.
+    with_own = request.GET.get("mine") == "1"
+    entries = access_selectors.my_access_log(user=user, with_own=with_own)
+    page = Paginator(entries, 25).get_page(request.GET.get("side"))
+    return render(request, "web/my_access_log.html", {"page": page, "with_own": with_own})
 
 
 @require_GET

@@ -147,3 +147,19 @@ def test_the_citizen_sees_who_has_read_their_data(client, world, api):
     assert case.reference in html
     client.force_login(world.users["borger2"])
     assert "Karen Lund" not in client.get(reverse("web:my-access-log")).content.decode()
+
+
+def test_the_citizens_log_leaves_out_her_own_reads_unless_she_asks(client, world):
+    """Her own reads of her case are noise in 'Hvem har set mine oplysninger?'; the caseworker's
+    read is what she looks for. A link shows her own too."""
+    from sundhedskoordinator.cases.walk import new_case
+
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    client.force_login(world.users["sagsbehandler"])
+    client.get(reverse("cases:detail", args=[case.pk]))
+    client.force_login(world.users["borger"])
+    client.get(reverse("cases:detail", args=[case.pk]))
+    page = client.get(reverse("web:my-access-log")).content.decode()
+    assert "Sara Holm" in page and "Bente Nielsen</td>" not in page
+    everything = client.get(reverse("web:my-access-log") + "?mine=1").content.decode()
+    assert "Sara Holm" in everything and "Bente Nielsen</td>" in everything
