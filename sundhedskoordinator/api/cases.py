@@ -11,6 +11,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from sundhedskoordinator.access.policy import grants_for
 from sundhedskoordinator.cases import selectors, services
@@ -83,7 +84,9 @@ class CaseFilters(PageParams):
     @classmethod
     def no_cpr_in_the_url(cls, value: str | None) -> str | None:
         if value and looks_like_cpr(value):
-            raise ValueError("Søg ikke efter CPR-numre i adressen; brug sagsnummer eller navn.")
+            raise PydanticCustomError(
+                "cpr_in_url", "Søg ikke efter CPR-numre i adressen; brug sagsnummer eller navn."
+            )
         return value
 
 

@@ -64,8 +64,8 @@ from .texts import CITIZEN_STATUS
 #: What each action did and what happens next, said after it succeeded (lazy: per request).
 DONE: dict[Action, Any] = {
     Action.SUBMIT: gettext_lazy(
-        "Anmodningen er sendt. Sagsbehandleren gør sagen fuldstændig, og sekretariatet sætter "
-        "den på et møde."
+        "Anmodningen er sendt. Næste skridt er at gøre sagen fuldstændig med indstilling og "
+        "helbredsoplysninger; så sætter sekretariatet den på et møde."
     ),
     Action.COMPLETE: gettext_lazy(
         "Sagen er godkendt som fuldstændig. Sekretariatet sætter den på et møde."
@@ -120,7 +120,7 @@ NEXT_STEP = {
     ),
     Status.SENT: gettext_lazy(
         "Næste skridt: sundhedskoordinatoren holder samtalen med borger og sagsbehandler "
-        "%(meeting)s."
+        "den %(date)s kl. %(time)s."
     ),
     Status.HELD: gettext_lazy(
         "Næste skridt: sundhedskoordinatoren skriver rådgivningen lige efter samtalen."
@@ -147,9 +147,8 @@ def next_step(case: Case) -> str:
         return text
     return text % {
         "deadline": date_format(item.dispatch_deadline, "DATE_FORMAT") if item else "",
-        "meeting": date_format(timezone.localtime(item.starts_at), "DATETIME_FORMAT")
-        if item
-        else "",
+        "date": date_format(timezone.localtime(item.starts_at), "DATE_FORMAT") if item else "",
+        "time": date_format(timezone.localtime(item.starts_at), "TIME_FORMAT") if item else "",
     }
 
 
@@ -209,7 +208,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "POST":
         _remember_search(request)
-        return redirect(f"{request.path}?{request.GET.urlencode()}")
+        # Only the list's own keys travel on: nothing typed into the address is copied.
+        known = {k: v for k, v in request.GET.items() if k in ("status", "mine", "order", "antal")}
+        return redirect(f"{request.path}?{urlencode(known)}")
     status = _choice(request.GET.get("status"), Status.values, None)
     mine = request.GET.get("mine") == "1"
     order = _choice(request.GET.get("order"), selectors.CASE_ORDERS, selectors.DEFAULT_CASE_ORDER)
@@ -258,9 +259,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def case_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if handler_role(user) is None:
+        raise Http404  # only a municipality's caseworkers and job brokers open cases
     # From a citizen's page the citizen is chosen already (only one in the user's scope).
     chosen = request.GET.get("borger", "")
-    initial = {"citizen": int(chosen)} if chosen.isdigit() else {}
+    number = _number(chosen)
+    initial = {"citizen": number} if number else {}
     form = CaseCreateForm(request.POST or None, citizens=scope_citizens(user), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -294,11 +298,12 @@ def _edit_initial(case: Case) -> dict[str, Any]:
 
 
 def _edit_inputs(data: dict[str, Any]) -> dict[str, Any]:
-    """The edit form's data as the update's inputs; an empty description leaves the one there."""
+    """The edit form's data as the update's inputs; an emptied description is cleared (health
+    data written by mistake can be taken out again)."""
     text = (data.get("health_concern") or "").strip()
     return {
         "offer": {key: data.get(key) for key in OFFER_KEYS},
-        "health_concern": {"text": text, "channel": RequestChannel.MEETING} if text else None,
+        "health_concern": {"text": text, "channel": RequestChannel.MEETING},
     }
 
 
@@ -454,6 +459,13 @@ def _purpose(request: HttpRequest) -> str:
     return f"{code}:{text}" if code and text else code
 
 
+def _number(value: str | None) -> int | None:
+    """A whole number as the pages send it (ASCII digits, at most 18 of them), else None."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def _form_view(
     key: str,
     form_class: type,
@@ -470,17 +482,19 @@ def _form_view(
     input kept. ``versioned``: the page's version is checked (If-Match on the API)."""
 
     @login_required
-    @require_POST
     def view(request: HttpRequest, case_id: int) -> HttpResponse:
         user = _user(request)
         try:
             selectors.case_in_scope(user=user, case_id=case_id)
         except NotFoundError as exc:
             raise Http404 from exc
+        # A refused action is shown at its own address; reloading it (or switching language)
+        # asks for it again with GET, which leads back to the case.
+        if request.method != "POST":
+            return redirect("cases:detail", case_id=case_id)
         form = form_class(request.POST, request.FILES, **form_kwargs)
         refusal: DomainError | None = None
-        version = request.POST.get("version")
-        expected = int(version) if versioned and version and version.isdigit() else None
+        expected = _number(request.POST.get("version")) if versioned else None
         if form.is_valid():
             try:
                 services.run_action(
@@ -498,6 +512,10 @@ def _form_view(
                 return redirect("cases:detail", case_id=case_id)
         read = selectors.read_case(user=user, case_id=case_id)
         context = _detail_context(request, read)
+        if key not in context["forms"] and key not in context["actions"]:
+            # Not this user's action here (now): say why, and show no form they cannot use.
+            messages.error(request, refusal.message if refusal else _("Handlingen er ikke mulig."))
+            return redirect("cases:detail", case_id=case_id)
         context["forms"][key] = form
         context["failed"] = key
         # A request refused for a missing offer part or description opens the edit form with

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
@@ -18,15 +19,22 @@ from django.utils.translation import gettext_lazy as _
 INVALID_CPR = _("CPR-nummeret skal have 10 cifre (DDMMÅÅ-XXXX) og begynde med en gyldig dato.")
 
 
+#: Six and four ASCII digits, with at most one separator between them (a dash of any kind, a
+#: dot, a slash or a space): how people write a CPR number. Only 0-9 count as digits, so a number
+#: typed in other scripts' digits is not taken for a different person.
+_CPR = re.compile(r"\s*([0-9]{6})\s*[-\u2010-\u2015./]?\s*([0-9]{4})\s*")
+
+
 def normalise_cpr(value: str) -> str:
-    """Digits only: '010190-1234' and '0101901234' are the same number."""
-    return value.replace("-", "").replace(" ", "").strip()
+    """Digits only: '010190-1234', '010190 1234' and '0101901234' are the same number; anything
+    that is not written as a CPR number is returned stripped but otherwise unchanged."""
+    match = _CPR.fullmatch(value)
+    return match.group(1) + match.group(2) if match else value.strip()
 
 
 def looks_like_cpr(value: str) -> bool:
-    """Ten digits, with or without the dash: what must not be searched for in a URL."""
-    digits = normalise_cpr(value)
-    return len(digits) == 10 and digits.isdigit()
+    """Written as a CPR number: what must not be searched for in a URL."""
+    return _CPR.fullmatch(value) is not None
 
 
 def birth_date(cpr: str) -> dt.date:
@@ -44,7 +52,7 @@ def birth_date(cpr: str) -> dt.date:
 def validate_cpr(value: str) -> None:
     """Raise a ValidationError (with no digits of the number in it) unless ``value`` is valid."""
     cpr = normalise_cpr(value)
-    if len(cpr) != 10 or not cpr.isdigit():
+    if not re.fullmatch(r"[0-9]{10}", cpr):
         raise ValidationError(INVALID_CPR, code="invalid_cpr")
     try:
         birth_date(cpr)

@@ -161,6 +161,7 @@ def course_add(request: HttpRequest, citizen_id: int) -> HttpResponse:
             services.add_resource_course(actor=user, citizen=citizen, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Ressourceforløbet er registreret."))
             return redirect("citizens:detail", citizen_id=citizen.pk)
@@ -183,6 +184,7 @@ def course_end(request: HttpRequest, citizen_id: int, course_id: int) -> HttpRes
             )
         except DomainError as error:
             add_domain_error(form, error)
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Slutdatoen for ressourceforløbet er registreret."))
             return redirect("citizens:detail", citizen_id=citizen.pk)

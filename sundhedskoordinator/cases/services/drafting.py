@@ -213,6 +213,16 @@ def _apply_changes(
                     ),
                 )
             )
+    if health_concern is not None and not (health_concern.get("text") or "").strip():
+        # An emptied description is taken out (health data written by mistake); a request
+        # then finds it missing, as for a case that never had one. A citizen's empty text is
+        # refused by the model's validation below instead.
+        existing = getattr(case, "health_concern", None)
+        if existing is not None and not writes_as_citizen([role]):
+            existing.delete()
+            case._state.fields_cache.pop("health_concern", None)
+            changed.fields.append("health_concern")
+            health_concern = None
     if health_concern is not None:
         instance = getattr(case, "health_concern", None) or HealthConcern(case=case)
         instance.text = health_concern.get("text") or ""

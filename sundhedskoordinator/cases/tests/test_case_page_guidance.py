@@ -35,7 +35,10 @@ def _case(world, status):
         (Status.READY, "Næste skridt: sekretariatet sætter sagen på et møde."),
         # Ten working days before Tuesday 15 December is Tuesday 1 December.
         (Status.SCHEDULED, "sender sagen til sundhedskoordinatoren senest 1. december 2026."),
-        (Status.SENT, "holder samtalen med borger og sagsbehandler 15. december 2026 09:00."),
+        (
+            Status.SENT,
+            "holder samtalen med borger og sagsbehandler den 15. december 2026 kl. 09:00.",
+        ),
     ],
 )
 def test_the_page_says_who_acts_next_and_by_when(client, world, status, sentence):
