@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import handler_role
@@ -109,8 +110,17 @@ def start_resource_course(
 def add_resource_course(
     *, actor: User, citizen: Citizen, start_date: dt.date, end_date: dt.date | None = None
 ) -> ResourceCourse:
-    """A caseworker records a ressourceforløb the jobcenter has decided: the right follows it."""
+    """A caseworker records a ressourceforløb the jobcenter has decided: the right follows it.
+    It may not overlap another of the citizen's courses (one forløb at a time)."""
     _require_municipal_handler(actor, citizen.municipality_id)
+    overlapping = citizen.resource_courses.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    )
+    if end_date is not None:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    if overlapping.exists():
+        message = _("Borgeren har allerede et ressourceforløb i den periode.")
+        raise DomainError(INVALID_INPUT, message, fields={"start_date": message})
     with transaction.atomic():
         return start_resource_course(citizen=citizen, start_date=start_date, end_date=end_date)
 

@@ -76,3 +76,32 @@ def test_the_new_case_form_has_the_citizen_chosen_from_her_page(client, world):
     client.force_login(world.users["sagsbehandler"])
     page = client.get(reverse("cases:create") + f"?borger={world.citizen.pk}").content.decode()
     assert f'<option value="{world.citizen.pk}" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "overlaps"),
+    [
+        ("2026-01-01", "2026-02-28", False),  # ends the day before the course of 1 March
+        ("2026-01-01", "2026-03-01", True),  # ends on its first day
+        ("2026-12-01", "", True),  # the course of 1 March has no end
+    ],
+)
+def test_a_course_may_not_overlap_another(world, start, end, overlaps):
+    from sundhedskoordinator.citizens import services
+    from sundhedskoordinator.core.errors import DomainError
+
+    def add():
+        services.add_resource_course(
+            actor=world.users["sagsbehandler"],
+            citizen=world.citizen,
+            start_date=dt.date.fromisoformat(start),
+            end_date=dt.date.fromisoformat(end) if end else None,
+        )
+
+    if overlaps:
+        with pytest.raises(DomainError):
+            add()
+        assert world.citizen.resource_courses.count() == 1
+    else:
+        add()
+        assert world.citizen.resource_courses.count() == 2
