@@ -309,7 +309,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # refused when it does not answer. scripts/clamd.sh starts one for the demo and the tests.
 CLAMAV_SOCKET = env_str("CLAMAV_SOCKET", str(DATA_DIR / "clamav" / "clamd.sock"))
 CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 30)
-# Appeal guidance printed in decision letters, where the deployment configures it (empty: none).
+# Appeal guidance printed in decision letters, for every municipality that has not written its own
+# (empty: the system's default text, cases.texts.DEFAULT_APPEAL_GUIDANCE).
 DECISION_APPEAL_GUIDANCE = env_str("DECISION_APPEAL_GUIDANCE")
 
 # --- Security -------------------------------------------------------------------------------

@@ -241,6 +241,9 @@ class DecisionForm(forms.Form):
     text = forms.CharField(
         max_length=limits.DECISION,
         label=_("Begrundelse"),
+        help_text=_(
+            "Begrundelsen står ordret i afgørelsesbrevet til borgeren: skriv den til hende."
+        ),
         widget=forms.Textarea(attrs=AREA),
         error_messages={"required": _("Skriv begrundelsen.")},
     )

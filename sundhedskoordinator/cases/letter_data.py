@@ -22,6 +22,7 @@ from sundhedskoordinator.meetings.models import Meeting
 
 from .choices import OUTCOME_HEADINGS, DocumentKind, OfferKind, Outcome
 from .models import Advice, AgendaItem, Case, Decision, Dispatch
+from .texts import DEFAULT_APPEAL_GUIDANCE
 
 
 def _municipal(case: Case, issued_on: dt.date, unit: str = "") -> Letterhead:
@@ -108,6 +109,15 @@ def advice_letter(advice: Advice) -> AdviceLetter:
     )
 
 
+def appeal_guidance_for(case: Case) -> str:
+    """The municipality's own appeal guidance, else the deployment's, else the default text."""
+    return (
+        case.municipality.appeal_guidance.strip()
+        or settings.DECISION_APPEAL_GUIDANCE.strip()
+        or DEFAULT_APPEAL_GUIDANCE
+    )
+
+
 def decision_letter(decision: Decision) -> DecisionLetter:
     """The decision to the citizen, with the latest advice's date and the appeal guidance."""
     case = decision.case
@@ -124,5 +134,5 @@ def decision_letter(decision: Decision) -> DecisionLetter:
         decided_at=decision.decided_at,
         decided_by=str(decision.decided_by),
         advice_submitted_at=latest.submitted_at if latest else None,
-        appeal_guidance=settings.DECISION_APPEAL_GUIDANCE,
+        appeal_guidance=appeal_guidance_for(case),
     )

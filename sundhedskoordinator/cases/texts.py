@@ -28,6 +28,18 @@ CITIZEN_STATUS = {
 }
 
 
+#: The appeal guidance a decision letter carries when neither the municipality nor the
+#: deployment has written its own (retssikkerhedsloven §§ 60 and 66: four weeks, to the
+#: municipality, which reconsiders before the complaint goes on to Ankestyrelsen). Letters are in
+#: Danish, so this text is not translated.
+DEFAULT_APPEAL_GUIDANCE = (
+    "Du kan klage over afgørelsen. Klagen skal være modtaget af kommunen senest 4 uger efter, "
+    "at du har fået dette brev. Du kan klage skriftligt eller mundtligt til jobcentret. "
+    "Kommunen ser på sagen igen, og fastholder kommunen afgørelsen, sender den din klage videre "
+    "til Ankestyrelsen. Du kan få hjælp til at klage hos jobcentret."
+)
+
+
 #: What the citizen can do next, or that she need not do anything.
 CITIZEN_NEXT = {
     Status.DRAFT: gettext_lazy(

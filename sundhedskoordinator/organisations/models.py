@@ -39,6 +39,14 @@ class Municipality(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
     )
+    appeal_guidance = models.TextField(
+        _("klagevejledning i afgørelsesbreve"),
+        blank=True,
+        help_text=_(
+            "Kommunens egen klagevejledning. Tom: den fælles tekst (DECISION_APPEAL_GUIDANCE "
+            "eller systemets standardtekst)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kommune")

@@ -61,7 +61,8 @@ def test_the_case_package_advice_and_decision_letter_are_stored_when_issued(worl
     assert "start kl. 10 og ingen løft over 5 kg" in text
     assert "Tilbuddet tilpasses" in text and "virksomhedspraktik" in text
     assert "Odense Kommune" in text
-    assert "Klagevejledning" not in text  # none configured
+    # No text configured anywhere: the system's default appeal guidance (four weeks).
+    assert "Klagevejledning" in text and "senest 4 uger" in text
 
 
 def test_the_decision_letter_carries_the_configured_appeal_guidance(world, settings):
@@ -178,3 +179,15 @@ def test_generated_kinds_cannot_be_uploaded(world, api):
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_a_municipalitys_own_appeal_guidance_comes_before_the_deployments(world, settings):
+    settings.DECISION_APPEAL_GUIDANCE = "Fælles tekst for hele installationen."
+    municipality = world.citizen.municipality
+    municipality.appeal_guidance = "Odense Kommunes egen klagevejledning."
+    municipality.save()
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    walk_case_to(case, Status.DECIDED, cast=world.cast, meeting=world.meeting)
+    text = stored_text(Document.objects.get(case=case, kind="decision_letter"))
+    assert "Odense Kommunes egen klagevejledning." in text
+    assert "Fælles tekst" not in text and "senest 4 uger" not in text
