@@ -355,9 +355,11 @@ def test_the_responsible_hands_the_case_on_from_the_page_and_a_colleague_cannot(
     assert "Giv sagen videre" not in _browser(jonas).get(f"/sager/{case.pk}/").content.decode()
     caseworker = _browser(world.users["sagsbehandler"])
     assert "Giv sagen videre" in caseworker.get(f"/sager/{case.pk}/").content.decode()
+    # The refusal is said on the case page, with no form she cannot use.
     refused = _browser(jonas).post(
         f"/sager/{case.pk}/giv-videre/",
         {"reassign-responsible": jonas.pk, "version": case.version},
+        follow=True,
     )
     assert "ikke tilknyttet sagen" in refused.content.decode()
     done = caseworker.post(

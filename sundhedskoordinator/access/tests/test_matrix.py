@@ -112,8 +112,10 @@ ROUTES: dict[str, Read | Other] = {
             "<int:case_id>/afvis/",
             "<int:case_id>/giv-videre/",
             "<int:case_id>/overtag/",
+            "<int:case_id>/ret/",
         )
     },
+    "sager/<int:case_id>/samtale.ics": Read("/sager/{case}/samtale.ics", SEES_CASE, page=True),
     "sager/<int:case_id>/": Read("/sager/{case}/", SEES_CASE, page=True),
     "sager/dokumenter/<int:document_id>/": Read(
         "/sager/dokumenter/{document}/", SEES_HEALTH, page=True
@@ -124,6 +126,16 @@ ROUTES: dict[str, Read | Other] = {
     "moeder/<int:meeting_id>/send-alle/": Other(WRITES),
     "borgere/": Other("the citizen register of the user's municipality (citizens/tests)"),
     "borgere/<int:citizen_id>/": Read("/borgere/{citizen}/", SEES_CITIZEN, page=True),
+    "borgere/ny/": Other(
+        "register a citizen: the municipality's caseworkers and job brokers only "
+        "(citizens/tests/test_register.py)"
+    ),
+    "borgere/<int:citizen_id>/forloeb/": Other(
+        "a ressourceforløb write, scoped like the citizen page (citizens/tests/test_register.py)"
+    ),
+    "borgere/<int:citizen_id>/forloeb/<int:course_id>/slut/": Other(
+        "a ressourceforløb write, scoped like the citizen page (citizens/tests/test_register.py)"
+    ),
     "beskeder/": Other("the user's own inbox: that there is news, never its content"),
     "min-log/": Other("the citizen's own access log only (web/tests/test_views.py)"),
     "api/v1/": Other("the API root answers 404"),
