@@ -157,6 +157,11 @@ def citizen_municipalities(user: User) -> set[int]:
     }
 
 
+def registering_municipalities(user: User) -> set[int]:
+    """The municipalities whose citizens the user registers: where they open cases."""
+    return {m for m in citizen_municipalities(user) if handler_role(user, m) is not None}
+
+
 #: The roles that register a municipality's citizens and open their cases, the first preferred.
 CASE_OPENERS = (Role.CASEWORKER, Role.JOB_BROKER)
 

@@ -413,7 +413,9 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         "documents": selectors.case_documents(case),
         "letters": selectors.citizen_letters(case) if writes_as_citizen(read.roles) else [],
         "guidance_letters": [
-            g.letter for g in case.citizen.guidance.all() if getattr(g, "letter", None)
+            g.letter
+            for g in case.citizen.guidance.select_related("letter")
+            if getattr(g, "letter", None)
         ]
         if writes_as_citizen(read.roles)
         else [],

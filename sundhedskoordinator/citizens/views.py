@@ -13,7 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sundhedskoordinator.access.policy import citizen_municipalities, handler_role, in_case_scope
+from sundhedskoordinator.access.policy import (
+    handler_role,
+    in_case_scope,
+    registering_municipalities,
+)
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
@@ -104,7 +108,7 @@ def _detail(
 
 def _own_municipalities(user: User) -> list[Municipality]:
     """Where the user registers citizens: the municipalities they open cases in."""
-    ids = [m for m in sorted(citizen_municipalities(user)) if handler_role(user, m) is not None]
+    ids = registering_municipalities(user)
     return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
 
 

@@ -6,21 +6,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def _rename(apps, from_label: str, to_label: str) -> None:
-    content_type = apps.get_model("contenttypes", "ContentType")
-    if not content_type.objects.filter(app_label=to_label, model="apitoken").exists():
-        content_type.objects.filter(app_label=from_label, model="apitoken").update(
-            app_label=to_label
-        )
+from sundhedskoordinator.core.content_types import rename_content_types
 
 
 def _to_access(apps, schema_editor) -> None:
-    _rename(apps, "api", "access")
+    rename_content_types(apps, ["apitoken"], "api", "access")
 
 
 def _to_api(apps, schema_editor) -> None:
-    _rename(apps, "access", "api")
+    rename_content_types(apps, ["apitoken"], "access", "api")
 
 
 class Migration(migrations.Migration):

@@ -9,25 +9,18 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from sundhedskoordinator.core.content_types import rename_content_types
+
 
 MOVED = ["agendaitem", "dispatch"]
 
 
-def _rename_content_types(apps, from_label: str, to_label: str) -> None:
-    content_type = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED:
-        if not content_type.objects.filter(app_label=to_label, model=model).exists():
-            content_type.objects.filter(app_label=from_label, model=model).update(
-                app_label=to_label
-            )
-
-
 def _content_types_to_cases(apps, schema_editor) -> None:
-    _rename_content_types(apps, "meetings", "cases")
+    rename_content_types(apps, MOVED, "meetings", "cases")
 
 
 def _content_types_to_meetings(apps, schema_editor) -> None:
-    _rename_content_types(apps, "cases", "meetings")
+    rename_content_types(apps, MOVED, "cases", "meetings")
 
 
 class Migration(migrations.Migration):
