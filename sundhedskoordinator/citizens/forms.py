@@ -8,7 +8,9 @@ from .choices import GuidanceChannel
 
 class GuidanceForm(forms.Form):
     given_on = forms.DateField(
-        label=_("Dato"), widget=forms.DateInput(attrs={"class": "form-input", "type": "date"})
+        label=_("Dato"),
+        # A date input takes its value as YYYY-MM-DD whatever the page's language.
+        widget=forms.DateInput(attrs={"class": "form-input", "type": "date"}, format="%Y-%m-%d"),
     )
     channel = forms.ChoiceField(
         label=_("Kanal"),
@@ -47,19 +49,25 @@ class CitizenForm(forms.Form):
         label=_("Ressourceforløbet startede"),
         required=False,
         help_text=_("Kun borgere i et ressourceforløb har retten."),
-        widget=forms.DateInput(attrs=DATE),
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
     )
     course_end = forms.DateField(
-        label=_("Ressourceforløbet slutter"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Ressourceforløbet slutter"),
+        required=False,
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
     )
 
 
 class CourseForm(forms.Form):
-    start_date = forms.DateField(label=_("Startdato"), widget=forms.DateInput(attrs=DATE))
+    start_date = forms.DateField(
+        label=_("Startdato"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
     end_date = forms.DateField(
-        label=_("Slutdato"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("Slutdato"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
 
 
 class CourseEndForm(forms.Form):
-    end_date = forms.DateField(label=_("Slutdato"), widget=forms.DateInput(attrs=DATE))
+    end_date = forms.DateField(
+        label=_("Slutdato"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )

@@ -105,3 +105,11 @@ def test_a_course_may_not_overlap_another(world, start, end, overlaps):
     else:
         add()
         assert world.citizen.resource_courses.count() == 2
+
+
+def test_the_date_fields_are_filled_in_the_form_a_date_input_reads(client, world):
+    """A browser's date input shows a value only as YYYY-MM-DD: today's guidance date and the
+    end date arrive filled in (Monday 23 November 2026)."""
+    client.force_login(world.users["sagsbehandler"])
+    page = client.get(reverse("citizens:detail", args=[world.citizen.pk])).content.decode()
+    assert 'value="2026-11-23"' in page
