@@ -48,6 +48,16 @@ class OfferIn(Schema):
 
 class OfferOut(OfferIn):
     on_hold: bool
+    version: int | None = Field(None, description="The offer's current version number.")
+
+
+class OfferVersionOut(OfferIn):
+    """One version of the offer: registered, corrected, adjusted or replaced by the decision."""
+
+    version: int
+    change: str = Field(description="`registered`, `edited`, `adjusted` or `replaced`.")
+    recorded_at: dt.datetime
+    recorded_by: Ref
 
 
 class HealthConcernIn(Schema):
@@ -114,6 +124,9 @@ class DecisionOut(Schema):
     outcome: str
     text: str
     decided_at: dt.datetime
+    offer_version: int | None = Field(
+        None, description="The offer's version the decision recorded (adjusted or other offer)."
+    )
 
 
 class AgendaHistoryOut(Schema):
@@ -170,6 +183,7 @@ class CaseOut(Schema):
     guidance_given: bool
     no_health_information_note: str
     offer: OfferOut | None
+    offer_history: list[OfferVersionOut] = []
     health_concern: HealthConcernOut | None
     meeting: MeetingRef | None
     agenda_item: AgendaItemOut | None
@@ -255,6 +269,11 @@ class AdviceIn(Schema):
 class DecisionIn(Schema):
     outcome: str
     text: str
+    offer: OfferIn | None = Field(
+        None,
+        description="The offer as it is after the decision: the adjusted offer (`adjust`) or "
+        "the other offer (`other_offer`); left out when the offer is kept (`unchanged`).",
+    )
 
 
 class FileNoteIn(Schema):

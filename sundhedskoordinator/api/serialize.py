@@ -60,6 +60,7 @@ def case(
     the advice and its accommodations, the file note, the decision's reasons and the companion's
     name. The rest is case metadata."""
     offer = getattr(c, "offer", None)
+    offer_versions = getattr(c, "offer_version_list", [])
     concern = getattr(c, "health_concern", None) if health else None
     decision = getattr(c, "decision", None)
     items = getattr(c, "active_items", [])
@@ -104,9 +105,25 @@ def case(
             "content": offer.content,
             "demands": offer.demands,
             "on_hold": offer_is_on_hold(c),
+            "version": offer_versions[0].version if offer_versions else None,
         }
         if offer
         else None,
+        "offer_history": [
+            {
+                "version": v.version,
+                "change": v.change,
+                "kind": v.kind,
+                "provider": v.provider,
+                "start_date": v.start_date,
+                "hours_per_week": v.hours_per_week,
+                "content": v.content,
+                "demands": v.demands,
+                "recorded_at": v.recorded_at,
+                "recorded_by": _ref(v.recorded_by),
+            }
+            for v in offer_versions
+        ],
         "health_concern": {
             "text": concern.text,
             "areas": concern.areas,
@@ -155,6 +172,9 @@ def case(
             "outcome": decision.outcome,
             "text": decision.text if health else "",
             "decided_at": decision.decided_at,
+            "offer_version": next(
+                (v.version for v in offer_versions if v.pk == decision.offer_version_id), None
+            ),
         }
         if decision
         else None,

@@ -129,6 +129,21 @@ class Outcome(models.TextChoices):
     UNCHANGED = "unchanged", _("Tilbuddet fastholdes")
 
 
+class OfferChange(models.TextChoices):
+    """How a version of the offer came about (DESIGN section 3, decide)."""
+
+    REGISTERED = "registered", _("Registreret")
+    EDITED = "edited", _("Rettet")
+    ADJUSTED = "adjusted", _("Tilpasset ved stillingtagen")
+    REPLACED = "replaced", _("Andet tilbud ved stillingtagen")
+
+
+#: The version each decision records of the offer; keeping it records none.
+OUTCOME_OFFER_CHANGE = {
+    Outcome.ADJUST: OfferChange.ADJUSTED,
+    Outcome.OTHER_OFFER: OfferChange.REPLACED,
+}
+
 #: The decision letter's heading, said to the citizen.
 OUTCOME_HEADINGS = {
     Outcome.ADJUST: "Dit tilbud bliver tilpasset",

@@ -13,6 +13,7 @@ from sundhedskoordinator.organisations.models import User
 
 from . import limits
 from .choices import UPLOAD_KINDS, DocumentKind, OfferKind, Outcome, RejectionReason, RequestChannel
+from .models import OFFER_FIELDS
 
 TEXT = {"class": "form-input"}
 AREA = {"class": "form-input", "rows": 5}
@@ -24,7 +25,9 @@ def _date_time_widget() -> forms.DateTimeInput:
     )
 
 
-class OfferFields(forms.Form):
+class OfferPart(forms.Form):
+    """The fields that describe an offer."""
+
     kind = forms.ChoiceField(
         label=_("Type af tilbud"),
         choices=OfferKind.choices,
@@ -60,6 +63,14 @@ class OfferFields(forms.Form):
         help_text=_("Fx fremmøde, arbejdstider, fysiske krav."),
         widget=forms.Textarea(attrs=AREA),
     )
+
+    def offer(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(k) for k in OFFER_FIELDS}
+
+
+class OfferFields(OfferPart):
+    """The offer and the citizen's description, as a case is prepared."""
+
     health_concern = forms.CharField(
         max_length=limits.DESCRIPTION,
         label=_("Borgerens beskrivelse af helbredshensyn"),
@@ -74,13 +85,6 @@ class OfferFields(forms.Form):
         # so instead of calling them optional.
         for name in ("content", "demands", "health_concern"):
             self.fields[name].needed_later = True  # type: ignore[attr-defined]
-
-    def offer(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            k: data.get(k)
-            for k in ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
-        }
 
     def concern(self) -> dict[str, Any] | None:
         text = self.cleaned_data.get("health_concern") or ""
@@ -231,13 +235,32 @@ class FileNoteForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(OfferPart):
+    """The decision, the offer as it will be after it, and the reasons. The offer's fields start
+    as the offer stands: changed for "tilpas", written anew for "andet tilbud", left as they are
+    when the offer is kept."""
+
     outcome = forms.ChoiceField(
         label=_("Stillingtagen"),
         choices=Outcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Vælg en stillingtagen.")},
     )
+    field_order = ["outcome", *OFFER_FIELDS, "text"]
+
+    @staticmethod
+    def inputs_of(data: dict[str, Any]) -> dict[str, Any]:
+        """The decision's inputs from the form's data: the offer only when it is adjusted or
+        replaced."""
+        outcome = data["outcome"]
+        return {
+            "outcome": outcome,
+            "text": data["text"],
+            "offer": None
+            if outcome == Outcome.UNCHANGED
+            else {k: data.get(k) for k in OFFER_FIELDS},
+        }
+
     text = forms.CharField(
         max_length=limits.DECISION,
         label=_("Begrundelse"),

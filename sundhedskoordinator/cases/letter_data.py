@@ -16,6 +16,7 @@ from sundhedskoordinator.documents.letters import (
     AgendaRow,
     DecisionLetter,
     Letterhead,
+    LetterOffer,
     PackageLetter,
 )
 from sundhedskoordinator.meetings.models import Meeting
@@ -123,16 +124,37 @@ def decision_letter(decision: Decision) -> DecisionLetter:
     case = decision.case
     latest = case.advice_versions.order_by("-version").first()
     outcome = Outcome(decision.outcome)
+    after = decision.offer_version
+    # The offer the citizen asked about: the one before the decision's version (a preview's
+    # version is not saved, so the case's offer is still that one).
+    before = (
+        case.offer_versions.filter(version__lt=after.version).first()
+        if after is not None and after.pk is not None
+        else None
+    ) or case.offer
+    new_offer = (
+        LetterOffer(
+            kind=str(OfferKind(after.kind).label),
+            provider=after.provider,
+            start_date=after.start_date,
+            hours_per_week=after.hours_per_week,
+            content=after.content,
+            demands=after.demands,
+        )
+        if after is not None
+        else None
+    )
     return DecisionLetter(
         head=_municipal(case, timezone.localtime(decision.decided_at).date(), "Jobcentret"),
         citizen_name=case.citizen.name,
         heading=str(OUTCOME_HEADINGS[outcome]),
         outcome=str(outcome.label),
-        offer_kind=str(OfferKind(case.offer.kind).label),
-        provider=case.offer.provider,
+        offer_kind=str(OfferKind(before.kind).label),
+        provider=before.provider,
         text=decision.text,
         decided_at=decision.decided_at,
         decided_by=str(decision.decided_by),
         advice_submitted_at=latest.submitted_at if latest else None,
         appeal_guidance=appeal_guidance_for(case),
+        new_offer=new_offer,
     )

@@ -22,6 +22,7 @@ from .choices import (
     CaseType,
     ConcernAuthor,
     DocumentKind,
+    OfferChange,
     OfferKind,
     Outcome,
     RejectionReason,
@@ -124,6 +125,10 @@ class Case(models.Model):
         return self.status in TERMINAL_STATES
 
 
+#: The fields that describe an offer, on the case's offer and on each of its versions.
+OFFER_FIELDS = ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
+
+
 class Offer(models.Model):
     """The concrete employment-oriented offer, described with its content and with the demands it
     makes on the citizen's participation (regional procedure item 3, part 1)."""
@@ -148,6 +153,39 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.case})"
+
+
+class OfferVersion(models.Model):
+    """One version of the case's offer as it was recorded: first registered, corrected while the
+    case is prepared, adjusted by the decision or replaced by another offer (DESIGN section 3,
+    decide). The case's ``offer`` is always the newest version; the older ones stay."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offer_versions")
+    version = models.PositiveSmallIntegerField(_("version"))
+    change = models.CharField(_("ændring"), max_length=20, choices=OfferChange.choices)
+    kind = models.CharField(_("type"), max_length=30, choices=OfferKind.choices)
+    provider = models.CharField(_("sted/udbyder"), max_length=200, blank=True)
+    start_date = models.DateField(_("startdato"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("timer pr. uge"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    content = models.TextField(_("indhold"), blank=True)
+    demands = models.TextField(_("krav til borgerens deltagelse"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registreret"))
+
+    class Meta:
+        verbose_name = _("version af tilbuddet")
+        verbose_name_plural = _("versioner af tilbuddet")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="offer_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} v{self.version}"
 
 
 class HealthConcern(models.Model):
@@ -382,6 +420,15 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(_("truffet"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    offer_version = models.OneToOneField(
+        OfferVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+        verbose_name=_("tilbuddet efter stillingtagen"),
+        help_text=_("Det tilpassede eller nye tilbud; tomt, når tilbuddet fastholdes."),
     )
 
     class Meta:

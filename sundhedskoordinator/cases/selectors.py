@@ -41,7 +41,7 @@ from sundhedskoordinator.organisations.models import User
 
 from . import workflow
 from .choices import CITIZEN_LETTER_KINDS, TERMINAL_STATES, Action, DocumentKind
-from .models import Advice, AgendaItem, Case, Conversation, Document
+from .models import Advice, AgendaItem, Case, Conversation, Document, OfferVersion
 
 CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
 
@@ -126,6 +126,11 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
                 "conversations",
                 queryset=Conversation.objects.select_related("agenda_item").order_by("-started_at"),
                 to_attr="conversation_list",
+            ),
+            Prefetch(
+                "offer_versions",
+                queryset=OfferVersion.objects.select_related("recorded_by").order_by("-version"),
+                to_attr="offer_version_list",
             ),
             Prefetch(
                 "advice_versions",

@@ -34,6 +34,7 @@ from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
 from sundhedskoordinator.documents import delivery
 from sundhedskoordinator.documents.delivery import attachment, verified_content
+from sundhedskoordinator.documents.letters import decision_letter_html
 from sundhedskoordinator.meetings.selectors import upcoming_meetings_for
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
@@ -58,7 +59,7 @@ from .forms import (
     ScheduleForm,
     SubmitForm,
 )
-from .models import Case
+from .models import OFFER_FIELDS, Case
 from .texts import CITIZEN_STATUS
 
 #: What each action did and what happens next, said after it succeeded (lazy: per request).
@@ -286,14 +287,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_form.html", {"form": form})
 
 
-OFFER_KEYS = ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
-
-
 def _edit_initial(case: Case) -> dict[str, Any]:
     """The offer and the citizen's description as they stand, to edit in place."""
     offer = getattr(case, "offer", None)
     concern = getattr(case, "health_concern", None)
-    initial = {key: getattr(offer, key) for key in OFFER_KEYS} if offer else {}
+    initial = {key: getattr(offer, key) for key in OFFER_FIELDS} if offer else {}
     return {**initial, "health_concern": concern.text if concern else ""}
 
 
@@ -302,7 +300,7 @@ def _edit_inputs(data: dict[str, Any]) -> dict[str, Any]:
     data written by mistake can be taken out again)."""
     text = (data.get("health_concern") or "").strip()
     return {
-        "offer": {key: data.get(key) for key in OFFER_KEYS},
+        "offer": {key: data.get(key) for key in OFFER_FIELDS},
         "health_concern": {"text": text, "channel": RequestChannel.MEETING},
     }
 
@@ -373,7 +371,7 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
     if "record_file_note" in actions:
         forms["file_note"] = FileNoteForm(prefix="note")
     if "decide" in actions:
-        forms["decide"] = DecisionForm(prefix="decision")
+        forms["decide"] = DecisionForm(prefix="decision", initial=_edit_initial(case))
     return {"forms": forms, "actions": actions}
 
 
@@ -420,6 +418,7 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         if writes_as_citizen(read.roles)
         else [],
         "offer_on_hold": services.offer_is_on_hold(case),
+        "offer_versions": getattr(case, "offer_version_list", []),
         "today": clock.today(),
         **_action_forms(read, _user(request)),
     }
@@ -512,22 +511,35 @@ def _form_view(
             else:
                 messages.success(request, str(done or DONE[action]))
                 return redirect("cases:detail", case_id=case_id)
-        read = selectors.read_case(user=user, case_id=case_id)
-        context = _detail_context(request, read)
-        if key not in context["forms"] and key not in context["actions"]:
-            # Not this user's action here (now): say why, and show no form they cannot use.
-            messages.error(request, refusal.message if refusal else _("Handlingen er ikke mulig."))
-            return redirect("cases:detail", case_id=case_id)
-        context["forms"][key] = form
-        context["failed"] = key
-        # A request refused for a missing offer part or description opens the edit form with
-        # the errors at its fields.
-        if refusal and key != "edit" and _fix_in_edit(context["forms"], refusal):
-            context["failed"] = "edit"
-        # 200, not 422: browsers log any 4xx page as a console error.
-        return render(request, "cases/case_detail.html", context)
+        return _show_again(request, case_id, key, form, refusal)
 
     return view
+
+
+def _show_again(
+    request: HttpRequest,
+    case_id: int,
+    key: str,
+    form: Any,
+    refusal: DomainError | None,
+    **extra: Any,
+) -> HttpResponse:
+    """The case page again with this action's form as it was sent, its errors at the fields."""
+    read = selectors.read_case(user=_user(request), case_id=case_id)
+    context = _detail_context(request, read)
+    if key not in context["forms"] and key not in context["actions"]:
+        # Not this user's action here (now): say why, and show no form they cannot use.
+        messages.error(request, refusal.message if refusal else _("Handlingen er ikke mulig."))
+        return redirect("cases:detail", case_id=case_id)
+    context["forms"][key] = form
+    context["failed"] = key
+    # A request refused for a missing offer part or description opens the edit form with
+    # the errors at its fields.
+    if refusal and key != "edit" and _fix_in_edit(context["forms"], refusal):
+        context["failed"] = "edit"
+    context.update(extra)
+    # 200, not 422: browsers log any 4xx page as a console error.
+    return render(request, "cases/case_detail.html", context)
 
 
 def _fields(*names: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -567,7 +579,44 @@ advice = _form_view("advice", AdviceForm, A.WRITE_ADVICE, dict, prefix="advice")
 file_note = _form_view(
     "file_note", FileNoteForm, A.RECORD_FILE_NOTE, _fields("text"), prefix="note"
 )
-decide = _form_view("decide", DecisionForm, A.DECIDE, dict, prefix="decision")
+_decide = _form_view(
+    "decide", DecisionForm, A.DECIDE, lambda d: DecisionForm.inputs_of(d), prefix="decision"
+)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The decision: first the letter it will send, shown on the case page for the caseworker to
+    read ("Se brevet"), then the decision itself with the same values ("Send")."""
+    if "preview" not in request.POST:
+        return _decide(request, case_id)
+    user = _user(request)
+    try:
+        selectors.case_in_scope(user=user, case_id=case_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    form = DecisionForm(request.POST, prefix="decision")
+    if not form.is_valid():
+        return _show_again(request, case_id, "decide", form, None)
+    try:
+        letter = services.preview_decision_letter(
+            actor=user, case_id=case_id, **DecisionForm.inputs_of(form.cleaned_data)
+        )
+    except DomainError as error:
+        add_domain_error(form, error)
+        return _show_again(request, case_id, "decide", form, error)
+    return _show_again(
+        request,
+        case_id,
+        "decide",
+        form,
+        None,
+        failed="",
+        decision_preview=decision_letter_html(letter),
+    )
+
+
 edit = _form_view(
     "edit",
     OfferFields,

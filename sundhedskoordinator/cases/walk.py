@@ -17,8 +17,8 @@ from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
 from . import services
-from .choices import DocumentKind, Outcome, RejectionReason, RequestChannel, Status
-from .models import Case
+from .choices import DocumentKind, OfferKind, Outcome, RejectionReason, RequestChannel, Status
+from .models import OFFER_FIELDS, Case
 
 HAPPY_PATH = [
     Status.DRAFT,
@@ -83,6 +83,27 @@ def new_case(
     return services.create_case(
         actor=caseworker, citizen=citizen, offer=offer, health_concern=concern
     ).case
+
+
+def decided_offer(case: Case, outcome: str) -> dict[str, Any] | None:
+    """The offer a sample decision records: the case's offer with the advice's accommodations
+    (adjust), a mentor programme starting in two weeks (other offer), or none (unchanged)."""
+    if outcome == Outcome.ADJUST:
+        return {
+            **{k: getattr(case.offer, k) for k in OFFER_FIELDS},
+            "demands": "Fremmøde tre dage om ugen kl. 10–13, ingen løft over 5 kg, skiftende "
+            "arbejdsstillinger og en pause hver time.",
+        }
+    if outcome == Outcome.OTHER_OFFER:
+        return {
+            "kind": OfferKind.MENTOR,
+            "provider": "Jobcentrets mentorkorps",
+            "start_date": clock.today() + dt.timedelta(days=14),
+            "hours_per_week": "6",
+            "content": "Mentorforløb med samtaler og afprøvning af opgaver i roligt tempo.",
+            "demands": "Fremmøde to formiddage om ugen; ingen fysiske krav.",
+        }
+    return None
 
 
 def walk_case_to(
@@ -180,6 +201,7 @@ def _step(
                 outcome=outcome,
                 text="Praktikken tilpasses efter sundhedskoordinatorens rådgivning: start kl. 10 "
                 "og ingen løft over 5 kg.",
+                offer=decided_offer(case, outcome),
             )
     if step == Status.CLOSED:
         with clock.frozen(max(clock.now(), ended + dt.timedelta(days=1))):

@@ -20,7 +20,7 @@ from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.workingdays import deadline_passed
 from sundhedskoordinator.organisations.choices import Role
 
-from .choices import Action, RejectionReason, Status
+from .choices import Action, Outcome, RejectionReason, Status
 from .models import Case
 
 # --- Error codes (stable: clients and tests import them) ------------------------------------
@@ -260,6 +260,81 @@ def decision_has_reasons(case: Case, params: Params) -> list[Missing]:
     return []
 
 
+def offer_starts_in_time(
+    start: dt.date | None, recorded: dt.date | None, today: dt.date
+) -> list[Missing]:
+    """An offer is not registered, moved or replaced to start before today. A start date already
+    recorded may stay when it has passed: the request may come after the offer began."""
+    if start is None or start >= today or start == recorded:
+        return []
+    return [
+        Missing(
+            INVALID_INPUT,
+            "offer.start_date",
+            _(
+                "Startdatoen ligger før i dag. Skriv den dato, tilbuddet begynder; er det "
+                "allerede begyndt, så behold den dato, der står."
+            ),
+        )
+    ]
+
+
+def decision_offer_fits_outcome(case: Case, params: Params) -> list[Missing]:
+    """DESIGN section 3, decide: an adjusted offer says what changes (kept as a new version), an
+    other offer is described like any offer (content, demands, start), and an offer kept
+    unchanged is not changed."""
+    outcome, offer, current = params["outcome"], params["offer"], params["current"]
+    if outcome == Outcome.UNCHANGED:
+        if offer is not None and offer != current:
+            return [
+                Missing(
+                    INVALID_INPUT,
+                    "offer",
+                    _(
+                        "Et tilbud, der fastholdes, ændres ikke. Vælg “Tilbuddet tilpasses”, "
+                        "hvis det skal ændres."
+                    ),
+                )
+            ]
+        return []
+    if offer is None:
+        return [
+            Missing(PREREQUISITES_MISSING, "offer", _("Beskriv tilbuddet efter stillingtagen."))
+        ]
+    missing = []
+    if outcome == Outcome.ADJUST and offer == current:
+        missing.append(
+            Missing(
+                PREREQUISITES_MISSING,
+                "offer",
+                _(
+                    "Tilbuddet er ikke ændret. Ret det, der tilpasses, eller vælg “Tilbuddet "
+                    "fastholdes”."
+                ),
+            )
+        )
+    if not (offer.get("content") or "").strip():
+        missing.append(
+            Missing(PREREQUISITES_MISSING, "offer.content", _("Beskriv tilbuddets indhold."))
+        )
+    if not (offer.get("demands") or "").strip():
+        missing.append(
+            Missing(
+                PREREQUISITES_MISSING,
+                "offer.demands",
+                _("Beskriv tilbuddets krav til borgerens deltagelse."),
+            )
+        )
+    if outcome == Outcome.OTHER_OFFER and offer.get("start_date") is None:
+        missing.append(
+            Missing(
+                PREREQUISITES_MISSING, "offer.start_date", _("Skriv det nye tilbuds startdato.")
+            )
+        )
+    recorded = (current or {}).get("start_date") if outcome == Outcome.ADJUST else None
+    return missing + offer_starts_in_time(offer.get("start_date"), recorded, params["today"])
+
+
 REJECT_REASON_MISSING = gettext_lazy("Angiv begrundelsen for afvisningen.")
 CANCEL_REASON_MISSING = gettext_lazy("Angiv årsagen til, at samtalen er aflyst.")
 
@@ -429,6 +504,7 @@ TRANSITIONS: dict[Action, Transition] = {
             set(CASE_HANDLERS),
             EventKind.CASE_DECIDED,
             decision_has_reasons,
+            decision_offer_fits_outcome,
         ),
         _t(Action.CLOSE, {S.DECIDED}, S.CLOSED, set(CASE_HANDLERS), EventKind.CASE_CLOSED),
         _t(
@@ -506,7 +582,11 @@ def check_state(transition: Transition, case: Case) -> None:
 
 def run_guards(transition: Transition, case: Case, params: Params) -> None:
     """Run every guard and refuse with all missing parts at once."""
-    missing = [m for guard in transition.guards for m in guard(case, params)]
+    refuse([m for guard in transition.guards for m in guard(case, params)])
+
+
+def refuse(missing: list[Missing]) -> None:
+    """Refuse with every missing part at once (one code if they share one); nothing if none."""
     if not missing:
         return
     codes = {m.code for m in missing}

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sundhedskoordinator.core import clock
 
 from .models import IssuedDocument, IssuedKind
-from .pdf import render_pdf
+from .pdf import render_html, render_pdf
 from .storage import store_version
 
 if TYPE_CHECKING:
@@ -103,6 +104,18 @@ class AdviceLetter:
 
 
 @dataclass(frozen=True)
+class LetterOffer:
+    """The offer as the decision leaves it: adjusted, or the other offer."""
+
+    kind: str
+    provider: str
+    start_date: dt.date | None
+    hours_per_week: Decimal | None
+    content: str
+    demands: str
+
+
+@dataclass(frozen=True)
 class DecisionLetter:
     head: Letterhead
     citizen_name: str
@@ -115,6 +128,7 @@ class DecisionLetter:
     decided_by: str
     advice_submitted_at: dt.datetime | None
     appeal_guidance: str
+    new_offer: LetterOffer | None = None
 
 
 def _render(template: str, letter: Any) -> bytes:
@@ -139,6 +153,15 @@ def advice(letter: AdviceLetter) -> bytes:
 
 def decision_letter(letter: DecisionLetter) -> bytes:
     return _render("decision_letter", letter)
+
+
+def decision_letter_html(letter: DecisionLetter) -> str:
+    """The decision letter's text as the PDF has it, for the caseworker to read before sending
+    (the body the PDF template includes, without its page layout)."""
+    return render_html(
+        "documents/pdf/decision_letter_body.html",
+        {**letter.head.context(), "letter": letter, "level": 3},
+    )
 
 
 def store_issued(

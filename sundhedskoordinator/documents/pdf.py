@@ -39,12 +39,17 @@ def _fonts_only() -> Any:
     return FontsOnly
 
 
+def render_html(template: str, context: dict[str, Any]) -> str:
+    """The template rendered in Danish, as the PDFs are."""
+    with translation.override("da"):
+        return render_to_string(template, context)
+
+
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """The template rendered to PDF bytes, in Danish."""
     from weasyprint import HTML  # see _fonts_only
 
-    with translation.override("da"):
-        html = render_to_string(template, {**context, "font_dir": FONT_DIR.as_uri()})
+    html = render_html(template, {**context, "font_dir": FONT_DIR.as_uri()})
     pdf: bytes = HTML(
         string=html,
         url_fetcher=_fonts_only()(allowed_protocols={"file"}),

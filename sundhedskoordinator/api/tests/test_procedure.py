@@ -122,13 +122,26 @@ def test_happy_path_from_request_to_closed_case(world, api):
         assert note.json()["conversation"]["file_note"].startswith("Aftalt")
         response = caseworker.post(
             f"/cases/{case_id}/decision",
-            {"outcome": "adjust", "text": "Praktikken tilpasses efter rådgivningen."},
+            {
+                "outcome": "adjust",
+                "text": "Praktikken tilpasses efter rådgivningen.",
+                "offer": {**OFFER, "demands": "Start kl. 10, ingen løft over 5 kg."},
+            },
         )
         assert response.status_code == 200, response.json()
         case = response.json()
         assert case["status"] == "decided"
         assert case["decision"]["outcome"] == "adjust"
+        assert case["decision"]["offer_version"] == 2
         assert case["offer"]["on_hold"] is False
+        # The adjusted offer is the case's offer now, and the one first registered is kept.
+        assert case["offer"]["demands"] == "Start kl. 10, ingen løft over 5 kg."
+        assert case["offer"]["version"] == 2
+        assert [(v["version"], v["change"]) for v in case["offer_history"]] == [
+            (2, "adjusted"),
+            (1, "registered"),
+        ]
+        assert case["offer_history"][1]["demands"] == OFFER["demands"]
         assert caseworker.post(f"/cases/{case_id}/close").json()["status"] == "closed"
 
     events = caseworker.get(f"/cases/{case_id}/events").json()

@@ -26,6 +26,7 @@ LIST_QUERIES = sum(
         1,  # prefetch: each case's live agenda item with meeting, team, people and dispatch
         1,  # prefetch: each case's agenda history with meeting, dispatch and "held" (EXISTS)
         1,  # prefetch: the conversations
+        1,  # prefetch: the offer's versions, with who recorded each
         1,  # prefetch: the advice versions
     ]
 )
@@ -38,6 +39,7 @@ DETAIL_QUERIES = sum(
         1,  # prefetch: the live agenda item
         1,  # prefetch: the agenda history
         1,  # prefetch: the conversations
+        1,  # prefetch: the offer's versions
         1,  # prefetch: the advice versions
         1,  # the municipality's name, for the access log's "organisation"
         1,  # INSERT of the access-log row for the read of health data
@@ -66,7 +68,7 @@ def test_case_list_costs_the_same_for_few_and_many_cases(world, api):
     _cases(world, 8)
     assert client.get("/cases").json()["count"] == 10
     many = _queries(client, "/cases")
-    assert few == many == LIST_QUERIES == 8
+    assert few == many == LIST_QUERIES == 9
     assert LIST_QUERIES <= BUDGET
 
 
@@ -109,6 +111,6 @@ def test_case_detail_costs_the_same_with_more_documents(world, api):
             filename="bilag.pdf",
             content=SAMPLE_PDF,
         )
-    assert _queries(client, f"/cases/{other.pk}") == few == DETAIL_QUERIES == 9
+    assert _queries(client, f"/cases/{other.pk}") == few == DETAIL_QUERIES == 10
     assert DETAIL_QUERIES <= BUDGET
     assert len(client.get(f"/cases/{other.pk}/documents").json()) == 5

@@ -39,6 +39,7 @@ from .outcome import (
     close_case,
     decide_case,
     offer_is_on_hold,
+    preview_decision_letter,
     reject_case,
     withdraw_case,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "complete_case",
     "create_case",
     "decide_case",
+    "preview_decision_letter",
     "dispatch_meeting",
     "dispatch_package",
     "hold_conversation",

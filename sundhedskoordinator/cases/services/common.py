@@ -5,8 +5,10 @@ one audit event, and the refusal log."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import (
@@ -16,10 +18,18 @@ from sundhedskoordinator.access.policy import (
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.cases import workflow
-from sundhedskoordinator.cases.choices import Action
-from sundhedskoordinator.cases.models import AgendaItem, Case, CaseSequence, Document
+from sundhedskoordinator.cases.choices import Action, OfferChange
+from sundhedskoordinator.cases.models import (
+    OFFER_FIELDS,
+    AgendaItem,
+    Case,
+    CaseSequence,
+    Document,
+    Offer,
+    OfferVersion,
+)
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import ConflictError
+from sundhedskoordinator.core.errors import ConflictError, DomainError
 from sundhedskoordinator.documents.storage import store_version
 from sundhedskoordinator.organisations.models import User
 
@@ -154,3 +164,64 @@ def _coordinator_if_sent(case: Case, item: AgendaItem) -> list[User]:
     (DESIGN section 2): before that, no inbox entry, e-mail or invitation names the case to
     them, even when the case was sent once before to another coordinator."""
     return [item.coordinator] if item_is_sent(item) else []
+
+
+# --- The offer and its versions ----------------------------------------------------------------
+def offer_values(offer: dict[str, Any]) -> dict[str, Any]:
+    """The offer's fields given in the input, as the model keeps them (texts never None, hours
+    as a decimal)."""
+    values = {k: offer.get(k) for k in OFFER_FIELDS if k in offer}
+    for text_field in ("provider", "content", "demands"):
+        if text_field in values and values[text_field] is None:
+            values[text_field] = ""
+    if values.get("hours_per_week") is not None:
+        values["hours_per_week"] = Decimal(str(values["hours_per_week"]))
+    return values
+
+
+def current_offer_values(case: Case) -> dict[str, Any] | None:
+    """The case's offer as it stands, in the shape ``offer_values`` gives; None if it has none."""
+    offer = getattr(case, "offer", None)
+    return {k: getattr(offer, k) for k in OFFER_FIELDS} if offer else None
+
+
+def _save_offer(
+    case: Case, values: dict[str, Any], change: OfferChange, actor: User
+) -> OfferVersion | None:
+    """Write the values to the case's offer (made if it has none) and keep them as the offer's
+    next version, so every earlier version stays readable; None when nothing changed. A start
+    date is refused when it is set before today (``workflow.offer_starts_in_time``)."""
+    instance = getattr(case, "offer", None) or Offer(case=case)
+    current = current_offer_values(case)
+    if current is not None and all(current[k] == v for k, v in values.items()):
+        return None
+    recorded_start = instance.start_date if instance.pk else None
+    for k, v in values.items():
+        setattr(instance, k, v)
+    workflow.refuse(
+        workflow.offer_starts_in_time(instance.start_date, recorded_start, clock.today())
+    )
+    now = clock.now()
+    instance.registered_by, instance.registered_at = actor, now
+    _validate(instance, "offer")
+    instance.save()
+    case.offer = instance
+    latest = case.offer_versions.order_by("-version").values_list("version", flat=True).first()
+    return OfferVersion.objects.create(
+        case=case,
+        version=(latest or 0) + 1,
+        change=change,
+        recorded_by=actor,
+        recorded_at=now,
+        **{k: getattr(instance, k) for k in OFFER_FIELDS},
+    )
+
+
+def _validate(instance: Any, prefix: str) -> None:
+    """The model's own checks (choices, lengths), as a refusal with the field names the API
+    and the forms use."""
+    try:
+        instance.full_clean(exclude=["case"])
+    except ValidationError as exc:
+        fields = {f"{prefix}.{k}": " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        raise DomainError(workflow.INVALID_INPUT, " ".join(fields.values()), fields=fields) from exc

@@ -4,10 +4,8 @@ it as complete, and hand the case to a colleague."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,9 +18,15 @@ from sundhedskoordinator.access.policy import (
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.services import record_event
 from sundhedskoordinator.cases import limits, workflow
-from sundhedskoordinator.cases.choices import UPLOAD_KINDS, Action, ConcernAuthor, RequestChannel
+from sundhedskoordinator.cases.choices import (
+    UPLOAD_KINDS,
+    Action,
+    ConcernAuthor,
+    OfferChange,
+    RequestChannel,
+)
 from sundhedskoordinator.cases.limits import check_lengths
-from sundhedskoordinator.cases.models import AgendaItem, Case, Document, HealthConcern, Offer
+from sundhedskoordinator.cases.models import AgendaItem, Case, Document, HealthConcern
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
 from sundhedskoordinator.core import clock
@@ -44,7 +48,10 @@ from .common import (
     _finish,
     _lock,
     _next_reference,
+    _save_offer,
     _store_document,
+    _validate,
+    offer_values,
 )
 
 
@@ -181,24 +188,14 @@ def _apply_changes(
     warnings = changed.warnings
     now = clock.now()
     if offer is not None:
-        values = {
-            k: offer.get(k)
-            for k in ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
-            if k in offer
-        }
-        for text_field in ("provider", "content", "demands"):
-            if text_field in values and values[text_field] is None:
-                values[text_field] = ""
-        if "hours_per_week" in values and values["hours_per_week"] is not None:
-            values["hours_per_week"] = Decimal(str(values["hours_per_week"]))
-        instance = getattr(case, "offer", None) or Offer(case=case)
-        for k, v in values.items():
-            setattr(instance, k, v)
-        instance.registered_by, instance.registered_at = actor, now
-        _validate(instance, "offer")
-        instance.save()
-        case.offer = instance
-        changed.fields.append("offer")
+        is_new = getattr(case, "offer", None) is None
+        if _save_offer(
+            case,
+            offer_values(offer),
+            OfferChange.REGISTERED if is_new else OfferChange.EDITED,
+            actor,
+        ):
+            changed.fields.append("offer")
         # BEK 2409/2021 § 2: written guidance no later than when the offer is presented.
         if not has_written_guidance(case.citizen, on_or_before=clock.today()):
             warnings.append(
@@ -242,15 +239,6 @@ def _apply_changes(
         changed.fields.append("health_concern")
         changed.written_by = instance.written_by
     return changed
-
-
-def _validate(instance: Any, prefix: str) -> None:
-
-    try:
-        instance.full_clean(exclude=["case"])
-    except ValidationError as exc:
-        fields = {f"{prefix}.{k}": " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
-        raise DomainError(workflow.INVALID_INPUT, " ".join(fields.values()), fields=fields) from exc
 
 
 @_case_refusals_logged

@@ -3,12 +3,15 @@ offer is on hold meanwhile."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.cases import letter_data, limits, workflow
 from sundhedskoordinator.cases.choices import (
     OFFER_ON_HOLD_STATES,
+    OUTCOME_OFFER_CHANGE,
     Action,
     DocumentKind,
     Outcome,
@@ -16,7 +19,7 @@ from sundhedskoordinator.cases.choices import (
     Status,
 )
 from sundhedskoordinator.cases.limits import check_lengths
-from sundhedskoordinator.cases.models import Case, Decision
+from sundhedskoordinator.cases.models import Case, Decision, OfferVersion
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
@@ -31,35 +34,116 @@ from .common import (
     _finish,
     _issue,
     _lock,
+    _save_offer,
+    current_offer_values,
+    offer_values,
 )
 
 
-@_case_refusals_logged
-def decide_case(
-    *, actor: User, case_id: int, outcome: str, text: str, expected_version: int | None = None
-) -> Case:
-    """Adjust the offer, start another, or keep it, with reasons (regional procedure item 7).
-    The offer is no longer on hold."""
+def _decision_inputs(
+    case: Case, outcome: str, text: str, offer: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Check the decision's inputs against the case (the table's guards) and give the offer's
+    values after the decision (None when the offer is kept)."""
+    values = offer_values(offer) if offer is not None else None
+    current = current_offer_values(case)
+    if values is not None and current is not None:
+        values = {**current, **values}
+    transition = workflow.TRANSITIONS[Action.DECIDE]
+    workflow.run_guards(
+        transition,
+        case,
+        {
+            "text": text,
+            "outcome": outcome,
+            "offer": values,
+            "current": current,
+            "today": clock.today(),
+        },
+    )
+    return values if outcome != Outcome.UNCHANGED else None
+
+
+def _check_decision_input(outcome: str, text: str, offer: dict[str, Any] | None) -> None:
     if outcome not in Outcome.values:
         raise DomainError(
             workflow.INVALID_INPUT,
             _("Vælg en stillingtagen."),
             fields={"outcome": _("Vælg tilpas, andet tilbud eller fastholdt.")},
         )
-    check_lengths({"text": (text, limits.DECISION)})
+    check_lengths(
+        {
+            "text": (text, limits.DECISION),
+            "offer.content": ((offer or {}).get("content"), limits.OFFER_TEXT),
+            "offer.demands": ((offer or {}).get("demands"), limits.OFFER_TEXT),
+        }
+    )
+
+
+@_case_refusals_logged
+def decide_case(
+    *,
+    actor: User,
+    case_id: int,
+    outcome: str,
+    text: str,
+    offer: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Adjust the offer, start another, or keep it, with reasons (regional procedure item 7).
+    An adjusted or other offer is recorded as the offer's next version and linked from the
+    decision; the letter to the citizen describes it. The offer is no longer on hold."""
+    _check_decision_input(outcome, text, offer)
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.DECIDE, actor)
-        workflow.run_guards(transition, case, {"text": text})
+        values = _decision_inputs(case, outcome, text, offer)
+        version = (
+            _save_offer(case, values, OUTCOME_OFFER_CHANGE[Outcome(outcome)], actor)
+            if values is not None
+            else None
+        )
         decision = Decision.objects.create(
-            case=case, outcome=outcome, text=text, decided_at=clock.now(), decided_by=actor
+            case=case,
+            outcome=outcome,
+            text=text,
+            decided_at=clock.now(),
+            decided_by=actor,
+            offer_version=version,
         )
         letter = letters.decision_letter(letter_data.decision_letter(decision))
         _issue(case, DocumentKind.DECISION_LETTER, letter, actor)
         notify(users=[case.citizen.user], kind=NotificationKind.DECISION, case=case)
-        return _finish(
-            case, transition, actor, role, data={"outcome": outcome}, offer_on_hold=False
-        )
+        data: dict[str, Any] = {"outcome": outcome}
+        if version is not None:
+            data["offer_version"] = version.version
+        return _finish(case, transition, actor, role, data=data, offer_on_hold=False)
+
+
+@_case_refusals_logged
+def preview_decision_letter(
+    *, actor: User, case_id: int, outcome: str, text: str, offer: dict[str, Any] | None = None
+) -> letters.DecisionLetter:
+    """The letter the decision would send, for the caseworker to read before deciding: the same
+    checks as ``decide_case``, and nothing is written."""
+    _check_decision_input(outcome, text, offer)
+    case = Case.objects.select_related("citizen", "municipality__region", "offer").get(pk=case_id)
+    _authorise(case, Action.DECIDE, actor)
+    values = _decision_inputs(case, outcome, text, offer)
+    version = (
+        OfferVersion(case=case, change=OUTCOME_OFFER_CHANGE[Outcome(outcome)], **values)
+        if values is not None
+        else None
+    )
+    decision = Decision(
+        case=case,
+        outcome=outcome,
+        text=text,
+        decided_at=clock.now(),
+        decided_by=actor,
+        offer_version=version,
+    )
+    return letter_data.decision_letter(decision)
 
 
 @_case_refusals_logged

@@ -16,6 +16,7 @@ from sundhedskoordinator.cases.models import (
     Dispatch,
     HealthConcern,
     Offer,
+    OfferVersion,
 )
 from sundhedskoordinator.citizens.cpr import mask_cpr
 from sundhedskoordinator.core import clock
@@ -36,6 +37,7 @@ def anonymise_case(*, case_id: int) -> Case:
         if case.status not in TERMINAL_STATES or case.anonymised_at is not None:
             raise DomainError(workflow.INVALID_TRANSITION, _("Kun afsluttede sager anonymiseres."))
         Offer.objects.filter(case=case).update(provider="", content="", demands="")
+        OfferVersion.objects.filter(case=case).update(provider="", content="", demands="")
         HealthConcern.objects.filter(case=case).update(text="", areas=[])
         Advice.objects.filter(case=case).update(text="", accommodations="", correction_reason="")
         Decision.objects.filter(case=case).update(text="")

@@ -265,7 +265,7 @@ def _body(action: str, world: Any, later: Any) -> dict[str, Any]:
         "cancel": {"reason": "Borgeren udeblev."},
         "advice": {"text": "Praktikken kan gennemføres med pauser.", "accommodations": "Pauser."},
         "file-note": {"text": "Aftalt: start kl. 10 og ingen løft over 5 kg."},
-        "decision": {"outcome": "adjust", "text": "Praktikken tilpasses efter rådgivningen."},
+        "decision": {"outcome": "unchanged", "text": "Praktikken fastholdes efter rådgivningen."},
         "withdraw": {"reason": "Borgeren ønsker ikke at gå videre."},
         "reject": {"reason": "Borgerens ressourceforløb er ophørt.", "reason_code": "other"},
         "reassign": {"responsible": world.users["jobformidler"].pk},

@@ -172,6 +172,9 @@ def test_the_procedure_through_the_pages(client, world):
             {
                 "decision-outcome": "adjust",
                 "decision-text": "Arbejdstiden ændres.",
+                "decision-kind": case.offer.kind,
+                "decision-content": case.offer.content,
+                "decision-demands": "Start kl. 10 og ingen løft.",
                 "version": Case.objects.get().version,
             },
         )

@@ -62,7 +62,10 @@ def test_advice_waiting_is_flagged_on_the_agreed_working_day(client, world):
     assert "har ventet 5 hverdage" in page and "Tag stilling nu" in page
     with clock.frozen(dt.datetime(2026, 12, 22, 10, tzinfo=dt.UTC)):
         services.decide_case(
-            actor=world.users["sagsbehandler"], case_id=case.pk, outcome="adjust", text="Tilpas."
+            actor=world.users["sagsbehandler"],
+            case_id=case.pk,
+            outcome="unchanged",
+            text="Fastholdt.",
         )
         page = _start(client, world.users["sagsbehandler"])
     assert "Ingen rådgivning venter." in page
