@@ -39,7 +39,9 @@ class OfferPart(forms.Form):
     start_date = forms.DateField(
         label=_("Startdato"),
         required=False,
-        widget=forms.DateInput(attrs={"class": "form-input", "type": "date"}),
+        # A browser's date input reads only YYYY-MM-DD: a date in the page's own format would
+        # show as empty and be sent back as no date.
+        widget=forms.DateInput(attrs={"class": "form-input", "type": "date"}, format="%Y-%m-%d"),
     )
     hours_per_week = forms.DecimalField(
         label=_("Timer pr. uge"),
@@ -64,6 +66,13 @@ class OfferPart(forms.Form):
         widget=forms.Textarea(attrs=AREA),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Not required to save a draft, but a request (or an adjusted or other offer) cannot be
+        # made without them: the page says so instead of calling them optional.
+        for name in ("content", "demands"):
+            self.fields[name].needed_later = True  # type: ignore[attr-defined]
+
     def offer(self) -> dict[str, Any]:
         return {k: self.cleaned_data.get(k) for k in OFFER_FIELDS}
 
@@ -81,10 +90,7 @@ class OfferFields(OfferPart):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Not required to save a draft, but a request cannot be sent without them: the page says
-        # so instead of calling them optional.
-        for name in ("content", "demands", "health_concern"):
-            self.fields[name].needed_later = True  # type: ignore[attr-defined]
+        self.fields["health_concern"].needed_later = True  # type: ignore[attr-defined]
 
     def concern(self) -> dict[str, Any] | None:
         text = self.cleaned_data.get("health_concern") or ""

@@ -173,15 +173,29 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
     coordinator.page.get_by_role("button", name="Afgiv rådgivning").click()
     expect(coordinator.page.get_by_text("Sundhedskoordinatorens rådgivning")).to_be_visible()
 
-    # 6. The caseworker decides.
+    # 6. The caseworker decides: adjusts the offer's demands, reads the letter, sends it.
     page.goto(case_url)
     page.get_by_label("Tilbuddet tilpasses").check()
+    page.get_by_label("Krav til borgerens deltagelse").fill(
+        "Fremmøde tre dage om ugen fra kl. 10, siddende arbejde."
+    )
     page.get_by_label("Begrundelse", exact=True).fill(
         "Praktikken starter kl. 10 med siddende arbejde."
     )
     caseworker.check("13-sagsbehandler-stillingtagen")
-    page.get_by_role("button", name="Gem stillingtagen").click()
+    page.get_by_role("button", name="Se brevet, før det sendes").click()
+    preview = page.get_by_role("region", name="Sådan lyder brevet til borgeren")
+    expect(preview).to_contain_text("Dit tilbud fremover")
+    expect(preview).to_contain_text("fra kl. 10, siddende arbejde")
+    expect(preview).to_contain_text("Klagevejledning")
+    caseworker.check("13b-sagsbehandler-brevet-foer-afsendelse")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    caseworker.check("13c-sagsbehandler-brevet-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Send stillingtagen og brevet").click()
     expect(page.get_by_text("Kommunens stillingtagen")).to_be_visible()
+    expect(page.get_by_text("Version 2 (tilpasset ved stillingtagen).")).to_be_visible()
 
     # 7. The citizen reads the advice and the decision, and who has seen their data.
     borger.page.goto(case_url)
