@@ -143,6 +143,29 @@ class ReasonForm(forms.Form):
     )
 
 
+class ConfirmedReasonForm(ReasonForm):
+    """A reason, and a tick that confirms an action that cannot be undone: its label names what
+    the action does (``CONFIRMATIONS``), so nobody ends a case by a stray click."""
+
+    confirm = forms.BooleanField(
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+        error_messages={"required": _("Sæt flueben for at bekræfte.")},
+    )
+
+    #: What the tick confirms, per action: set by ``confirmed``.
+    confirmation: Any = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = self.confirmation
+
+
+def confirmed(base: type[ReasonForm], confirmation: Any) -> type[ReasonForm]:
+    """``base`` with the confirming tick, labelled with the consequence."""
+    bases = (base, ConfirmedReasonForm) if base is not ReasonForm else (ConfirmedReasonForm,)
+    return type(f"Confirmed{base.__name__}", bases, {"confirmation": confirmation})
+
+
 class RejectForm(ReasonForm):
     reason_code = forms.ChoiceField(
         label=_("Årsag"),
@@ -288,3 +311,30 @@ class DocumentForm(forms.Form):
         label=_("Fil (PDF, DOCX, ODT, PNG eller JPEG)"),
         error_messages={"required": _("Vælg en fil.")},
     )
+
+
+#: The actions that end or undo something, the form each uses, and what its tick confirms.
+CONFIRMED_FORMS: dict[str, type[ReasonForm]] = {
+    "withdraw": confirmed(
+        ReasonForm,
+        _(
+            "Jeg vil trække anmodningen tilbage. Sagen lukkes, en planlagt samtale aflyses, og "
+            "det kan ikke fortrydes."
+        ),
+    ),
+    "reject": confirmed(
+        RejectForm,
+        _("Jeg vil afvise anmodningen. Sagen lukkes, og borgeren får begrundelsen."),
+    ),
+    "cancel": confirmed(
+        ReasonForm,
+        _(
+            "Jeg vil aflyse samtalen. Deltagerne får besked, og sagen skal planlægges på et "
+            "nyt møde."
+        ),
+    ),
+    "unschedule": confirmed(
+        ReasonForm,
+        _("Jeg vil tage sagen af dagsordenen. Tiden frigives, og sagen skal planlægges igen."),
+    ),
+}

@@ -44,6 +44,7 @@ from . import selectors, services
 from .appointments import item_invitation
 from .choices import Action, RequestChannel, Status
 from .forms import (
+    CONFIRMED_FORMS,
     AdviceForm,
     CaseCreateForm,
     ConcernForm,
@@ -55,7 +56,6 @@ from .forms import (
     OfferFields,
     ReasonForm,
     ReassignForm,
-    RejectForm,
     ScheduleForm,
     SubmitForm,
 )
@@ -364,8 +364,7 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
         )
     for action in ("withdraw", "reject", "cancel", "unschedule"):
         if action in actions:
-            form_class = RejectForm if action == "reject" else ReasonForm
-            forms[action] = form_class(prefix=action)
+            forms[action] = CONFIRMED_FORMS[action](prefix=action)
     if "write_advice" in actions or "correct_advice" in actions:
         forms["advice"] = AdviceForm(prefix="advice")
     if "record_file_note" in actions:
@@ -563,13 +562,25 @@ note_no_health_information = _form_view(
     A.UPDATE,
     _fields("no_health_information_note"),
 )
-withdraw = _form_view("withdraw", ReasonForm, A.WITHDRAW, _fields("reason"), prefix="withdraw")
-reject = _form_view(
-    "reject", RejectForm, A.REJECT, _fields("reason", "reason_code"), prefix="reject"
+withdraw = _form_view(
+    "withdraw", CONFIRMED_FORMS["withdraw"], A.WITHDRAW, _fields("reason"), prefix="withdraw"
 )
-cancel = _form_view("cancel", ReasonForm, A.CANCEL, _fields("reason"), prefix="cancel")
+reject = _form_view(
+    "reject",
+    CONFIRMED_FORMS["reject"],
+    A.REJECT,
+    _fields("reason", "reason_code"),
+    prefix="reject",
+)
+cancel = _form_view(
+    "cancel", CONFIRMED_FORMS["cancel"], A.CANCEL, _fields("reason"), prefix="cancel"
+)
 unschedule = _form_view(
-    "unschedule", ReasonForm, A.UNSCHEDULE, _fields("reason"), prefix="unschedule"
+    "unschedule",
+    CONFIRMED_FORMS["unschedule"],
+    A.UNSCHEDULE,
+    _fields("reason"),
+    prefix="unschedule",
 )
 dispatch = _form_view("dispatch", ReasonForm, A.DISPATCH)
 hold_conversation = _form_view(

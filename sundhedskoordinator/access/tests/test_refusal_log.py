@@ -62,7 +62,7 @@ def test_a_page_action_refused_to_a_colleague_is_logged_too(world):
     case = _case(world, Status.REQUESTED)
     response = _browser(world, "jobformidler").post(
         f"/sager/{case.pk}/traek-tilbage/",
-        {"reason": "prøver", "version": case.version},
+        {"withdraw-reason": "prøver", "withdraw-confirm": "on", "version": case.version},
         follow=True,
     )
     assert response.status_code == 200  # the case page again, with the refusal said

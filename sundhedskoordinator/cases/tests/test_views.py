@@ -199,6 +199,7 @@ def test_a_stale_form_is_refused_and_changes_nothing(client, world):
         {
             "reject-reason": "Ikke i ressourceforløb.",
             "reject-reason_code": "not_in_resource_course",
+            "reject-confirm": "on",
             "version": 1,
         },
     )
