@@ -40,7 +40,7 @@ from sundhedskoordinator.meetings.selectors import agreements_by_region, seed_ag
 from sundhedskoordinator.organisations.models import User
 
 from . import workflow
-from .choices import CITIZEN_LETTER_KINDS, TERMINAL_STATES, Action, DocumentKind
+from .choices import CITIZEN_LETTER_KINDS, TERMINAL_STATES, Action, DocumentKind, Status
 from .models import Advice, AgendaItem, Case, Conversation, Document, OfferVersion
 
 CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
@@ -518,3 +518,14 @@ def citizen_cases(*, user: User) -> QuerySet[Case]:
         )
         .order_by("closed_rank", "-created_at", "-id")
     )
+
+
+#: The states in which a case still waits to be scheduled or sent: the ressourceforløb is
+#: checked again at both (``workflow.citizen_still_in_resource_course``).
+BEFORE_DISPATCH_STATES = frozenset({Status.REQUESTED, Status.READY, Status.SCHEDULED})
+
+
+def course_ended_before_dispatch(case: Case, today: dt.date) -> bool:
+    """True when the citizen's ressourceforløb is no longer active while the case waits to be
+    scheduled or sent: the case is flagged instead of being carried on silently."""
+    return case.status in BEFORE_DISPATCH_STATES and not workflow.in_resource_course(case, today)

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sundhedskoordinator.access.policy import (
+    citizen_municipalities,
     figure_municipalities,
     handler_role,
     purpose_for_log,
@@ -61,6 +62,7 @@ from .forms import (
 )
 from .models import OFFER_FIELDS, Case
 from .texts import CITIZEN_STATUS
+from .workflow import COURSE_ENDED
 
 #: What each action did and what happens next, said after it succeeded (lazy: per request).
 DONE: dict[Action, Any] = {
@@ -417,6 +419,10 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         if writes_as_citizen(read.roles)
         else [],
         "offer_on_hold": services.offer_is_on_hold(case),
+        "course_ended": not writes_as_citizen(read.roles)
+        and selectors.course_ended_before_dispatch(case, clock.today()),
+        "course_ended_text": COURSE_ENDED,
+        "shows_citizen_page": case.municipality_id in citizen_municipalities(_user(request)),
         "offer_versions": getattr(case, "offer_version_list", []),
         "today": clock.today(),
         **_action_forms(read, _user(request)),

@@ -92,10 +92,14 @@ def health_concern_is_described(case: Case, params: Params) -> list[Missing]:
     return []
 
 
+def in_resource_course(case: Case, day: dt.date) -> bool:
+    """LAB § 113, stk. 3: the right belongs to citizens in a ressourceforløb, on that day."""
+    return any(course.is_active_on(day) for course in case.citizen.resource_courses.all())
+
+
 def citizen_in_active_resource_course(case: Case, params: Params) -> list[Missing]:
-    """LAB § 113, stk. 3: the right belongs to citizens in a ressourceforløb."""
-    today: dt.date = params["today"]
-    if any(course.is_active_on(today) for course in case.citizen.resource_courses.all()):
+    """At the request: the citizen is in a ressourceforløb today."""
+    if in_resource_course(case, params["today"]):
         return []
     return [
         Missing(
@@ -104,6 +108,22 @@ def citizen_in_active_resource_course(case: Case, params: Params) -> list[Missin
             _("Borgeren er ikke i et aktivt ressourceforløb og har derfor ikke retten."),
         )
     ]
+
+
+#: Said when a ressourceforløb ends while the case waits for its meeting, with the way forward.
+COURSE_ENDED = gettext_lazy(
+    "Borgerens ressourceforløb er ikke længere aktivt, så sagen kan ikke planlægges eller "
+    "sendes til sundhedskoordinatoren. Står sagen på en dagsorden, tager sekretariatet den af; "
+    "derefter afviser sagsbehandleren anmodningen (årsag: ikke i ressourceforløb). Er "
+    "forløbets datoer forkerte, retter sagsbehandleren dem på borgerens side."
+)
+
+
+def citizen_still_in_resource_course(case: Case, params: Params) -> list[Missing]:
+    """At scheduling and dispatch: the ressourceforløb may have ended since the request."""
+    if in_resource_course(case, params["today"]):
+        return []
+    return [Missing(NOT_IN_RESOURCE_COURSE, "citizen.resource_course", str(COURSE_ENDED))]
 
 
 def case_file_is_complete(case: Case, params: Params) -> list[Missing]:
@@ -446,6 +466,7 @@ TRANSITIONS: dict[Action, Transition] = {
             slot_fits_the_meeting,
             participants_are_valid,
             late_scheduling_has_reason,
+            citizen_still_in_resource_course,
         ),
         _t(
             Action.UNSCHEDULE,
@@ -455,7 +476,12 @@ TRANSITIONS: dict[Action, Transition] = {
             EventKind.CASE_UNSCHEDULED,
         ),
         _t(
-            Action.DISPATCH, {S.SCHEDULED}, S.SENT, {Role.SECRETARIAT}, EventKind.PACKAGE_DISPATCHED
+            Action.DISPATCH,
+            {S.SCHEDULED},
+            S.SENT,
+            {Role.SECRETARIAT},
+            EventKind.PACKAGE_DISPATCHED,
+            citizen_still_in_resource_course,
         ),
         _t(
             Action.HOLD_CONVERSATION,
@@ -532,7 +558,7 @@ TRANSITIONS: dict[Action, Transition] = {
         ),
         _t(
             Action.REJECT,
-            {S.REQUESTED},
+            {S.REQUESTED, S.READY},
             S.REJECTED,
             set(CASE_HANDLERS),
             EventKind.CASE_REJECTED,

@@ -234,8 +234,9 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.DISPATCH, actor)
-        item = _active_item(case)
         now, today = clock.now(), clock.today()
+        workflow.run_guards(transition, case, {"today": today})
+        item = _active_item(case)
         late_days = max(0, working_days_between(item.dispatch_deadline, today))
         dispatch = Dispatch.objects.create(
             agenda_item=item,

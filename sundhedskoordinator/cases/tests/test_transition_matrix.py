@@ -141,8 +141,9 @@ RULES: dict[str, Rule] = {
         HANDLERS | {Role.CITIZEN},
         {s: S.WITHDRAWN for s in (S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED)},
     ),
-    # The municipality refuses a request: requested → rejected.
-    "reject": Rule(HANDLERS, {S.REQUESTED: S.REJECTED}),
+    # The municipality refuses a request, also once it is ready for a meeting (the diagram's
+    # withdraw/reject arrow reaches "ready"; a ressourceforløb may end meanwhile): → rejected.
+    "reject": Rule(HANDLERS, {S.REQUESTED: S.REJECTED, S.READY: S.REJECTED}),
     # "reassign by the responsible caseworker or the team's manager", while the case is open.
     "reassign": Rule(HANDLERS, {s: s for s in OPEN_STATES}, by_scope=frozenset({Role.MANAGER})),
     # "a coordinator's substitute overtager the item": a coordinator of the region, by scope,
@@ -211,7 +212,7 @@ def test_the_matrix_counts():
         "decision": 1,
         "close": 1,
         "withdraw": 8,  # four states × caseworker, citizen
-        "reject": 1,
+        "reject": 2,  # requested, ready
         "reassign": 16,  # eight open states × responsible caseworker, manager
         "take-over": 4,  # four states × the substitute
     }
