@@ -25,10 +25,13 @@ from sundhedskoordinator.access.policy import (
     handler_role,
     purpose_for_log,
     purposes_for,
+    registering_municipalities,
     sees_as_citizen,
     writes_as_citizen,
 )
+from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.citizens.cpr import looks_like_cpr, mask_cpr, normalise_cpr
+from sundhedskoordinator.citizens.forms import GuidanceForm
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -423,6 +426,14 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         and selectors.course_ended_before_dispatch(case, clock.today()),
         "course_ended_text": COURSE_ENDED,
         "shows_citizen_page": case.municipality_id in citizen_municipalities(_user(request)),
+        # BEK 2409/2021 § 2: the warning stays on the case until written guidance is recorded,
+        # with the form to record it for those who register the municipality's citizens.
+        "guidance_missing": not writes_as_citizen(read.roles)
+        and not case.is_closed
+        and not getattr(case, "has_written_guidance", False),
+        "guidance_form": GuidanceForm(prefix="guidance", initial={"given_on": clock.today()})
+        if case.municipality_id in registering_municipalities(_user(request))
+        else None,
         "offer_versions": getattr(case, "offer_version_list", []),
         "today": clock.today(),
         **_action_forms(read, _user(request)),
@@ -519,6 +530,43 @@ def _form_view(
         return _show_again(request, case_id, key, form, refusal)
 
     return view
+
+
+@login_required
+@require_POST
+def record_guidance(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record the citizen's guidance about the right from the case (the same service as the
+    citizen's page); written guidance makes the guidance letter."""
+    user = _user(request)
+    try:
+        case = selectors.case_in_scope(user=user, case_id=case_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    form = GuidanceForm(request.POST, prefix="guidance")
+    if form.is_valid():
+        try:
+            guidance = citizen_services.record_guidance(
+                actor=user, citizen=case.citizen, **form.cleaned_data
+            )
+        except DomainError as error:
+            # Not theirs to record (the form is not shown to them): said at the top.
+            messages.error(request, error.message)
+            return redirect("cases:detail", case_id=case_id)
+        else:
+            messages.success(
+                request,
+                _("Vejledningen er registreret, og vejledningsbrevet er lavet.")
+                if guidance.is_written
+                else _(
+                    "Vejledningen er registreret. Mundtlig vejledning opfylder ikke kravet om "
+                    "skriftlig vejledning."
+                ),
+            )
+            return redirect("cases:detail", case_id=case_id)
+    read = selectors.read_case(user=user, case_id=case_id)
+    context = _detail_context(request, read)
+    context["guidance_form"] = form
+    return render(request, "cases/case_detail.html", context)
 
 
 def _show_again(

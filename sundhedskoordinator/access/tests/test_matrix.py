@@ -109,6 +109,7 @@ ROUTES: dict[str, Read | Other] = {
             "<int:case_id>/stillingtagen/",
             "<int:case_id>/afslut/",
             "<int:case_id>/traek-tilbage/",
+            "<int:case_id>/vejledning/",
             "<int:case_id>/afvis/",
             "<int:case_id>/giv-videre/",
             "<int:case_id>/overtag/",
