@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 from collections.abc import Callable
@@ -68,6 +69,13 @@ class CaseFilters(PageParams):
     meeting: int | None = id_filter()
     municipality: int | None = id_filter()
     responsible: int | None = id_filter()
+    team: int | None = id_filter()
+    meeting_from: dt.date | None = Field(
+        None, description="Cases on a meeting on or after this day (their live agenda item)."
+    )
+    meeting_to: dt.date | None = Field(
+        None, description="Cases on a meeting on or before this day (their live agenda item)."
+    )
     q: str | None = Field(
         None,
         max_length=100,
@@ -137,6 +145,9 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
         meeting=filters.meeting,
         municipality=filters.municipality,
         responsible=filters.responsible,
+        team=filters.team,
+        meeting_from=filters.meeting_from,
+        meeting_to=filters.meeting_to,
         search=selectors.CaseSearch(text=filters.q or ""),
         order=filters.order,
         grants=grants,

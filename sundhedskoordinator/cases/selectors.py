@@ -37,7 +37,7 @@ from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import add_working_days, working_days_between
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.meetings.selectors import agreements_by_region, seed_agreement
-from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.organisations.models import RehabTeam, User
 
 from . import workflow
 from .choices import CITIZEN_LETTER_KINDS, TERMINAL_STATES, Action, DocumentKind, Status
@@ -188,19 +188,30 @@ def list_cases(
     meeting: int | None = None,
     municipality: int | None = None,
     responsible: int | None = None,
+    team: int | None = None,
+    meeting_from: dt.date | None = None,
+    meeting_to: dt.date | None = None,
     search: CaseSearch | None = None,
     order: str = DEFAULT_CASE_ORDER,
     grants: list[Grant] | None = None,
 ) -> QuerySet[Case]:
     """The cases the user may see, filtered, searched and ordered in the database; the same
-    filters serve the API and the pages."""
+    filters serve the API and the pages. ``team`` and the meeting dates (both included) look at
+    the case's live agenda item."""
     queryset = scope_cases(user, grants)
     if status:
         queryset = queryset.filter(status__in=status.split(","))
-    if meeting:
-        queryset = queryset.filter(
-            agenda_items__meeting_id=meeting, agenda_items__cancelled_at__isnull=True
-        )
+    if meeting or team or meeting_from or meeting_to:
+        items = AgendaItem.objects.filter(case=OuterRef("pk"), cancelled_at__isnull=True)
+        if meeting:
+            items = items.filter(meeting_id=meeting)
+        if team:
+            items = items.filter(meeting__team_id=team)
+        if meeting_from:
+            items = items.filter(meeting__date__gte=meeting_from)
+        if meeting_to:
+            items = items.filter(meeting__date__lte=meeting_to)
+        queryset = queryset.filter(Exists(items))
     if municipality:
         queryset = queryset.filter(municipality_id=municipality)
     if responsible:
@@ -529,3 +540,27 @@ def course_ended_before_dispatch(case: Case, today: dt.date) -> bool:
     """True when the citizen's ressourceforløb is no longer active while the case waits to be
     scheduled or sent: the case is flagged instead of being carried on silently."""
     return case.status in BEFORE_DISPATCH_STATES and not workflow.in_resource_course(case, today)
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the case list's filters offer the user: the teams and the responsible people of
+    the municipalities whose cases they see."""
+
+    teams: list[RehabTeam]
+    responsibles: list[User]
+
+
+def filter_choices(user: User) -> FilterChoices:
+    """The teams and caseworkers to filter the user's case list by (three queries)."""
+    municipalities = scope_cases(user).order_by().values("municipality_id").distinct()
+    return FilterChoices(
+        teams=list(
+            RehabTeam.objects.filter(municipality_id__in=municipalities).order_by("name", "pk")
+        ),
+        responsibles=list(
+            User.objects.filter(
+                pk__in=scope_cases(user).order_by().values("responsible_id").distinct()
+            ).order_by("first_name", "last_name", "username")
+        ),
+    )

@@ -3,6 +3,7 @@ the API does. A refused action is shown next to the fields of its form and loses
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -167,6 +168,8 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+#: The case list's own query keys (filters, order, page size): the only ones a search keeps.
+LIST_KEYS = ("status", "mine", "team", "ansvarlig", "moede_fra", "moede_til", "order", "antal")
 #: The page sizes a user can choose on the case list; the first is the default.
 PAGE_SIZES = (25, 50, 100)
 #: The session key of the user's case search: a CPR number searched for never goes in a URL.
@@ -215,21 +218,39 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         _remember_search(request)
         # Only the list's own keys travel on: nothing typed into the address is copied.
-        known = {k: v for k, v in request.GET.items() if k in ("status", "mine", "order", "antal")}
+        known = {k: v for k, v in request.GET.items() if k in LIST_KEYS}
         return redirect(f"{request.path}?{urlencode(known)}")
     status = _choice(request.GET.get("status"), Status.values, None)
     mine = request.GET.get("mine") == "1"
     order = _choice(request.GET.get("order"), selectors.CASE_ORDERS, selectors.DEFAULT_CASE_ORDER)
     size = int(_choice(request.GET.get("antal"), [str(n) for n in PAGE_SIZES], PAGE_SIZES[0]))
+    team = _number(request.GET.get("team"))
+    responsible = _number(request.GET.get("ansvarlig"))
+    meeting_from = _date(request.GET.get("moede_fra"))
+    meeting_to = _date(request.GET.get("moede_til"))
     queryset = selectors.list_cases(
         user=user,
         status=status,
-        responsible=user.pk if mine else None,
+        responsible=user.pk if mine else responsible,
+        team=team,
+        meeting_from=meeting_from,
+        meeting_to=meeting_to,
         search=_search_from(request),
         order=order,
     )
     page = Paginator(queryset, size).get_page(request.GET.get("side"))
-    kept = {k: v for k, v in {"status": status, "mine": "1" if mine else None}.items() if v}
+    kept = {
+        k: v
+        for k, v in {
+            "status": status,
+            "mine": "1" if mine else None,
+            "team": team,
+            "ansvarlig": responsible,
+            "moede_fra": meeting_from.isoformat() if meeting_from else None,
+            "moede_til": meeting_to.isoformat() if meeting_to else None,
+        }.items()
+        if v
+    }
     # htmx asks for the table only (the filter replaces it in place); otherwise the whole page.
     template = (
         "cases/partials/case_table.html"
@@ -253,6 +274,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "keep": urlencode({**kept, "antal": size}),
             "keep_order": urlencode({**kept, "antal": size, "order": order}),
             "statuses": Status.choices,
+            "team": team,
+            "responsible": responsible,
+            "meeting_from": meeting_from,
+            "meeting_to": meeting_to,
+            "choices": None if sees_as_citizen(user) else selectors.filter_choices(user),
             "today": clock.today(),
             "is_citizen": sees_as_citizen(user),
             "citizen_status": CITIZEN_STATUS,
@@ -474,6 +500,14 @@ def _purpose(request: HttpRequest) -> str:
     code = request.GET.get("formaal", "").strip()
     text = request.GET.get("formaal_tekst", "").strip()[:250]
     return f"{code}:{text}" if code and text else code
+
+
+def _date(value: str | None) -> dt.date | None:
+    """A date as a date input sends it (YYYY-MM-DD), else None."""
+    try:
+        return dt.date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def _number(value: str | None) -> int | None:
