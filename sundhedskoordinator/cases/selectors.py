@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,8 +31,8 @@ from sundhedskoordinator.access.policy import (
 from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
-from sundhedskoordinator.citizens.cpr import lookup_hash
 from sundhedskoordinator.citizens.models import Guidance
+from sundhedskoordinator.citizens.search import Search
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import add_working_days, working_days_between
 from sundhedskoordinator.meetings.models import Meeting
@@ -167,18 +167,9 @@ CASE_ORDERS: dict[str, tuple[Any, ...]] = {
 DEFAULT_CASE_ORDER = "deadline"
 
 
-@dataclass(frozen=True)
-class CaseSearch:
-    """What a user looks for: a piece of a reference or a citizen's name, or a whole CPR number,
-    held only as its keyed hash (``citizens.cpr.lookup_hash``): the number itself is never kept,
-    put in a URL or logged."""
-
-    text: str = ""
-    cpr_hash: str = ""
-
-    @classmethod
-    def for_cpr(cls, cpr: str) -> CaseSearch:
-        return cls(cpr_hash=lookup_hash(cpr))
+#: What a user looks for in the case list: a piece of a reference or a citizen's name, or a
+#: whole CPR number held only as its keyed hash (``citizens.search``).
+CaseSearch = Search
 
 
 def list_cases(
@@ -217,10 +208,9 @@ def list_cases(
     if responsible:
         queryset = queryset.filter(responsible_id=responsible)
     if search and search.text.strip():
-        text = search.text.strip()
-        queryset = queryset.filter(Q(reference__icontains=text) | Q(citizen__name__icontains=text))
-    if search and search.cpr_hash:
-        queryset = queryset.filter(citizen__cpr_hash=search.cpr_hash)
+        queryset = queryset.filter(search.text_matches("reference", "citizen__name"))
+    elif search:
+        queryset = search.citizens(queryset, "citizen__")
     # The next deadline still to be met: a live agenda item whose package is not yet sent.
     next_deadline = (
         AgendaItem.objects.filter(

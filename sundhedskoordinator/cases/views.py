@@ -30,8 +30,8 @@ from sundhedskoordinator.access.policy import (
     sees_as_citizen,
     writes_as_citizen,
 )
+from sundhedskoordinator.citizens import search
 from sundhedskoordinator.citizens import services as citizen_services
-from sundhedskoordinator.citizens.cpr import looks_like_cpr, mask_cpr, normalise_cpr
 from sundhedskoordinator.citizens.forms import GuidanceForm
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
@@ -183,28 +183,6 @@ SORTABLE = {
 }
 
 
-def _search_from(request: HttpRequest) -> selectors.CaseSearch:
-    kept = request.session.get(CASE_SEARCH) or {}
-    return selectors.CaseSearch(text=kept.get("text", ""), cpr_hash=kept.get("cpr_hash", ""))
-
-
-def _remember_search(request: HttpRequest) -> None:
-    """A search is POSTed and kept in the session, then the list is shown again (so neither a
-    name nor a CPR number lands in a URL, a log or the browser's history)."""
-    if "clear" in request.POST:
-        request.session.pop(CASE_SEARCH, None)
-        return
-    query = request.POST.get("q", "").strip()[:100]
-    cpr = normalise_cpr(query)
-    if looks_like_cpr(cpr):
-        found = selectors.CaseSearch.for_cpr(cpr)
-        request.session[CASE_SEARCH] = {"cpr_hash": found.cpr_hash, "shown": mask_cpr(cpr)}
-    elif query:
-        request.session[CASE_SEARCH] = {"text": query, "shown": query}
-    else:
-        request.session.pop(CASE_SEARCH, None)
-
-
 def _choice(value: str | None, choices: Any, default: Any) -> Any:
     return value if value in choices else default
 
@@ -216,7 +194,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     first; filter by status or "mine", sort by a column, search by reference, name or CPR."""
     user = _user(request)
     if request.method == "POST":
-        _remember_search(request)
+        search.remember(request.session, CASE_SEARCH, request.POST)
         # Only the list's own keys travel on: nothing typed into the address is copied.
         known = {k: v for k, v in request.GET.items() if k in LIST_KEYS}
         return redirect(f"{request.path}?{urlencode(known)}")
@@ -235,7 +213,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         team=team,
         meeting_from=meeting_from,
         meeting_to=meeting_to,
-        search=_search_from(request),
+        search=search.recall(request.session, CASE_SEARCH),
         order=order,
     )
     page = Paginator(queryset, size).get_page(request.GET.get("side"))
@@ -269,7 +247,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "size": size,
             "sizes": PAGE_SIZES,
             "sortable": SORTABLE,
-            "search_shown": (request.session.get(CASE_SEARCH) or {}).get("shown", ""),
+            "search_shown": search.recall(request.session, CASE_SEARCH).shown,
             # The query string that keeps the filters when sorting or paging.
             "keep": urlencode({**kept, "antal": size}),
             "keep_order": urlencode({**kept, "antal": size, "order": order}),

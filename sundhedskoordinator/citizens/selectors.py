@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.access.policy import citizen_municipalities
@@ -14,6 +15,7 @@ from sundhedskoordinator.organisations.models import User
 
 from .choices import WRITTEN_GUIDANCE_CHANNELS
 from .models import Citizen, Guidance, ResourceCourse
+from .search import Search
 
 
 def scope_citizens(user: User) -> QuerySet[Citizen]:
@@ -71,3 +73,46 @@ def not_informed(citizens: QuerySet[Citizen], *, on: dt.date) -> QuerySet[Citize
 def citizens_without_guidance(user: User, *, today: dt.date) -> QuerySet[Citizen]:
     """Citizens in an active ressourceforløb not yet told in writing about the right."""
     return not_informed(scope_citizens(user), on=today)
+
+
+def _active_course(on: dt.date) -> Exists:
+    return Exists(
+        ResourceCourse.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+            citizen=OuterRef("pk"),
+            start_date__lte=on,
+        )
+    )
+
+
+#: How the register can be ordered; each ends on the id, so paging is stable.
+CITIZEN_ORDERS: dict[str, tuple[Any, ...]] = {
+    "name": ("name", "pk"),
+    "course": (F("latest_course").desc(nulls_last=True), "name", "pk"),
+}
+
+
+def list_citizens(
+    user: User,
+    *,
+    today: dt.date,
+    without_guidance: bool = False,
+    course: str = "",
+    search: Search | None = None,
+    order: str = "name",
+) -> QuerySet[Citizen]:
+    """The register as the user sees it, filtered, searched and ordered in the database:
+    ``without_guidance`` (in a ressourceforløb without written guidance), ``course`` "active"
+    or "none" (in a ressourceforløb today, or not), a name or a whole CPR number."""
+    citizens = scope_citizens(user)
+    if without_guidance:
+        citizens = not_informed(citizens, on=today)
+    if course == "active":
+        citizens = citizens.filter(_active_course(today))
+    elif course == "none":
+        citizens = citizens.exclude(_active_course(today))
+    if search:
+        citizens = search.citizens(citizens)
+    return citizens.annotate(latest_course=Max("resource_courses__start_date")).order_by(
+        *CITIZEN_ORDERS.get(order, CITIZEN_ORDERS["name"])
+    )

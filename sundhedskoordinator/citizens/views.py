@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,31 +26,74 @@ from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
 from sundhedskoordinator.organisations.models import Municipality, User
 
-from . import services
+from . import search, services
 from .forms import CitizenForm, CourseEndForm, CourseForm, GuidanceForm
-from .selectors import citizen_in_scope, citizens_without_guidance, scope_citizens
+from .selectors import citizen_in_scope, list_citizens
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+#: The session key of the register's search: a CPR number never goes in a URL.
+CITIZEN_SEARCH = "citizen_search"
+#: The register's own query keys, the only ones a search keeps.
+LIST_KEYS = ("uden-vejledning", "forloeb", "order", "antal")
+PAGE_SIZES = (25, 50, 100)
+COURSE_FILTERS = {
+    "active": gettext_lazy("I ressourceforløb i dag"),
+    "none": gettext_lazy("Ikke i ressourceforløb"),
+}
+SORTABLE = {"name": gettext_lazy("Navn"), "course": gettext_lazy("Ressourceforløb")}
+
+
 @login_required
 @never_cache
 def citizen_list(request: HttpRequest) -> HttpResponse:
-    """My citizens; ``?uden-vejledning=1`` lists those in a ressourceforløb not yet told in
-    writing about the right (the guidance duty)."""
+    """The citizens the user sees, paged in the database with the count: by name or by the
+    newest ressourceforløb; filtered to those in (or not in) a ressourceforløb or without
+    written guidance (the guidance duty); searched by name or whole CPR number."""
     user = _user(request)
+    if request.method == "POST":
+        search.remember(request.session, CITIZEN_SEARCH, request.POST)
+        known = {k: v for k, v in request.GET.items() if k in LIST_KEYS}
+        return redirect(f"{request.path}?{urlencode(known)}")
     without = request.GET.get("uden-vejledning") == "1"
-    citizens = (
-        citizens_without_guidance(user, today=clock.today()) if without else scope_citizens(user)
-    ).order_by("name")[:300]
+    course = request.GET.get("forloeb", "")
+    course = course if course in COURSE_FILTERS else ""
+    order = request.GET.get("order", "name")
+    order = order if order in SORTABLE else "name"
+    size = request.GET.get("antal", "")
+    size_n = int(size) if size in {str(n) for n in PAGE_SIZES} else PAGE_SIZES[0]
+    found = search.recall(request.session, CITIZEN_SEARCH)
+    citizens = list_citizens(
+        user,
+        today=clock.today(),
+        without_guidance=without,
+        course=course,
+        search=found,
+        order=order,
+    )
+    page = Paginator(citizens, size_n).get_page(request.GET.get("side"))
+    kept = {
+        k: v for k, v in {"uden-vejledning": "1" if without else "", "forloeb": course}.items() if v
+    }
     return render(
         request,
         "citizens/citizen_list.html",
         {
-            "citizens": citizens,
+            "page": page,
+            "citizens": page.object_list,
             "without": without,
+            "course": course,
+            "courses": COURSE_FILTERS,
+            "order": order,
+            "sortable": SORTABLE,
+            "size": size_n,
+            "sizes": PAGE_SIZES,
+            "search_shown": found.shown,
+            "keep": urlencode({**kept, "antal": size_n}),
+            "keep_order": urlencode({**kept, "antal": size_n, "order": order}),
             "today": clock.today(),
             "can_register": bool(_own_municipalities(user)),
         },
