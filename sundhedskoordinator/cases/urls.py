@@ -31,6 +31,7 @@ urlpatterns = [
     path("<int:case_id>/afslut/", views.close, name="close"),
     path("<int:case_id>/traek-tilbage/", views.withdraw, name="withdraw"),
     path("<int:case_id>/vejledning/", views.record_guidance, name="guidance"),
+    path("<int:case_id>/kvittering/", views.receipt, name="receipt"),
     path("<int:case_id>/afvis/", views.reject, name="reject"),
     path("<int:case_id>/giv-videre/", views.reassign, name="reassign"),
     path("<int:case_id>/overtag/", views.take_over, name="take-over"),

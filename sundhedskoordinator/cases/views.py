@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sundhedskoordinator.access.policy import (
+    action_roles,
     citizen_municipalities,
     figure_municipalities,
     handler_role,
@@ -503,6 +504,7 @@ def _form_view(
     *,
     versioned: bool = True,
     done: Any = None,
+    then: str = "cases:detail",
     **form_kwargs: Any,
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """A POST view for one action: validate the form, carry out the action through the same
@@ -538,7 +540,7 @@ def _form_view(
                 refusal = error
             else:
                 messages.success(request, str(done or DONE[action]))
-                return redirect("cases:detail", case_id=case_id)
+                return redirect(then, case_id=case_id)
         return _show_again(request, case_id, key, form, refusal)
 
     return view
@@ -619,7 +621,39 @@ submit_for_citizen = _form_view(
     A.SUBMIT,
     lambda d: {"health_concern": {"text": d["health_concern"]}},
     done=CITIZEN_SUBMITTED,
+    then="cases:receipt",
 )
+
+
+@login_required
+@never_cache
+def receipt(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The citizen's receipt for her request: when it was received, what happens next and when
+    the next possible meeting is. Anyone else, or a case not yet requested, goes to the case."""
+    user = _user(request)
+    try:
+        case = selectors.case_in_scope(user=user, case_id=case_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    if not writes_as_citizen(action_roles(user, case).on_case) or case.submitted_at is None:
+        return redirect("cases:detail", case_id=case_id)
+    today = clock.today()
+    next_meeting = (
+        upcoming_meetings_for(municipality_id=case.municipality_id, today=today)
+        .filter(dispatch_deadline__gte=today)
+        .first()
+    )
+    return render(
+        request,
+        "cases/receipt.html",
+        {
+            "case": case,
+            "next_meeting": next_meeting,
+            "offer_on_hold": services.offer_is_on_hold(case),
+        },
+    )
+
+
 submit = _form_view("submit", SubmitForm, A.SUBMIT, lambda d: {"channel": d["channel"] or ""})
 complete = _form_view("complete", ReasonForm, A.COMPLETE)
 note_no_health_information = _form_view(

@@ -28,7 +28,7 @@ MENU = [
 
 def menu(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
-        return {"menu": []}
+        return {"menu": [], "citizen_theme": False}
     pages = pages_for(request.user)
     items = [(str(_("Forside")), reverse("web:start"))]
     items += [(str(label), reverse(route)) for page, label, route in MENU if page in pages]
@@ -38,8 +38,10 @@ def menu(request: HttpRequest) -> dict[str, Any]:
         items.append((str(_("Administration")), reverse("admin:index")))
     path = request.path
     return {
+        # Citizens see the borger.dk theme of Det Fælles Designsystem; staff the standard one.
+        "citizen_theme": Page.MY_CASES in pages and Page.CASES not in pages,
         "menu": [
             (label, url, url == path or (url != "/" and path.startswith(url)))
             for label, url in items
-        ]
+        ],
     }

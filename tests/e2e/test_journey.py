@@ -123,6 +123,12 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
         "Jeg kan ikke stå op længe, og medicinen gør mig træt om morgenen."
     )
     borger.page.get_by_role("button", name="Send anmodning").click()
+    # The receipt says what happens next; from there she goes on to her case.
+    expect(borger.page.get_by_role("heading", level=1)).to_have_text(
+        "Vi har modtaget din anmodning"
+    )
+    borger.check("06b-borger-kvittering")
+    borger.page.get_by_role("link", name="Gå til din sag").click()
     expect(borger.page.get_by_text("Du har bedt om en samtale")).to_be_visible()
     expect(borger.page.get_by_text("Tilbuddet er sat i bero")).to_be_visible()
 

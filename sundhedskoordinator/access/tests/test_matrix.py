@@ -116,6 +116,10 @@ ROUTES: dict[str, Read | Other] = {
             "<int:case_id>/ret/",
         )
     },
+    "sager/<int:case_id>/kvittering/": Other(
+        "the citizen's receipt: scoped like the case page, others are sent to the case "
+        "(cases/tests/test_receipt.py)"
+    ),
     "sager/<int:case_id>/samtale.ics": Read("/sager/{case}/samtale.ics", SEES_CASE, page=True),
     "sager/<int:case_id>/": Read("/sager/{case}/", SEES_CASE, page=True),
     "sager/dokumenter/<int:document_id>/": Read(
