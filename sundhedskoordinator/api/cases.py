@@ -36,6 +36,7 @@ from .schemas import (
     CaseOut,
     CasePage,
     CasePatch,
+    CompanionIn,
     ConversationIn,
     DecisionIn,
     DocumentOut,
@@ -313,6 +314,16 @@ ACTION_ENDPOINTS = [
         "take-over",
         "take_over",
         description="A substitute coordinator of the region takes over the case's agenda item.",
+    ),
+    ActionEndpoint(
+        Action.SET_COMPANION,
+        "companion",
+        "set_companion",
+        CompanionIn,
+        description=(
+            "The citizen (or her caseworker) names the companion (bisidder) who comes to the "
+            "conversation, before it begins."
+        ),
     ),
 ]
 

@@ -90,6 +90,7 @@ class AgendaItemOut(Schema):
     coordinator: Ref
     attendee: Ref
     companion: str
+    companion_relation: str = ""
     dispatch_deadline: dt.date
     deadline_rule: str
     scheduled_late: bool
@@ -248,6 +249,11 @@ class ScheduleIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = ""
+
+
+class CompanionIn(Schema):
+    name: str = Field(description="The companion's name; empty takes the companion off.")
+    relation: str = Field("", description="The companion's relation to the citizen.")
 
 
 class RejectIn(ReasonIn):

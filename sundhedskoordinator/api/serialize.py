@@ -140,6 +140,7 @@ def case(
             "coordinator": _ref(item.coordinator),
             "attendee": _ref(item.attendee),
             "companion": item.companion_name if health else "",
+            "companion_relation": item.companion_relation if health else "",
             "dispatch_deadline": item.dispatch_deadline,
             "deadline_rule": item.deadline_rule,
             "scheduled_late": item.scheduled_late,

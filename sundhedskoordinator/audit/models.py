@@ -35,6 +35,7 @@ class EventKind(models.TextChoices):
     CASE_ANONYMISED = "case_anonymised", _("Sag anonymiseret")
     CASE_REASSIGNED = "case_reassigned", _("Sagen givet videre til en kollega")
     ITEM_TAKEN_OVER = "item_taken_over", _("Sundhedskoordinator overtaget")
+    COMPANION_SET = "companion_set", _("Bisidder angivet")
 
 
 class CaseEvent(models.Model):

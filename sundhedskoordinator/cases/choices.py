@@ -62,6 +62,7 @@ class Action(models.TextChoices):
     CORRECT_ADVICE = "correct_advice", _("Ret rådgivning (ny version)")
     REASSIGN = "reassign", _("Giv sagen videre til en kollega")
     TAKE_OVER = "take_over", _("Overtag som sundhedskoordinator")
+    SET_COMPANION = "set_companion", _("Angiv bisidder")
 
 
 class OfferKind(models.TextChoices):

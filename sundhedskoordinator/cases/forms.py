@@ -255,6 +255,25 @@ class AdviceForm(forms.Form):
     )
 
 
+class CompanionForm(forms.Form):
+    """Who comes with the citizen to the conversation (bisidder), and how they know her."""
+
+    name = forms.CharField(
+        label=_("Bisidderens navn"),
+        required=False,
+        max_length=limits.COMPANION_NAME,
+        help_text=_("Lad feltet stå tomt, hvis du ikke tager en bisidder med."),
+        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off"}),
+    )
+    relation = forms.CharField(
+        label=_("Bisidderens forhold til dig"),
+        required=False,
+        max_length=limits.COMPANION_RELATION,
+        help_text=_("Fx ægtefælle, ven eller fagperson."),
+        widget=forms.TextInput(attrs=TEXT),
+    )
+
+
 class FileNoteForm(forms.Form):
     text = forms.CharField(
         max_length=limits.NOTE,

@@ -23,6 +23,9 @@ REASON = 1000
 ADVICE = 8000
 #: The caseworker's decision with its reasons.
 DECISION = 4000
+#: A companion's (bisidder's) name and relation to the citizen (the model's column sizes).
+COMPANION_NAME = 200
+COMPANION_RELATION = 100
 
 
 def check_lengths(texts: dict[str, tuple[str | None, int]]) -> None:

@@ -276,6 +276,9 @@ class AgendaItem(models.Model):
         verbose_name=_("sagsbehandler eller jobformidler, der deltager"),
     )
     companion_name = models.CharField(_("bisidder"), max_length=200, blank=True)
+    companion_relation = models.CharField(
+        _("bisidderens forhold til borgeren"), max_length=100, blank=True
+    )
     dispatch_deadline = models.DateField(_("frist for afsendelse"))
     deadline_rule = models.CharField(_("fristregel"), max_length=200)
     scheduled_late = models.BooleanField(_("planlagt efter fristen"), default=False)

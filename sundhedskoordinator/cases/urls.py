@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:case_id>/traek-tilbage/", views.withdraw, name="withdraw"),
     path("<int:case_id>/vejledning/", views.record_guidance, name="guidance"),
     path("<int:case_id>/kvittering/", views.receipt, name="receipt"),
+    path("<int:case_id>/bisidder/", views.companion, name="companion"),
     path("<int:case_id>/afvis/", views.reject, name="reject"),
     path("<int:case_id>/giv-videre/", views.reassign, name="reassign"),
     path("<int:case_id>/overtag/", views.take_over, name="take-over"),

@@ -53,6 +53,7 @@ from .forms import (
     CONFIRMED_FORMS,
     AdviceForm,
     CaseCreateForm,
+    CompanionForm,
     ConcernForm,
     ConversationForm,
     DecisionForm,
@@ -377,6 +378,15 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
             forms[action] = CONFIRMED_FORMS[action](prefix=action)
     if "write_advice" in actions or "correct_advice" in actions:
         forms["advice"] = AdviceForm(prefix="advice")
+    if "set_companion" in actions:
+        item = _items(case)[0] if _items(case) else None
+        forms["companion"] = CompanionForm(
+            prefix="companion",
+            initial={
+                "name": item.companion_name if item else "",
+                "relation": item.companion_relation if item else "",
+            },
+        )
     if "record_file_note" in actions:
         forms["file_note"] = FileNoteForm(prefix="note")
     if "decide" in actions:
@@ -746,6 +756,14 @@ reassign = _form_view(
     colleagues=User.objects.filter(is_active=True),
 )
 take_over = _form_view("take_over", ReasonForm, A.TAKE_OVER)
+companion = _form_view(
+    "companion",
+    CompanionForm,
+    A.SET_COMPANION,
+    _fields("name", "relation"),
+    prefix="companion",
+    done=gettext_lazy("Bisidderen er gemt."),
+)
 add_document = _form_view(
     "document",
     DocumentForm,

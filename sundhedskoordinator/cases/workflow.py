@@ -280,6 +280,23 @@ def decision_has_reasons(case: Case, params: Params) -> list[Missing]:
     return []
 
 
+def companion_before_the_conversation(case: Case, params: Params) -> list[Missing]:
+    """The citizen may bring a companion (BEK 2409/2021 § 3) and says who before the
+    conversation begins; a relation needs the companion's name."""
+    missing = []
+    if params["now"] >= params["starts_at"]:
+        missing.append(
+            Missing(
+                INVALID_TRANSITION,
+                "companion",
+                _("Samtalen er begyndt; bisidderen kan ikke længere ændres her."),
+            )
+        )
+    if params["relation"].strip() and not params["name"].strip():
+        missing.append(Missing(INVALID_INPUT, "name", _("Skriv bisidderens navn.")))
+    return missing
+
+
 def offer_starts_in_time(
     start: dt.date | None, recorded: dt.date | None, today: dt.date
 ) -> list[Missing]:
@@ -555,6 +572,14 @@ TRANSITIONS: dict[Action, Transition] = {
             set(),
             EventKind.ITEM_TAKEN_OVER,
             by_scope=frozenset({Role.COORDINATOR}),
+        ),
+        _t(
+            Action.SET_COMPANION,
+            {S.SCHEDULED, S.SENT},
+            None,
+            {*CASE_HANDLERS, Role.CITIZEN},
+            EventKind.COMPANION_SET,
+            companion_before_the_conversation,
         ),
         _t(
             Action.REJECT,

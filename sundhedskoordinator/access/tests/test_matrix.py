@@ -110,6 +110,7 @@ ROUTES: dict[str, Read | Other] = {
             "<int:case_id>/afslut/",
             "<int:case_id>/traek-tilbage/",
             "<int:case_id>/vejledning/",
+            "<int:case_id>/bisidder/",
             "<int:case_id>/afvis/",
             "<int:case_id>/giv-videre/",
             "<int:case_id>/overtag/",
@@ -216,6 +217,7 @@ ROUTES: dict[str, Read | Other] = {
             "reject",
             "reassign",
             "take-over",
+            "companion",
         )
     },
 }

@@ -51,6 +51,7 @@ from .scheduling import (
     dispatch_package,
     package_snapshot,
     schedule_case,
+    set_companion,
     take_over_item,
     unschedule_case,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "reject_case",
     "run_action",
     "schedule_case",
+    "set_companion",
     "submit_case",
     "take_over_item",
     "unschedule_case",
@@ -109,6 +111,7 @@ ACTION_SERVICES: dict[Action, Callable[..., Any]] = {
     Action.RECORD_FILE_NOTE: record_file_note,
     Action.REASSIGN: reassign_case,
     Action.TAKE_OVER: take_over_item,
+    Action.SET_COMPANION: set_companion,
 }
 
 

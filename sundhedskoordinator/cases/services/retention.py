@@ -47,7 +47,7 @@ def anonymise_case(*, case_id: int) -> Case:
             conversation.save(update_fields=["attendees", "file_note"])
         Dispatch.objects.filter(case=case).update(snapshot={})
         AgendaItem.objects.filter(case=case).update(
-            companion_name="", late_reason="", cancel_reason=""
+            companion_name="", companion_relation="", late_reason="", cancel_reason=""
         )
         for document in case.documents.all():
             document.file.delete(save=False)

@@ -301,6 +301,40 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
 
 
 @_case_refusals_logged
+@_case_refusals_logged
+def set_companion(
+    *,
+    actor: User,
+    case_id: int,
+    name: str,
+    relation: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """The citizen (or her caseworker for her) says who comes with her as companion (bisidder),
+    with their relation to her, before the conversation begins; an empty name takes the
+    companion off. The coordinator sees it on the case once the package is sent."""
+    name, relation = name.strip(), relation.strip()
+    check_lengths(
+        {
+            "name": (name, limits.COMPANION_NAME),
+            "relation": (relation, limits.COMPANION_RELATION),
+        }
+    )
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.SET_COMPANION, actor)
+        item = _active_item(case)
+        workflow.run_guards(
+            transition,
+            case,
+            {"now": clock.now(), "starts_at": item.starts_at, "name": name, "relation": relation},
+        )
+        item.companion_name, item.companion_relation = name, relation if name else ""
+        item.save(update_fields=["companion_name", "companion_relation"])
+        # The event says that a companion was named or taken off, never who (health content).
+        return _finish(case, transition, actor, role, data={"companion": bool(name)})
+
+
 def take_over_item(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """A substitute coordinator of the region takes over the case's agenda item (DESIGN section
     2, "overtager"): from now on they, not the one planned, hold the conversation and write the

@@ -153,6 +153,9 @@ RULES: dict[str, Rule] = {
         {s: s for s in (S.SENT, S.HELD, S.ADVISED, S.DECIDED)},
         by_scope=frozenset({Role.COORDINATOR}),
     ),
+    # "a bisidder may be added" (schedule): the citizen, or her caseworker for her, names the
+    # companion while the case has a time and before the conversation.
+    "companion": Rule(HANDLERS | {Role.CITIZEN}, {S.SCHEDULED: S.SCHEDULED, S.SENT: S.SENT}),
 }
 
 
@@ -171,6 +174,10 @@ def expected(action: str, state: Status, username: str) -> tuple[int, str]:
         # Submitted advice is immutable: writing it again without a reason is refused.
         return 422, ADVICE_ALREADY_SUBMITTED
     if state not in rule.moves:
+        return 422, INVALID_TRANSITION
+    if action == "companion":
+        # The matrix acts the day after the conversation's time: too late to name a companion
+        # (the allowed cells before it are driven in cases/tests/test_companion.py).
         return 422, INVALID_TRANSITION
     return 200, rule.moves[state]
 
@@ -195,7 +202,7 @@ def test_the_matrix_has_every_action_endpoint_of_the_api(api):
 
 def test_the_matrix_counts():
     """The hand count of the table above: what the matrix drives."""
-    assert len(CELLS) == 15 * 11 * 11
+    assert len(CELLS) == 16 * 11 * 11
     by_action: dict[str, int] = {}
     for action, _state, _username in ALLOWED:
         by_action[action] = by_action.get(action, 0) + 1
@@ -215,6 +222,7 @@ def test_the_matrix_counts():
         "reject": 2,  # requested, ready
         "reassign": 16,  # eight open states × responsible caseworker, manager
         "take-over": 4,  # four states × the substitute
+        # companion: none at the matrix's moment, after the conversation's time
     }
 
 
@@ -270,6 +278,7 @@ def _body(action: str, world: Any, later: Any) -> dict[str, Any]:
         "withdraw": {"reason": "Borgeren ønsker ikke at gå videre."},
         "reject": {"reason": "Borgerens ressourceforløb er ophørt.", "reason_code": "other"},
         "reassign": {"responsible": world.users["jobformidler"].pk},
+        "companion": {"name": "Hanne Hansen", "relation": "søster"},
     }.get(action, {})
 
 
