@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.models import Case
 from sundhedskoordinator.cases.walk import new_case, walk_case_to
 from sundhedskoordinator.citizens import services as citizen_services
+from sundhedskoordinator.core import clock
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("cases:list")
@@ -158,3 +160,36 @@ def test_a_sent_package_no_longer_counts_as_a_deadline_to_meet(client, world):
     client.force_login(caseworker)
     shown = _references(client.get(LIST).content.decode())
     assert shown == [scheduled.reference, draft.reference, sent.reference]
+
+
+def _bulk_drafts(world, start, count):
+    """Draft rows written straight to the table (the services would take minutes for 10,000):
+    what the list reads is the same."""
+    now = clock.now()
+    Case.objects.bulk_create(
+        Case(
+            reference=f"RSK-2025-{n:06d}",
+            year=2025,
+            number=n,
+            citizen=world.citizen,
+            municipality=world.team.municipality,
+            responsible=world.users["sagsbehandler"],
+            created_at=now,
+        )
+        for n in range(start, start + count)
+    )
+
+
+def test_the_list_costs_the_same_at_a_thousand_and_ten_thousand_cases(client, world, api):
+    client.force_login(world.users["sagsbehandler"])
+    reader = api("sagsbehandler")
+    _bulk_drafts(world, 1, 1_000)
+    page_at_1k = _queries(client, LIST + "?antal=100&side=3")
+    with CaptureQueriesContext(connection) as ctx:
+        assert reader.get("/cases", page=3, page_size=100).json()["count"] == 1_000
+    api_at_1k = len(ctx.captured_queries)
+    _bulk_drafts(world, 1_001, 9_000)
+    assert _queries(client, LIST + "?antal=100&side=30") == page_at_1k
+    with CaptureQueriesContext(connection) as ctx:
+        assert reader.get("/cases", page=30, page_size=100).json()["count"] == 10_000
+    assert len(ctx.captured_queries) == api_at_1k
