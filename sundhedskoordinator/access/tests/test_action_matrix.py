@@ -209,6 +209,13 @@ ROWS: dict[Action, Row] = {
     Action.TAKE_OVER: Row(
         Status.SENT, "/take-over", frozenset(), by_scope=frozenset({R.COORDINATOR})
     ),
+    # "a bisidder may be added": the citizen, or the caseworker for her, before the meeting.
+    Action.SET_COMPANION: Row(
+        Status.SCHEDULED,
+        "/companion",
+        HANDLERS | {R.CITIZEN},
+        body=lambda c, r: {"name": "Hanne Hansen", "relation": "søster"},
+    ),
 }
 SENT_STATES = {Status.SENT, Status.HELD, Status.ADVISED, Status.DECIDED}
 
