@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django import forms
@@ -16,6 +18,9 @@ from .choices import UPLOAD_KINDS, DocumentKind, OfferKind, Outcome, RejectionRe
 from .models import OFFER_FIELDS
 
 TEXT = {"class": "form-input"}
+#: What a field left empty stops, said next to its label instead of "(valgfrit)".
+NEEDED_FOR_REQUEST = _("skal udfyldes, før anmodningen sendes")
+NEEDED_FOR_NEW_OFFER = _("skal udfyldes, når tilbuddet tilpasses, eller der gives et andet")
 AREA = {"class": "form-input", "rows": 5}
 
 
@@ -71,7 +76,7 @@ class OfferPart(forms.Form):
         # Not required to save a draft, but a request (or an adjusted or other offer) cannot be
         # made without them: the page says so instead of calling them optional.
         for name in ("content", "demands"):
-            self.fields[name].needed_later = True  # type: ignore[attr-defined]
+            self.fields[name].needed_later = NEEDED_FOR_REQUEST  # type: ignore[attr-defined]
 
     def offer(self) -> dict[str, Any]:
         return {k: self.cleaned_data.get(k) for k in OFFER_FIELDS}
@@ -90,7 +95,7 @@ class OfferFields(OfferPart):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["health_concern"].needed_later = True  # type: ignore[attr-defined]
+        self.fields["health_concern"].needed_later = NEEDED_FOR_REQUEST  # type: ignore[attr-defined]
 
     def concern(self) -> dict[str, Any] | None:
         text = self.cleaned_data.get("health_concern") or ""
@@ -211,7 +216,7 @@ class ScheduleForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     companion = forms.CharField(
-        label=_("Bisidder (valgfrit)"),
+        label=_("Bisidder"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs=TEXT),
@@ -296,18 +301,34 @@ class DecisionForm(OfferPart):
     )
     field_order = ["outcome", *OFFER_FIELDS, "text"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("content", "demands"):
+            self.fields[name].needed_later = NEEDED_FOR_NEW_OFFER  # type: ignore[attr-defined]
+        # The offer is read by everyone who works with the case: health details belong in the
+        # coordinator's advice, not in the offer's demands.
+        self.fields["demands"].help_text = _(
+            "Fx fremmøde, arbejdstider, fysiske krav. Skriv ikke helbredsoplysninger her: "
+            "tilbuddet ses af alle, der arbejder med sagen."
+        )
+
     @staticmethod
     def inputs_of(data: dict[str, Any]) -> dict[str, Any]:
         """The decision's inputs from the form's data: the offer only when it is adjusted or
         replaced."""
-        outcome = data["outcome"]
         return {
-            "outcome": outcome,
+            "outcome": data["outcome"],
             "text": data["text"],
-            "offer": None
-            if outcome == Outcome.UNCHANGED
-            else {k: data.get(k) for k in OFFER_FIELDS},
+            # Sent whatever the outcome: a kept offer whose fields were changed is refused
+            # rather than the changes silently dropped.
+            "offer": {k: data.get(k) for k in OFFER_FIELDS},
         }
+
+    def digest(self) -> str:
+        """A fingerprint of what the letter is made from, so that the letter sent is the one
+        the caseworker read: a change after the preview asks for a new preview."""
+        inputs = self.inputs_of(self.cleaned_data)
+        return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
 
     text = forms.CharField(
         max_length=limits.DECISION,
@@ -337,8 +358,8 @@ CONFIRMED_FORMS: dict[str, type[ReasonForm]] = {
     "withdraw": confirmed(
         ReasonForm,
         _(
-            "Jeg vil trække anmodningen tilbage. Sagen lukkes, en planlagt samtale aflyses, og "
-            "det kan ikke fortrydes."
+            "Jeg vil trække sagen tilbage. Den lukkes og kan ikke åbnes igen; er der planlagt "
+            "en samtale, aflyses den."
         ),
     ),
     "reject": confirmed(

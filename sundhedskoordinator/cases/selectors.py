@@ -33,6 +33,7 @@ from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
 from sundhedskoordinator.citizens.models import Guidance
 from sundhedskoordinator.citizens.search import Search
+from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import add_working_days, working_days_between
 from sundhedskoordinator.meetings.models import Meeting
@@ -141,7 +142,9 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
         .annotate(
             has_written_guidance=Exists(
                 Guidance.objects.filter(
-                    citizen=OuterRef("citizen_id"), channel__in=WRITTEN_GUIDANCE_CHANNELS
+                    citizen=OuterRef("citizen_id"),
+                    channel__in=WRITTEN_GUIDANCE_CHANNELS,
+                    given_on__lte=clock.today(),
                 )
             )
         )

@@ -18,7 +18,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from sundhedskoordinator.access.policy import (
     action_roles,
@@ -37,7 +36,7 @@ from sundhedskoordinator.citizens.forms import GuidanceForm
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
-from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.core.forms import add_domain_error, post_only
 from sundhedskoordinator.documents import delivery
 from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.documents.letters import decision_letter_html
@@ -48,7 +47,7 @@ from sundhedskoordinator.organisations.selectors import case_handlers_in, coordi
 
 from . import selectors, services
 from .appointments import item_invitation
-from .choices import Action, RequestChannel, Status
+from .choices import Action, RejectionReason, RequestChannel, Status
 from .forms import (
     CONFIRMED_FORMS,
     AdviceForm,
@@ -375,7 +374,12 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
         )
     for action in ("withdraw", "reject", "cancel", "unschedule"):
         if action in actions:
-            forms[action] = CONFIRMED_FORMS[action](prefix=action)
+            # A ressourceforløb that ended is the likely reason to refuse: it is chosen already.
+            ended = action == "reject" and selectors.course_ended_before_dispatch(
+                case, clock.today()
+            )
+            initial = {"reason_code": RejectionReason.NOT_IN_RESOURCE_COURSE} if ended else {}
+            forms[action] = CONFIRMED_FORMS[action](prefix=action, initial=initial)
     if "write_advice" in actions or "correct_advice" in actions:
         forms["advice"] = AdviceForm(prefix="advice")
     if "set_companion" in actions:
@@ -557,7 +561,7 @@ def _form_view(
 
 
 @login_required
-@require_POST
+@post_only("cases:detail", "case_id")
 def record_guidance(request: HttpRequest, case_id: int) -> HttpResponse:
     """Record the citizen's guidance about the right from the case (the same service as the
     citizen's page); written guidance makes the guidance letter."""
@@ -706,20 +710,24 @@ _decide = _form_view(
 
 
 @login_required
-@require_POST
 def decide(request: HttpRequest, case_id: int) -> HttpResponse:
     """The decision: first the letter it will send, shown on the case page for the caseworker to
-    read ("Se brevet"), then the decision itself with the same values ("Send")."""
-    if "preview" not in request.POST:
-        return _decide(request, case_id)
+    read ("Se brevet"), then the decision itself with the same values ("Send"). A send whose
+    values differ from the letter last shown (or with no letter shown) shows the new letter
+    instead of sending it."""
     user = _user(request)
     try:
         selectors.case_in_scope(user=user, case_id=case_id)
     except NotFoundError as exc:
         raise Http404 from exc
+    if request.method != "POST":
+        return redirect("cases:detail", case_id=case_id)
     form = DecisionForm(request.POST, prefix="decision")
     if not form.is_valid():
         return _show_again(request, case_id, "decide", form, None)
+    read_first = "preview" in request.POST
+    if not read_first and request.POST.get("previewed") == form.digest():
+        return _decide(request, case_id)
     try:
         letter = services.preview_decision_letter(
             actor=user, case_id=case_id, **DecisionForm.inputs_of(form.cleaned_data)
@@ -735,6 +743,8 @@ def decide(request: HttpRequest, case_id: int) -> HttpResponse:
         None,
         failed="",
         decision_preview=decision_letter_html(letter),
+        decision_digest=form.digest(),
+        preview_changed=not read_first,
     )
 
 
@@ -794,7 +804,7 @@ def _schedule(request: HttpRequest, case_id: int) -> HttpResponse:
     return view(request, case_id)
 
 
-schedule = login_required(require_POST(_schedule))
+schedule = login_required(post_only("cases:detail", "case_id")(_schedule))
 
 
 @login_required

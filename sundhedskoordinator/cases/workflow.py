@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,10 +121,25 @@ COURSE_ENDED = gettext_lazy(
 
 
 def citizen_still_in_resource_course(case: Case, params: Params) -> list[Missing]:
-    """At scheduling and dispatch: the ressourceforløb may have ended since the request."""
-    if in_resource_course(case, params["today"]):
-        return []
-    return [Missing(NOT_IN_RESOURCE_COURSE, "citizen.resource_course", str(COURSE_ENDED))]
+    """At scheduling and dispatch: the ressourceforløb may have ended since the request, or end
+    before the meeting, where the conversation would come after it."""
+    if not in_resource_course(case, params["today"]):
+        return [Missing(NOT_IN_RESOURCE_COURSE, "citizen.resource_course", str(COURSE_ENDED))]
+    meeting_day: dt.date = params["meeting_day"]
+    if not in_resource_course(case, meeting_day):
+        return [
+            Missing(
+                NOT_IN_RESOURCE_COURSE,
+                "citizen.resource_course",
+                _(
+                    "Borgerens ressourceforløb slutter før mødet den %(day)s, så samtalen ville "
+                    "ligge efter forløbet. Vælg et møde, mens forløbet varer, eller ret "
+                    "forløbets slutdato på borgerens side, hvis den er forkert."
+                )
+                % {"day": date_format(meeting_day, "DATE_FORMAT")},
+            )
+        ]
+    return []
 
 
 def case_file_is_complete(case: Case, params: Params) -> list[Missing]:
@@ -339,6 +355,17 @@ def decision_offer_fits_outcome(case: Case, params: Params) -> list[Missing]:
             Missing(PREREQUISITES_MISSING, "offer", _("Beskriv tilbuddet efter stillingtagen."))
         ]
     missing = []
+    if outcome == Outcome.OTHER_OFFER and offer == current:
+        missing.append(
+            Missing(
+                PREREQUISITES_MISSING,
+                "offer",
+                _(
+                    "Det andet tilbud er det samme som det nuværende. Beskriv det nye tilbud, "
+                    "eller vælg “Tilbuddet fastholdes”."
+                ),
+            )
+        )
     if outcome == Outcome.ADJUST and offer == current:
         missing.append(
             Missing(

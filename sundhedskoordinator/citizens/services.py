@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import handler_role
 from sundhedskoordinator.access.services import log_denied, logs_refusals
+from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.models import IssuedKind
@@ -155,6 +156,12 @@ def record_guidance(
     than when a concrete offer is presented). Date, channel and who gave it are kept; written
     guidance issues the guidance letter, kept with it."""
     _require_municipal_handler(actor, citizen.municipality_id)
+    if given_on > clock.today():
+        raise DomainError(
+            "invalid_input",
+            _("Vejledningen kan ikke registreres med en dato i fremtiden."),
+            fields={"given_on": _("Vælg dagens dato eller en dato før.")},
+        )
     guidance = Guidance(
         citizen=citizen, given_on=given_on, channel=channel, given_by=actor, note=note
     )

@@ -14,16 +14,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from sundhedskoordinator.access.policy import (
+    citizen_municipalities,
     handler_role,
     in_case_scope,
     registering_municipalities,
 )
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
-from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.core.forms import add_domain_error, post_only
 from sundhedskoordinator.organisations.models import Municipality, User
 
 from . import search, services
@@ -54,6 +54,8 @@ def citizen_list(request: HttpRequest) -> HttpResponse:
     newest ressourceforløb; filtered to those in (or not in) a ressourceforløb or without
     written guidance (the guidance duty); searched by name or whole CPR number."""
     user = _user(request)
+    if not citizen_municipalities(user):
+        raise Http404  # the register is the municipalities' own; nobody else has one
     if request.method == "POST":
         search.remember(request.session, CITIZEN_SEARCH, request.POST)
         known = {k: v for k, v in request.GET.items() if k in LIST_KEYS}
@@ -198,7 +200,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("citizens:detail", "citizen_id")
 def course_add(request: HttpRequest, citizen_id: int) -> HttpResponse:
     user = _user(request)
     try:
@@ -219,7 +221,7 @@ def course_add(request: HttpRequest, citizen_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("citizens:detail", "citizen_id")
 def course_end(request: HttpRequest, citizen_id: int, course_id: int) -> HttpResponse:
     user = _user(request)
     try:

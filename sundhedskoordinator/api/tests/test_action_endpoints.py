@@ -27,6 +27,7 @@ PATHS = {
     "reject",
     "reassign",
     "take-over",
+    "companion",
 }
 
 

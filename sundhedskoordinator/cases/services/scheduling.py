@@ -123,6 +123,7 @@ def schedule_case(
                 "ends_at": ends_at,
                 "overlapping": overlapping,
                 "late_reason": late_reason,
+                "meeting_day": meeting.date,
                 "coordinator_ok": coordinator is not None
                 and holds_role(coordinator, Role.COORDINATOR, region_id=region_id),
                 "attendee_ok": may_attend(attendee, case),
@@ -235,8 +236,8 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.DISPATCH, actor)
         now, today = clock.now(), clock.today()
-        workflow.run_guards(transition, case, {"today": today})
         item = _active_item(case)
+        workflow.run_guards(transition, case, {"today": today, "meeting_day": item.meeting.date})
         late_days = max(0, working_days_between(item.dispatch_deadline, today))
         dispatch = Dispatch.objects.create(
             agenda_item=item,

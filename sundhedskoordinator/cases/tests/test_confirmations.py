@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 #: (action, who does it, the state it is done from, the state it leads to,
 #: words its tick must name)
 CASES = [
-    ("withdraw", "sagsbehandler", Status.REQUESTED, Status.WITHDRAWN, "kan ikke fortrydes"),
+    ("withdraw", "sagsbehandler", Status.REQUESTED, Status.WITHDRAWN, "kan ikke åbnes igen"),
     ("reject", "sagsbehandler", Status.REQUESTED, Status.REJECTED, "Sagen lukkes"),
     ("unschedule", "sekretariat", Status.SCHEDULED, Status.READY, "Tiden frigives"),
     ("cancel", "koordinator", Status.SENT, Status.READY, "Deltagerne får besked"),

@@ -44,22 +44,25 @@ def _schedule(world, case):
     )
 
 
-@pytest.mark.parametrize(("end", "allowed"), [(YESTERDAY, False), (TODAY, True)])
-def test_scheduling_checks_the_course_again(world, end, allowed):
+@pytest.mark.parametrize(
+    ("end", "said"),
+    [
+        (YESTERDAY, "afviser sagsbehandleren anmodningen"),  # ended: not in a course today
+        (TODAY, "slutter før mødet"),  # in it today, but not on the meeting day
+    ],
+)
+def test_scheduling_checks_the_course_again(world, end, said):
     case = _case(world, Status.READY)
     _end_course(world, end)
-    if allowed:
-        assert _schedule(world, case).status == Status.SCHEDULED
-        return
     with pytest.raises(DomainError) as refused:
         _schedule(world, case)
     assert refused.value.code == workflow.NOT_IN_RESOURCE_COURSE
-    assert "afviser sagsbehandleren anmodningen" in refused.value.message
+    assert said in refused.value.message
     assert Case.objects.get(pk=case.pk).status == Status.READY
     assert not case.agenda_items.exists()
 
 
-@pytest.mark.parametrize(("end", "allowed"), [(YESTERDAY, False), (TODAY, True)])
+@pytest.mark.parametrize(("end", "allowed"), [(YESTERDAY, False), (dt.date(2026, 12, 15), True)])
 def test_sending_checks_the_course_again(world, end, allowed):
     case = _case(world, Status.SCHEDULED)
     _end_course(world, end)
@@ -124,7 +127,32 @@ def test_the_case_page_flags_the_ended_course_and_the_way_forward(client, world)
 
 def test_a_course_still_active_raises_no_flag(client, world):
     case = _case(world, Status.READY)
-    _end_course(world, TODAY)
+    _end_course(world, TODAY)  # active through its end date
     client.force_login(world.users["sagsbehandler"])
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Ressourceforløbet er ikke aktivt" not in page
+
+
+@pytest.mark.parametrize(
+    ("end", "allowed"), [(dt.date(2026, 12, 14), False), (dt.date(2026, 12, 15), True)]
+)
+def test_a_course_ending_before_the_meeting_day_stops_the_scheduling(world, end, allowed):
+    """The world's meeting is on 15 December: a course that ends the day before would put the
+    conversation after it; one that ends on the meeting day still holds it."""
+    case = _case(world, Status.READY)
+    _end_course(world, end)
+    if allowed:
+        assert _schedule(world, case).status == Status.SCHEDULED
+        return
+    with pytest.raises(DomainError) as refused:
+        _schedule(world, case)
+    assert refused.value.code == workflow.NOT_IN_RESOURCE_COURSE
+    assert "slutter før mødet den 15. december 2026" in refused.value.message
+
+
+def test_sending_checks_the_meeting_day_too(world):
+    case = _case(world, Status.SCHEDULED)
+    _end_course(world, dt.date(2026, 12, 14))
+    with pytest.raises(DomainError) as refused:
+        services.dispatch_package(actor=world.users["sekretariat"], case_id=case.pk)
+    assert "slutter før mødet" in refused.value.message

@@ -2,6 +2,7 @@
 offer as it will be; sending it decides with the same values."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -69,8 +70,34 @@ def test_a_refused_preview_says_what_is_missing_at_the_field(client, advised):
     assert not Decision.objects.exists()
 
 
-def test_sending_decides_with_the_values_read(client, advised):
+def _previewed(client, case, **extra):
+    """The digest of the letter shown, as the preview's send button carries it."""
+    page = client.post(reverse("cases:decide", args=[case.pk]), _form(case, preview="1", **extra))
+    return re.search(r'name="previewed" value="([0-9a-f]{64})"', page.content.decode()).group(1)
+
+
+def test_a_send_without_reading_the_letter_shows_it_instead(client, advised):
     response = client.post(reverse("cases:decide", args=[advised.pk]), _form(advised, send=""))
+    page = response.content.decode()
+    assert response.status_code == 200 and "så den er ikke sendt" in page
+    assert "Sådan lyder brevet til borgeren" in page
+    assert not Decision.objects.exists()
+
+
+def test_a_change_after_reading_the_letter_is_not_sent_unseen(client, advised):
+    digest = _previewed(client, advised)
+    changed = _form(advised, send="", previewed=digest)
+    changed["decision-text"] = "En anden begrundelse, som ikke blev vist."
+    page = client.post(reverse("cases:decide", args=[advised.pk]), changed).content.decode()
+    assert "så den er ikke sendt" in page and "En anden begrundelse, som ikke blev vist." in page
+    assert not Decision.objects.exists()
+
+
+def test_sending_decides_with_the_values_read(client, advised):
+    digest = _previewed(client, advised)
+    response = client.post(
+        reverse("cases:decide", args=[advised.pk]), _form(advised, send="", previewed=digest)
+    )
     assert response.status_code == 302
     case = Case.objects.get(pk=advised.pk)
     assert case.status == Status.DECIDED and case.offer.demands == NEW_DEMANDS

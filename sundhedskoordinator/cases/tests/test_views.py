@@ -2,6 +2,7 @@
 moves through the forms; refusals appear next to the fields with the input kept."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.management import call_command
@@ -167,17 +168,18 @@ def test_the_procedure_through_the_pages(client, world):
         )
         assert Case.objects.get().status == Status.ADVISED
         client.force_login(world.users["sagsbehandler"])
-        client.post(
-            reverse("cases:decide", args=[case.pk]),
-            {
-                "decision-outcome": "adjust",
-                "decision-text": "Arbejdstiden ændres.",
-                "decision-kind": case.offer.kind,
-                "decision-content": case.offer.content,
-                "decision-demands": "Start kl. 10 og ingen løft.",
-                "version": Case.objects.get().version,
-            },
-        )
+        decision = {
+            "decision-outcome": "adjust",
+            "decision-text": "Arbejdstiden ændres.",
+            "decision-kind": case.offer.kind,
+            "decision-content": case.offer.content,
+            "decision-demands": "Start kl. 10 og ingen løft.",
+            "version": Case.objects.get().version,
+        }
+        # The letter is read first; the send carries the fingerprint of what was read.
+        shown = client.post(reverse("cases:decide", args=[case.pk]), {**decision, "preview": "1"})
+        digest = re.search(r'name="previewed" value="(\w+)"', shown.content.decode()).group(1)
+        client.post(reverse("cases:decide", args=[case.pk]), {**decision, "previewed": digest})
     assert Case.objects.get().status == Status.DECIDED
     client.force_login(world.users["borger"])
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()

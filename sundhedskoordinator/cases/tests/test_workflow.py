@@ -78,7 +78,9 @@ MOVES: dict[Action, tuple[set[Status], Status | None]] = {
     Action.CLOSE: ({S.DECIDED}, S.CLOSED),
     # Withdrawal is possible until the package is sent to the coordinator.
     Action.WITHDRAW: ({S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED}, S.WITHDRAWN),
-    Action.REJECT: ({S.REQUESTED}, S.REJECTED),
+    # A request is refused while it waits for its meeting (the diagram's reject edge reaches
+    # "ready"; a ressourceforløb may end meanwhile).
+    Action.REJECT: ({S.REQUESTED, S.READY}, S.REJECTED),
     # The offer and the citizen's description change until the case file is complete.
     Action.UPDATE: ({S.DRAFT, S.REQUESTED}, None),
     # Documents join the case file until the package is frozen and sent.
@@ -91,6 +93,8 @@ MOVES: dict[Action, tuple[set[Status], Status | None]] = {
     Action.REASSIGN: (OPEN, None),
     # The coordinator's part runs from dispatch until the case closes.
     Action.TAKE_OVER: ({S.SENT, S.HELD, S.ADVISED, S.DECIDED}, None),
+    # "a bisidder may be added" while the case has a time on an agenda.
+    Action.SET_COMPANION: ({S.SCHEDULED, S.SENT}, None),
 }
 
 #: The roles that take each action when on the case (DESIGN sections 2 and 3).
@@ -115,6 +119,7 @@ ROLES: dict[Action, set[Role]] = {
     Action.RECORD_FILE_NOTE: HANDLERS,
     Action.REASSIGN: HANDLERS,
     Action.TAKE_OVER: set(),
+    Action.SET_COMPANION: {*HANDLERS, Role.CITIZEN},
 }
 
 
