@@ -367,6 +367,12 @@ def action_roles(user: User, case: Case, grants: list[Grant] | None = None) -> C
     return CaseRoles(scoped, on_case_roles(user, case, scoped))
 
 
+def handles_case(user: User, case: Case) -> bool:
+    """The user works the case for the municipality: its responsible caseworker or the job
+    broker on it (not merely a colleague in the same municipality)."""
+    return any(r in CASE_OPENERS for r in action_roles(user, case).on_case)
+
+
 def parse_purpose(value: str) -> tuple[Purpose | None, str]:
     """A purpose as pages and the API give it: ``<code>`` or ``<code>:<free text>``. Anything
     that does not start with a listed purpose is no purpose at all."""

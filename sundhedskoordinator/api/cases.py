@@ -263,11 +263,17 @@ class ActionEndpoint:
     optional: bool = False
     renamed: dict[str, str] = field(default_factory=dict)
     description: str | None = None
+    #: Nested parts that carry only the fields the client sent (the rest stay as they are).
+    partial: tuple[str, ...] = ()
 
     def inputs(self, payload: Schema | None) -> dict[str, Any]:
         if payload is None:
             return {}
-        return {self.renamed.get(k, k): v for k, v in payload.model_dump().items()}
+        data = payload.model_dump()
+        for name in self.partial:
+            part = getattr(payload, name)
+            data[name] = part.model_dump(exclude_unset=True) if part is not None else None
+        return {self.renamed.get(k, k): v for k, v in data.items()}
 
 
 #: Every action endpoint, generated below with the same shape: scope check, If-Match,
@@ -295,7 +301,7 @@ ACTION_ENDPOINTS = [
     ActionEndpoint(Action.CANCEL, "cancel", "cancel", ReasonIn),
     ActionEndpoint(Action.RECORD_FILE_NOTE, "file-note", "file_note", FileNoteIn),
     ActionEndpoint(Action.WRITE_ADVICE, "advice", "advice", AdviceIn),
-    ActionEndpoint(Action.DECIDE, "decision", "decision", DecisionIn),
+    ActionEndpoint(Action.DECIDE, "decision", "decision", DecisionIn, partial=("offer",)),
     ActionEndpoint(Action.CLOSE, "close", "close"),
     ActionEndpoint(Action.WITHDRAW, "withdraw", "withdraw", ReasonIn, optional=True),
     ActionEndpoint(Action.REJECT, "reject", "reject", RejectIn),

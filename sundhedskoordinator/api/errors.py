@@ -49,10 +49,17 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(OverflowError)
     @api.exception_handler(DataError)
     def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
-        # A number larger than the database can hold (an id or filter beyond 64 bits).
+        # A number larger than the database can hold (an id or filter beyond 64 bits), or a
+        # text with a character the database cannot keep (NUL).
         return api.create_response(
             request,
-            error_body("invalid_input", _("Et tal i forespørgslen er for stort.")),
+            error_body(
+                "invalid_input",
+                _(
+                    "En værdi i forespørgslen kan ikke bruges: et tal er for stort, eller en "
+                    "tekst har et ugyldigt tegn."
+                ),
+            ),
             status=400,
         )
 

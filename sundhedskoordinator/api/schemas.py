@@ -278,7 +278,8 @@ class DecisionIn(Schema):
     offer: OfferIn | None = Field(
         None,
         description="The offer as it is after the decision: the adjusted offer (`adjust`) or "
-        "the other offer (`other_offer`); left out when the offer is kept (`unchanged`).",
+        "the other offer (`other_offer`); left out when the offer is kept (`unchanged`). Fields "
+        "left out keep the current offer's values.",
     )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from django import forms
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.citizens.models import Citizen
@@ -20,7 +20,7 @@ from .models import OFFER_FIELDS
 TEXT = {"class": "form-input"}
 #: What a field left empty stops, said next to its label instead of "(valgfrit)".
 NEEDED_FOR_REQUEST = _("skal udfyldes, før anmodningen sendes")
-NEEDED_FOR_NEW_OFFER = _("skal udfyldes, når tilbuddet tilpasses, eller der gives et andet")
+NEEDED_FOR_NEW_OFFER = _("skal udfyldes ved tilpasning eller andet tilbud")
 AREA = {"class": "form-input", "rows": 5}
 
 
@@ -324,11 +324,14 @@ class DecisionForm(OfferPart):
             "offer": {k: data.get(k) for k in OFFER_FIELDS},
         }
 
-    def digest(self) -> str:
-        """A fingerprint of what the letter is made from, so that the letter sent is the one
-        the caseworker read: a change after the preview asks for a new preview."""
-        inputs = self.inputs_of(self.cleaned_data)
-        return hashlib.sha256(json.dumps(inputs, sort_keys=True, default=str).encode()).hexdigest()
+    def digest(self, case_id: int, version: str) -> str:
+        """A keyed fingerprint of what the letter is made from, for this case at this version,
+        so that the letter sent is the one the caseworker read: a change after the preview asks
+        for a new preview, and nobody can make a fingerprint without having been shown one."""
+        inputs = json.dumps(self.inputs_of(self.cleaned_data), sort_keys=True, default=str)
+        return salted_hmac(
+            "decision-letter-preview", f"{case_id}:{version}:{inputs}", algorithm="sha256"
+        ).hexdigest()
 
     text = forms.CharField(
         max_length=limits.DECISION,

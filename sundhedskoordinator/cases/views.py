@@ -24,9 +24,9 @@ from sundhedskoordinator.access.policy import (
     citizen_municipalities,
     figure_municipalities,
     handler_role,
+    handles_case,
     purpose_for_log,
     purposes_for,
-    registering_municipalities,
     sees_as_citizen,
     writes_as_citizen,
 )
@@ -451,7 +451,7 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         and not case.is_closed
         and not getattr(case, "has_written_guidance", False),
         "guidance_form": GuidanceForm(prefix="guidance", initial={"given_on": clock.today()})
-        if case.municipality_id in registering_municipalities(_user(request))
+        if handles_case(_user(request), case)
         else None,
         "offer_versions": getattr(case, "offer_version_list", []),
         "today": clock.today(),
@@ -570,6 +570,10 @@ def record_guidance(request: HttpRequest, case_id: int) -> HttpResponse:
         case = selectors.case_in_scope(user=user, case_id=case_id)
     except NotFoundError as exc:
         raise Http404 from exc
+    if not handles_case(user, case):
+        # From the case, only those who work it; the register's page serves the rest.
+        messages.error(request, _("Kun sagens sagsbehandler kan registrere vejledning her."))
+        return redirect("cases:detail", case_id=case_id)
     form = GuidanceForm(request.POST, prefix="guidance")
     if form.is_valid():
         try:
@@ -726,7 +730,8 @@ def decide(request: HttpRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _show_again(request, case_id, "decide", form, None)
     read_first = "preview" in request.POST
-    if not read_first and request.POST.get("previewed") == form.digest():
+    digest = form.digest(case_id, request.POST.get("version", ""))
+    if not read_first and request.POST.get("previewed") == digest:
         return _decide(request, case_id)
     try:
         letter = services.preview_decision_letter(
@@ -743,7 +748,7 @@ def decide(request: HttpRequest, case_id: int) -> HttpResponse:
         None,
         failed="",
         decision_preview=decision_letter_html(letter),
-        decision_digest=form.digest(),
+        decision_digest=digest,
         preview_changed=not read_first,
     )
 

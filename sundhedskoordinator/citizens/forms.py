@@ -23,6 +23,7 @@ class GuidanceForm(forms.Form):
     note = forms.CharField(
         label=_("Bemærkning"),
         required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
     )
 

@@ -28,7 +28,8 @@ class Search:
     @classmethod
     def parse(cls, query: str) -> Search | None:
         """What was typed: a CPR number (with or without its dash), else text; None if empty."""
-        query = query.strip()[:100]
+        # A NUL cannot be kept or searched for (PostgreSQL refuses it); it is never meant.
+        query = query.replace("\x00", "").strip()[:100]
         cpr = normalise_cpr(query)
         if looks_like_cpr(cpr):
             return cls.for_cpr(cpr)

@@ -148,6 +148,10 @@ def end_resource_course(
     return course
 
 
+#: The longest note kept with a guidance (a sentence or two on how it was given).
+GUIDANCE_NOTE = 1000
+
+
 @logs_refusals("citizen", "citizen")
 def record_guidance(
     *, actor: User, citizen: Citizen, given_on: dt.date, channel: str, note: str = ""
@@ -156,6 +160,12 @@ def record_guidance(
     than when a concrete offer is presented). Date, channel and who gave it are kept; written
     guidance issues the guidance letter, kept with it."""
     _require_municipal_handler(actor, citizen.municipality_id)
+    if len(note) > GUIDANCE_NOTE:
+        raise DomainError(
+            "invalid_input",
+            _("Bemærkningen er for lang: højst %(limit)d tegn.") % {"limit": GUIDANCE_NOTE},
+            fields={"note": _("Højst %(limit)d tegn.") % {"limit": GUIDANCE_NOTE}},
+        )
     if given_on > clock.today():
         raise DomainError(
             "invalid_input",

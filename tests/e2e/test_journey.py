@@ -181,7 +181,7 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
 
     # 6. The caseworker decides: adjusts the offer's demands, reads the letter, sends it.
     page.goto(case_url)
-    page.get_by_label("Tilbuddet tilpasses").check()
+    page.get_by_role("radio", name="Tilbuddet tilpasses").check()
     page.get_by_label("Krav til borgerens deltagelse").fill(
         "Fremmøde tre dage om ugen fra kl. 10, siddende arbejde."
     )

@@ -74,7 +74,12 @@ def schedule_case(
     (BEK 2409/2021 § 3), and a companion if the citizen brings one. The dispatch deadline is the
     meeting's, stored on the item with its rule; past it, scheduling needs a reason and is
     flagged."""
-    check_lengths({"late_reason": (late_reason, limits.REASON)})
+    check_lengths(
+        {
+            "late_reason": (late_reason, limits.REASON),
+            "companion": (companion_name, limits.COMPANION_NAME),
+        }
+    )
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.SCHEDULE, actor)
@@ -302,7 +307,6 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
 
 
 @_case_refusals_logged
-@_case_refusals_logged
 def set_companion(
     *,
     actor: User,
@@ -336,6 +340,7 @@ def set_companion(
         return _finish(case, transition, actor, role, data={"companion": bool(name)})
 
 
+@_case_refusals_logged
 def take_over_item(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """A substitute coordinator of the region takes over the case's agenda item (DESIGN section
     2, "overtager"): from now on they, not the one planned, hold the conversation and write the

@@ -78,7 +78,7 @@ def test_only_those_who_register_citizens_get_the_form_and_others_change_nothing
     response = _post(client, secretariat, unguided, "letter")
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert "Kun kommunens sagsbehandlere og jobformidlere" in page
+    assert "Kun sagens sagsbehandler kan registrere vejledning her." in page
     assert not Guidance.objects.filter(citizen=unguided.citizen).exists()
     # Outside the municipality the case does not exist.
     assert _post(client, world.users["sagsbehandler2"], unguided, "letter").status_code == 404
