@@ -67,6 +67,7 @@ def create_meeting(request: HttpRequest, payload: MeetingCreate) -> Status[dict[
         ends_at=payload.ends_at,
         location=payload.location,
         kind=payload.kind,
+        extraordinary_reason=payload.extraordinary_reason,
     )
     return Status(201, serialize.meeting(meeting))
 

@@ -371,6 +371,11 @@ class MeetingCreate(Schema):
     ends_at: AwareDatetime
     location: str = ""
     kind: str = "rehab_team"
+    extraordinary_reason: str = Field(
+        "",
+        description="Needed only for a meeting in the past or on a day that is not a working "
+        "day (weekend, public holiday or closing day).",
+    )
 
 
 class AgendaEntry(Schema):

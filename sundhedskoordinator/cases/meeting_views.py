@@ -82,6 +82,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                 ends_at=data["ends_at"],
                 location=data["location"],
                 kind=data["kind"],
+                extraordinary_reason=data["extraordinary_reason"],
             )
         except DomainError as error:
             add_domain_error(form, error)

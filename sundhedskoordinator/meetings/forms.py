@@ -41,6 +41,16 @@ class MeetingForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-input"}),
     )
 
+    extraordinary_reason = forms.CharField(
+        label=_("Begrundelse for et ekstraordinært møde"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Kun hvis mødet ligger i fortiden eller på en weekend, helligdag eller lukkedag."
+        ),
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
+    )
+
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]

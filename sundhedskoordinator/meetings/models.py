@@ -90,6 +90,11 @@ class Meeting(models.Model):
     location = models.CharField(_("sted"), max_length=200)
     dispatch_deadline = models.DateField(_("frist for afsendelse"))
     deadline_working_days = models.PositiveSmallIntegerField(_("hverdage før mødet"))
+    extraordinary_reason = models.TextField(
+        _("begrundelse for ekstraordinært møde"),
+        blank=True,
+        help_text=_("Hvorfor mødet ligger i fortiden eller på en dag, der ikke er en hverdag."),
+    )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
     class Meta:

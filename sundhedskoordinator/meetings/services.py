@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import plans_meetings_of
 from sundhedskoordinator.access.services import logs_refusals
+from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
-from sundhedskoordinator.core.workingdays import dispatch_deadline
+from sundhedskoordinator.core.workingdays import dispatch_deadline, is_working_day
 from sundhedskoordinator.organisations.models import RehabTeam, User
 
 from .choices import MeetingKind
@@ -21,6 +22,10 @@ from .selectors import agreement_for
 
 MEETING_NOT_ALLOWED = "meeting_not_allowed"
 INVALID_INPUT = "invalid_input"
+
+
+#: The longest reason kept for an extraordinary meeting.
+EXTRAORDINARY_REASON = 500
 
 
 @logs_refusals("team", "team")
@@ -32,16 +37,49 @@ def create_meeting(
     ends_at: dt.datetime,
     location: str = "",
     kind: str = MeetingKind.REHAB_TEAM,
+    extraordinary_reason: str = "",
 ) -> Meeting:
     """Plan a meeting of the secretariat's own team. Its dispatch deadline is computed now by the
     region's agreement (10 working days before, by default) and stored with it, so that a later
-    change of the agreement never moves it."""
+    change of the agreement never moves it. A meeting in the past or on a day that is not a
+    working day is refused unless it is an extraordinary one, with its reason kept."""
     if not plans_meetings_of(actor, team.municipality_id):
         raise DomainError(
             "role_not_allowed", _("Kun teamets sekretariat kan planlægge møder."), status=403
         )
+    reason = extraordinary_reason.strip()
+    if len(reason) > EXTRAORDINARY_REASON:
+        message = _("Højst %(limit)d tegn.") % {"limit": EXTRAORDINARY_REASON}
+        raise DomainError(INVALID_INPUT, message, fields={"extraordinary_reason": message})
+    day = timezone.localdate(starts_at)
+    unusual = (
+        _("Mødet ligger i fortiden.")
+        if day < clock.today()
+        else _(
+            "Mødet ligger på en dag, der ikke er en hverdag (weekend, helligdag eller lukkedag)."
+        )
+        if not is_working_day(day)
+        else ""
+    )
+    if unusual and not reason:
+        message = f"{unusual} " + _(
+            "Vælg en anden dag, eller angiv en begrundelse, hvis det er et ekstraordinært møde."
+        )
+        raise DomainError(
+            MEETING_NOT_ALLOWED,
+            message,
+            fields={
+                "starts_at": str(unusual),
+                "extraordinary_reason": _("Angiv begrundelsen for det ekstraordinære møde."),
+            },
+        )
     return plan_meeting(
-        team=team, starts_at=starts_at, ends_at=ends_at, location=location, kind=kind
+        team=team,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        kind=kind,
+        extraordinary_reason=reason if unusual else "",
     )
 
 
@@ -52,6 +90,7 @@ def plan_meeting(
     ends_at: dt.datetime,
     location: str = "",
     kind: str = MeetingKind.REHAB_TEAM,
+    extraordinary_reason: str = "",
 ) -> Meeting:
     """The meeting itself, once the actor is known to be allowed (also used by the demo loader).
     Refuses a meeting form the region's agreement does not allow."""
@@ -78,6 +117,7 @@ def plan_meeting(
         location=location or team.location,
         dispatch_deadline=dispatch_deadline(day, agreement.dispatch_working_days),
         deadline_working_days=agreement.dispatch_working_days,
+        extraordinary_reason=extraordinary_reason,
     )
     try:
         meeting.full_clean()
