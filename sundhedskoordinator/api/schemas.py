@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import AwareDatetime, Field
@@ -264,6 +264,11 @@ class ConversationIn(Schema):
     started_at: AwareDatetime
     ended_at: AwareDatetime
     attendees: list[dict[str, str]] | None = None
+    present: list[Literal["citizen", "companion", "municipality"]] | None = Field(
+        None,
+        description="Who of the agenda item's participants came (the coordinator always does); "
+        "left out: all of them. Ignored when `attendees` is given.",
+    )
 
 
 class AdviceIn(Schema):

@@ -237,6 +237,33 @@ class ScheduleForm(forms.Form):
 class ConversationForm(forms.Form):
     started_at = forms.DateTimeField(label=_("Samtalen begyndte"), widget=_date_time_widget())
     ended_at = forms.DateTimeField(label=_("Samtalen sluttede"), widget=_date_time_widget())
+    present = forms.MultipleChoiceField(
+        label=_("Hvem deltog? (sundhedskoordinatoren deltager altid)"),
+        required=False,
+        choices=[
+            ("citizen", _("Borgeren")),
+            ("companion", _("Bisidderen")),
+            ("municipality", _("Sagsbehandleren eller jobformidleren")),
+        ],
+        initial=["citizen", "companion", "municipality"],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+    )
+
+    def __init__(self, *args: Any, item: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if item is not None:
+            # The participants by name, and no companion to tick when none was named.
+            names = {
+                "citizen": item.case.citizen.name,
+                "companion": item.companion_name,
+                "municipality": str(item.attendee),
+            }
+            field = self.fields["present"]
+            field.choices = [  # type: ignore[attr-defined]
+                (value, f"{label}: {names[value]}")
+                for value, label in field.choices  # type: ignore[attr-defined]
+                if names[value]
+            ]
 
 
 class AdviceForm(forms.Form):

@@ -366,11 +366,12 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
     if "hold_conversation" in actions:
         item = _items(case)[0] if _items(case) else None
         now = clock.now()
+        # The agenda's time, as it usually goes; the end no later than now.
+        start = item.starts_at if item else now
+        end = start + dt.timedelta(minutes=item.slot_minutes) if item else now
         forms["hold_conversation"] = ConversationForm(
-            initial={
-                "started_at": item.starts_at if item and item.starts_at < now else now,
-                "ended_at": now,
-            }
+            item=item,
+            initial={"started_at": min(start, now), "ended_at": min(end, now)},
         )
     for action in ("withdraw", "reject", "cancel", "unschedule"):
         if action in actions:
@@ -702,7 +703,10 @@ unschedule = _form_view(
 )
 dispatch = _form_view("dispatch", ReasonForm, A.DISPATCH)
 hold_conversation = _form_view(
-    "hold_conversation", ConversationForm, A.HOLD_CONVERSATION, _fields("started_at", "ended_at")
+    "hold_conversation",
+    ConversationForm,
+    A.HOLD_CONVERSATION,
+    _fields("started_at", "ended_at", "present"),
 )
 advice = _form_view("advice", AdviceForm, A.WRITE_ADVICE, dict, prefix="advice")
 file_note = _form_view(

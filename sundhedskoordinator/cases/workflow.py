@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -252,11 +253,26 @@ def late_scheduling_has_reason(case: Case, params: Params) -> list[Missing]:
 
 
 def conversation_times_are_valid(case: Case, params: Params) -> list[Missing]:
+    """The conversation ends after it began and not in the future, and begins no earlier than
+    the agenda item's time less the agreement's tolerance (not days before its meeting)."""
     started_at, ended_at = params["started_at"], params["ended_at"]
     if ended_at <= started_at:
         return [Missing(INVALID_INPUT, "ended_at", _("Samtalen skal slutte efter, den begyndte."))]
     if ended_at > params["now"]:
         return [Missing(INVALID_INPUT, "ended_at", _("Samtalen kan ikke slutte i fremtiden."))]
+    earliest = params["item_starts_at"] - dt.timedelta(minutes=params["early_minutes"])
+    if started_at < earliest:
+        return [
+            Missing(
+                INVALID_INPUT,
+                "started_at",
+                _("Samtalen kan tidligst være begyndt %(at)s, %(minutes)d minutter før sagens tid.")
+                % {
+                    "at": date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
+                    "minutes": params["early_minutes"],
+                },
+            )
+        ]
     return []
 
 

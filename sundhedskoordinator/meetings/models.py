@@ -57,6 +57,11 @@ class CollaborationAgreement(models.Model):
     reminder_decision_working_days = models.PositiveSmallIntegerField(
         _("hverdage efter rådgivningen, sagsbehandleren mindes om beslutningen"), default=5
     )
+    conversation_early_minutes = models.PositiveSmallIntegerField(
+        _("minutter før sagens tid, samtalen tidligst kan registreres fra"),
+        default=30,
+        help_text=_("En samtale kan begynde lidt før dagsordenens tid, men ikke dage før."),
+    )
     meeting_kinds = models.JSONField(_("mødeformer"), default=default_meeting_kinds)
     required_document_kinds = models.JSONField(
         _("dokumenter, der skal være i sagen"), default=default_required_documents

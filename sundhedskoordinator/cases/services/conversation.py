@@ -17,6 +17,7 @@ from sundhedskoordinator.cases.models import Advice, Case, Conversation
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
+from sundhedskoordinator.meetings.selectors import agreement_of_meeting
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
@@ -40,16 +41,27 @@ def hold_conversation(
     started_at: dt.datetime,
     ended_at: dt.datetime,
     attendees: list[dict[str, str]] | None = None,
+    present: list[str] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Record that the conversation was held, when, and who attended."""
+    """Record that the conversation was held, when, and who attended: ``attendees`` as given,
+    or the agenda item's participants, narrowed to ``present`` (of "citizen", "companion" and
+    "municipality"; the coordinator who records it is there)."""
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.HOLD_CONVERSATION, actor)
-        workflow.run_guards(
-            transition, case, {"started_at": started_at, "ended_at": ended_at, "now": clock.now()}
-        )
         item = _active_item(case)
+        workflow.run_guards(
+            transition,
+            case,
+            {
+                "started_at": started_at,
+                "ended_at": ended_at,
+                "now": clock.now(),
+                "item_starts_at": item.starts_at,
+                "early_minutes": agreement_of_meeting(item.meeting).conversation_early_minutes,
+            },
+        )
         if attendees is None:
             attendees = [
                 {"role": Role.CITIZEN.value, "name": case.citizen.name},
@@ -63,6 +75,14 @@ def hold_conversation(
             ] + (
                 [{"role": "companion", "name": item.companion_name}] if item.companion_name else []
             )
+            if present is not None:
+                who = {Role.CITIZEN.value: "citizen", "companion": "companion"}
+                attendees = [
+                    a
+                    for a in attendees
+                    if a["role"] == Role.COORDINATOR.value
+                    or who.get(a["role"], "municipality") in present
+                ]
         conversation = Conversation.objects.create(
             agenda_item=item,
             case=case,
