@@ -21,6 +21,7 @@ TEXT = {"class": "form-input"}
 #: What a field left empty stops, said next to its label instead of "(valgfrit)".
 NEEDED_FOR_REQUEST = _("skal udfyldes, før anmodningen sendes")
 NEEDED_FOR_NEW_OFFER = _("skal udfyldes ved tilpasning eller andet tilbud")
+NEEDED_IF_LATE = _("skal udfyldes, hvis mødets frist for afsendelse er overskredet")
 AREA = {"class": "form-input", "rows": 5}
 
 
@@ -223,13 +224,15 @@ class ScheduleForm(forms.Form):
     )
     late_reason = forms.CharField(
         max_length=limits.REASON,
-        label=_("Begrundelse, hvis fristen er overskredet"),
+        label=_("Begrundelse for sen planlægning"),
         required=False,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
     )
 
     def __init__(self, *args: Any, meetings: Any, coordinators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Needed exactly when the meeting's dispatch deadline has passed: said, not "optional".
+        self.fields["late_reason"].needed_later = NEEDED_IF_LATE  # type: ignore[attr-defined]
         self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
         self.fields["coordinator"].queryset = coordinators  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -134,8 +135,11 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "items": items,
             "today": today,
-            "deadline_passed": deadline_passed(meeting.dispatch_deadline, today),
-            "deadline_near": deadline_near(
+            # Once every case on the agenda is sent, the deadline no longer warns of anything.
+            "all_sent": bool(items) and not due,
+            "deadline_passed": bool(due) and deadline_passed(meeting.dispatch_deadline, today),
+            "deadline_near": bool(due)
+            and deadline_near(
                 meeting.dispatch_deadline,
                 today,
                 agreement_of_meeting(meeting).deadline_warning_working_days,
@@ -180,7 +184,13 @@ def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return redirect("meetings:agenda", meeting_id=meeting_id)
     if sent:
         messages.success(
-            request, _("%(n)d sager er sendt til sundhedskoordinatoren.") % {"n": sent}
+            request,
+            ngettext(
+                "%(n)d sag er sendt til sundhedskoordinatoren.",
+                "%(n)d sager er sendt til sundhedskoordinatoren.",
+                sent,
+            )
+            % {"n": sent},
         )
     for message in refused:
         messages.error(request, message)

@@ -151,7 +151,7 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
     secretariat.page.get_by_role("button", name="Sæt på dagsorden").click()
     expect(secretariat.page.get_by_role("alert")).to_contain_text("Fristen")
     secretariat.check("08-sekretariat-frist-overskredet")
-    secretariat.page.get_by_label("Begrundelse, hvis fristen er overskredet").fill(
+    secretariat.page.get_by_label("Begrundelse for sen planlægning").fill(
         "Borgeren har akut brug for afklaring."
     )
     secretariat.page.get_by_role("button", name="Sæt på dagsorden").click()
