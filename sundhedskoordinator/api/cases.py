@@ -19,6 +19,7 @@ from sundhedskoordinator.cases import selectors, services
 from sundhedskoordinator.cases.choices import Action
 from sundhedskoordinator.cases.fhir import case_bundle
 from sundhedskoordinator.citizens.cpr import looks_like_cpr
+from sundhedskoordinator.citizens.search import Search
 from sundhedskoordinator.citizens.selectors import citizen_in_scope
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents.delivery import attachment, verified_content
@@ -149,7 +150,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
         team=filters.team,
         meeting_from=filters.meeting_from,
         meeting_to=filters.meeting_to,
-        search=selectors.CaseSearch(text=filters.q or ""),
+        search=Search(text=filters.q or ""),
         order=filters.order,
         grants=grants,
     )

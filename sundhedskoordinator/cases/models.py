@@ -129,11 +129,9 @@ class Case(models.Model):
 OFFER_FIELDS = ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
 
 
-class Offer(models.Model):
-    """The concrete employment-oriented offer, described with its content and with the demands it
-    makes on the citizen's participation (regional procedure item 3, part 1)."""
+class OfferDescription(models.Model):
+    """What describes an offer (``OFFER_FIELDS``): the case's offer and each of its versions."""
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="offer")
     kind = models.CharField(_("type"), max_length=30, choices=OfferKind.choices)
     provider = models.CharField(_("sted/udbyder"), max_length=200, blank=True)
     start_date = models.DateField(_("startdato"), null=True, blank=True)
@@ -142,6 +140,16 @@ class Offer(models.Model):
     )
     content = models.TextField(_("indhold"), blank=True)
     demands = models.TextField(_("krav til borgerens deltagelse"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Offer(OfferDescription):
+    """The concrete employment-oriented offer, described with its content and with the demands it
+    makes on the citizen's participation (regional procedure item 3, part 1)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="offer")
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -155,7 +163,7 @@ class Offer(models.Model):
         return f"{self.get_kind_display()} ({self.case})"
 
 
-class OfferVersion(models.Model):
+class OfferVersion(OfferDescription):
     """One version of the case's offer as it was recorded: first registered, corrected while the
     case is prepared, adjusted by the decision or replaced by another offer (DESIGN section 3,
     decide). The case's ``offer`` is always the newest version; the older ones stay."""
@@ -163,14 +171,6 @@ class OfferVersion(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offer_versions")
     version = models.PositiveSmallIntegerField(_("version"))
     change = models.CharField(_("ændring"), max_length=20, choices=OfferChange.choices)
-    kind = models.CharField(_("type"), max_length=30, choices=OfferKind.choices)
-    provider = models.CharField(_("sted/udbyder"), max_length=200, blank=True)
-    start_date = models.DateField(_("startdato"), null=True, blank=True)
-    hours_per_week = models.DecimalField(
-        _("timer pr. uge"), max_digits=4, decimal_places=1, null=True, blank=True
-    )
-    content = models.TextField(_("indhold"), blank=True)
-    demands = models.TextField(_("krav til borgerens deltagelse"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -37,7 +37,11 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import add_working_days, working_days_between
 from sundhedskoordinator.meetings.models import Meeting
-from sundhedskoordinator.meetings.selectors import agreements_by_region, seed_agreement
+from sundhedskoordinator.meetings.selectors import (
+    agreements_by_region,
+    seed_agreement,
+    upcoming_meetings_for,
+)
 from sundhedskoordinator.organisations.models import RehabTeam, User
 
 from . import workflow
@@ -170,11 +174,6 @@ CASE_ORDERS: dict[str, tuple[Any, ...]] = {
 DEFAULT_CASE_ORDER = "deadline"
 
 
-#: What a user looks for in the case list: a piece of a reference or a citizen's name, or a
-#: whole CPR number held only as its keyed hash (``citizens.search``).
-CaseSearch = Search
-
-
 def list_cases(
     *,
     user: User,
@@ -185,7 +184,7 @@ def list_cases(
     team: int | None = None,
     meeting_from: dt.date | None = None,
     meeting_to: dt.date | None = None,
-    search: CaseSearch | None = None,
+    search: Search | None = None,
     order: str = DEFAULT_CASE_ORDER,
     grants: list[Grant] | None = None,
 ) -> QuerySet[Case]:
@@ -557,3 +556,20 @@ def filter_choices(user: User) -> FilterChoices:
             ).order_by("first_name", "last_name", "username")
         ),
     )
+
+
+def next_reachable_meeting(case: Case, today: dt.date) -> Meeting | None:
+    """The first meeting of the case's municipality whose dispatch deadline has not passed
+    (``core.workingdays.deadline_passed``: the deadline day itself still counts): the earliest
+    the case can be on, as the citizen's receipt tells her."""
+    return (
+        upcoming_meetings_for(municipality_id=case.municipality_id, today=today)
+        .filter(dispatch_deadline__gte=today)
+        .first()
+    )
+
+
+def guidance_missing(case: Case) -> bool:
+    """BEK 2409/2021 § 2: an open case whose citizen has no written guidance dated today or
+    before (``with_details`` annotates it)."""
+    return not case.is_closed and not getattr(case, "has_written_guidance", False)

@@ -448,9 +448,7 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         "shows_citizen_page": case.municipality_id in citizen_municipalities(_user(request)),
         # BEK 2409/2021 § 2: the warning stays on the case until written guidance is recorded,
         # with the form to record it for those who register the municipality's citizens.
-        "guidance_missing": not writes_as_citizen(read.roles)
-        and not case.is_closed
-        and not getattr(case, "has_written_guidance", False),
+        "guidance_missing": not writes_as_citizen(read.roles) and selectors.guidance_missing(case),
         "guidance_form": GuidanceForm(prefix="guidance", initial={"given_on": clock.today()})
         if handles_case(_user(request), case)
         else None,
@@ -656,18 +654,12 @@ def receipt(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404 from exc
     if not writes_as_citizen(action_roles(user, case).on_case) or case.submitted_at is None:
         return redirect("cases:detail", case_id=case_id)
-    today = clock.today()
-    next_meeting = (
-        upcoming_meetings_for(municipality_id=case.municipality_id, today=today)
-        .filter(dispatch_deadline__gte=today)
-        .first()
-    )
     return render(
         request,
         "cases/receipt.html",
         {
             "case": case,
-            "next_meeting": next_meeting,
+            "next_meeting": selectors.next_reachable_meeting(case, clock.today()),
             "offer_on_hold": services.offer_is_on_hold(case),
         },
     )

@@ -59,15 +59,10 @@ def has_written_guidance(citizen: Citizen, *, on_or_before: dt.date) -> bool:
 def not_informed(citizens: QuerySet[Citizen], *, on: dt.date) -> QuerySet[Citizen]:
     """Of ``citizens``, those in a ressourceforløb on ``on`` who had not been told in writing
     about the right by then (BEK 2409/2021 § 2)."""
-    active = ResourceCourse.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on),
-        citizen=OuterRef("pk"),
-        start_date__lte=on,
-    )
     written = Guidance.objects.filter(
         citizen=OuterRef("pk"), channel__in=WRITTEN_GUIDANCE_CHANNELS, given_on__lte=on
     )
-    return citizens.filter(Exists(active)).exclude(Exists(written))
+    return citizens.filter(_active_course(on)).exclude(Exists(written))
 
 
 def citizens_without_guidance(user: User, *, today: dt.date) -> QuerySet[Citizen]:

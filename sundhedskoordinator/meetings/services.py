@@ -52,15 +52,13 @@ def create_meeting(
         message = _("Højst %(limit)d tegn.") % {"limit": EXTRAORDINARY_REASON}
         raise DomainError(INVALID_INPUT, message, fields={"extraordinary_reason": message})
     day = timezone.localdate(starts_at)
-    unusual = (
-        _("Mødet ligger i fortiden.")
-        if day < clock.today()
-        else _(
+    unusual = ""
+    if day < clock.today():
+        unusual = _("Mødet ligger i fortiden.")
+    elif not is_working_day(day):
+        unusual = _(
             "Mødet ligger på en dag, der ikke er en hverdag (weekend, helligdag eller lukkedag)."
         )
-        if not is_working_day(day)
-        else ""
-    )
     if unusual and not reason:
         message = f"{unusual} " + _(
             "Vælg en anden dag, eller angiv en begrundelse, hvis det er et ekstraordinært møde."

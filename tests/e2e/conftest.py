@@ -9,6 +9,7 @@ agenda's meeting-day clock reads it) shows the same moment."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -19,7 +20,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from conftest import BEFORE_CHRISTMAS
+from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.organisations.models import RehabTeam
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -94,3 +97,23 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def guided_citizen(demo_users: dict[str, Any], *, of_borger: bool = True) -> Any:
+    """Bente Nielsen of Odense, in a ressourceforløb since 1 June 2026 with written guidance,
+    logged in as the demo citizen ``borger`` unless ``of_borger`` is False."""
+    caseworker = demo_users["sagsbehandler"]
+    citizen = citizen_services.create_citizen(
+        actor=caseworker,
+        cpr="1203851234",
+        name="Bente Nielsen",
+        municipality=RehabTeam.objects.get(municipality__code="461").municipality,
+        course_start=dt.date(2026, 6, 1),
+    )
+    if of_borger:
+        citizen.user = demo_users["borger"]
+        citizen.save()
+    citizen_services.record_guidance(
+        actor=caseworker, citizen=citizen, given_on=dt.date(2026, 6, 1), channel="letter"
+    )
+    return citizen

@@ -3,15 +3,12 @@ per row (no sideways scrolling), and the receipt after her request. Checked with
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import Browser, expect
 
 from sundhedskoordinator.cases.walk import new_case
-from sundhedskoordinator.citizens import services as citizen_services
-from sundhedskoordinator.organisations.models import RehabTeam
 
+from .conftest import guided_citizen
 from .test_journey import Session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,20 +21,8 @@ def _narrow_and_unscrolled(page) -> None:
 
 
 def test_the_citizen_on_a_phone(browser: Browser, live_server, demo_users, tmp_path):
-    team = RehabTeam.objects.get(municipality__code="461")
     caseworker = demo_users["sagsbehandler"]
-    citizen = citizen_services.create_citizen(
-        actor=caseworker,
-        cpr="1203851234",
-        name="Bente Nielsen",
-        municipality=team.municipality,
-        course_start=dt.date(2026, 6, 1),
-    )
-    citizen.user = demo_users["borger"]
-    citizen.save()
-    citizen_services.record_guidance(
-        actor=caseworker, citizen=citizen, given_on=dt.date(2026, 6, 1), channel="letter"
-    )
+    citizen = guided_citizen(demo_users)
     case = new_case(citizen=citizen, caseworker=caseworker, concern=None)
     session = Session(browser, live_server.url, "borger", tmp_path)
     page = session.page

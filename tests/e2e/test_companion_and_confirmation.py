@@ -12,10 +12,10 @@ from playwright.sync_api import Browser, expect
 from conftest import local
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.walk import Cast, new_case, walk_case_to
-from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.meetings import services as meeting_services
 from sundhedskoordinator.organisations.models import RehabTeam
 
+from .conftest import guided_citizen
 from .test_journey import Session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,18 +26,7 @@ def test_companion_on_a_phone_and_a_confirmed_withdrawal(
 ):
     team = RehabTeam.objects.get(municipality__code="461")
     caseworker = demo_users["sagsbehandler"]
-    citizen = citizen_services.create_citizen(
-        actor=caseworker,
-        cpr="1203851234",
-        name="Bente Nielsen",
-        municipality=team.municipality,
-        course_start=dt.date(2026, 6, 1),
-    )
-    citizen.user = demo_users["borger"]
-    citizen.save()
-    citizen_services.record_guidance(
-        actor=caseworker, citizen=citizen, given_on=dt.date(2026, 6, 1), channel="letter"
-    )
+    citizen = guided_citizen(demo_users)
     meeting = meeting_services.create_meeting(
         actor=demo_users["sekretariat"],
         team=team,
