@@ -84,14 +84,15 @@ class Treater:
         municipality: str = "461",
         requested_days_before: int = 30,
         sent_late_on: dt.date | None = None,
-        cancelled: bool = False,
+        cancelled: bool | str = False,
         outcome: str = Outcome.ADJUST,
         guided: bool = True,
         advice_minutes: int | None = None,
     ) -> Treated:
         """A case requested ``requested_days_before`` the meeting on ``day`` and sent right away
         (or ``sent_late_on`` that day), then taken to ``target``; ``cancelled`` cancels it at
-        the meeting instead; ``advice_minutes`` sets when the advice comes after the talk."""
+        the meeting instead (the citizen did not come, or the reason code given);
+        ``advice_minutes`` sets when the advice comes after the talk."""
         team, cast = self._cast(municipality)
         with clock.frozen(local(day - dt.timedelta(days=requested_days_before), 10)):
             meeting = self.meetings.get((team.pk, day))
@@ -119,7 +120,10 @@ class Treater:
         if cancelled:
             with clock.frozen(local(day, 9, 5)):
                 case = case_services.cancel_conversation(
-                    actor=cast.coordinator, case_id=case.pk, reason="Borgeren mødte ikke op."
+                    actor=cast.coordinator,
+                    case_id=case.pk,
+                    reason="Skrevet ud.",
+                    reason_code=cancelled if isinstance(cancelled, str) else "citizen_absent",
                 )
             return Treated(case, meeting)
         # The later steps happen on the meeting day, as the walk times them from the slot.

@@ -33,6 +33,7 @@ from .idempotency import run_once
 from .pagination import PageParams, id_filter, page_body, paginate
 from .schemas import (
     AdviceIn,
+    CancelIn,
     CaseCreate,
     CaseOut,
     CasePage,
@@ -44,6 +45,7 @@ from .schemas import (
     ErrorOut,
     EventOut,
     FileNoteIn,
+    MoveIn,
     ReasonIn,
     ReassignIn,
     RejectIn,
@@ -294,12 +296,12 @@ ACTION_ENDPOINTS = [
             "companion": "companion_name",
         },
     ),
-    ActionEndpoint(Action.UNSCHEDULE, "unschedule", "unschedule", ReasonIn, optional=True),
+    ActionEndpoint(Action.UNSCHEDULE, "unschedule", "unschedule", CancelIn, optional=True),
     ActionEndpoint(Action.DISPATCH, "dispatch", "dispatch"),
     ActionEndpoint(
         Action.HOLD_CONVERSATION, "hold-conversation", "hold_conversation", ConversationIn
     ),
-    ActionEndpoint(Action.CANCEL, "cancel", "cancel", ReasonIn),
+    ActionEndpoint(Action.CANCEL, "cancel", "cancel", CancelIn),
     ActionEndpoint(Action.RECORD_FILE_NOTE, "file-note", "file_note", FileNoteIn),
     ActionEndpoint(Action.WRITE_ADVICE, "advice", "advice", AdviceIn),
     ActionEndpoint(Action.DECIDE, "decision", "decision", DecisionIn, partial=("offer",)),
@@ -330,6 +332,17 @@ ACTION_ENDPOINTS = [
         description=(
             "The citizen (or her caseworker) names the companion (bisidder) who comes to the "
             "conversation, before it begins."
+        ),
+    ),
+    ActionEndpoint(
+        Action.MOVE,
+        "move",
+        "move",
+        MoveIn,
+        renamed={"meeting": "meeting_id"},
+        description=(
+            "The team's secretariat moves a case on an agenda, sent or not, to another meeting "
+            "of the team; a package already sent is sent again there."
         ),
     ),
 ]

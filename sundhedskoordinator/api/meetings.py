@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from sundhedskoordinator.cases import services as case_services
 from sundhedskoordinator.cases.appointments import meeting_calendar
 from sundhedskoordinator.cases.letter_data import agenda_letter
 from sundhedskoordinator.cases.selectors import active_items, agenda_items, scope_cases
@@ -21,11 +22,21 @@ from sundhedskoordinator.meetings.selectors import (
     team_in_scope,
 )
 from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.organisations.selectors import coordinators_in
 
 from . import serialize
 from .cases import ERRORS
 from .pagination import PageParams, id_filter, page_body, paginate
-from .schemas import AgendaOut, MeetingCreate, MeetingOut, MeetingPage, file_answer
+from .schemas import (
+    AgendaOut,
+    CoordinatorOut,
+    MeetingCancelIn,
+    MeetingChangeIn,
+    MeetingCreate,
+    MeetingOut,
+    MeetingPage,
+    file_answer,
+)
 
 router = Router(tags=["meetings"])
 
@@ -75,6 +86,46 @@ def create_meeting(request: HttpRequest, payload: MeetingCreate) -> Status[dict[
 @router.get("/{meeting_id}", response={200: MeetingOut, **ERRORS})
 def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     return serialize.meeting(_meeting(_user(request), meeting_id))
+
+
+@router.post("/{meeting_id}/change", response={200: MeetingOut, **ERRORS})
+def change_meeting(
+    request: HttpRequest, meeting_id: int, payload: MeetingChangeIn
+) -> dict[str, Any]:
+    """Change the meeting's time or place, or move it to another day (the team's secretariat).
+    The agenda moves with it; deadlines are computed again; every participant gets the
+    calendar update (same UID, next SEQUENCE); a new agenda version is issued."""
+    user = _user(request)
+    _meeting(user, meeting_id)
+    meeting = case_services.change_meeting(
+        actor=user, meeting_id=meeting_id, **payload.model_dump()
+    )
+    return serialize.meeting(meeting)
+
+
+@router.post("/{meeting_id}/cancel", response={200: MeetingOut, **ERRORS})
+def cancel_meeting(
+    request: HttpRequest, meeting_id: int, payload: MeetingCancelIn
+) -> dict[str, Any]:
+    """Cancel the meeting with a reason code; its cases go back to ready, or onto `move_to`."""
+    user = _user(request)
+    _meeting(user, meeting_id)
+    data = payload.model_dump()
+    meeting = case_services.cancel_meeting(
+        actor=user, meeting_id=meeting_id, move_to_id=data.pop("move_to"), **data
+    )
+    return serialize.meeting(meeting)
+
+
+@router.get("/{meeting_id}/coordinators", response={200: list[CoordinatorOut], **ERRORS})
+def coordinators(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    """The health coordinators of the meeting's region: whom a case on it may be given
+    (`coordinator` of `POST /cases/{id}/schedule`)."""
+    meeting = _meeting(_user(request), meeting_id)
+    return [
+        {"id": c.pk, "name": str(c)}
+        for c in coordinators_in(region_id=meeting.team.municipality.region_id)
+    ]
 
 
 @router.get("/{meeting_id}/agenda", response={200: AgendaOut, **ERRORS})

@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from sundhedskoordinator.cases.choices import RejectionReason
+from sundhedskoordinator.meetings.choices import CancelCode
 
 BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
 
@@ -240,7 +241,9 @@ class SubmitIn(Schema):
 
 class ScheduleIn(Schema):
     meeting: int
-    coordinator: int | None = None
+    coordinator: int = Field(
+        description="A coordinator of the region: `GET /meetings/{id}/coordinators` lists them."
+    )
     starts_at: AwareDatetime | None = None
     attendee: int | None = None
     companion: str = ""
@@ -249,6 +252,45 @@ class ScheduleIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = ""
+
+
+class CancelIn(ReasonIn):
+    """A cancellation with its reason code; ``other`` needs ``reason`` written."""
+
+    reason_code: CancelCode = Field(
+        CancelCode.OTHER,
+        description="Why: statistics count by it, and billing bills a cancellation after "
+        "dispatch only for `citizen_absent`, `citizen_withdrew` and `other`.",
+    )
+
+
+class MoveIn(Schema):
+    meeting: int = Field(description="The meeting of the same team the case moves to.")
+    starts_at: AwareDatetime | None = Field(None, description="Left out: the first free slot.")
+    late_reason: str = Field("", description="Needed when the meeting's deadline has passed.")
+    reason: str = ""
+
+
+class MeetingChangeIn(Schema):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    location: str = Field("", description="Left out: the place stays.")
+    reason: str = Field(description="Why it changes; the participants are told.")
+    extraordinary_reason: str = ""
+
+
+class MeetingCancelIn(Schema):
+    reason_code: Literal["coordinator_ill", "meeting_moved", "other"]
+    reason: str = Field("", description="Needed for `other`.")
+    move_to: int | None = Field(
+        None, description="Another meeting of the team the cases move to; left out: back to ready."
+    )
+    late_reason: str = ""
+
+
+class CoordinatorOut(Schema):
+    id: int
+    name: str
 
 
 class CompanionIn(Schema):
@@ -363,6 +405,9 @@ class GuidanceIn(Schema):
 class MeetingOut(MeetingRef):
     ends_at: dt.datetime
     deadline_working_days: int
+    sequence: int = Field(description="Raised at each change of time or place (iCalendar).")
+    cancelled_at: dt.datetime | None
+    cancel_code: str
 
 
 class MeetingPage(Schema):

@@ -32,6 +32,9 @@ def meeting(m: Meeting) -> dict[str, Any]:
         "location": m.location,
         "dispatch_deadline": m.dispatch_deadline,
         "deadline_working_days": m.deadline_working_days,
+        "sequence": m.sequence,
+        "cancelled_at": m.cancelled_at,
+        "cancel_code": m.cancel_code,
     }
 
 

@@ -36,6 +36,8 @@ class EventKind(models.TextChoices):
     CASE_REASSIGNED = "case_reassigned", _("Sagen givet videre til en kollega")
     ITEM_TAKEN_OVER = "item_taken_over", _("Sundhedskoordinator overtaget")
     COMPANION_SET = "companion_set", _("Bisidder angivet")
+    CASE_MOVED = "case_moved", _("Flyttet til et andet møde")
+    MEETING_CHANGED = "meeting_changed", _("Mødets tid eller sted ændret")
 
 
 class CaseEvent(models.Model):

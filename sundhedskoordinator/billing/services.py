@@ -2,8 +2,9 @@
 approved and locked (DESIGN section 4, "Billing"; regional procedure item 9).
 
 - A case is billed once, for the first agenda item that counts: the conversation was held, or the
-  item was cancelled after the package was sent and the rate valid on that meeting date bills such
-  cases. The line carries the rate valid on the meeting date.
+  item was cancelled after the package was sent, for a cause that lies with the citizen, and the
+  rate valid on that meeting date bills such cases. The line carries the rate valid on the
+  meeting date.
 - A settlement covers one municipality and one period. It is computed from the cases until it is
   approved; approval stores its lines and locks it. Settlements of a municipality follow each
   other in time and never overlap.
@@ -33,6 +34,7 @@ from sundhedskoordinator.access.services import log_denied, logs_refusals
 from sundhedskoordinator.cases.models import AgendaItem, Conversation, Dispatch
 from sundhedskoordinator.core import clock, periods
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
+from sundhedskoordinator.meetings.choices import CITIZEN_CAUSED
 from sundhedskoordinator.organisations.models import Municipality, Region, User
 
 from .choices import Basis, LineKind
@@ -59,6 +61,14 @@ def rate_on(rates: Iterable[Rate], day: dt.date) -> Rate | None:
     return None
 
 
+def cancellation_billed(code: str, rate: Rate | None) -> bool:
+    """A cancellation after the package was sent is billed when its cause lies with the citizen
+    (she did not come, she withdrew, or another reason) and the rate valid on the meeting date
+    bills such cancellations; never when the region's coordinator was ill or the meeting moved
+    (``meetings.choices.CITIZEN_CAUSED``)."""
+    return code in CITIZEN_CAUSED and rate is not None and rate.bills_cancelled_after_dispatch
+
+
 @dataclass(frozen=True)
 class BillableEvent:
     """What makes a case billable: the meeting date, why, and the rate valid that day."""
@@ -81,7 +91,14 @@ def billable_events(municipality: Municipality, *, until: dt.date) -> dict[int, 
             was_dispatched=Exists(Dispatch.objects.filter(agenda_item=OuterRef("pk"))),
         )
         .filter(was_dispatched=True)
-        .values("case_id", "case__reference", "meeting__date", "was_held", "cancelled_at")
+        .values(
+            "case_id",
+            "case__reference",
+            "meeting__date",
+            "was_held",
+            "cancelled_at",
+            "cancel_code",
+        )
         .order_by("meeting__date", "starts_at", "pk")
     )
     events: dict[int, BillableEvent] = {}
@@ -92,7 +109,7 @@ def billable_events(municipality: Municipality, *, until: dt.date) -> dict[int, 
         rate = rate_on(rates, day)
         if item["was_held"]:
             basis = Basis.HELD
-        elif item["cancelled_at"] is not None and rate and rate.bills_cancelled_after_dispatch:
+        elif item["cancelled_at"] is not None and cancellation_billed(item["cancel_code"], rate):
             basis = Basis.CANCELLED_AFTER_DISPATCH
         else:
             continue

@@ -30,6 +30,7 @@ def item_appointment(item: AgendaItem) -> Appointment:
             for person in (item.coordinator, item.attendee)
         ),
         cancelled=item.cancelled_at is not None,
+        sequence=item.sequence,
     )
 
 
@@ -46,5 +47,6 @@ def meeting_calendar(meeting: Meeting, items: Iterable[AgendaItem]) -> bytes:
         ends_at=meeting.ends_at,
         summary=f"{meeting.get_kind_display()} – {meeting.team}",
         location=meeting.location,
+        sequence=meeting.sequence,
     )
     return publication([whole, *(item_appointment(item) for item in items)])

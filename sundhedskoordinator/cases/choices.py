@@ -63,6 +63,7 @@ class Action(models.TextChoices):
     REASSIGN = "reassign", _("Giv sagen videre til en kollega")
     TAKE_OVER = "take_over", _("Overtag som sundhedskoordinator")
     SET_COMPANION = "set_companion", _("Angiv bisidder")
+    MOVE = "move", _("Flyt til et andet møde")
 
 
 class OfferKind(models.TextChoices):

@@ -35,9 +35,12 @@ def _municipal(case: Case, issued_on: dt.date, unit: str = "") -> Letterhead:
     )
 
 
-def agenda_letter(meeting: Meeting, items: Iterable[AgendaItem]) -> AgendaLetter:
-    """The agenda as it stands, from ``selectors.agenda_items`` (each with ``sent_on``)."""
+def agenda_letter(meeting: Meeting, items: Iterable[AgendaItem], notice: str = "") -> AgendaLetter:
+    """The agenda as it stands, from ``selectors.agenda_items`` (each with ``sent_on``), with a
+    notice of what changed since the last version."""
     return AgendaLetter(
+        notice=notice,
+        cancelled=meeting.cancelled_at is not None,
         head=Letterhead(
             sender=meeting.team.municipality.name,
             sender_unit=meeting.team.name,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.workingdays import deadline_passed
+from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.choices import Role
 
@@ -285,7 +286,16 @@ class AgendaItem(models.Model):
     late_reason = models.TextField(_("begrundelse for sen planlægning"), blank=True)
     scheduled_at = models.DateTimeField(_("planlagt"))
     cancelled_at = models.DateTimeField(_("aflyst"), null=True, blank=True)
-    cancel_reason = models.TextField(_("årsag til aflysning"), blank=True)
+    cancel_code = models.CharField(
+        _("årsag til aflysning"), max_length=20, choices=CancelCode.choices, blank=True
+    )
+    cancel_reason = models.TextField(_("uddybning af aflysningen"), blank=True)
+    # Raised at each change of the item's time or place and at its cancellation, so calendar
+    # programs replace the entry of the same UID (RFC 5545 SEQUENCE).
+    sequence = models.PositiveIntegerField(_("version i kalendere"), default=0)
+    # The meeting moved to a day whose dispatch deadline lies before the day the package was
+    # sent: the dispatch stays valid, but it is now late for the meeting, and said so.
+    late_after_move = models.BooleanField(_("for sent efter mødets flytning"), default=False)
 
     class Meta:
         # The table keeps the name it had when the items lived in the meetings app.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from sundhedskoordinator.audit.models import EventKind
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.workingdays import deadline_passed
+from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.organisations.choices import Role
 
 from .choices import Action, Outcome, RejectionReason, Status
@@ -192,7 +193,9 @@ def slot_fits_the_meeting(case: Case, params: Params) -> list[Missing]:
                 MEETING_NOT_ALLOWED, "meeting", _("Samarbejdsaftalen tillader ikke denne mødeform.")
             )
         )
-    if meeting.date < params["today"]:
+    if meeting.cancelled_at is not None:
+        missing.append(Missing(MEETING_NOT_ALLOWED, "meeting", _("Mødet er aflyst.")))
+    elif meeting.date < params["today"]:
         missing.append(
             Missing(MEETING_NOT_ALLOWED, "meeting", _("Mødet har allerede været holdt."))
         )
@@ -416,7 +419,9 @@ def decision_offer_fits_outcome(case: Case, params: Params) -> list[Missing]:
 
 
 REJECT_REASON_MISSING = gettext_lazy("Angiv begrundelsen for afvisningen.")
-CANCEL_REASON_MISSING = gettext_lazy("Angiv årsagen til, at samtalen er aflyst.")
+CANCEL_REASON_MISSING = gettext_lazy(
+    "Skriv årsagen til aflysningen, når den ikke er en af de faste."
+)
 
 
 def rejection_has_reason(case: Case, params: Params) -> list[Missing]:
@@ -435,9 +440,32 @@ def rejection_has_reason(case: Case, params: Params) -> list[Missing]:
 
 
 def cancellation_has_reason(case: Case, params: Params) -> list[Missing]:
-    """A cancelled conversation (the citizen did not come, the meeting moved) keeps its reason."""
-    if not params["reason"].strip():
+    """A cancelled conversation keeps one of the fixed reasons (the citizen did not come, the
+    coordinator is ill, the meeting moved, the citizen withdrew) that statistics and billing
+    count by, or "other" with its reason written out."""
+    if params["reason_code"] == CancelCode.OTHER and not params["reason"].strip():
         return [Missing(PREREQUISITES_MISSING, "reason", str(CANCEL_REASON_MISSING))]
+    return cancel_code_is_known(case, params)
+
+
+def cancel_code_is_known(case: Case, params: Params) -> list[Missing]:
+    """The reason code is one of the fixed ones (``meetings.choices.CancelCode``)."""
+    if params["reason_code"] not in CancelCode.values:
+        return [
+            Missing(
+                PREREQUISITES_MISSING,
+                "reason_code",
+                _("Vælg en af de faste årsager til aflysning."),
+            )
+        ]
+    return []
+
+
+def moves_to_another_meeting(case: Case, params: Params) -> list[Missing]:
+    """A case is moved to a meeting other than the one it is on."""
+    meeting = params["meeting"]
+    if meeting.pk == params["current_meeting_id"]:
+        return [Missing(MEETING_NOT_ALLOWED, "meeting", _("Sagen står allerede på dette møde."))]
     return []
 
 
@@ -528,12 +556,26 @@ TRANSITIONS: dict[Action, Transition] = {
             late_scheduling_has_reason,
             citizen_still_in_resource_course,
         ),
+        # A case on an agenda, sent or not, can be moved to another meeting of its team (the
+        # meeting moved, or passed without the conversation); a sent package is sent again.
+        _t(
+            Action.MOVE,
+            {S.SCHEDULED, S.SENT},
+            S.SCHEDULED,
+            {Role.SECRETARIAT},
+            EventKind.CASE_MOVED,
+            moves_to_another_meeting,
+            slot_fits_the_meeting,
+            late_scheduling_has_reason,
+            citizen_still_in_resource_course,
+        ),
         _t(
             Action.UNSCHEDULE,
             {S.SCHEDULED},
             S.READY,
             {Role.SECRETARIAT},
             EventKind.CASE_UNSCHEDULED,
+            cancel_code_is_known,
         ),
         _t(
             Action.DISPATCH,
@@ -595,7 +637,10 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.CLOSE, {S.DECIDED}, S.CLOSED, set(CASE_HANDLERS), EventKind.CASE_CLOSED),
         _t(
             Action.WITHDRAW,
-            {S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED},
+            # The citizen may withdraw the request at any time before the decision (after
+            # dispatch the region may bill it: ``billing``), so no case is left without a way
+            # to an end.
+            {S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED, S.SENT, S.HELD, S.ADVISED},
             S.WITHDRAWN,
             {*CASE_HANDLERS, Role.CITIZEN},
             EventKind.CASE_WITHDRAWN,

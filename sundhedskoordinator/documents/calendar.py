@@ -2,9 +2,10 @@
 handed over by the case app (this module reads no model).
 
 Each appointment has a stable UID, so a calendar program updates or removes the same entry: a new
-invitation is METHOD:REQUEST with SEQUENCE 0, a cancelled one METHOD:CANCEL with STATUS:CANCELLED
-and SEQUENCE 1. Times carry their Europe/Copenhagen zone (VTIMEZONE included). No health data goes
-into a calendar: the caller hands over only the case reference, the place and the people.
+invitation is METHOD:REQUEST with SEQUENCE 0, a moved one the same UID with the next SEQUENCE, and
+a cancelled one METHOD:CANCEL with STATUS:CANCELLED and the next SEQUENCE again. Times carry their
+Europe/Copenhagen zone (VTIMEZONE included). No health data goes into a calendar: the caller hands
+over only the case reference, the place and the people.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class Appointment:
     organizer: str = ""
     participants: tuple[Participant, ...] = ()
     cancelled: bool | None = None
+    # Raised at each change; a calendar replaces the entry of the same UID only by a higher one.
+    sequence: int = 0
 
 
 def _calendar(method: str) -> Calendar:
@@ -63,7 +66,7 @@ def _event(appointment: Appointment) -> Event:
     event.add("dtend", appointment.ends_at.astimezone(_zone()))
     event.add("summary", appointment.summary)
     event.add("location", appointment.location)
-    event.add("sequence", 1 if appointment.cancelled else 0)
+    event.add("sequence", appointment.sequence)
     if appointment.cancelled is None:
         return event
     event.add("status", "CANCELLED" if appointment.cancelled else "CONFIRMED")

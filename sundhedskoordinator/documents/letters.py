@@ -71,6 +71,9 @@ class AgendaLetter:
     location: str
     dispatch_deadline: dt.date
     rows: list[AgendaRow] = field(default_factory=list)
+    # What changed since the last version (the meeting moved or was cancelled), said first.
+    notice: str = ""
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)

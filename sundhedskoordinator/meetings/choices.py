@@ -8,3 +8,26 @@ class MeetingKind(models.TextChoices):
 
     REHAB_TEAM = "rehab_team", _("Rehabiliteringsteammøde")
     CONVERSATION = "conversation", _("Selvstændig samtale")
+
+
+class CancelCode(models.TextChoices):
+    """Why a conversation, an agenda item or a whole meeting was cancelled: statistics count by
+    it, and billing bills a cancellation after dispatch only when the cause lies with the
+    citizen (``CITIZEN_CAUSED``)."""
+
+    CITIZEN_ABSENT = "citizen_absent", _("Borgeren kom ikke")
+    COORDINATOR_ILL = "coordinator_ill", _("Sundhedskoordinatoren er syg")
+    MEETING_MOVED = "meeting_moved", _("Mødet er flyttet")
+    CITIZEN_WITHDREW = "citizen_withdrew", _("Borgeren har trukket anmodningen tilbage")
+    OTHER = "other", _("Anden årsag")
+
+
+#: The codes a whole meeting can be cancelled for (the citizen's own do not cancel a meeting).
+MEETING_CANCEL_CODES = (CancelCode.COORDINATOR_ILL, CancelCode.MEETING_MOVED, CancelCode.OTHER)
+
+#: Cancellations whose cause lies with the citizen. After dispatch, only these may be billed,
+#: and only where the region's rate bills cancellations; "" is an item cancelled before the
+#: codes existed, billed as before.
+CITIZEN_CAUSED = frozenset(
+    {CancelCode.CITIZEN_ABSENT, CancelCode.CITIZEN_WITHDREW, CancelCode.OTHER, ""}
+)

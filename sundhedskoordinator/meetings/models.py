@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.workingdays import deadline_passed
 
-from .choices import MeetingKind
+from .choices import CancelCode, MeetingKind
 
 
 def default_meeting_kinds() -> list[str]:
@@ -101,6 +101,14 @@ class Meeting(models.Model):
         help_text=_("Hvorfor mødet ligger i fortiden eller på en dag, der ikke er en hverdag."),
     )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    # Each change of time or place, and the cancellation, raises the sequence: calendar programs
+    # replace an entry with the same UID only by a higher SEQUENCE (RFC 5545).
+    sequence = models.PositiveIntegerField(_("version i kalendere"), default=0)
+    cancelled_at = models.DateTimeField(_("aflyst"), null=True, blank=True)
+    cancel_code = models.CharField(
+        _("årsag til aflysning"), max_length=20, choices=CancelCode.choices, blank=True
+    )
+    cancel_reason = models.TextField(_("uddybning af aflysningen"), blank=True)
 
     class Meta:
         verbose_name = _("møde")
@@ -119,3 +127,30 @@ class Meeting(models.Model):
     def deadline_passed(self) -> bool:
         """Today is after the dispatch deadline (``core.workingdays.deadline_passed``)."""
         return deadline_passed(self.dispatch_deadline, clock.today())
+
+
+class MeetingChange(models.Model):
+    """One change of a meeting, kept for its history: what it was and became, who changed it
+    and why. The cases on it carry their own events of the same change."""
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed", _("Tid eller sted ændret")
+        CANCELLED = "cancelled", _("Aflyst")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("ændring"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("tidspunkt"))
+    by = models.ForeignKey(
+        "organisations.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("af")
+    )
+    before = models.JSONField(_("før"), default=dict)
+    after = models.JSONField(_("efter"), default=dict)
+    reason = models.TextField(_("årsag"), blank=True)
+
+    class Meta:
+        verbose_name = _("ændring af møde")
+        verbose_name_plural = _("ændringer af møder")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.kind}"

@@ -28,25 +28,10 @@ INVALID_INPUT = "invalid_input"
 EXTRAORDINARY_REASON = 500
 
 
-@logs_refusals("team", "team")
-def create_meeting(
-    *,
-    actor: User,
-    team: RehabTeam,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
-    location: str = "",
-    kind: str = MeetingKind.REHAB_TEAM,
-    extraordinary_reason: str = "",
-) -> Meeting:
-    """Plan a meeting of the secretariat's own team. Its dispatch deadline is computed now by the
-    region's agreement (10 working days before, by default) and stored with it, so that a later
-    change of the agreement never moves it. A meeting in the past or on a day that is not a
-    working day is refused unless it is an extraordinary one, with its reason kept."""
-    if not plans_meetings_of(actor, team.municipality_id):
-        raise DomainError(
-            "role_not_allowed", _("Kun teamets sekretariat kan planlægge møder."), status=403
-        )
+def extraordinary_reason_for(starts_at: dt.datetime, extraordinary_reason: str) -> str:
+    """The reason kept with a meeting planned or moved to ``starts_at``: a meeting in the past
+    or on a day that is not a working day is refused unless it is an extraordinary one, with
+    its reason; for an ordinary day nothing is kept."""
     reason = extraordinary_reason.strip()
     if len(reason) > EXTRAORDINARY_REASON:
         message = _("Højst %(limit)d tegn.") % {"limit": EXTRAORDINARY_REASON}
@@ -71,13 +56,36 @@ def create_meeting(
                 "extraordinary_reason": _("Angiv begrundelsen for det ekstraordinære møde."),
             },
         )
+    return reason if unusual else ""
+
+
+@logs_refusals("team", "team")
+def create_meeting(
+    *,
+    actor: User,
+    team: RehabTeam,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    location: str = "",
+    kind: str = MeetingKind.REHAB_TEAM,
+    extraordinary_reason: str = "",
+) -> Meeting:
+    """Plan a meeting of the secretariat's own team. Its dispatch deadline is computed now by the
+    region's agreement (10 working days before, by default) and stored with it, so that a later
+    change of the agreement never moves it. A meeting in the past or on a day that is not a
+    working day is refused unless it is an extraordinary one, with its reason kept."""
+    if not plans_meetings_of(actor, team.municipality_id):
+        raise DomainError(
+            "role_not_allowed", _("Kun teamets sekretariat kan planlægge møder."), status=403
+        )
+    reason = extraordinary_reason_for(starts_at, extraordinary_reason)
     return plan_meeting(
         team=team,
         starts_at=starts_at,
         ends_at=ends_at,
         location=location,
         kind=kind,
-        extraordinary_reason=reason if unusual else "",
+        extraordinary_reason=reason,
     )
 
 

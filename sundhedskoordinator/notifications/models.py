@@ -18,6 +18,8 @@ class NotificationKind(models.TextChoices):
     REMIND_DECISION = "remind_decision", _("Påmindelse: der mangler en stillingtagen")
     REASSIGNED = "reassigned", _("En sag er givet videre")
     TAKEN_OVER = "taken_over", _("En anden sundhedskoordinator har overtaget sagen")
+    MEETING_CHANGED = "meeting_changed", _("Tid eller sted for en samtale er ændret")
+    WITHDRAWN = "withdrawn", _("Borgeren har trukket anmodningen tilbage")
 
 
 class Notification(models.Model):

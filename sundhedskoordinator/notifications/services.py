@@ -56,7 +56,9 @@ def _message(user: Any, kind: NotificationKind, case: Any, calendar: bytes | Non
             to=[user.email],
         )
     if calendar:
-        message.attach("invitation.ics", calendar, "text/calendar; method=REQUEST")
+        # The part's method is the calendar's own: an update is a REQUEST, a cancellation CANCEL.
+        method = "CANCEL" if b"METHOD:CANCEL" in calendar else "REQUEST"
+        message.attach("invitation.ics", calendar, f"text/calendar; method={method}")
     return message
 
 

@@ -216,6 +216,13 @@ ROWS: dict[Action, Row] = {
         HANDLERS | {R.CITIZEN},
         body=lambda c, r: {"name": "Hanne Hansen", "relation": "søster"},
     ),
+    # The team's secretariat moves a case on an agenda to another meeting of the team.
+    Action.MOVE: Row(
+        Status.SCHEDULED,
+        "/move",
+        frozenset({R.SECRETARIAT}),
+        body=lambda c, r: {"meeting": CONFIG_OTHER[c.pk]},
+    ),
 }
 SENT_STATES = {Status.SENT, Status.HELD, Status.ADVISED, Status.DECIDED}
 
@@ -223,6 +230,7 @@ SENT_STATES = {Status.SENT, Status.HELD, Status.ADVISED, Status.DECIDED}
 CONFIG_MEETING: dict[int, int] = {}
 CONFIG_COORD: dict[int, int] = {}
 CONFIG_NEXT: dict[int, int] = {}
+CONFIG_OTHER: dict[int, int] = {}
 
 
 def expected(action: Action, username: str, config: str) -> tuple[int, str | None]:
@@ -247,6 +255,7 @@ class Config:
     cast: Cast
     meeting: Meeting
     next_responsible: User
+    other: Meeting  # a second meeting of the team, to move a case to
 
 
 @pytest.fixture
@@ -287,24 +296,39 @@ def configs(world) -> dict[str, Config]:
         starts_at=local(dt.date(2026, 12, 16), 8),
         ends_at=local(dt.date(2026, 12, 16), 16),
     )
+    next_day = {
+        secretary: meeting_services.create_meeting(
+            actor=users[secretary],
+            team=team,
+            starts_at=local(dt.date(2026, 12, 17), 8),
+            ends_at=local(dt.date(2026, 12, 17), 16),
+        )
+        for secretary, team in (
+            ("sekretariat", world.team),
+            ("sekretariat2", RehabTeam.objects.get(municipality=copenhagen)),
+        )
+    }
     return {
         "A": Config(
             world.citizen,
             Cast(users["sagsbehandler"], users["sekretariat"], users["koordinator"]),
             long_odense,
             users["jobformidler"],
+            next_day["sekretariat"],
         ),
         "B": Config(
             ole,
             Cast(users["jobformidler"], users["sekretariat"], vikar),
             long_odense,
             users["sagsbehandler"],
+            next_day["sekretariat"],
         ),
         "C": Config(
             bo,
             Cast(users["sagsbehandler2"], users["sekretariat2"], users["koordinator2"]),
             kbh_meeting,
             kbh_broker,
+            next_day["sekretariat2"],
         ),
     }
 
@@ -325,6 +349,7 @@ def _build(config: Config, source: Status) -> Case:
     CONFIG_MEETING[case.pk] = config.meeting.pk
     CONFIG_COORD[case.pk] = config.cast.coordinator.pk
     CONFIG_NEXT[case.pk] = config.next_responsible.pk
+    CONFIG_OTHER[case.pk] = config.other.pk
     return Case.objects.get(pk=case.pk)
 
 

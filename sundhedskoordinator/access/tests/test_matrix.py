@@ -170,6 +170,15 @@ ROUTES: dict[str, Read | Other] = {
         "/api/v1/meetings/{meeting}/calendar.ics", SEES_MEETING
     ),
     "api/v1/meetings/<meeting_id>/agenda": Read("/api/v1/meetings/{meeting}/agenda", SEES_MEETING),
+    "api/v1/meetings/<meeting_id>/coordinators": Read(
+        "/api/v1/meetings/{meeting}/coordinators", SEES_MEETING
+    ),
+    "api/v1/meetings/<meeting_id>/change": Other(
+        "the team's secretariat only (cases/tests/test_meeting_lifecycle.py)"
+    ),
+    "api/v1/meetings/<meeting_id>/cancel": Other(
+        "the team's secretariat only (cases/tests/test_meeting_lifecycle.py)"
+    ),
     "api/v1/meetings/<meeting_id>/agenda.pdf": Read(
         "/api/v1/meetings/{meeting}/agenda.pdf", SEES_MEETING
     ),

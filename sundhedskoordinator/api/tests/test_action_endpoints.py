@@ -28,6 +28,7 @@ PATHS = {
     "reassign",
     "take-over",
     "companion",
+    "move",
 }
 
 

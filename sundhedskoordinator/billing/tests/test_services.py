@@ -232,3 +232,37 @@ def test_the_database_refuses_to_change_a_locked_settlement(world: World, treat:
     settlement.refresh_from_db()
     assert settlement.total == Decimal("2000.00")
     assert settlement.lines.get().amount == Decimal("2000.00")
+
+
+@pytest.mark.parametrize(
+    ("code", "billed"),
+    [
+        # The cause lies with the citizen: billed where the rate bills cancellations.
+        ("citizen_absent", True),
+        ("citizen_withdrew", True),
+        ("other", True),
+        # The cause lies with the region or the team: never billed (issue 16, point 3).
+        ("coordinator_ill", False),
+        ("meeting_moved", False),
+    ],
+)
+def test_a_cancellation_after_dispatch_is_billed_by_its_cause(
+    world: World, treat: Any, code: str, billed: bool
+) -> None:
+    rate(world, "2000.00", dt.date(2026, 1, 1), cancelled=True)
+    case = treat(FEB_10, cancelled=code).case
+    draft = draft_settlement(world.team.municipality, *FEBRUARY)
+    lines = [line for line in draft.lines if line.case_id == case.pk]
+    if billed:
+        assert [(line.basis, line.amount) for line in lines] == [
+            (Basis.CANCELLED_AFTER_DISPATCH, Decimal("2000.00"))
+        ]
+    else:
+        assert lines == []
+
+
+def test_no_cancellation_is_billed_where_the_rate_bills_none(world: World, treat: Any) -> None:
+    rate(world, "2000.00", dt.date(2026, 1, 1), cancelled=False)
+    case = treat(FEB_10, cancelled="citizen_absent").case
+    draft = draft_settlement(world.team.municipality, *FEBRUARY)
+    assert [line for line in draft.lines if line.case_id == case.pk] == []

@@ -4,8 +4,8 @@ Each service has the same shape: one durable transaction -> lock the case and ch
 -> find the actor's role and check the state (``workflow``) -> run the guards -> write -> bump the
 version -> append one audit event. A refused action raises ``DomainError`` and writes nothing.
 
-The services are split by phase: ``drafting``, ``scheduling``, ``conversation``, ``outcome`` and
-``retention``, with what they share in ``common``; this package names them all.
+The services are split by phase: ``drafting``, ``scheduling``, ``rescheduling``, ``conversation``,
+``outcome`` and ``retention``, with what they share in ``common``; this package names them all.
 """
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ from .outcome import (
     reject_case,
     withdraw_case,
 )
+from .rescheduling import (
+    cancel_meeting,
+    change_meeting,
+    move_case,
+)
 from .retention import (
     anonymise_case,
 )
@@ -64,6 +69,9 @@ __all__ = [
     "add_document",
     "anonymise_case",
     "cancel_conversation",
+    "cancel_meeting",
+    "change_meeting",
+    "move_case",
     "close_case",
     "complete_case",
     "create_case",
@@ -112,6 +120,7 @@ ACTION_SERVICES: dict[Action, Callable[..., Any]] = {
     Action.REASSIGN: reassign_case,
     Action.TAKE_OVER: take_over_item,
     Action.SET_COMPANION: set_companion,
+    Action.MOVE: move_case,
 }
 
 

@@ -17,7 +17,7 @@ from sundhedskoordinator.access.policy import (
 )
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.services import record_event
-from sundhedskoordinator.cases import workflow
+from sundhedskoordinator.cases import letter_data, workflow
 from sundhedskoordinator.cases.choices import Action, OfferChange
 from sundhedskoordinator.cases.models import (
     OFFER_FIELDS,
@@ -28,9 +28,13 @@ from sundhedskoordinator.cases.models import (
     Offer,
     OfferVersion,
 )
+from sundhedskoordinator.cases.selectors import agenda_items
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError, DomainError
+from sundhedskoordinator.documents import letters
+from sundhedskoordinator.documents.models import IssuedKind
 from sundhedskoordinator.documents.storage import store_version
+from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
 GUIDANCE_MISSING = "guidance_missing"
@@ -157,6 +161,28 @@ def _issue(case: Case, kind: str, content: bytes, actor: User) -> Document:
 
 def _active_item(case: Case) -> AgendaItem:
     return case.agenda_items.select_for_update().get(cancelled_at__isnull=True)
+
+
+def _cancel_item(item: AgendaItem, code: str, reason: str = "") -> None:
+    """Cancel the agenda item with its reason code (and text): its slot is freed, and its
+    calendar entry is replaced by a cancellation (a higher SEQUENCE)."""
+    item.cancelled_at, item.cancel_code, item.cancel_reason = clock.now(), code, reason
+    item.sequence += 1
+    item.save(update_fields=["cancelled_at", "cancel_code", "cancel_reason", "sequence"])
+
+
+def _issue_agenda(meeting: Meeting, actor: User, notice: str = "") -> None:
+    """Issue the meeting's agenda as it now stands as its next version. The meeting row is the
+    lock that gives concurrent issues distinct versions."""
+    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    letters.store_issued(
+        kind=IssuedKind.AGENDA,
+        content=letters.agenda(
+            letter_data.agenda_letter(meeting, agenda_items(meeting), notice=notice)
+        ),
+        actor=actor,
+        meeting_id=meeting.pk,
+    )
 
 
 def _coordinator_if_sent(case: Case, item: AgendaItem) -> list[User]:

@@ -17,6 +17,7 @@ from sundhedskoordinator.cases.models import Advice, Case, Conversation
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
+from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.meetings.selectors import agreement_of_meeting
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
@@ -26,6 +27,7 @@ from sundhedskoordinator.organisations.models import User
 from .common import (
     _active_item,
     _authorise,
+    _cancel_item,
     _case_refusals_logged,
     _finish,
     _issue,
@@ -96,24 +98,32 @@ def hold_conversation(
 
 @_case_refusals_logged
 def cancel_conversation(
-    *, actor: User, case_id: int, reason: str, expected_version: int | None = None
+    *,
+    actor: User,
+    case_id: int,
+    reason: str = "",
+    reason_code: str = CancelCode.OTHER,
+    expected_version: int | None = None,
 ) -> Case:
-    """No-show or rescheduling: the case returns to ``ready`` and its slot is freed."""
+    """No-show, illness or a moved meeting, with its reason code (``CancelCode``; "other"
+    needs the reason written): the case returns to ``ready`` and its slot is freed. Whether
+    the region bills it follows from the code (``billing``)."""
     check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.CANCEL, actor)
-        workflow.run_guards(transition, case, {"reason": reason})
+        workflow.run_guards(transition, case, {"reason": reason, "reason_code": reason_code})
         item = _active_item(case)
-        item.cancelled_at, item.cancel_reason = clock.now(), reason
-        item.save(update_fields=["cancelled_at", "cancel_reason"])
+        _cancel_item(item, reason_code, reason)
         notify(
             users=[item.coordinator, item.attendee, case.citizen.user],
             kind=NotificationKind.CANCELLED,
             case=case,
             calendar=item_invitation(item),
         )
-        return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
+        return _finish(
+            case, transition, actor, role, data={"agenda_item": item.pk, "code": reason_code}
+        )
 
 
 @_case_refusals_logged

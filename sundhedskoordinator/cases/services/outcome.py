@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.cases import letter_data, limits, workflow
+from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import (
     OFFER_ON_HOLD_STATES,
     OUTCOME_OFFER_CHANGE,
@@ -23,6 +24,7 @@ from sundhedskoordinator.cases.models import Case, Decision, OfferVersion
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
+from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.models import User
@@ -30,7 +32,9 @@ from sundhedskoordinator.organisations.models import User
 from .common import (
     _active_item,
     _authorise,
+    _cancel_item,
     _case_refusals_logged,
+    _coordinator_if_sent,
     _finish,
     _issue,
     _lock,
@@ -159,16 +163,31 @@ def close_case(*, actor: User, case_id: int, expected_version: int | None = None
 def withdraw_case(
     *, actor: User, case_id: int, reason: str = "", expected_version: int | None = None
 ) -> Case:
-    """The citizen (or the caseworker for them) withdraws the request before the package is
-    sent; an agenda slot is freed."""
+    """The citizen (or the caseworker for them) withdraws the request at any time before the
+    decision. A conversation still to come is cancelled (reason: the citizen withdrew) and its
+    participants are told; once the package was sent, the region may bill the cancellation
+    (``billing``)."""
     check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.WITHDRAW, actor)
-        if case.status == Status.SCHEDULED:
+        if case.status in (Status.SCHEDULED, Status.SENT):
             item = _active_item(case)
-            item.cancelled_at, item.cancel_reason = clock.now(), reason
-            item.save(update_fields=["cancelled_at", "cancel_reason"])
+            _cancel_item(item, CancelCode.CITIZEN_WITHDREW, reason)
+            notify(
+                users=[*_coordinator_if_sent(case, item), item.attendee, case.citizen.user],
+                kind=NotificationKind.CANCELLED,
+                case=case,
+                calendar=item_invitation(item),
+            )
+        elif case.status in (Status.HELD, Status.ADVISED):
+            # After the conversation the coordinator hears that no advice or decision follows.
+            held = case.agenda_items.filter(cancelled_at__isnull=True).first()
+            notify(
+                users=[held.coordinator] if held else [],
+                kind=NotificationKind.WITHDRAWN,
+                case=case,
+            )
         return _finish(
             case,
             transition,

@@ -21,13 +21,13 @@ from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind
 from sundhedskoordinator.cases.limits import check_lengths
 from sundhedskoordinator.cases.models import AgendaItem, Case, Dispatch
-from sundhedskoordinator.cases.selectors import active_items, agenda_items
+from sundhedskoordinator.cases.selectors import active_items
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import deadline_passed, working_days_between
 from sundhedskoordinator.documents import letters
-from sundhedskoordinator.documents.models import IssuedKind
-from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.meetings.choices import CancelCode
+from sundhedskoordinator.meetings.models import CollaborationAgreement, Meeting
 from sundhedskoordinator.meetings.selectors import agreement_for
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
@@ -37,10 +37,12 @@ from sundhedskoordinator.organisations.models import User
 from .common import (
     _active_item,
     _authorise,
+    _cancel_item,
     _case_refusals_logged,
     _coordinator_if_sent,
     _finish,
     _issue,
+    _issue_agenda,
     _lock,
 )
 
@@ -53,6 +55,59 @@ def _free_start(meeting: Meeting, length: dt.timedelta) -> dt.datetime | None:
             break
         candidate = max(candidate, item.ends_at)
     return candidate if candidate + length <= meeting.ends_at else None
+
+
+def _slot(
+    meeting: Meeting, agreement: CollaborationAgreement, starts_at: dt.datetime | None
+) -> tuple[dt.datetime | None, dt.datetime | None, bool]:
+    """An item's start, end and whether it overlaps another item of the meeting: one team case
+    slot plus the advice block, at ``starts_at`` or the first free time (None if none)."""
+    length = dt.timedelta(minutes=agreement.case_slot_minutes + agreement.advice_block_minutes)
+    if starts_at is None:
+        starts_at = _free_start(meeting, length)
+    ends_at = starts_at + length if starts_at else None
+    overlapping = (
+        bool(starts_at)
+        and active_items(meeting).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists()
+    )
+    return starts_at, ends_at, overlapping
+
+
+def _new_item(
+    case: Case,
+    meeting: Meeting,
+    agreement: CollaborationAgreement,
+    *,
+    starts_at: dt.datetime,
+    late_reason: str,
+    **participants: Any,
+) -> AgendaItem:
+    """The case's new agenda item on the meeting, with the meeting's dispatch deadline and the
+    rule that made it; scheduled after the deadline, it is flagged and keeps its reason."""
+    late = deadline_passed(meeting.dispatch_deadline, clock.today())
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        case=case,
+        starts_at=starts_at,
+        ends_at=starts_at
+        + dt.timedelta(minutes=agreement.case_slot_minutes + agreement.advice_block_minutes),
+        slot_minutes=agreement.case_slot_minutes,
+        advice_minutes=agreement.advice_block_minutes,
+        dispatch_deadline=meeting.dispatch_deadline,
+        deadline_rule=deadline_rule(meeting, case.municipality.region.name),
+        scheduled_late=late,
+        late_reason=late_reason if late else "",
+        scheduled_at=clock.now(),
+        **participants,
+    )
+
+
+def deadline_rule(meeting: Meeting, region_name: str) -> str:
+    """How the item's dispatch deadline was computed, in words kept with it."""
+    return _("%(days)d hverdage før mødedagen (samarbejdsaftale for %(region)s)") % {
+        "days": meeting.deadline_working_days,
+        "region": region_name,
+    }
 
 
 @_case_refusals_logged
@@ -97,14 +152,7 @@ def schedule_case(
                 "not_found", _("Mødet findes ikke."), fields={"meeting": _("Mødet findes ikke.")}
             )
         agreement = agreement_for(case.municipality.region)
-        length = dt.timedelta(minutes=agreement.case_slot_minutes + agreement.advice_block_minutes)
-        if starts_at is None:
-            starts_at = _free_start(meeting, length)
-        ends_at = starts_at + length if starts_at else None
-        overlapping = (
-            bool(starts_at)
-            and active_items(meeting).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists()
-        )
+        starts_at, ends_at, overlapping = _slot(meeting, agreement, starts_at)
         # Participants are resolved after the role check, so an outsider learns nothing of users.
         coordinator = (
             User.objects.filter(pk=coordinator_id, is_active=True).first()
@@ -136,24 +184,17 @@ def schedule_case(
         )
         # The guards refused a missing slot or coordinator; this narrows the types.
         assert starts_at and ends_at and coordinator and attendee  # noqa: S101
-        late = deadline_passed(meeting.dispatch_deadline, clock.today())
-        item = AgendaItem.objects.create(
-            meeting=meeting,
-            case=case,
+        item = _new_item(
+            case,
+            meeting,
+            agreement,
             starts_at=starts_at,
-            ends_at=ends_at,
-            slot_minutes=agreement.case_slot_minutes,
-            advice_minutes=agreement.advice_block_minutes,
+            late_reason=late_reason,
             coordinator=coordinator,
             attendee=attendee,
             companion_name=companion_name,
-            dispatch_deadline=meeting.dispatch_deadline,
-            deadline_rule=_("%(days)d hverdage før mødedagen (samarbejdsaftale for %(region)s)")
-            % {"days": meeting.deadline_working_days, "region": case.municipality.region.name},
-            scheduled_late=late,
-            late_reason=late_reason if late else "",
-            scheduled_at=clock.now(),
         )
+        late = item.scheduled_late
         notify(
             users=[*_coordinator_if_sent(case, item), item.attendee, case.citizen.user],
             kind=NotificationKind.SCHEDULED,
@@ -171,23 +212,31 @@ def schedule_case(
 
 @_case_refusals_logged
 def unschedule_case(
-    *, actor: User, case_id: int, expected_version: int | None = None, reason: str = ""
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None = None,
+    reason: str = "",
+    reason_code: str = CancelCode.OTHER,
 ) -> Case:
-    """Take the case off the agenda before it is sent; the slot is freed."""
+    """Take the case off the agenda before it is sent; the slot is freed. Not sent, it is never
+    billed, so a written reason is optional even for "other"."""
     check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.UNSCHEDULE, actor)
+        workflow.run_guards(transition, case, {"reason_code": reason_code, "reason": reason})
         item = _active_item(case)
-        item.cancelled_at, item.cancel_reason = clock.now(), reason
-        item.save(update_fields=["cancelled_at", "cancel_reason"])
+        _cancel_item(item, reason_code, reason)
         notify(
             users=[*_coordinator_if_sent(case, item), item.attendee, case.citizen.user],
             kind=NotificationKind.CANCELLED,
             case=case,
             calendar=item_invitation(item),
         )
-        return _finish(case, transition, actor, role, data={"agenda_item": item.pk})
+        return _finish(
+            case, transition, actor, role, data={"agenda_item": item.pk, "code": reason_code}
+        )
 
 
 def package_snapshot(case: Case, item: AgendaItem) -> dict[str, Any]:
@@ -295,14 +344,7 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
             refused.append(f"{item.case.reference}: {error.message}")
     if sent:
         with transaction.atomic():
-            # The meeting row is the lock that gives concurrent sends distinct agenda versions.
-            Meeting.objects.select_for_update().get(pk=meeting.pk)
-            letters.store_issued(
-                kind=IssuedKind.AGENDA,
-                content=letters.agenda(letter_data.agenda_letter(meeting, agenda_items(meeting))),
-                actor=actor,
-                meeting_id=meeting.pk,
-            )
+            _issue_agenda(meeting, actor)
     return sent, refused
 
 

@@ -129,7 +129,7 @@ def test_scheduling_the_day_after_the_deadline_with_a_reason_is_flagged(world: W
     assert item.late_reason == "Borgeren har akut behov for afklaring."
 
 
-# --- Withdrawal: up to the moment the package is sent ----------------------------------------
+# --- Withdrawal: at any time before the decision --------------------------------------------
 @pytest.mark.parametrize("state", [Status.DRAFT, Status.REQUESTED, Status.READY, Status.SCHEDULED])
 def test_a_request_can_be_withdrawn_until_the_package_is_sent(world: World, state) -> None:
     case = _case_at(world, state)
@@ -141,8 +141,25 @@ def test_a_request_can_be_withdrawn_until_the_package_is_sent(world: World, stat
         assert withdrawn.agenda_items.get().cancelled_at is not None  # the slot is freed
 
 
-@pytest.mark.parametrize("state", [Status.SENT, Status.HELD, Status.ADVISED, Status.DECIDED])
-def test_once_the_package_is_sent_the_request_cannot_be_withdrawn(world: World, api, state) -> None:
+@pytest.mark.parametrize("state", [Status.SENT, Status.HELD, Status.ADVISED])
+def test_after_dispatch_the_request_can_be_withdrawn_until_the_decision(
+    world: World, api, state
+) -> None:
+    """Issue 16, point 5: no case is stuck; the citizen may withdraw after dispatch."""
+    case = _case_at(world, state)
+    answer = api("borger").post(f"/cases/{case.pk}/withdraw", {"reason": "Jeg fortryder."})
+    assert answer.status_code == 200, answer.json()
+    case.refresh_from_db()
+    assert case.status == Status.WITHDRAWN
+    item = case.agenda_items.get()
+    if state == Status.SENT:
+        assert (item.cancelled_at is not None, item.cancel_code) == (True, "citizen_withdrew")
+    else:  # the conversation was held: the item stays as it was, billed as held
+        assert item.cancelled_at is None
+
+
+@pytest.mark.parametrize("state", [Status.DECIDED])
+def test_once_decided_the_request_cannot_be_withdrawn(world: World, api, state) -> None:
     case = _case_at(world, state)
     with pytest.raises(DomainError) as refused:
         services.withdraw_case(actor=world.users["sagsbehandler"], case_id=case.pk, reason="x")

@@ -135,12 +135,18 @@ RULES: dict[str, Rule] = {
     # "decide (caseworker/job broker)": advised → decided; close archives it.
     "decision": Rule(HANDLERS, {S.ADVISED: S.DECIDED}),
     "close": Rule(HANDLERS, {S.DECIDED: S.CLOSED}),
-    # The citizen (or the caseworker for her) withdraws before the package is sent (the
-    # diagram's withdraw edges; issue 13 names withdrawal after sending a bug).
+    # The citizen (or the caseworker for her) withdraws at any time before the decision
+    # (issue 16, point 5: also after the package is sent, so no case is stuck).
     "withdraw": Rule(
         HANDLERS | {Role.CITIZEN},
-        {s: S.WITHDRAWN for s in (S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED)},
+        {
+            s: S.WITHDRAWN
+            for s in (S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED, S.SENT, S.HELD, S.ADVISED)
+        },
     ),
+    # The team's secretariat moves a case on an agenda, sent or not, to another meeting, where
+    # it waits to be sent (issue 16, points 1 and 5).
+    "move": Rule(frozenset({Role.SECRETARIAT}), {S.SCHEDULED: S.SCHEDULED, S.SENT: S.SCHEDULED}),
     # The municipality refuses a request, also once it is ready for a meeting (the diagram's
     # withdraw/reject arrow reaches "ready"; a ressourceforløb may end meanwhile): → rejected.
     "reject": Rule(HANDLERS, {S.REQUESTED: S.REJECTED, S.READY: S.REJECTED}),
@@ -202,7 +208,7 @@ def test_the_matrix_has_every_action_endpoint_of_the_api(api):
 
 def test_the_matrix_counts():
     """The hand count of the table above: what the matrix drives."""
-    assert len(CELLS) == 16 * 11 * 11
+    assert len(CELLS) == 17 * 11 * 11
     by_action: dict[str, int] = {}
     for action, _state, _username in ALLOWED:
         by_action[action] = by_action.get(action, 0) + 1
@@ -218,7 +224,8 @@ def test_the_matrix_counts():
         "file-note": 3,  # held, advised, decided
         "decision": 1,
         "close": 1,
-        "withdraw": 8,  # four states × caseworker, citizen
+        "withdraw": 14,  # seven states × caseworker, citizen
+        "move": 2,  # scheduled, sent × secretariat
         "reject": 2,  # requested, ready
         "reassign": 16,  # eight open states × responsible caseworker, manager
         "take-over": 4,  # four states × the substitute
@@ -276,6 +283,7 @@ def _body(action: str, world: Any, later: Any) -> dict[str, Any]:
         "file-note": {"text": "Aftalt: start kl. 10 og ingen løft over 5 kg."},
         "decision": {"outcome": "unchanged", "text": "Praktikken fastholdes efter rådgivningen."},
         "withdraw": {"reason": "Borgeren ønsker ikke at gå videre."},
+        "move": {"meeting": later.pk},
         "reject": {"reason": "Borgerens ressourceforløb er ophørt.", "reason_code": "other"},
         "reassign": {"responsible": world.users["jobformidler"].pk},
         "companion": {"name": "Hanne Hansen", "relation": "søster"},

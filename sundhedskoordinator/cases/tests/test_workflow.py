@@ -76,8 +76,12 @@ MOVES: dict[Action, tuple[set[Status], Status | None]] = {
     Action.WRITE_ADVICE: ({S.HELD}, S.ADVISED),
     Action.DECIDE: ({S.ADVISED}, S.DECIDED),
     Action.CLOSE: ({S.DECIDED}, S.CLOSED),
-    # Withdrawal is possible until the package is sent to the coordinator.
-    Action.WITHDRAW: ({S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED}, S.WITHDRAWN),
+    # Withdrawal is possible until the decision (issue 16: the citizen withdraws after dispatch;
+    # no case is stuck without a way to an end).
+    Action.WITHDRAW: (
+        {S.DRAFT, S.REQUESTED, S.READY, S.SCHEDULED, S.SENT, S.HELD, S.ADVISED},
+        S.WITHDRAWN,
+    ),
     # A request is refused while it waits for its meeting (the diagram's reject edge reaches
     # "ready"; a ressourceforløb may end meanwhile).
     Action.REJECT: ({S.REQUESTED, S.READY}, S.REJECTED),
@@ -95,6 +99,8 @@ MOVES: dict[Action, tuple[set[Status], Status | None]] = {
     Action.TAKE_OVER: ({S.SENT, S.HELD, S.ADVISED, S.DECIDED}, None),
     # "a bisidder may be added" while the case has a time on an agenda.
     Action.SET_COMPANION: ({S.SCHEDULED, S.SENT}, None),
+    # A case on an agenda, sent or not, moves to another meeting and waits to be sent there.
+    Action.MOVE: ({S.SCHEDULED, S.SENT}, S.SCHEDULED),
 }
 
 #: The roles that take each action when on the case (DESIGN sections 2 and 3).
@@ -120,6 +126,7 @@ ROLES: dict[Action, set[Role]] = {
     Action.REASSIGN: HANDLERS,
     Action.TAKE_OVER: set(),
     Action.SET_COMPANION: {*HANDLERS, Role.CITIZEN},
+    Action.MOVE: {Role.SECRETARIAT},
 }
 
 
@@ -135,12 +142,29 @@ def test_each_action_is_taken_by_the_roles_design_names(action):
     assert TRANSITIONS[action].roles == ROLES[action]
 
 
-def test_no_action_leads_out_of_a_sent_package_but_forward_or_back_to_ready():
-    """Once the coordinator has the package, the case is neither withdrawn nor rejected: it is
-    held, cancelled back to ready, or goes on to a decision."""
+def test_no_action_leads_out_of_a_sent_package_but_forward_back_or_to_withdrawal():
+    """Once the coordinator has the package, the case is not rejected: it is held, cancelled
+    back to ready, moved to another meeting, withdrawn by the citizen, or goes on to a
+    decision."""
     after_sent = {S.SENT, S.HELD, S.ADVISED, S.DECIDED}
     leaving = {t.target for t in TRANSITIONS.values() if t.target and t.sources & after_sent}
-    assert leaving == {S.HELD, S.READY, S.ADVISED, S.DECIDED, S.CLOSED}
+    assert leaving == {S.HELD, S.READY, S.SCHEDULED, S.ADVISED, S.DECIDED, S.CLOSED, S.WITHDRAWN}
+
+
+def test_every_open_state_has_a_way_to_an_end():
+    """Issue 16, point 5: from every open state some action leads, step by step, to closed,
+    withdrawn or rejected."""
+    ends = {S.CLOSED, S.WITHDRAWN, S.REJECTED}
+    reach = set(ends)
+    changed = True
+    while changed:
+        changed = False
+        for t in TRANSITIONS.values():
+            for source in t.sources:
+                if t.target in reach and source not in reach:
+                    reach.add(source)
+                    changed = True
+    assert reach >= OPEN
 
 
 def test_cancel_and_unschedule_return_the_case_to_ready():
@@ -173,7 +197,7 @@ def test_each_guard_answers_with_its_own_message():
     class Stub:
         status = Status.SENT
 
-    [cancel] = cancellation_has_reason(Stub(), {"reason": "  "})
+    [cancel] = cancellation_has_reason(Stub(), {"reason": "  ", "reason_code": "other"})
     [reject] = rejection_has_reason(Stub(), {"reason": ""})
     assert (cancel.field, reject.field) == ("reason", "reason")
     assert str(cancel.message) == str(CANCEL_REASON_MISSING)
@@ -181,7 +205,14 @@ def test_each_guard_answers_with_its_own_message():
     assert str(CANCEL_REASON_MISSING) != str(REJECT_REASON_MISSING)
     assert cancellation_has_reason in TRANSITIONS[Action.CANCEL].guards
     assert rejection_has_reason not in TRANSITIONS[Action.CANCEL].guards
-    assert cancellation_has_reason(Stub(), {"reason": "Borgeren var syg"}) == []
+    assert (
+        cancellation_has_reason(Stub(), {"reason": "Borgeren var syg", "reason_code": "other"})
+        == []
+    )
+    # A fixed reason needs no text; an unknown code is refused.
+    assert cancellation_has_reason(Stub(), {"reason": "", "reason_code": "citizen_absent"}) == []
+    [unknown] = cancellation_has_reason(Stub(), {"reason": "x", "reason_code": "ferie"})
+    assert unknown.field == "reason_code"
 
 
 def test_all_missing_parts_are_refused_at_once_per_field_and_in_one_message():
