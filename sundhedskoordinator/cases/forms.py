@@ -7,9 +7,13 @@ from typing import Any
 
 from django import forms
 from django.utils.crypto import salted_hmac
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.meetings.choices import CITIZEN_CAUSED, CancelCode
+from sundhedskoordinator.meetings.forms import MeetingChoiceField
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.organisations.models import User
 
@@ -22,6 +26,7 @@ TEXT = {"class": "form-input"}
 NEEDED_FOR_REQUEST = _("skal udfyldes, før anmodningen sendes")
 NEEDED_FOR_NEW_OFFER = _("skal udfyldes ved tilpasning eller andet tilbud")
 NEEDED_IF_LATE = _("skal udfyldes, hvis mødets frist for afsendelse er overskredet")
+NEEDED_IF_OTHER = _("skal udfyldes ved “Anden årsag”")
 AREA = {"class": "form-input", "rows": 5}
 
 
@@ -182,6 +187,51 @@ class RejectForm(ReasonForm):
     field_order = ["reason_code", "reason"]
 
 
+class CancelForm(ReasonForm):
+    """A cancellation with its fixed reason; "other" is written out in the reason."""
+
+    reason_code = forms.ChoiceField(
+        label=_("Årsag"),
+        # A whole meeting's cancellation is the meeting page's, not one conversation's.
+        choices=[c for c in CancelCode.choices if c[0] != CancelCode.MEETING_CANCELLED],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    field_order = ["reason_code", "reason"]
+    #: Whether "other" needs the reason written (a conversation cancelled after dispatch may be
+    #: billed; a case taken off the agenda before it is sent never is).
+    other_needs_text = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.other_needs_text:
+            self.fields["reason"].needed_later = NEEDED_IF_OTHER  # type: ignore[attr-defined]
+
+
+class UnscheduleForm(CancelForm):
+    other_needs_text = False
+
+
+class MoveForm(forms.Form):
+    """Move a case on an agenda to another meeting of the team."""
+
+    meeting = MeetingChoiceField(
+        label=_("Nyt møde"),
+        queryset=Meeting.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    late_reason = forms.CharField(
+        max_length=limits.REASON,
+        label=_("Begrundelse for sen planlægning"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
+    )
+
+    def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["late_reason"].needed_later = NEEDED_IF_LATE  # type: ignore[attr-defined]
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+
+
 class ReassignForm(forms.Form):
     """Hand the case to a colleague of the municipality."""
 
@@ -206,7 +256,7 @@ class NoHealthInformationForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    meeting = forms.ModelChoiceField(
+    meeting = MeetingChoiceField(
         label=_("Møde"),
         queryset=Meeting.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -392,7 +442,8 @@ CONFIRMED_FORMS: dict[str, type[ReasonForm]] = {
         ReasonForm,
         _(
             "Jeg vil trække sagen tilbage. Den lukkes og kan ikke åbnes igen; er der planlagt "
-            "en samtale, aflyses den."
+            "en samtale, aflyses den. Er sagen sendt til sundhedskoordinatoren, kan regionen "
+            "fakturere kommunen for den."
         ),
     ),
     "reject": confirmed(
@@ -400,14 +451,24 @@ CONFIRMED_FORMS: dict[str, type[ReasonForm]] = {
         _("Jeg vil afvise anmodningen. Sagen lukkes, og borgeren får begrundelsen."),
     ),
     "cancel": confirmed(
-        ReasonForm,
-        _(
-            "Jeg vil aflyse samtalen. Deltagerne får besked, og sagen skal planlægges på et "
-            "nyt møde."
+        CancelForm,
+        format_lazy(
+            _(
+                "Jeg vil aflyse samtalen. Deltagerne får besked, og sagen skal planlægges på et "
+                "nyt møde. Regionen kan fakturere kommunen for sagen, når årsagen er: {billed}."
+            ),
+            billed=lazy(
+                lambda: ", ".join(
+                    str(label).lower()
+                    for code, label in CancelCode.choices
+                    if code in CITIZEN_CAUSED
+                ),
+                str,
+            )(),
         ),
     ),
     "unschedule": confirmed(
-        ReasonForm,
+        UnscheduleForm,
         _("Jeg vil tage sagen af dagsordenen. Tiden frigives, og sagen skal planlægges igen."),
     ),
 }

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:meeting_id>/", views.agenda, name="agenda"),
     path("<int:meeting_id>/dagsorden.pdf", views.agenda_pdf, name="agenda-pdf"),
     path("<int:meeting_id>/send-alle/", views.dispatch_all, name="dispatch-all"),
+    path("<int:meeting_id>/ret/", views.meeting_change, name="change"),
+    path("<int:meeting_id>/aflys/", views.meeting_cancel, name="cancel"),
 ]

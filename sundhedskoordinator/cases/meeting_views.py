@@ -5,11 +5,14 @@ app itself knows nothing of cases."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -18,7 +21,12 @@ from django.views.decorators.http import require_POST
 from sundhedskoordinator.access.policy import plans_meetings_of, secretariat_municipalities
 from sundhedskoordinator.cases import services as case_services
 from sundhedskoordinator.cases.letter_data import agenda_letter
-from sundhedskoordinator.cases.selectors import active_items, agenda_items, scope_cases
+from sundhedskoordinator.cases.selectors import (
+    active_items,
+    agenda_items,
+    meeting_passed_without_conversation,
+    scope_cases,
+)
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
@@ -30,11 +38,17 @@ from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.meetings import services
-from sundhedskoordinator.meetings.forms import MeetingForm
+from sundhedskoordinator.meetings.forms import (
+    MeetingCancelForm,
+    MeetingChangeForm,
+    MeetingForm,
+)
+from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.meetings.selectors import (
     agreement_of_meeting,
     meeting_in_scope,
     scope_meetings,
+    upcoming_meetings_for,
 )
 from sundhedskoordinator.organisations.models import RehabTeam, User
 from sundhedskoordinator.organisations.selectors import coordinators_in
@@ -56,6 +70,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     show_past = request.GET.get("tidligere") == "1"
     meetings = scope_meetings(user).order_by("-starts_at" if show_past else "starts_at")
     meetings = meetings.filter(date__lt=today) if show_past else meetings.filter(date__gte=today)
+    # Per meeting: the cases on it the user may see, and how many of them are not yet sent.
+    active = Q(items__cancelled_at__isnull=True, items__case__in=scope_cases(user).values("pk"))
+    meetings = meetings.annotate(
+        case_count=Count("items", filter=active),
+        unsent_count=Count("items", filter=active & Q(items__dispatch__isnull=True)),
+    )
     return render(
         request,
         "meetings/meeting_list.html",
@@ -112,9 +132,11 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     for item in items:
         item.sent = hasattr(item, "dispatch")  # type: ignore[attr-defined]
+        item.stuck = meeting_passed_without_conversation(item.case, item, today)  # type: ignore[attr-defined]
     due = [i for i in items if not i.sent]  # type: ignore[attr-defined]
     plans_it = plans_meetings_of(user, meeting.team.municipality_id)
-    can_schedule = plans_it and meeting.date >= today
+    open_ = meeting.cancelled_at is None and meeting.date >= today
+    can_schedule = plans_it and open_
     ready = (
         scope_cases(user)
         .filter(status="ready", municipality_id=meeting.team.municipality_id)
@@ -144,7 +166,10 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 today,
                 agreement_of_meeting(meeting).deadline_warning_working_days,
             ),
-            "can_dispatch": plans_it and bool(due),
+            "can_dispatch": plans_it and open_ and bool(due),
+            "can_change": plans_it and open_,
+            "changes": meeting.changes.select_related("by"),
+            "stuck": any(item.stuck for item in items),  # type: ignore[attr-defined]
             "issued": IssuedDocument.objects.filter(meeting=meeting).order_by("-version"),
             "late_items": [i for i in items if i.sent and i.dispatch.is_late],  # type: ignore[attr-defined]
         },
@@ -195,3 +220,100 @@ def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
     for message in refused:
         messages.error(request, message)
     return redirect("meetings:agenda", meeting_id=meeting_id)
+
+
+def _meeting_to_plan(request: HttpRequest, meeting_id: int) -> Meeting | None:
+    """The meeting, for its team's secretariat (404 outside the user's scope); None, with the
+    reason said, for anyone who sees it but does not plan it."""
+    try:
+        meeting = meeting_in_scope(_user(request), meeting_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    if not plans_meetings_of(_user(request), meeting.team.municipality_id):
+        messages.error(request, _("Kun teamets sekretariat kan ændre eller aflyse mødet."))
+        return None
+    return meeting
+
+
+def _local_input(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+@login_required
+@never_cache
+def meeting_change(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """A new time or place for the meeting (``change_meeting``): the agenda moves with it."""
+    user = _user(request)
+    meeting = _meeting_to_plan(request, meeting_id)
+    if meeting is None:
+        return redirect("meetings:agenda", meeting_id=meeting_id)
+    initial = {
+        "starts_at": _local_input(meeting.starts_at),
+        "ends_at": _local_input(meeting.ends_at),
+        "location": meeting.location,
+    }
+    form = MeetingChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.change_meeting(actor=user, meeting_id=meeting.pk, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Mødet er ændret. Deltagerne har fået besked og en opdateret "
+                    "kalenderinvitation, og dagsordenen er udsendt i en ny version."
+                ),
+            )
+            return redirect("meetings:agenda", meeting_id=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_change.html",
+        {"form": form, "meeting": meeting, "items": active_items(meeting).count()},
+    )
+
+
+@login_required
+@never_cache
+def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Cancel the meeting (``cancel_meeting``), its cases back to ready or onto another
+    meeting of the team."""
+    user = _user(request)
+    meeting = _meeting_to_plan(request, meeting_id)
+    if meeting is None:
+        return redirect("meetings:agenda", meeting_id=meeting_id)
+    others = upcoming_meetings_for(
+        municipality_id=meeting.team.municipality_id, today=clock.today()
+    ).exclude(pk=meeting.pk)
+    form = MeetingCancelForm(request.POST or None, meetings=others)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_services.cancel_meeting(
+                actor=user,
+                meeting_id=meeting.pk,
+                reason_code=data["reason_code"],
+                reason=data["reason"],
+                move_to_id=data["move_to"].pk if data["move_to"] else None,
+                late_reason=data["late_reason"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Mødet er aflyst, og deltagerne har fået besked.")
+                + " "
+                + (
+                    _("Sagerne er flyttet til det valgte møde og skal sendes derfra.")
+                    if data["move_to"]
+                    else _("Sagerne er klar til at komme på et nyt møde.")
+                ),
+            )
+            return redirect("meetings:agenda", meeting_id=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_cancel.html",
+        {"form": form, "meeting": meeting, "items": active_items(meeting).count()},
+    )

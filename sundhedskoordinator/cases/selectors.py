@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +45,11 @@ from sundhedskoordinator.citizens.models import Guidance
 from sundhedskoordinator.citizens.search import Search
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
-from sundhedskoordinator.core.workingdays import add_working_days, working_days_between
+from sundhedskoordinator.core.workingdays import (
+    add_working_days,
+    deadline_passed,
+    working_days_between,
+)
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.meetings.selectors import (
     agreements_by_region,
@@ -569,7 +583,107 @@ def next_reachable_meeting(case: Case, today: dt.date) -> Meeting | None:
     )
 
 
+#: The states in which a case waits for its meeting's conversation.
+AWAITING_CONVERSATION = (Status.SCHEDULED, Status.SENT)
+
+
+def meeting_passed_without_conversation(case: Case, item: AgendaItem, today: dt.date) -> bool:
+    """The case's meeting day is over and its conversation was never recorded: it needs the
+    coordinator to record it, or the secretariat to move or cancel it (issue 16, "no stuck
+    cases")."""
+    return case.status in AWAITING_CONVERSATION and item.meeting.date < today
+
+
+def stuck_cases(*, user: User, today: dt.date, coordinator: User | None = None) -> QuerySet[Case]:
+    """The cases the user sees whose meeting passed without a conversation (as
+    ``meeting_passed_without_conversation``, in the database), oldest meeting first; with
+    ``coordinator``, only those whose agenda item is theirs."""
+    mine = {"agenda_items__coordinator": coordinator} if coordinator else {}
+    return (
+        scope_cases(user)
+        .filter(
+            status__in=AWAITING_CONVERSATION,
+            agenda_items__cancelled_at__isnull=True,
+            agenda_items__meeting__date__lt=today,
+            **mine,
+        )
+        .select_related("citizen")
+        .annotate(meeting_date=Max("agenda_items__meeting__date"))
+        .order_by("meeting_date", "id")
+    )
+
+
 def guidance_missing(case: Case) -> bool:
     """BEK 2409/2021 § 2: an open case whose citizen has no written guidance dated today or
     before (``with_details`` annotates it)."""
     return not case.is_closed and not getattr(case, "has_written_guidance", False)
+
+
+@dataclass(frozen=True)
+class SecretariatQueue:
+    """The team secretariat's work: cases ready to schedule, scheduled cases whose dispatch is
+    due within the agreement's warning days or late, and cases whose meeting passed without a
+    conversation."""
+
+    ready: list[Case]
+    ready_count: int
+    due: list[DueDispatch]
+    stuck: list[Case]
+
+
+@dataclass(frozen=True)
+class DueDispatch:
+    case: Case
+    item: AgendaItem
+    passed: bool
+
+
+def secretariat_queue(*, user: User, today: dt.date) -> SecretariatQueue:
+    ready = scope_cases(user).filter(status=Status.READY).select_related("citizen")
+    due = []
+    for case in deadlines_at_risk(user=user, today=today).cases[:QUEUE_LENGTH]:
+        item = case.active_items[0]  # type: ignore[attr-defined]
+        due.append(DueDispatch(case, item, deadline_passed(item.dispatch_deadline, today)))
+    return SecretariatQueue(
+        ready=list(ready.order_by("submitted_at", "id")[:QUEUE_LENGTH]),
+        ready_count=ready.count(),
+        due=due,
+        stuck=list(stuck_cases(user=user, today=today)[:QUEUE_LENGTH]),
+    )
+
+
+@dataclass(frozen=True)
+class CoordinatorDay:
+    """The coordinator's conversations across teams: today's and the rest of the week's (sent
+    to them, not cancelled), and their cases whose meeting passed without the conversation."""
+
+    today: list[AgendaItem]
+    week: list[AgendaItem]
+    stuck: list[Case]
+
+
+def coordinator_items(*, user: User, first: dt.date, last: dt.date) -> QuerySet[AgendaItem]:
+    """The agenda items sent to the user as coordinator with meetings from ``first`` to
+    ``last``, in time order."""
+    return (
+        AgendaItem.objects.filter(
+            coordinator=user,
+            cancelled_at__isnull=True,
+            dispatch__isnull=False,
+            meeting__date__gte=first,
+            meeting__date__lte=last,
+            case__in=scope_cases(user).values("pk"),
+        )
+        .select_related("case__citizen", "meeting__team")
+        .order_by("starts_at")
+    )
+
+
+def coordinator_day(*, user: User, today: dt.date) -> CoordinatorDay:
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    items = list(coordinator_items(user=user, first=today, last=sunday))
+    return CoordinatorDay(
+        today=[i for i in items if i.meeting.date == today],
+        week=[i for i in items if i.meeting.date > today],
+        stuck=list(stuck_cases(user=user, today=today, coordinator=user)[:QUEUE_LENGTH]),
+    )

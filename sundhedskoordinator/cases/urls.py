@@ -36,5 +36,6 @@ urlpatterns = [
     path("<int:case_id>/afvis/", views.reject, name="reject"),
     path("<int:case_id>/giv-videre/", views.reassign, name="reassign"),
     path("<int:case_id>/overtag/", views.take_over, name="take-over"),
+    path("<int:case_id>/flyt/", views.move, name="move"),
     path("dokumenter/<int:document_id>/", views.download, name="download"),
 ]

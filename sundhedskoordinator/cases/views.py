@@ -58,6 +58,7 @@ from .forms import (
     DecisionForm,
     DocumentForm,
     FileNoteForm,
+    MoveForm,
     NoHealthInformationForm,
     OfferFields,
     ReasonForm,
@@ -106,6 +107,10 @@ DONE: dict[Action, Any] = {
     Action.REJECT: gettext_lazy("Anmodningen er afvist, og sagen er afsluttet."),
     Action.REASSIGN: gettext_lazy("Sagen er givet videre. Den nye ansvarlige har fået besked."),
     Action.TAKE_OVER: gettext_lazy("Du har overtaget sagen som sundhedskoordinator."),
+    Action.MOVE: gettext_lazy(
+        "Sagen er flyttet til det nye møde. Deltagerne har fået besked; send den til "
+        "sundhedskoordinatoren senest på mødets frist."
+    ),
 }
 #: After the citizen's own request: what happens next, in her words.
 CITIZEN_SUBMITTED = gettext_lazy(
@@ -146,11 +151,23 @@ NEXT_STEP = {
 }
 
 
+#: A case whose meeting passed without the conversation: what gets it going again.
+STUCK = gettext_lazy(
+    "Mødet den %(date)s er holdt, men samtalen er ikke registreret. Blev den holdt, registrerer "
+    "sundhedskoordinatoren den; ellers flytter sekretariatet sagen til et nyt møde eller "
+    "aflyser samtalen med årsagen."
+)
+
+
 def next_step(case: Case) -> str:
     """The sentence of who acts next, with the deadline or the meeting time where it has one."""
     items = _items(case)
     item = items[0] if items else None
     text = str(NEXT_STEP[Status(case.status)])
+    if item is not None and selectors.meeting_passed_without_conversation(
+        case, item, clock.today()
+    ):
+        text = str(STUCK)
     if "%(" not in text:
         return text
     return text % {
@@ -363,6 +380,8 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
             ),
             coordinators=coordinators_in(region_id=case.municipality.region_id),
         )
+    if "move" in actions:
+        forms["move"] = MoveForm(prefix="move", meetings=_other_meetings(case))
     if "hold_conversation" in actions:
         item = _items(case)[0] if _items(case) else None
         now = clock.now()
@@ -684,13 +703,17 @@ reject = _form_view(
     prefix="reject",
 )
 cancel = _form_view(
-    "cancel", CONFIRMED_FORMS["cancel"], A.CANCEL, _fields("reason"), prefix="cancel"
+    "cancel",
+    CONFIRMED_FORMS["cancel"],
+    A.CANCEL,
+    _fields("reason", "reason_code"),
+    prefix="cancel",
 )
 unschedule = _form_view(
     "unschedule",
     CONFIRMED_FORMS["unschedule"],
     A.UNSCHEDULE,
-    _fields("reason"),
+    _fields("reason", "reason_code"),
     prefix="unschedule",
 )
 dispatch = _form_view("dispatch", ReasonForm, A.DISPATCH)
@@ -806,6 +829,33 @@ def _schedule(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 schedule = login_required(post_only("cases:detail", "case_id")(_schedule))
+
+
+def _other_meetings(case: Case) -> Any:
+    """The team's coming meetings a case on an agenda can move to: not its own."""
+    current = case.agenda_items.filter(cancelled_at__isnull=True).values("meeting_id")
+    return upcoming_meetings_for(municipality_id=case.municipality_id, today=clock.today()).exclude(
+        pk__in=current
+    )
+
+
+def _move(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        case = selectors.case_in_scope(user=_user(request), case_id=case_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    view = _form_view(
+        "move",
+        MoveForm,
+        A.MOVE,
+        lambda d: {"meeting_id": d["meeting"].pk, "late_reason": d["late_reason"]},
+        prefix="move",
+        meetings=_other_meetings(case),
+    )
+    return view(request, case_id)
+
+
+move = login_required(post_only("cases:detail", "case_id")(_move))
 
 
 @login_required

@@ -20,6 +20,8 @@ class CancelCode(models.TextChoices):
     MEETING_MOVED = "meeting_moved", _("Mødet er flyttet")
     CITIZEN_WITHDREW = "citizen_withdrew", _("Borgeren har trukket anmodningen tilbage")
     OTHER = "other", _("Anden årsag")
+    # The whole meeting was cancelled for another reason: the cause is not the citizen's.
+    MEETING_CANCELLED = "meeting_cancelled", _("Mødet er aflyst")
 
 
 #: The codes a whole meeting can be cancelled for (the citizen's own do not cancel a meeting).

@@ -93,9 +93,12 @@ def meeting_in_scope(user: User, meeting_id: int) -> Meeting:
 
 
 def upcoming_meetings_for(*, municipality_id: int, today: dt.date) -> QuerySet[Meeting]:
-    """Meetings of the municipality's teams from today on: where a case can be scheduled."""
+    """Meetings of the municipality's teams from today on, not cancelled: where a case can be
+    scheduled."""
     return (
-        Meeting.objects.filter(team__municipality_id=municipality_id, date__gte=today)
+        Meeting.objects.filter(
+            team__municipality_id=municipality_id, date__gte=today, cancelled_at__isnull=True
+        )
         .select_related("team")
         .order_by("starts_at")
     )

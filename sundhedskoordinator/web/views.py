@@ -24,8 +24,10 @@ from sundhedskoordinator.access import services as access_services
 from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
 from sundhedskoordinator.access.policy import (
     handler_role,
+    holds_role,
     is_staff,
     second_factor_missing,
+    secretariat_municipalities,
     sees_as_citizen,
 )
 from sundhedskoordinator.cases import selectors as case_selectors
@@ -34,6 +36,7 @@ from sundhedskoordinator.cases.texts import CITIZEN_NEXT, CITIZEN_STATUS
 from sundhedskoordinator.citizens.selectors import citizens_without_guidance
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import error_body
+from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.selectors import memberships_for
 
 from .forms import LoginForm, SecondFactorForm
@@ -74,6 +77,10 @@ def _work_for(user: Any) -> dict[str, Any]:
     if handler_role(user) is not None:
         work["queue"] = case_selectors.handler_queue(user=user, today=today)
         work["guidance_missing"] = citizens_without_guidance(user, today=today).count()
+    if secretariat_municipalities(user):
+        work["secretariat"] = case_selectors.secretariat_queue(user=user, today=today)
+    if holds_role(user, Role.COORDINATOR):
+        work["coordinator"] = case_selectors.coordinator_day(user=user, today=today)
     if sees_as_citizen(user):
         now = clock.now()
         work["my_cases"] = [

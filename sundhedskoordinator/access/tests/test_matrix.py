@@ -114,6 +114,7 @@ ROUTES: dict[str, Read | Other] = {
             "<int:case_id>/afvis/",
             "<int:case_id>/giv-videre/",
             "<int:case_id>/overtag/",
+            "<int:case_id>/flyt/",
             "<int:case_id>/ret/",
         )
     },
@@ -130,6 +131,12 @@ ROUTES: dict[str, Read | Other] = {
     "moeder/nyt/": Other("new-meeting form: the team's secretariat only (meetings/tests)"),
     "moeder/<int:meeting_id>/": Read("/moeder/{meeting}/", SEES_MEETING, page=True),
     "moeder/<int:meeting_id>/send-alle/": Other(WRITES),
+    "moeder/<int:meeting_id>/ret/": Other(
+        "change a meeting: its team's secretariat only (cases/tests/test_meeting_pages.py)"
+    ),
+    "moeder/<int:meeting_id>/aflys/": Other(
+        "cancel a meeting: its team's secretariat only (cases/tests/test_meeting_pages.py)"
+    ),
     "borgere/": Other("the citizen register of the user's municipality (citizens/tests)"),
     "borgere/<int:citizen_id>/": Read("/borgere/{citizen}/", SEES_CITIZEN, page=True),
     "borgere/ny/": Other(
@@ -227,6 +234,7 @@ ROUTES: dict[str, Read | Other] = {
             "reassign",
             "take-over",
             "companion",
+            "move",
         )
     },
 }

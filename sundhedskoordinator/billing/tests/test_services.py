@@ -244,6 +244,7 @@ def test_the_database_refuses_to_change_a_locked_settlement(world: World, treat:
         # The cause lies with the region or the team: never billed (issue 16, point 3).
         ("coordinator_ill", False),
         ("meeting_moved", False),
+        ("meeting_cancelled", False),
     ],
 )
 def test_a_cancellation_after_dispatch_is_billed_by_its_cause(

@@ -399,13 +399,16 @@ def cancel_meeting(
         meeting = _meeting_to_change(actor, meeting_id)
         target = _target_meeting(move_to_id, meeting.team.municipality_id) if move_to_id else None
         items = _items(meeting)
+        # A meeting cancelled for "other" reasons was not cancelled by its citizens: their items
+        # say so, and are never billed.
+        item_code = CancelCode.MEETING_CANCELLED if reason_code == CancelCode.OTHER else reason_code
         for item in items:
             case = _lock(item.case_id, None)
             try:
                 if target is not None:
                     _move_item(case, item, target, actor, late_reason=late_reason, reason=reason)
                 else:
-                    _release(case, item, actor, reason_code, reason)
+                    _release(case, item, actor, item_code, reason)
             except DomainError as error:
                 raise DomainError(
                     error.code,

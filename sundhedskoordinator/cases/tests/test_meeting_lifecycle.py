@@ -378,3 +378,20 @@ def test_a_withdrawal_after_dispatch_cancels_the_conversation_as_the_citizens(
     item = AgendaItem.objects.get(case=sent)
     assert (item.cancel_code, item.cancel_reason) == ("citizen_withdrew", "Jeg er startet i job.")
     assert "METHOD:CANCEL" in _calendar_of(mailoutbox, world.users["koordinator"])
+
+
+def test_a_meeting_cancelled_for_another_reason_is_not_the_citizens_cancellation(
+    world: World,
+) -> None:
+    sent = _case(world, Status.SENT)
+    services.cancel_meeting(
+        actor=world.users["sekretariat"],
+        meeting_id=world.meeting.pk,
+        reason_code="other",
+        reason="Lokalet er oversvømmet.",
+    )
+    item = AgendaItem.objects.get(case=sent)
+    assert (item.cancel_code, item.cancel_reason) == (
+        "meeting_cancelled",
+        "Lokalet er oversvømmet.",
+    )
