@@ -18,6 +18,7 @@ from sundhedskoordinator.meetings import services
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.meetings.selectors import (
     meeting_in_scope,
+    municipality_in_scope,
     scope_meetings,
     team_in_scope,
 )
@@ -70,10 +71,17 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> dict[
 
 @router.post("", response={201: MeetingOut, **ERRORS})
 def create_meeting(request: HttpRequest, payload: MeetingCreate) -> Status[dict[str, Any]]:
-    team = team_in_scope(_user(request), payload.team)
+    user = _user(request)
+    team = team_in_scope(user, payload.team) if payload.team is not None else None
+    municipality = (
+        municipality_in_scope(user, payload.municipality)
+        if team is None and payload.municipality is not None
+        else None
+    )
     meeting = services.create_meeting(
-        actor=_user(request),
+        actor=user,
         team=team,
+        municipality=municipality,
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
         location=payload.location,
@@ -124,7 +132,7 @@ def coordinators(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
     meeting = _meeting(_user(request), meeting_id)
     return [
         {"id": c.pk, "name": str(c)}
-        for c in coordinators_in(region_id=meeting.team.municipality.region_id)
+        for c in coordinators_in(region_id=meeting.municipality.region_id)
     ]
 
 

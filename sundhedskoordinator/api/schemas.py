@@ -76,7 +76,8 @@ class HealthConcernOut(Schema):
 
 class MeetingRef(Schema):
     id: int
-    team: Ref
+    municipality: Ref
+    team: Ref | None = Field(description="None for a stand-alone conversation meeting.")
     kind: str
     date: dt.date
     starts_at: dt.datetime
@@ -416,7 +417,12 @@ class MeetingPage(Schema):
 
 
 class MeetingCreate(Schema):
-    team: int
+    team: int | None = Field(
+        None,
+        description="The rehab team; left out for a stand-alone conversation meeting where the "
+        "agreement in force on the day requires no rehab team (then `municipality`).",
+    )
+    municipality: int | None = Field(None, description="Needed when `team` is left out.")
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     location: str = ""

@@ -24,6 +24,7 @@ def _ref(obj: Any) -> dict[str, Any] | None:
 def meeting(m: Meeting) -> dict[str, Any]:
     return {
         "id": m.pk,
+        "municipality": _ref(m.municipality),
         "team": _ref(m.team),
         "kind": m.kind,
         "date": m.date,

@@ -24,7 +24,7 @@ def item_appointment(item: AgendaItem) -> Appointment:
         ends_at=item.ends_at,
         summary=f"Samtale med sundhedskoordinator – sag {item.case.reference}",
         location=item.meeting.location,
-        organizer=str(item.meeting.team),
+        organizer=item.meeting.host_name,
         participants=tuple(
             Participant(name=str(person), email=person.email)
             for person in (item.coordinator, item.attendee)
@@ -45,7 +45,7 @@ def meeting_calendar(meeting: Meeting, items: Iterable[AgendaItem]) -> bytes:
         uid=f"meeting-{meeting.pk}",
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
-        summary=f"{meeting.get_kind_display()} – {meeting.team}",
+        summary=f"{meeting.get_kind_display()} – {meeting.host_name}",
         location=meeting.location,
         sequence=meeting.sequence,
     )

@@ -15,9 +15,11 @@ from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.citizens.cpr import lookup_hash
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.meetings.choices import MeetingKind
+from sundhedskoordinator.meetings.demo import load_demo_agreements
 from sundhedskoordinator.meetings.models import Meeting
 from sundhedskoordinator.meetings.services import plan_meeting
-from sundhedskoordinator.organisations.models import RehabTeam, User
+from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
 
 from .choices import Outcome, Status
 from .walk import SAMPLE_OFFER, Cast, new_case, walk_case_to
@@ -102,6 +104,25 @@ def _meeting(team: RehabTeam, day: dt.date) -> Meeting:
     )
 
 
+def _conversation_meeting(municipality: Municipality, day: dt.date) -> Meeting:
+    starts = dt.datetime(day.year, day.month, day.day, 13, tzinfo=COPENHAGEN)
+    existing = Meeting.objects.filter(
+        municipality=municipality, team=None, starts_at=starts
+    ).first()
+    return existing or plan_meeting(
+        team=None,
+        municipality=municipality,
+        kind=MeetingKind.CONVERSATION,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        # The jobcentre's own address, where the team used to meet.
+        location=RehabTeam.objects.filter(municipality=municipality)
+        .values_list("location", flat=True)
+        .first()
+        or municipality.name,
+    )
+
+
 def load_demo_cases(users: dict[str, User]) -> int:
     """Create the demo citizens and their cases; return how many citizens were new."""
     if not settings.DEMO_MODE:
@@ -111,6 +132,7 @@ def load_demo_cases(users: dict[str, User]) -> int:
         "461": Cast(users["sagsbehandler"], users["sekretariat"], users["koordinator"]),
         "101": Cast(users["sagsbehandler2"], users["sekretariat2"], users["koordinator2"]),
     }
+    load_demo_agreements()
     meetings: dict[tuple[str, str], Meeting] = {}
     for team in RehabTeam.objects.select_related("municipality__region"):
         code = team.municipality.code
@@ -121,6 +143,11 @@ def load_demo_cases(users: dict[str, User]) -> int:
         meetings[(code, "later")] = _meeting(team, _tuesday_after(today, 3))
         meetings[(code, "recent")] = _meeting(team, _tuesday_after(today, -1))
         meetings[(code, "past")] = _meeting(team, _tuesday_after(today, -5))
+    # Copenhagen's agreement needs no rehab team since 1 July 2026: its later case has a
+    # stand-alone conversation, beside Odense's rehab-team meetings.
+    copenhagen = Municipality.objects.filter(code="101").first()
+    if copenhagen is not None:
+        meetings[("101", "later")] = _conversation_meeting(copenhagen, _tuesday_after(today, 3))
 
     created = 0
     for spec in CITIZENS:

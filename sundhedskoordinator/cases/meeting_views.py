@@ -50,7 +50,7 @@ from sundhedskoordinator.meetings.selectors import (
     scope_meetings,
     upcoming_meetings_for,
 )
-from sundhedskoordinator.organisations.models import RehabTeam, User
+from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
 from sundhedskoordinator.organisations.selectors import coordinators_in
 
 
@@ -92,13 +92,20 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def meeting_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = MeetingForm(request.POST or None, teams=_own_teams(user))
+    form = MeetingForm(
+        request.POST or None,
+        teams=_own_teams(user),
+        municipalities=Municipality.objects.filter(
+            pk__in=secretariat_municipalities(user)
+        ).order_by("name"),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             meeting = services.create_meeting(
                 actor=user,
                 team=data["team"],
+                municipality=data["municipality"],
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 location=data["location"],
@@ -134,12 +141,12 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
         item.sent = hasattr(item, "dispatch")  # type: ignore[attr-defined]
         item.stuck = meeting_passed_without_conversation(item.case, item, today)  # type: ignore[attr-defined]
     due = [i for i in items if not i.sent]  # type: ignore[attr-defined]
-    plans_it = plans_meetings_of(user, meeting.team.municipality_id)
+    plans_it = plans_meetings_of(user, meeting.municipality_id)
     open_ = meeting.cancelled_at is None and meeting.date >= today
     can_schedule = plans_it and open_
     ready = (
         scope_cases(user)
-        .filter(status="ready", municipality_id=meeting.team.municipality_id)
+        .filter(status="ready", municipality_id=meeting.municipality_id)
         .select_related("citizen")
         .order_by("submitted_at", "id")
         if can_schedule
@@ -150,7 +157,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "meetings/agenda.html",
         {
             "ready_cases": ready,
-            "coordinators": coordinators_in(region_id=meeting.team.municipality.region_id)
+            "coordinators": coordinators_in(region_id=meeting.municipality.region_id)
             if can_schedule
             else [],
             "now": clock.now(),
@@ -229,7 +236,7 @@ def _meeting_to_plan(request: HttpRequest, meeting_id: int) -> Meeting | None:
         meeting = meeting_in_scope(_user(request), meeting_id)
     except NotFoundError as exc:
         raise Http404 from exc
-    if not plans_meetings_of(_user(request), meeting.team.municipality_id):
+    if not plans_meetings_of(_user(request), meeting.municipality_id):
         messages.error(request, _("Kun teamets sekretariat kan ændre eller aflyse mødet."))
         return None
     return meeting
@@ -284,7 +291,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if meeting is None:
         return redirect("meetings:agenda", meeting_id=meeting_id)
     others = upcoming_meetings_for(
-        municipality_id=meeting.team.municipality_id, today=clock.today()
+        municipality_id=meeting.municipality_id, today=clock.today()
     ).exclude(pk=meeting.pk)
     form = MeetingCancelForm(request.POST or None, meetings=others)
     if request.method == "POST" and form.is_valid():

@@ -80,7 +80,7 @@ def _dispatch_reminders(today: dt.date, numbers: _Numbers) -> int:
         days = numbers.of(item.case.municipality.region_id).reminder_dispatch_working_days
         if item.dispatch_deadline > horizon(days):
             continue
-        municipality_id = item.meeting.team.municipality_id
+        municipality_id = item.meeting.municipality_id
         if municipality_id not in secretaries:
             secretaries[municipality_id] = list(secretaries_of(municipality_id=municipality_id))
         sent += _send_once(

@@ -40,7 +40,10 @@ from sundhedskoordinator.core.forms import add_domain_error, post_only
 from sundhedskoordinator.documents import delivery
 from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.documents.letters import decision_letter_html
-from sundhedskoordinator.meetings.selectors import upcoming_meetings_for
+from sundhedskoordinator.meetings.selectors import (
+    agreement_of_municipality,
+    upcoming_meetings_for,
+)
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.organisations.selectors import case_handlers_in, coordinators_in
@@ -679,6 +682,8 @@ def receipt(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "next_meeting": selectors.next_reachable_meeting(case, clock.today()),
+            # After the 2026 reform the agreement may hold no rehab-team meeting: say so.
+            "rehab_team": agreement_of_municipality(case.municipality_id).rehab_team_required,
             "offer_on_hold": services.offer_is_on_hold(case),
         },
     )

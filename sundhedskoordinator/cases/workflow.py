@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from sundhedskoordinator.audit.models import EventKind
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.workingdays import deadline_passed
-from sundhedskoordinator.meetings.choices import CancelCode
+from sundhedskoordinator.meetings.choices import CancelCode, RightGroup
 from sundhedskoordinator.organisations.choices import Role
 
 from .choices import Action, Outcome, RejectionReason, Status
@@ -100,9 +100,21 @@ def in_resource_course(case: Case, day: dt.date) -> bool:
     return any(course.is_active_on(day) for course in case.citizen.resource_courses.all())
 
 
+#: How each group of citizens the agreement may name is recognised on a day.
+RIGHT_CHECKS: dict[str, Callable[[Case, dt.date], bool]] = {
+    RightGroup.RESOURCE_COURSE: in_resource_course,
+}
+
+
+def has_the_right(case: Case, day: dt.date, groups: list[str]) -> bool:
+    """The citizen belongs, on ``day``, to one of the groups the version of the agreement in
+    force names (``CollaborationAgreement.right_groups``)."""
+    return any(RIGHT_CHECKS[group](case, day) for group in groups if group in RIGHT_CHECKS)
+
+
 def citizen_in_active_resource_course(case: Case, params: Params) -> list[Missing]:
-    """At the request: the citizen is in a ressourceforløb today."""
-    if in_resource_course(case, params["today"]):
+    """At the request: the citizen has the right today (is in a ressourceforløb)."""
+    if has_the_right(case, params["today"], params["right_groups"]):
         return []
     return [
         Missing(
@@ -125,10 +137,11 @@ COURSE_ENDED = gettext_lazy(
 def citizen_still_in_resource_course(case: Case, params: Params) -> list[Missing]:
     """At scheduling and dispatch: the ressourceforløb may have ended since the request, or end
     before the meeting, where the conversation would come after it."""
-    if not in_resource_course(case, params["today"]):
+    groups = params["right_groups"]
+    if not has_the_right(case, params["today"], groups):
         return [Missing(NOT_IN_RESOURCE_COURSE, "citizen.resource_course", str(COURSE_ENDED))]
     meeting_day: dt.date = params["meeting_day"]
-    if not in_resource_course(case, meeting_day):
+    if not has_the_right(case, meeting_day, groups):
         return [
             Missing(
                 NOT_IN_RESOURCE_COURSE,
@@ -179,7 +192,7 @@ def slot_fits_the_meeting(case: Case, params: Params) -> list[Missing]:
     meeting = params["meeting"]
     starts_at, ends_at = params["starts_at"], params["ends_at"]
     missing = []
-    if meeting.team.municipality_id != case.municipality_id:
+    if meeting.municipality_id != case.municipality_id:
         missing.append(
             Missing(
                 MEETING_NOT_ALLOWED,

@@ -15,6 +15,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.models import IssuedKind
+from sundhedskoordinator.meetings.selectors import agreement_of_municipality
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
 from sundhedskoordinator.organisations.services import grant_role
@@ -203,6 +204,11 @@ def _guidance_letter(guidance: Guidance) -> letters.GuidanceLetter:
         citizen_name=guidance.citizen.name,
         municipality=municipality,
         given_by=str(guidance.given_by),
+        # Where the conversation is held, as the version of the agreement in force that day
+        # says it (a rehab-team meeting, or after the 2026 reform a stand-alone conversation).
+        meeting_phrase=agreement_of_municipality(
+            guidance.citizen.municipality_id, guidance.given_on
+        ).meeting_phrase,
     )
 
 

@@ -47,6 +47,7 @@ class GuidanceLetter:
     citizen_name: str
     municipality: str
     given_by: str
+    meeting_phrase: str = "et møde i rehabiliteringsteamet"
 
 
 @dataclass(frozen=True)

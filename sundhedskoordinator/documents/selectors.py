@@ -18,7 +18,7 @@ from .models import IssuedDocument, IssuedKind
 def _may_read(user: User, document: IssuedDocument) -> bool:
     if document.kind == IssuedKind.AGENDA:
         # The meetings the user sees (``meetings.selectors.scope_meetings``), asked of the document.
-        visible = IssuedDocument.objects.filter(team_scope(user, via="meeting__team"))
+        visible = IssuedDocument.objects.filter(team_scope(user, via="meeting"))
         return visible.filter(pk=document.pk).exists()
     citizen = document.guidance.citizen  # type: ignore[union-attr]
     return citizen.user_id == user.pk or scope_citizens(user).filter(pk=citizen.pk).exists()

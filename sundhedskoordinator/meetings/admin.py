@@ -27,5 +27,5 @@ class CollaborationAgreementAdmin(LoggedAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["team", "kind", "date", "starts_at", "dispatch_deadline"]
-    list_filter = ["kind", "team__municipality"]
+    list_filter = ["kind", "municipality"]
     date_hierarchy = "date"

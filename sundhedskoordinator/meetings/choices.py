@@ -33,3 +33,10 @@ MEETING_CANCEL_CODES = (CancelCode.COORDINATOR_ILL, CancelCode.MEETING_MOVED, Ca
 CITIZEN_CAUSED = frozenset(
     {CancelCode.CITIZEN_ABSENT, CancelCode.CITIZEN_WITHDREW, CancelCode.OTHER, ""}
 )
+
+
+class RightGroup(models.TextChoices):
+    """Which citizens have the right to a health coordinator: those in a ressourceforløb (LAB
+    § 113, stk. 3). A later rule may name other groups; the agreement version lists them."""
+
+    RESOURCE_COURSE = "resource_course", _("Borgere i ressourceforløb")

@@ -7,15 +7,28 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from sundhedskoordinator.organisations.models import RehabTeam
+from sundhedskoordinator.organisations.models import Municipality, RehabTeam
 
 from .choices import MEETING_CANCEL_CODES, MeetingKind
 from .models import Meeting
 
 
 class MeetingForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Kommune"),
+        required=False,
+        help_text=_("Bruges kun for en samtale uden team; ellers er det teamets kommune."),
+        queryset=Municipality.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     team = forms.ModelChoiceField(
         label=_("Rehabiliteringsteam"),
+        required=False,
+        empty_label=_("Intet team: selvstændig samtale"),
+        help_text=_(
+            "Uden team kun, hvor samarbejdsaftalen på mødedagen ikke kræver et møde i "
+            "rehabiliteringsteamet."
+        ),
         queryset=RehabTeam.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
@@ -54,18 +67,22 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 2}),
     )
 
-    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: Any, municipalities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+        first = municipalities.first()
+        if first is not None and not self.is_bound:
+            self.initial.setdefault("municipality", first.pk)
 
 
-class MeetingChoiceField(forms.ModelChoiceField):
+class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A meeting named by its day and time first, then its team and place, so that a narrow
     select still shows which day it is."""
 
     def label_from_instance(self, obj: Any) -> str:
         start = timezone.localtime(obj.starts_at)
-        return f"{date_format(start, 'l j. F Y H:i')} · {obj.team} · {obj.location}"
+        return f"{date_format(start, 'l j. F Y H:i')} · {obj.host_name} · {obj.location}"
 
 
 class MeetingChangeForm(forms.Form):

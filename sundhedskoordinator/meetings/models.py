@@ -3,6 +3,8 @@ cases on a meeting's agenda and their dispatches belong with the case (``cases.m
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.workingdays import deadline_passed
 
-from .choices import CancelCode, MeetingKind
+from .choices import CancelCode, MeetingKind, RightGroup
 
 
 def default_meeting_kinds() -> list[str]:
     return [MeetingKind.REHAB_TEAM.value]
+
+
+def default_right_groups() -> list[str]:
+    return [RightGroup.RESOURCE_COURSE.value]
+
+
+#: The seed procedure (Bilag 13, August 2021): the first version of every region's agreement.
+SEED_VALID_FROM = dt.date(2021, 8, 1)
+DEFAULT_MEETING_PHRASE = "et møde i rehabiliteringsteamet"
 
 
 def default_required_documents() -> list[str]:
@@ -33,12 +44,18 @@ class CollaborationAgreement(models.Model):
     Changing it never moves a deadline already computed: agenda items store their own deadline and
     the rule that made it."""
 
-    region = models.OneToOneField(
+    region = models.ForeignKey(
         "organisations.Region",
         on_delete=models.CASCADE,
-        related_name="agreement",
+        related_name="agreements",
         verbose_name=_("region"),
     )
+    valid_from = models.DateField(
+        _("gælder fra"),
+        default=SEED_VALID_FROM,
+        help_text=_("Versionen gælder for møder fra denne dato, til en nyere version gælder."),
+    )
+    name = models.CharField(_("navn"), max_length=100, blank=True)
     dispatch_working_days = models.PositiveSmallIntegerField(
         _("hverdage før mødet, sagen sendes"), default=10
     )
@@ -63,6 +80,25 @@ class CollaborationAgreement(models.Model):
         help_text=_("En samtale kan begynde lidt før dagsordenens tid, men ikke dage før."),
     )
     meeting_kinds = models.JSONField(_("mødeformer"), default=default_meeting_kinds)
+    rehab_team_required = models.BooleanField(
+        _("samtalen skal ligge på et møde i rehabiliteringsteamet"),
+        default=True,
+        help_text=_(
+            "Lov nr. 1750 af 29. december 2025 fjerner kravet: en selvstændig samtale behøver "
+            "intet team."
+        ),
+    )
+    right_groups = models.JSONField(
+        _("borgere med retten"),
+        default=default_right_groups,
+        help_text=_("Hvilke borgere har retten (LAB § 113, stk. 3: borgere i ressourceforløb)."),
+    )
+    meeting_phrase = models.CharField(
+        _("mødet i brevene"),
+        max_length=200,
+        default=DEFAULT_MEETING_PHRASE,
+        help_text=_("Hvor samtalen holdes, som borgerens breve siger det."),
+    )
     required_document_kinds = models.JSONField(
         _("dokumenter, der skal være i sagen"), default=default_required_documents
     )
@@ -71,20 +107,41 @@ class CollaborationAgreement(models.Model):
     class Meta:
         verbose_name = _("samarbejdsaftale")
         verbose_name_plural = _("samarbejdsaftaler")
+        ordering = ["region", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "valid_from"], name="agreement_one_version_per_day"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{_('Samarbejdsaftale')} – {self.region}"
+        return f"{_('Samarbejdsaftale')} – {self.region} ({self.valid_from:%d.%m.%Y})"
+
+    def gives_the_right(self, group: str) -> bool:
+        """Whether citizens of ``group`` (a ``RightGroup``) have the right under this version."""
+        return group in self.right_groups
 
 
 class Meeting(models.Model):
-    """A rehab-team meeting (or a stand-alone conversation meeting) on a local date. Its dispatch
-    deadline is computed when the meeting is created and stored with the rule that made it."""
+    """A rehab-team meeting (or a stand-alone conversation meeting, with or without a team) of a
+    municipality on a local date. Its dispatch deadline is computed when the meeting is created
+    and stored with the rule that made it."""
 
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("kommune"),
+    )
+    # None for a stand-alone conversation where the agreement in force requires no rehab team
+    # (lov nr. 1750 af 29. december 2025).
     team = models.ForeignKey(
         "organisations.RehabTeam",
         on_delete=models.PROTECT,
         related_name="meetings",
         verbose_name=_("rehabiliteringsteam"),
+        null=True,
+        blank=True,
     )
     kind = models.CharField(
         _("mødeform"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.REHAB_TEAM
@@ -121,7 +178,15 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.team} {self.date:%d.%m.%Y}"
+        return f"{self.host_name} {self.date:%d.%m.%Y}"
+
+    @property
+    def host_name(self) -> str:
+        """Who holds the meeting: the rehab team, or for a stand-alone conversation the
+        municipality's jobcentre."""
+        if self.team_id:
+            return str(self.team)
+        return str(_("Jobcentret i %(municipality)s") % {"municipality": self.municipality})
 
     @property
     def deadline_passed(self) -> bool:

@@ -7,18 +7,19 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import plans_meetings_of
-from sundhedskoordinator.access.services import logs_refusals
+from sundhedskoordinator.access.services import log_denied
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.workingdays import dispatch_deadline, is_working_day
-from sundhedskoordinator.organisations.models import RehabTeam, User
+from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
 
 from .choices import MeetingKind
 from .models import CollaborationAgreement, Meeting
-from .selectors import agreement_for
+from .selectors import agreement_on
 
 MEETING_NOT_ALLOWED = "meeting_not_allowed"
 INVALID_INPUT = "invalid_input"
@@ -59,28 +60,73 @@ def extraordinary_reason_for(starts_at: dt.datetime, extraordinary_reason: str) 
     return reason if unusual else ""
 
 
-@logs_refusals("team", "team")
+def _refuse_in_field(code: str, field: str, message: str) -> None:
+    raise DomainError(code, message, fields={field: message})
+
+
+def meeting_fits_agreement(
+    agreement: CollaborationAgreement, kind: str, has_team: bool, day: dt.date
+) -> list[tuple[str, str]]:
+    """What the version of the agreement in force on the meeting day refuses in a meeting, as
+    (field, message): a meeting form it does not allow, or no rehab team where it requires one
+    (a rehab-team meeting always has its team)."""
+    day_text = date_format(day, "DATE_FORMAT")
+    refusals = []
+    if kind not in agreement.meeting_kinds:
+        refusals.append(
+            (
+                "kind",
+                _("Samarbejdsaftalen, der gælder den %(day)s, tillader ikke denne mødeform.")
+                % {"day": day_text},
+            )
+        )
+    if not has_team and kind == MeetingKind.REHAB_TEAM:
+        refusals.append(("team", _("Et møde i rehabiliteringsteamet skal have sit team.")))
+    elif not has_team and agreement.rehab_team_required:
+        refusals.append(
+            (
+                "team",
+                _(
+                    "Samarbejdsaftalen, der gælder den %(day)s, kræver, at samtalen ligger på et "
+                    "møde i rehabiliteringsteamet. Vælg teamet."
+                )
+                % {"day": day_text},
+            )
+        )
+    return refusals
+
+
 def create_meeting(
     *,
     actor: User,
-    team: RehabTeam,
+    team: RehabTeam | None = None,
+    municipality: Municipality | None = None,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     location: str = "",
     kind: str = MeetingKind.REHAB_TEAM,
     extraordinary_reason: str = "",
 ) -> Meeting:
-    """Plan a meeting of the secretariat's own team. Its dispatch deadline is computed now by the
-    region's agreement (10 working days before, by default) and stored with it, so that a later
-    change of the agreement never moves it. A meeting in the past or on a day that is not a
-    working day is refused unless it is an extraordinary one, with its reason kept."""
-    if not plans_meetings_of(actor, team.municipality_id):
+    """Plan a meeting of the secretariat's own municipality: of its rehab team, or (where the
+    agreement in force on the day requires no team) a stand-alone conversation meeting. Its
+    dispatch deadline is computed now by that version of the agreement (10 working days before,
+    by default) and stored with it, so that a later change never moves it. A meeting in the past
+    or on a day that is not a working day is refused unless it is an extraordinary one, with its
+    reason kept."""
+    municipality = team.municipality if team is not None else municipality
+    if municipality is None:
+        _refuse_in_field(INVALID_INPUT, "team", _("Vælg teamet eller kommunen."))
+    assert municipality is not None  # noqa: S101 - refused above
+    if not plans_meetings_of(actor, municipality.pk):
+        # Logged like every refusal of who may act (DESIGN section 2).
+        log_denied(user=actor, object_type="municipality", object_id=municipality.pk)
         raise DomainError(
             "role_not_allowed", _("Kun teamets sekretariat kan planlægge møder."), status=403
         )
     reason = extraordinary_reason_for(starts_at, extraordinary_reason)
     return plan_meeting(
         team=team,
+        municipality=municipality,
         starts_at=starts_at,
         ends_at=ends_at,
         location=location,
@@ -91,7 +137,8 @@ def create_meeting(
 
 def plan_meeting(
     *,
-    team: RehabTeam,
+    team: RehabTeam | None,
+    municipality: Municipality | None = None,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     location: str = "",
@@ -99,28 +146,26 @@ def plan_meeting(
     extraordinary_reason: str = "",
 ) -> Meeting:
     """The meeting itself, once the actor is known to be allowed (also used by the demo loader).
-    Refuses a meeting form the region's agreement does not allow."""
-    agreement = agreement_for(team.municipality.region)
-    if kind not in agreement.meeting_kinds:
-        raise DomainError(
-            MEETING_NOT_ALLOWED,
-            _("Samarbejdsaftalen tillader ikke denne mødeform."),
-            fields={"kind": _("Samarbejdsaftalen tillader ikke denne mødeform.")},
-        )
-    if ends_at <= starts_at:
-        raise DomainError(
-            INVALID_INPUT,
-            _("Mødet skal slutte efter, det begynder."),
-            fields={"ends_at": _("Mødet skal slutte efter, det begynder.")},
-        )
+    Refuses what the version of the agreement in force on the meeting day does not allow."""
+    municipality = team.municipality if team is not None else municipality
+    assert municipality is not None  # noqa: S101 - a meeting belongs to a municipality
     day = timezone.localdate(starts_at)
+    agreement = agreement_on(municipality.region_id, day)
+    refusals = meeting_fits_agreement(agreement, kind, team is not None, day)
+    if ends_at <= starts_at:
+        refusals.append(("ends_at", _("Mødet skal slutte efter, det begynder.")))
+    if refusals:
+        fields = dict(refusals)
+        code = INVALID_INPUT if list(fields) == ["ends_at"] else MEETING_NOT_ALLOWED
+        raise DomainError(code, " ".join(fields.values()), fields=fields)
     meeting = Meeting(
         team=team,
+        municipality=municipality,
         kind=kind,
         date=day,
         starts_at=starts_at,
         ends_at=ends_at,
-        location=location or team.location,
+        location=location or (team.location if team else ""),
         dispatch_deadline=dispatch_deadline(day, agreement.dispatch_working_days),
         deadline_working_days=agreement.dispatch_working_days,
         extraordinary_reason=extraordinary_reason,

@@ -33,7 +33,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents.inspection import inspect_upload
 from sundhedskoordinator.documents.scanning import scan as scan_for_malware
-from sundhedskoordinator.meetings.selectors import agreement_for
+from sundhedskoordinator.meetings.selectors import agreement_on
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
@@ -300,7 +300,14 @@ def submit_case(
         if health_concern is not None:
             _apply_changes(case, actor, role, offer=None, health_concern=health_concern)
         today = clock.today()
-        workflow.run_guards(transition, case, {"today": today})
+        workflow.run_guards(
+            transition,
+            case,
+            {
+                "today": today,
+                "right_groups": agreement_on(case.municipality.region_id, today).right_groups,
+            },
+        )
         if writes_as_citizen([role]):
             channel = RequestChannel.SELF_SERVICE
         elif channel not in RequestChannel.values:
@@ -329,7 +336,7 @@ def complete_case(*, actor: User, case_id: int, expected_version: int | None = N
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.COMPLETE, actor)
-        agreement = agreement_for(case.municipality.region)
+        agreement = agreement_on(case.municipality.region_id, clock.today())
         workflow.run_guards(
             transition,
             case,

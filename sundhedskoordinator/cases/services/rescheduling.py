@@ -31,7 +31,7 @@ from sundhedskoordinator.core.workingdays import deadline_passed, dispatch_deadl
 from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.meetings.choices import MEETING_CANCEL_CODES, CancelCode
 from sundhedskoordinator.meetings.models import Meeting, MeetingChange
-from sundhedskoordinator.meetings.selectors import agreement_for
+from sundhedskoordinator.meetings.selectors import agreement_on
 from sundhedskoordinator.meetings.services import extraordinary_reason_for
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
@@ -62,13 +62,13 @@ def _meeting_to_change(actor: User, meeting_id: int) -> Meeting:
     cancelled, not past, and no conversation held at it."""
     meeting = (
         Meeting.objects.select_for_update()
-        .select_related("team__municipality__region")
+        .select_related("team", "municipality__region")
         .filter(pk=meeting_id)
         .first()
     )
     if meeting is None:
         raise NotFoundError("not_found", _("Mødet findes ikke."))
-    if not plans_meetings_of(actor, meeting.team.municipality_id):
+    if not plans_meetings_of(actor, meeting.municipality_id):
         raise DomainError(
             workflow.ROLE_NOT_ALLOWED,
             _("Kun teamets sekretariat kan ændre eller aflyse mødet."),
@@ -179,7 +179,7 @@ def change_meeting(
         before = _snapshot(meeting)
         day = timezone.localdate(starts_at)
         if day != meeting.date:
-            agreement = agreement_for(meeting.team.municipality.region)
+            agreement = agreement_on(meeting.municipality.region_id, day)
             meeting.dispatch_deadline = dispatch_deadline(day, agreement.dispatch_working_days)
             meeting.deadline_working_days = agreement.dispatch_working_days
         meeting.date, meeting.starts_at, meeting.ends_at = day, starts_at, ends_at
@@ -195,7 +195,7 @@ def change_meeting(
         meeting.save()
         # Later items first when the meeting moves later (earlier first when earlier), so no two
         # items ever share a start on the way (one active item per slot).
-        rule = deadline_rule(meeting, meeting.team.municipality.region.name)
+        rule = deadline_rule(meeting, meeting.municipality.region.name)
         for item in sorted(items, key=lambda i: i.starts_at, reverse=shift > dt.timedelta()):
             item.starts_at, item.ends_at = item.starts_at + shift, item.ends_at + shift
             item.dispatch_deadline, item.deadline_rule = meeting.dispatch_deadline, rule
@@ -271,7 +271,7 @@ def _move_item(
     ``starts_at``) with the same participants, and a package already sent must be sent again,
     since it named the old meeting."""
     transition, role = _authorise(case, Action.MOVE, actor)
-    agreement = agreement_for(case.municipality.region)
+    agreement = agreement_on(case.municipality.region_id, target.date)
     starts_at, ends_at, overlapping = _slot(target, agreement, starts_at)
     workflow.run_guards(
         transition,
@@ -281,6 +281,7 @@ def _move_item(
             "meeting": target,
             "current_meeting_id": item.meeting_id,
             "meeting_kinds": agreement.meeting_kinds,
+            "right_groups": agreement.right_groups,
             "starts_at": starts_at,
             "ends_at": ends_at,
             "overlapping": overlapping,
@@ -336,7 +337,7 @@ def _target_meeting(meeting_id: int, municipality_id: int) -> Meeting:
     target = (
         Meeting.objects.select_for_update()
         .select_related("team")
-        .filter(pk=meeting_id, team__municipality_id=municipality_id)
+        .filter(pk=meeting_id, municipality_id=municipality_id)
         .first()
     )
     if target is None:
@@ -397,7 +398,7 @@ def cancel_meeting(
         raise DomainError(workflow.INVALID_INPUT, message, fields={"reason": message})
     with transaction.atomic(durable=True):
         meeting = _meeting_to_change(actor, meeting_id)
-        target = _target_meeting(move_to_id, meeting.team.municipality_id) if move_to_id else None
+        target = _target_meeting(move_to_id, meeting.municipality_id) if move_to_id else None
         items = _items(meeting)
         # A meeting cancelled for "other" reasons was not cancelled by its citizens: their items
         # say so, and are never billed.

@@ -28,7 +28,7 @@ from sundhedskoordinator.core.workingdays import deadline_passed, working_days_b
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.meetings.models import CollaborationAgreement, Meeting
-from sundhedskoordinator.meetings.selectors import agreement_for
+from sundhedskoordinator.meetings.selectors import agreement_on
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
@@ -144,14 +144,15 @@ def schedule_case(
         meeting = (
             Meeting.objects.select_for_update()
             .select_related("team")
-            .filter(pk=meeting_id, team__municipality_id=case.municipality_id)
+            .filter(pk=meeting_id, municipality_id=case.municipality_id)
             .first()
         )
         if meeting is None:
             raise NotFoundError(
                 "not_found", _("Mødet findes ikke."), fields={"meeting": _("Mødet findes ikke.")}
             )
-        agreement = agreement_for(case.municipality.region)
+        # The version of the agreement in force on the meeting day governs its items.
+        agreement = agreement_on(case.municipality.region_id, meeting.date)
         starts_at, ends_at, overlapping = _slot(meeting, agreement, starts_at)
         # Participants are resolved after the role check, so an outsider learns nothing of users.
         coordinator = (
@@ -172,6 +173,7 @@ def schedule_case(
                 "today": clock.today(),
                 "meeting": meeting,
                 "meeting_kinds": agreement.meeting_kinds,
+                "right_groups": agreement.right_groups,
                 "starts_at": starts_at,
                 "ends_at": ends_at,
                 "overlapping": overlapping,
@@ -291,7 +293,17 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
         transition, role = _authorise(case, Action.DISPATCH, actor)
         now, today = clock.now(), clock.today()
         item = _active_item(case)
-        workflow.run_guards(transition, case, {"today": today, "meeting_day": item.meeting.date})
+        workflow.run_guards(
+            transition,
+            case,
+            {
+                "today": today,
+                "meeting_day": item.meeting.date,
+                "right_groups": agreement_on(
+                    case.municipality.region_id, item.meeting.date
+                ).right_groups,
+            },
+        )
         late_days = max(0, working_days_between(item.dispatch_deadline, today))
         dispatch = Dispatch.objects.create(
             agenda_item=item,
@@ -326,9 +338,9 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
 def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
     """Send every item on the meeting's agenda not yet sent, each in its own transaction, then
     issue the agenda as it now stands. Answers how many were sent and why others were not."""
-    meeting = Meeting.objects.select_related("team__municipality").get(pk=meeting_id)
+    meeting = Meeting.objects.select_related("team", "municipality").get(pk=meeting_id)
     # Only the team's secretariat sends; anyone else is refused before any case is named.
-    if not plans_meetings_of(actor, meeting.team.municipality_id):
+    if not plans_meetings_of(actor, meeting.municipality_id):
         raise DomainError(
             workflow.ROLE_NOT_ALLOWED,
             _("Kun teamets sekretariat kan sende sager til sundhedskoordinatoren."),

@@ -10,6 +10,8 @@ from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import Case
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.meetings.selectors import agreement_on
+from sundhedskoordinator.organisations.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +27,26 @@ def test_demo_world_has_a_case_in_every_state_and_loads_once(before_christmas):
     _load()
     assert (Case.objects.count(), Citizen.objects.count(), Meeting.objects.count()) == counts
     # Every team has meetings over the next weeks.
-    upcoming = Meeting.objects.filter(date__gt=before_christmas.date())
+    upcoming = Meeting.objects.filter(date__gt=before_christmas.date(), team__isnull=False)
     assert set(upcoming.values_list("team__municipality__code", flat=True)) == {"461", "479", "101"}
+
+
+def test_the_demo_shows_both_kinds_of_agreement_side_by_side(before_christmas):
+    """Issue 16, point 7: Region Hovedstaden's reform version (from 1 July 2026, no rehab-team
+    requirement) beside Region Syddanmark's seed procedure."""
+    _load()
+    copenhagen = agreement_on(Region.objects.get(code="1084").pk, before_christmas.date())
+    odense = agreement_on(Region.objects.get(code="1083").pk, before_christmas.date())
+    assert (copenhagen.valid_from, copenhagen.rehab_team_required) == (dt.date(2026, 7, 1), False)
+    assert (odense.valid_from, odense.rehab_team_required) == (dt.date(2021, 8, 1), True)
+    # Before the reform, Copenhagen too worked by the seed procedure.
+    before = agreement_on(Region.objects.get(code="1084").pk, dt.date(2026, 6, 30))
+    assert before.rehab_team_required is True
+    stand_alone = Meeting.objects.filter(team=None)
+    assert set(stand_alone.values_list("municipality__code", "kind")) == {("101", "conversation")}
+    assert Case.objects.filter(
+        agenda_items__meeting__in=stand_alone, status=Status.SCHEDULED
+    ).exists()
 
 
 def test_demo_citizens_see_their_own_cases(before_christmas):
