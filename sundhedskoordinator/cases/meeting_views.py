@@ -20,16 +20,18 @@ from django.views.decorators.http import require_POST
 
 from sundhedskoordinator.access.policy import plans_meetings_of, secretariat_municipalities
 from sundhedskoordinator.cases import services as case_services
+from sundhedskoordinator.cases.forms import CONFIRMED_FORMS
 from sundhedskoordinator.cases.letter_data import agenda_letter
 from sundhedskoordinator.cases.selectors import (
     active_items,
     agenda_items,
+    case_in_scope,
     meeting_passed_without_conversation,
     scope_cases,
 )
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
-from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.core.forms import add_domain_error, post_only, whole_number
 from sundhedskoordinator.core.workingdays import (
     deadline_near,
     deadline_passed,
@@ -120,16 +122,13 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", {"form": form})
 
 
-@login_required
-@never_cache
-def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The agenda: each item's slot, case and dispatch state, with the deadline in a warning
-    colour when it is near or passed."""
+def _agenda_context(
+    request: HttpRequest, meeting: Meeting, bound: dict[int, Any] | None = None
+) -> dict[str, Any]:
+    """What the agenda page and its work area show: each item's slot, case and dispatch state
+    (with the planner's actions on it), the deadline in a warning colour when it is near or
+    passed, and the cases ready to be put on it. ``bound`` holds a refused item form by item."""
     user = _user(request)
-    try:
-        meeting = meeting_in_scope(user, meeting_id)
-    except NotFoundError as exc:
-        raise Http404 from exc
     today = clock.today()
     visible = scope_cases(user).values("pk")
     items = list(
@@ -140,10 +139,14 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     for item in items:
         item.sent = hasattr(item, "dispatch")  # type: ignore[attr-defined]
         item.stuck = meeting_passed_without_conversation(item.case, item, today)  # type: ignore[attr-defined]
+        item.unschedule_form = (bound or {}).get(item.pk) or CONFIRMED_FORMS["unschedule"](  # type: ignore[attr-defined]
+            prefix=f"item{item.pk}"
+        )
     due = [i for i in items if not i.sent]  # type: ignore[attr-defined]
     plans_it = plans_meetings_of(user, meeting.municipality_id)
     open_ = meeting.cancelled_at is None and meeting.date >= today
     can_schedule = plans_it and open_
+    passed = deadline_passed(meeting.dispatch_deadline, today)
     ready = (
         scope_cases(user)
         .filter(status="ready", municipality_id=meeting.municipality_id)
@@ -152,35 +155,139 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if can_schedule
         else []
     )
-    return render(
-        request,
-        "meetings/agenda.html",
-        {
-            "ready_cases": ready,
-            "coordinators": coordinators_in(region_id=meeting.municipality.region_id)
-            if can_schedule
-            else [],
-            "now": clock.now(),
-            "meeting": meeting,
-            "items": items,
-            "today": today,
-            # Once every case on the agenda is sent, the deadline no longer warns of anything.
-            "all_sent": bool(items) and not due,
-            "deadline_passed": bool(due) and deadline_passed(meeting.dispatch_deadline, today),
-            "deadline_near": bool(due)
-            and deadline_near(
-                meeting.dispatch_deadline,
-                today,
-                agreement_of_meeting(meeting).deadline_warning_working_days,
-            ),
-            "can_dispatch": plans_it and open_ and bool(due),
-            "can_change": plans_it and open_,
-            "changes": meeting.changes.select_related("by"),
-            "stuck": any(item.stuck for item in items),  # type: ignore[attr-defined]
-            "issued": IssuedDocument.objects.filter(meeting=meeting).order_by("-version"),
-            "late_items": [i for i in items if i.sent and i.dispatch.is_late],  # type: ignore[attr-defined]
-        },
-    )
+    return {
+        "ready_cases": ready,
+        "coordinators": coordinators_in(region_id=meeting.municipality.region_id)
+        if can_schedule
+        else [],
+        "now": clock.now(),
+        "meeting": meeting,
+        "items": items,
+        "today": today,
+        # Once every case on the agenda is sent, the deadline no longer warns of anything.
+        "all_sent": bool(items) and not due,
+        "deadline_passed": bool(due) and passed,
+        # Scheduling after the deadline asks for the reason, whether or not cases are on it.
+        "late_scheduling": passed,
+        "deadline_near": bool(due)
+        and deadline_near(
+            meeting.dispatch_deadline,
+            today,
+            agreement_of_meeting(meeting).deadline_warning_working_days,
+        ),
+        "can_dispatch": plans_it and open_ and bool(due),
+        "can_change": plans_it and open_,
+        "changes": meeting.changes.select_related("by"),
+        "stuck": any(item.stuck for item in items),  # type: ignore[attr-defined]
+        "issued": IssuedDocument.objects.filter(meeting=meeting).order_by("-version"),
+        "late_items": [i for i in items if i.sent and i.dispatch.is_late],  # type: ignore[attr-defined]
+    }
+
+
+def _meeting_or_404(request: HttpRequest, meeting_id: int) -> Meeting:
+    try:
+        return meeting_in_scope(_user(request), meeting_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@never_cache
+def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The agenda, the secretariat's workbench: schedule, reorder, send and take off cases here."""
+    meeting = _meeting_or_404(request, meeting_id)
+    return render(request, "meetings/agenda.html", _agenda_context(request, meeting))
+
+
+def _work_answer(
+    request: HttpRequest, meeting: Meeting, bound: dict[int, Any] | None = None
+) -> HttpResponse:
+    """After an action on the agenda: htmx gets the work area again, with the outcome said in
+    it (a refusal in place); without scripts, the agenda page again (a refused form shown with
+    its errors, otherwise by redirect)."""
+    if request.headers.get("HX-Request"):
+        context = {**_agenda_context(request, meeting, bound), "fragment": True}
+        return render(request, "meetings/partials/agenda_work.html", context)
+    if bound:
+        return render(request, "meetings/agenda.html", _agenda_context(request, meeting, bound))
+    return redirect("meetings:agenda", meeting_id=meeting.pk)
+
+
+@login_required
+@post_only("meetings:agenda", "meeting_id")
+def agenda_schedule(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Put a ready case on this meeting from its agenda (``schedule_case``)."""
+    meeting = _meeting_or_404(request, meeting_id)
+    case_id = whole_number(request.POST.get("case"))
+    coordinator_id = whole_number(request.POST.get("coordinator"))
+    if case_id is None:
+        messages.error(request, _("Vælg sagen."))
+        return _work_answer(request, meeting)
+    try:
+        case_in_scope(user=_user(request), case_id=case_id)
+        case = case_services.schedule_case(
+            actor=_user(request),
+            case_id=case_id,
+            meeting_id=meeting.pk,
+            coordinator_id=coordinator_id,
+            expected_version=whole_number(request.POST.get("version")),
+            late_reason=request.POST.get("late_reason", "")[:1000],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(ref)s er sat på dagsordenen.") % {"ref": case.reference},
+        )
+    return _work_answer(request, meeting)
+
+
+@login_required
+@post_only("meetings:agenda", "meeting_id")
+def agenda_item(request: HttpRequest, meeting_id: int, item_id: int, action: str) -> HttpResponse:
+    """One item's action from the agenda: move it up or down, send it, or take it off."""
+    meeting = _meeting_or_404(request, meeting_id)
+    user = _user(request)
+    item = active_items(meeting).filter(pk=item_id).select_related("case").first()
+    if item is None:
+        messages.error(request, _("Punktet findes ikke længere på dagsordenen."))
+        return _work_answer(request, meeting)
+    reference = item.case.reference
+    try:
+        if action in ("op", "ned"):
+            case_services.reorder_item(
+                actor=user,
+                meeting_id=meeting.pk,
+                item_id=item.pk,
+                direction=-1 if action == "op" else 1,
+            )
+            messages.success(request, _("Rækkefølgen er ændret, og deltagerne har fået besked."))
+        elif action == "send":
+            case_services.dispatch_package(actor=user, case_id=item.case_id)
+            messages.success(
+                request, _("%(ref)s er sendt til sundhedskoordinatoren.") % {"ref": reference}
+            )
+        elif action == "tag-af":
+            form = CONFIRMED_FORMS["unschedule"](request.POST, prefix=f"item{item.pk}")
+            if not form.is_valid():
+                return _work_answer(request, meeting, {item.pk: form})
+            case_services.unschedule_case(
+                actor=user,
+                case_id=item.case_id,
+                reason=form.cleaned_data["reason"],
+                reason_code=form.cleaned_data["reason_code"],
+            )
+            messages.success(
+                request,
+                _("%(ref)s er taget af dagsordenen og kan sættes på et andet møde.")
+                % {"ref": reference},
+            )
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, f"{reference}: {error.message}")
+    return _work_answer(request, meeting)
 
 
 @login_required
@@ -213,7 +320,7 @@ def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
         sent, refused = case_services.dispatch_meeting(actor=user, meeting_id=meeting.pk)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("meetings:agenda", meeting_id=meeting_id)
+        return _work_answer(request, meeting)
     if sent:
         messages.success(
             request,
@@ -226,7 +333,7 @@ def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
         )
     for message in refused:
         messages.error(request, message)
-    return redirect("meetings:agenda", meeting_id=meeting_id)
+    return _work_answer(request, meeting)
 
 
 def _meeting_to_plan(request: HttpRequest, meeting_id: int) -> Meeting | None:

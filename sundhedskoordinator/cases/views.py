@@ -36,7 +36,7 @@ from sundhedskoordinator.citizens.forms import GuidanceForm
 from sundhedskoordinator.citizens.selectors import scope_citizens
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
-from sundhedskoordinator.core.forms import add_domain_error, post_only
+from sundhedskoordinator.core.forms import add_domain_error, post_only, whole_number
 from sundhedskoordinator.documents import delivery
 from sundhedskoordinator.documents.delivery import attachment, verified_content
 from sundhedskoordinator.documents.letters import decision_letter_html
@@ -524,11 +524,7 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _number(value: str | None) -> int | None:
-    """A whole number as the pages send it (ASCII digits, at most 18 of them), else None."""
-    if value and value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
+_number = whole_number
 
 
 def _form_view(

@@ -72,3 +72,10 @@ def post_only(back_to: str, argument: str) -> Callable[[View], View]:
         return wrapped
 
     return decorate
+
+
+def whole_number(value: str | None) -> int | None:
+    """A whole number as the pages send it (ASCII digits, at most 18 of them), else None."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None

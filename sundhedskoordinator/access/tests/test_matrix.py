@@ -134,6 +134,14 @@ ROUTES: dict[str, Read | Other] = {
     "moeder/<int:meeting_id>/ret/": Other(
         "change a meeting: its team's secretariat only (cases/tests/test_meeting_pages.py)"
     ),
+    "moeder/<int:meeting_id>/planlaeg/": Other(
+        "schedule from the agenda: the case service's own rules "
+        "(cases/tests/test_agenda_workbench.py)"
+    ),
+    "moeder/<int:meeting_id>/punkter/<int:item_id>/<str:action>/": Other(
+        "an item's action from the agenda: its team's secretariat only "
+        "(cases/tests/test_agenda_workbench.py)"
+    ),
     "moeder/<int:meeting_id>/aflys/": Other(
         "cancel a meeting: its team's secretariat only (cases/tests/test_meeting_pages.py)"
     ),

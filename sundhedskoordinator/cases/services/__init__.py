@@ -47,6 +47,7 @@ from .rescheduling import (
     cancel_meeting,
     change_meeting,
     move_case,
+    reorder_item,
 )
 from .retention import (
     anonymise_case,
@@ -72,6 +73,7 @@ __all__ = [
     "cancel_meeting",
     "change_meeting",
     "move_case",
+    "reorder_item",
     "close_case",
     "complete_case",
     "create_case",

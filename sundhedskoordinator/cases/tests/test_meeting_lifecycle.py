@@ -395,3 +395,34 @@ def test_a_meeting_cancelled_for_another_reason_is_not_the_citizens_cancellation
         "meeting_cancelled",
         "Lokalet er oversvømmet.",
     )
+
+
+def test_reordering_swaps_two_items_and_updates_both_calendars(
+    world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    first = _case(world, Status.SCHEDULED)  # 09:00-09:45
+    second = _case(world, Status.SENT)  # 09:45-10:30
+    a, b = (AgendaItem.objects.get(case=c) for c in (first, second))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reorder_item(
+            actor=world.users["sekretariat"],
+            meeting_id=world.meeting.pk,
+            item_id=b.pk,
+            direction=-1,
+        )
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (b.starts_at, b.ends_at) == (local(DEC_15, 9), local(DEC_15, 9, 45))
+    assert (a.starts_at, a.ends_at) == (local(DEC_15, 9, 45), local(DEC_15, 10, 30))
+    assert (a.sequence, b.sequence) == (1, 1)
+    ics = _calendar_of(mailoutbox, world.users["koordinator"])  # the sent item's coordinator
+    assert "SEQUENCE:1" in ics and "DTSTART;TZID=Europe/Copenhagen:20261215T090000" in ics
+    with pytest.raises(DomainError) as refused:
+        services.reorder_item(
+            actor=world.users["sekretariat"],
+            meeting_id=world.meeting.pk,
+            item_id=b.pk,
+            direction=-1,
+        )
+    assert "først" in refused.value.message
