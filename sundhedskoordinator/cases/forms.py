@@ -340,6 +340,14 @@ class AdviceForm(forms.Form):
     )
 
 
+class AdviceDraftForm(AdviceForm):
+    """The advice kept as a draft: it may be unfinished, so nothing is required."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False
+
+
 class CompanionForm(forms.Form):
     """Who comes with the citizen to the conversation (bisidder), and how they know her."""
 

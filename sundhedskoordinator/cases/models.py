@@ -423,6 +423,28 @@ class Advice(models.Model):
         return f"{self.case} v{self.version}"
 
 
+class AdviceDraft(models.Model):
+    """The advice as its coordinator left it before submitting: seen by nobody else, replaced at
+    each save, gone once the advice is submitted (or the case anonymised)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="advice_drafts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("vurdering og anbefalede tilpasninger"), blank=True)
+    accommodations = models.TextField(_("skånehensyn"), blank=True)
+    correction_reason = models.TextField(_("begrundelse for ny version"), blank=True)
+    saved_at = models.DateTimeField(_("gemt"))
+
+    class Meta:
+        verbose_name = _("kladde til rådgivning")
+        verbose_name_plural = _("kladder til rådgivning")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "author"], name="advice_draft_one_per_author")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} ({self.author_id})"
+
+
 class Decision(models.Model):
     """The caseworker's decision on the advice: adjust the offer, start another, or keep it
     (regional procedure item 7), with the reasons the letter to the citizen gives."""

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -53,6 +54,7 @@ from .appointments import item_invitation
 from .choices import Action, RejectionReason, RequestChannel, Status
 from .forms import (
     CONFIRMED_FORMS,
+    AdviceDraftForm,
     AdviceForm,
     CaseCreateForm,
     CompanionForm,
@@ -69,7 +71,7 @@ from .forms import (
     ScheduleForm,
     SubmitForm,
 )
-from .models import OFFER_FIELDS, Case
+from .models import OFFER_FIELDS, AdviceDraft, Case
 from .texts import CITIZEN_STATUS
 from .workflow import COURSE_ENDED
 
@@ -355,6 +357,22 @@ def _fix_in_edit(forms: dict[str, Any], error: DomainError) -> bool:
     return moved
 
 
+def _advice_initial(case: Case, user: User) -> dict[str, str]:
+    """Where the coordinator's advice form starts: their own draft, or for a correction the
+    advice as submitted, to correct rather than retype."""
+    draft = AdviceDraft.objects.filter(case=case, author=user).first()
+    if draft is not None:
+        return {
+            "text": draft.text,
+            "accommodations": draft.accommodations,
+            "correction_reason": draft.correction_reason,
+        }
+    latest = case.advice_versions.order_by("-version").first()
+    if latest is not None:
+        return {"text": latest.text, "accommodations": latest.accommodations}
+    return {}
+
+
 def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
     case = read.case
     actions = set(selectors.actions_for(user, case, read.acting))
@@ -404,7 +422,7 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
             initial = {"reason_code": RejectionReason.NOT_IN_RESOURCE_COURSE} if ended else {}
             forms[action] = CONFIRMED_FORMS[action](prefix=action, initial=initial)
     if "write_advice" in actions or "correct_advice" in actions:
-        forms["advice"] = AdviceForm(prefix="advice")
+        forms["advice"] = AdviceForm(prefix="advice", initial=_advice_initial(case, user))
     if "set_companion" in actions:
         item = _items(case)[0] if _items(case) else None
         forms["companion"] = CompanionForm(
@@ -450,6 +468,10 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         if conversations
         else None,
         "advice": advice[0] if read.health_role and advice else None,
+        # When the user's own advice draft was saved (nobody else's is ever read here).
+        "advice_draft_saved": AdviceDraft.objects.filter(case=case, author=_user(request))
+        .values_list("saved_at", flat=True)
+        .first(),
         # The purposes the policy lets this user open the health data for, if any.
         "purposes": [] if read.health_role else purposes_for(case, read.acting.on_case),
         "advice_versions": advice if read.health_role else [],
@@ -724,7 +746,36 @@ hold_conversation = _form_view(
     A.HOLD_CONVERSATION,
     _fields("started_at", "ended_at", "present"),
 )
-advice = _form_view("advice", AdviceForm, A.WRITE_ADVICE, dict, prefix="advice")
+_advice = _form_view("advice", AdviceForm, A.WRITE_ADVICE, dict, prefix="advice")
+
+
+@login_required
+@post_only("cases:detail", "case_id")
+def advice(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The advice: submitted ("Afgiv rådgivning"), or kept as the coordinator's own draft
+    ("Gem kladde"), which nobody else sees and which the form starts from next time."""
+    if "draft" not in request.POST:
+        return _advice(request, case_id)
+    user = _user(request)
+    try:
+        selectors.case_in_scope(user=user, case_id=case_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    form = AdviceDraftForm(request.POST, prefix="advice")
+    if form.is_valid():
+        try:
+            services.save_advice_draft(actor=user, case_id=case_id, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Kladden er gemt. Kun du kan se den, indtil du afgiver rådgivningen."),
+            )
+            return redirect(reverse("cases:detail", args=[case_id]) + "#advice-form")
+    return _show_again(request, case_id, "advice", form, None)
+
+
 file_note = _form_view(
     "file_note", FileNoteForm, A.RECORD_FILE_NOTE, _fields("text"), prefix="note"
 )

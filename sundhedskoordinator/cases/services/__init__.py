@@ -25,6 +25,7 @@ from .conversation import (
     cancel_conversation,
     hold_conversation,
     record_file_note,
+    save_advice_draft,
     write_advice,
 )
 from .drafting import (
@@ -88,6 +89,7 @@ __all__ = [
     "record_file_note",
     "reject_case",
     "run_action",
+    "save_advice_draft",
     "schedule_case",
     "set_companion",
     "submit_case",

@@ -13,7 +13,7 @@ from sundhedskoordinator.cases import letter_data, limits, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind, Status
 from sundhedskoordinator.cases.limits import check_lengths
-from sundhedskoordinator.cases.models import Advice, Case, Conversation
+from sundhedskoordinator.cases.models import Advice, AdviceDraft, Case, Conversation
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
@@ -206,6 +206,8 @@ def write_advice(
             ),
         )
         _issue(case, DocumentKind.ADVICE, letters.advice(letter_data.advice_letter(advice)), actor)
+        # The draft has become the advice.
+        AdviceDraft.objects.filter(case=case, author=actor).delete()
         if version == 1:
             notify(
                 users=[case.citizen.user, case.responsible], kind=NotificationKind.ADVICE, case=case
@@ -221,3 +223,39 @@ def write_advice(
                 "minutes_after_conversation": advice.minutes_after_conversation,
             },
         )
+
+
+@_case_refusals_logged
+def save_advice_draft(
+    *,
+    actor: User,
+    case_id: int,
+    text: str = "",
+    accommodations: str = "",
+    correction_reason: str = "",
+) -> AdviceDraft:
+    """Keep the coordinator's unfinished advice (or correction) as their draft: only one who
+    may write the advice now may keep one, it replaces their earlier draft, and nobody else
+    sees it. Not an action of the case: its state, version and events stay."""
+    check_lengths(
+        {
+            "text": (text, limits.ADVICE),
+            "accommodations": (accommodations, limits.ADVICE),
+            "correction_reason": (correction_reason, limits.REASON),
+        }
+    )
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, None)
+        action = Action.WRITE_ADVICE if case.status == Status.HELD else Action.CORRECT_ADVICE
+        _authorise(case, action, actor)
+        draft, _created = AdviceDraft.objects.update_or_create(
+            case=case,
+            author=actor,
+            defaults={
+                "text": text,
+                "accommodations": accommodations,
+                "correction_reason": correction_reason,
+                "saved_at": clock.now(),
+            },
+        )
+        return draft

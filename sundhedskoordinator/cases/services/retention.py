@@ -10,6 +10,7 @@ from sundhedskoordinator.cases import workflow
 from sundhedskoordinator.cases.choices import TERMINAL_STATES
 from sundhedskoordinator.cases.models import (
     Advice,
+    AdviceDraft,
     AgendaItem,
     Case,
     Decision,
@@ -40,6 +41,7 @@ def anonymise_case(*, case_id: int) -> Case:
         OfferVersion.objects.filter(case=case).update(provider="", content="", demands="")
         HealthConcern.objects.filter(case=case).update(text="", areas=[])
         Advice.objects.filter(case=case).update(text="", accommodations="", correction_reason="")
+        AdviceDraft.objects.filter(case=case).delete()
         Decision.objects.filter(case=case).update(text="")
         for conversation in case.conversations.all():
             conversation.attendees = [{"role": a.get("role", "")} for a in conversation.attendees]

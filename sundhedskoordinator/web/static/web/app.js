@@ -22,3 +22,24 @@ document.addEventListener("DOMContentLoaded", function () {
   tick();
   setInterval(tick, 15000);
 });
+
+// Minutes since the conversation ended, next to the advice form, kept current.
+document.addEventListener("DOMContentLoaded", function () {
+  var counters = document.querySelectorAll("[data-since]");
+  if (!counters.length) {
+    return;
+  }
+  var tick = function () {
+    counters.forEach(function (counter) {
+      var since = new Date(counter.getAttribute("data-since"));
+      var minutes = Math.max(0, Math.floor((Date.now() - since.getTime()) / 60000));
+      var text = minutes === 1
+        ? counter.getAttribute("data-one")
+        : counter.getAttribute("data-other").replace("%n", String(minutes));
+      if (counter.textContent !== text) {
+        counter.textContent = text;
+      }
+    });
+  };
+  setInterval(tick, 15000);
+});
