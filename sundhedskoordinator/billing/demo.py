@@ -11,9 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.periods import previous_month
 from sundhedskoordinator.organisations.models import User
 
-from .forms import previous_month
 from .models import Rate, Settlement
 from .services import approve_settlement, set_rate
 

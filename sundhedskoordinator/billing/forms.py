@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -12,12 +11,6 @@ from sundhedskoordinator.core.forms import MoneyField
 from sundhedskoordinator.organisations.models import Municipality, Region
 
 DATE = {"class": "form-input", "type": "date"}
-
-
-def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The calendar month before ``today``'s: the usual settlement period."""
-    end = today.replace(day=1) - dt.timedelta(days=1)
-    return end.replace(day=1), end
 
 
 class PeriodForm(forms.Form):

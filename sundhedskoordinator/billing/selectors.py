@@ -9,12 +9,14 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from sundhedskoordinator.access.policy import (
+    billing_regions,
     figure_municipalities,
     figure_regions,
     may_manage_billing,
 )
 from sundhedskoordinator.access.services import log_denied
 from sundhedskoordinator.core.errors import NotFoundError
+from sundhedskoordinator.core.periods import previous_month
 from sundhedskoordinator.organisations.models import Municipality, User
 
 from .choices import Basis, LineKind
@@ -124,3 +126,27 @@ def rates_in_scope(user: User) -> QuerySet[Rate]:
         .select_related("region", "created_by")
         .order_by("region__name", "-valid_from")
     )
+
+
+@dataclass(frozen=True)
+class DueSettlement:
+    """A municipality whose settlement of a period Klinisk Funktion has not yet approved."""
+
+    municipality: Municipality
+    period_start: dt.date
+    period_end: dt.date
+
+
+def settlements_to_approve(*, user: User, today: dt.date) -> list[DueSettlement]:
+    """For Klinisk Funktion's start page: the municipalities of their regions whose settlement
+    of the last ended month (the usual period) is not yet approved, in two queries."""
+    start, end = previous_month(today)
+    municipalities = list(
+        Municipality.objects.filter(region__in=billing_regions(user)).order_by("name")
+    )
+    covered = set(
+        Settlement.objects.filter(
+            municipality__in=municipalities, period_start__lte=end, period_end__gte=start
+        ).values_list("municipality_id", flat=True)
+    )
+    return [DueSettlement(m, start, end) for m in municipalities if m.pk not in covered]

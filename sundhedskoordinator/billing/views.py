@@ -23,10 +23,11 @@ from sundhedskoordinator.access.policy import (
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.core.periods import previous_month
 from sundhedskoordinator.organisations.models import User
 
 from . import exports, selectors, services
-from .forms import ApproveForm, PeriodForm, RateForm, previous_month
+from .forms import ApproveForm, PeriodForm, RateForm
 from .selectors import SettlementView
 
 

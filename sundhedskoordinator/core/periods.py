@@ -42,3 +42,9 @@ def local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime
         dt.datetime.combine(start, dt.time(0), tzinfo=zone),
         dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=zone),
     )
+
+
+def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The calendar month before ``today``'s: the usual settlement period."""
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end

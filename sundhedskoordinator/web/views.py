@@ -30,6 +30,7 @@ from sundhedskoordinator.access.policy import (
     secretariat_municipalities,
     sees_as_citizen,
 )
+from sundhedskoordinator.billing.selectors import settlements_to_approve
 from sundhedskoordinator.cases import selectors as case_selectors
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.texts import CITIZEN_NEXT, CITIZEN_STATUS
@@ -79,6 +80,8 @@ def _work_for(user: Any) -> dict[str, Any]:
         work["guidance_missing"] = citizens_without_guidance(user, today=today).count()
     if secretariat_municipalities(user):
         work["secretariat"] = case_selectors.secretariat_queue(user=user, today=today)
+    if holds_role(user, Role.CLINICAL_ADMIN):
+        work["to_approve"] = settlements_to_approve(user=user, today=today)
     if holds_role(user, Role.COORDINATOR):
         work["coordinator"] = case_selectors.coordinator_day(user=user, today=today)
     if sees_as_citizen(user):

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from conftest import World, local
 from sundhedskoordinator.billing.models import Rate, Settlement
@@ -141,3 +142,30 @@ def test_amounts_are_read_as_written_in_the_language(
 
     with translation.override(language):
         assert MoneyField(decimal_places=2).clean(typed) == Decimal(amount)
+
+
+def test_klinisk_funktions_start_page_lists_the_settlements_to_approve(client, world):
+    """Issue 16, point 6: the clock stands at 23 November 2026, so October is the period; each
+    municipality of Region Syddanmark is listed until its October settlement is approved."""
+    from sundhedskoordinator.billing.services import approve_settlement
+    from sundhedskoordinator.organisations.models import Municipality
+
+    region = world.team.municipality.region
+    names = sorted(Municipality.objects.filter(region=region).values_list("name", flat=True))
+    client.force_login(world.users["klinisk"])
+    page = client.get(reverse("web:start")).content.decode()
+    assert "Afregninger, der venter på godkendelse" in page
+    for name in names:
+        assert name in page
+    assert "date_from=2026-10-01&amp;date_to=2026-10-31" in page
+    approve_settlement(
+        actor=world.users["klinisk"],
+        municipality_id=world.team.municipality_id,
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2026, 10, 31),
+    )
+    page = client.get(reverse("web:start")).content.decode()
+    assert f"municipality={world.team.municipality_id}&amp;" not in page
+    # Others see no such list.
+    client.force_login(world.users["sekretariat"])
+    assert "Afregninger, der venter" not in client.get(reverse("web:start")).content.decode()
