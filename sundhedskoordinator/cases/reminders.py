@@ -8,7 +8,9 @@ each exactly once.
   (``advice_minutes``, from the agreement's ``advice_block_minutes`` when it was scheduled) after
   the conversation ended;
 - the caseworker, when the advice has waited the region's ``reminder_decision_working_days`` for
-  a decision.
+  a decision;
+- the secretariat (and the coordinator of a sent case), on the first working day after a meeting
+  that passed without the conversation recorded.
 
 The numbers are the region's ``meetings.CollaborationAgreement``; the database cuts at the most
 generous region's number and each row is then held to its own region's.
@@ -41,6 +43,7 @@ from sundhedskoordinator.organisations.selectors import secretaries_of
 
 from .choices import Status
 from .models import Advice, AgendaItem, Case, Conversation
+from .selectors import stuck_items
 
 
 def _send_once(kind: NotificationKind, case: Case, subject_id: int, users: Iterable[Any]) -> int:
@@ -128,6 +131,27 @@ def _decision_reminders(today: dt.date, numbers: _Numbers) -> int:
     return sent
 
 
+def _stuck_reminders(today: dt.date) -> int:
+    """Once per item, the working day after a meeting that passed without the conversation:
+    the team's secretariat (and the coordinator, once the package was theirs) are told, so the
+    case is recorded, moved or cancelled rather than forgotten."""
+    items = stuck_items(today).select_related("case", "coordinator", "dispatch")
+    secretaries: dict[int, list[Any]] = {}
+    sent = 0
+    for item in items:
+        municipality_id = item.case.municipality_id
+        if municipality_id not in secretaries:
+            secretaries[municipality_id] = list(secretaries_of(municipality_id=municipality_id))
+        coordinator = [item.coordinator] if hasattr(item, "dispatch") else []
+        sent += _send_once(
+            NotificationKind.REMIND_STUCK,
+            item.case,
+            item.pk,
+            [*secretaries[municipality_id], *coordinator],
+        )
+    return sent
+
+
 class _Numbers:
     """The regions' agreements, read once per run."""
 
@@ -159,4 +183,5 @@ def send_due_reminders() -> int:
         _dispatch_reminders(today, numbers)
         + _advice_reminders(now)
         + _decision_reminders(today, numbers)
+        + _stuck_reminders(today)
     )

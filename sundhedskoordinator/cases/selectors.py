@@ -14,6 +14,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     When,
@@ -594,21 +595,32 @@ def meeting_passed_without_conversation(case: Case, item: AgendaItem, today: dt.
     return case.status in AWAITING_CONVERSATION and item.meeting.date < today
 
 
+def stuck_items(today: dt.date) -> QuerySet[AgendaItem]:
+    """Every active agenda item whose case waits for a conversation on a meeting day that is
+    over (``meeting_passed_without_conversation``, in the database)."""
+    return AgendaItem.objects.filter(
+        cancelled_at__isnull=True,
+        case__status__in=AWAITING_CONVERSATION,
+        meeting__date__lt=today,
+    )
+
+
 def stuck_cases(*, user: User, today: dt.date, coordinator: User | None = None) -> QuerySet[Case]:
-    """The cases the user sees whose meeting passed without a conversation (as
-    ``meeting_passed_without_conversation``, in the database), oldest meeting first; with
-    ``coordinator``, only those whose agenda item is theirs."""
-    mine = {"agenda_items__coordinator": coordinator} if coordinator else {}
+    """The cases the user sees whose meeting passed without a conversation (``stuck_items``),
+    oldest meeting first; with ``coordinator``, only those whose agenda item is theirs."""
+    items = stuck_items(today)
+    if coordinator is not None:
+        items = items.filter(coordinator=coordinator)
     return (
         scope_cases(user)
-        .filter(
-            status__in=AWAITING_CONVERSATION,
-            agenda_items__cancelled_at__isnull=True,
-            agenda_items__meeting__date__lt=today,
-            **mine,
-        )
+        .filter(pk__in=items.values("case_id"))
         .select_related("citizen")
-        .annotate(meeting_date=Max("agenda_items__meeting__date"))
+        .annotate(
+            meeting_date=Max(
+                "agenda_items__meeting__date",
+                filter=Q(agenda_items__cancelled_at__isnull=True),
+            )
+        )
         .order_by("meeting_date", "id")
     )
 

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     TAKEN_OVER = "taken_over", _("En anden sundhedskoordinator har overtaget sagen")
     MEETING_CHANGED = "meeting_changed", _("Tid eller sted for en samtale er ændret")
     WITHDRAWN = "withdrawn", _("Borgeren har trukket anmodningen tilbage")
+    REMIND_STUCK = "remind_stuck", _("Påmindelse: mødet er holdt, men samtalen er ikke registreret")
 
 
 class Notification(models.Model):

@@ -60,9 +60,12 @@ def test_the_secretariat_is_reminded_once_two_working_days_before_the_deadline(w
                 sent_on.setdefault(message.to[0], []).append(day)
         day += dt.timedelta(days=1)
 
-    # Odense's secretariat only (sekretariat2 is Copenhagen's), once, on the right working day.
-    assert sent_on == {"sekretariat@test.invalid": [dt.date(2026, 11, 27)]}
+    # Odense's secretariat only (sekretariat2 is Copenhagen's), once, on the right working day;
+    # and once more on Wednesday 16 December, the day after the meeting passed with the case
+    # still not sent (issue 16: no case is forgotten).
+    assert sent_on == {"sekretariat@test.invalid": [dt.date(2026, 11, 27), dt.date(2026, 12, 16)]}
     assert Reminder.objects.filter(kind="remind_dispatch").count() == 1
+    assert Reminder.objects.filter(kind="remind_stuck").count() == 1
     for message in mailoutbox:
         assert case.reference in message.subject
         assert "1203851234" not in message.body and "løft" not in message.body.lower()
@@ -77,6 +80,23 @@ def test_no_reminder_for_a_package_already_sent(world, mailoutbox):
     )
     run_scheduler_twice(at(dt.date(2026, 11, 30), 8), worker=False)
     assert not Reminder.objects.exists()
+
+
+def test_a_meeting_passed_without_the_conversation_reminds_secretariat_and_coordinator_once(
+    world, mailoutbox
+):
+    walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SENT,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    run_scheduler_twice(at(dt.date(2026, 12, 15), 16), worker=False)  # the meeting day itself
+    assert not Reminder.objects.filter(kind="remind_stuck").exists()
+    for day in (dt.date(2026, 12, 16), dt.date(2026, 12, 17)):
+        run_scheduler_twice(at(day, 8), worker=False)
+    stuck = Notification.objects.filter(kind="remind_stuck")
+    assert sorted(n.user.username for n in stuck) == ["koordinator", "sekretariat"]
 
 
 def test_late_advice_reminds_the_coordinator_and_a_waiting_decision_the_caseworker_once(
