@@ -40,16 +40,34 @@ def test_the_secretariat_moves_and_cancels_a_meeting(
     first = _meeting(demo_users, team, dt.date(2027, 1, 12))
     other = _meeting(demo_users, team, dt.date(2027, 1, 19))
     cast = Cast(demo_users["sagsbehandler"], demo_users["sekretariat"], demo_users["koordinator"])
+    citizen = guided_citizen(demo_users)
     case = walk_case_to(
-        new_case(citizen=guided_citizen(demo_users), caseworker=demo_users["sagsbehandler"]),
+        new_case(citizen=citizen, caseworker=demo_users["sagsbehandler"]),
         Status.SCHEDULED,
         cast=cast,
         meeting=first,
     )
 
+    ready = walk_case_to(
+        new_case(citizen=citizen, caseworker=demo_users["sagsbehandler"]),
+        Status.READY,
+        cast=cast,
+    )
+
     secretary = Session(browser, live_server.url, "sekretariat", tmp_path)
     page = secretary.page
     page.goto(f"{live_server.url}/moeder/{first.pk}/")
+    # The workbench: the ready case goes on the agenda and up front without leaving the page.
+    page.get_by_role("button", name="Sæt på dette møde").click()
+    expect(page.get_by_text(f"{ready.reference} er sat på dagsordenen.")).to_be_visible()
+    page.get_by_role("button", name=f"Flyt {ready.reference} op").click()
+    expect(page.get_by_text("Rækkefølgen er ændret", exact=False)).to_be_visible()
+    first_row = page.get_by_role("row").nth(1)
+    expect(first_row).to_contain_text(ready.reference)
+    expect(first_row).to_contain_text("09:00")
+    assert page.url.endswith(f"/moeder/{first.pk}/")
+    secretary.check("sekretariat-dagsorden-arbejdsbord")
+
     page.get_by_role("link", name="Ret tid eller sted").click()
     page.get_by_label("Starter").fill("2027-01-13T09:00")
     page.get_by_label("Slutter").fill("2027-01-13T12:00")
@@ -76,7 +94,7 @@ def test_the_secretariat_moves_and_cancels_a_meeting(
     secretary.check("sekretariat-390-aflyst-moede")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto(f"{live_server.url}/moeder/")
-    expect(page.get_by_text("1 sag · 1 ikke sendt")).to_be_visible()
+    expect(page.get_by_text("2 sager · 2 ikke sendt")).to_be_visible()
     secretary.check("sekretariat-390-moeder")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     secretary.close()
