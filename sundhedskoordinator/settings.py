@@ -410,6 +410,12 @@ EXTRA_CLOSING_DAYS = [
     for item in env_list("EXTRA_CLOSING_DAYS", ["06-05", "12-24", "12-31"])
 ]
 
+# Movable closing days, as days from Easter Sunday: "easter+40" is the Friday after Ascension
+# Day, which many municipalities close. None by default.
+EXTRA_CLOSING_EASTER_OFFSETS = [
+    int(item.removeprefix("easter")) for item in env_list("EXTRA_CLOSING_RULES", [])
+]
+
 # Retention (DESIGN section 4): closed cases are anonymised this many years after closing. The
 # advice may be part of a patient record (at least 10 years); municipal records need the archive
 # authority's approval before they go, so the default is conservative and the command dry-runs.

@@ -3,7 +3,9 @@
 A working day is Monday to Friday that is neither a Danish public holiday (the ``holidays``
 package's Denmark calendar, which drops Store Bededag from 2024 after lov nr. 214 af 6/3/2023)
 nor one of the deployment's extra closing days (default, as forældelsesloven § 27, stk. 2 counts
-them: Grundlovsdag 5 June, 24 December and 31 December; set ``EXTRA_CLOSING_DAYS``).
+them: Grundlovsdag 5 June, 24 December and 31 December; set ``EXTRA_CLOSING_DAYS``), nor a movable
+closing day counted from Easter (``EXTRA_CLOSING_RULES``, e.g. "easter+40" for the Friday after
+Ascension Day; none by default).
 """
 
 from __future__ import annotations
@@ -12,14 +14,27 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
+from dateutil.easter import easter
 from django.conf import settings
 
 ONE_DAY = dt.timedelta(days=1)
 
 
-def _closing_days() -> tuple[tuple[int, int], ...]:
-    days: tuple[tuple[int, int], ...] = tuple(settings.EXTRA_CLOSING_DAYS)
-    return days
+ClosingDays = tuple[tuple[tuple[int, int], ...], tuple[int, ...]]
+
+
+def _closing_days() -> ClosingDays:
+    """The deployment's closing days: fixed (month, day) dates, and movable ones as days from
+    Easter Sunday (``EXTRA_CLOSING_RULES``, e.g. "easter+40", the Friday after Ascension)."""
+    fixed: tuple[tuple[int, int], ...] = tuple(settings.EXTRA_CLOSING_DAYS)
+    movable: tuple[int, ...] = tuple(settings.EXTRA_CLOSING_EASTER_OFFSETS)
+    return fixed, movable
+
+
+@lru_cache(maxsize=64)
+def _easter(year: int) -> dt.date:
+    sunday: dt.date = easter(year)
+    return sunday
 
 
 @lru_cache(maxsize=64)
@@ -27,16 +42,16 @@ def _public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("DK", years=year).keys())
 
 
-def is_working_day(
-    day: dt.date, *, closing_days: tuple[tuple[int, int], ...] | None = None
-) -> bool:
-    """Monday–Friday, not a public holiday and not a configured closing day."""
+def is_working_day(day: dt.date, *, closing_days: ClosingDays | None = None) -> bool:
+    """Monday–Friday, not a public holiday and not a configured closing day, fixed or movable."""
     if day.weekday() >= 5:
         return False
     if day in _public_holidays(day.year):
         return False
-    extra = _closing_days() if closing_days is None else closing_days
-    return (day.month, day.day) not in extra
+    fixed, movable = _closing_days() if closing_days is None else closing_days
+    if (day.month, day.day) in fixed:
+        return False
+    return not movable or (day - _easter(day.year)).days not in movable
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:

@@ -10,8 +10,9 @@ from .models import CollaborationAgreement, Meeting
 class CollaborationAgreementAdmin(LoggedAdmin):
     """The procedure's numbers per region, in dated versions: the version in force on a
     meeting's date governs it, so a new rule (the 2026 reform) is a new version from its date.
-    Changing them never moves stored deadlines; every change is in the admin log. Meetings are only shown here; agenda items (with their coordinator)
-    and dispatches are shown in the case app's admin: nobody is put on a case from here."""
+    Changing them never moves stored deadlines; every change is in the admin log. Meetings are
+    only shown here; agenda items (with their coordinator) and dispatches are shown in the case
+    app's admin: nobody is put on a case from here."""
 
     list_display = [
         "region",
