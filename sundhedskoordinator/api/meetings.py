@@ -192,7 +192,7 @@ def calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
     items = (
         active_items(meeting)
         .filter(case__in=scope_cases(user).values("pk"))
-        .select_related("case", "meeting__team", "coordinator", "attendee")
+        .select_related("case", "meeting__team", "meeting__municipality", "coordinator", "attendee")
     )
     response = HttpResponse(meeting_calendar(meeting, items), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="moede-{meeting.pk}.ics"'

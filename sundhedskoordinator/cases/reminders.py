@@ -76,7 +76,7 @@ def _dispatch_reminders(today: dt.date, numbers: _Numbers) -> int:
         case__status=Status.SCHEDULED,
         meeting__date__gte=today,
         dispatch_deadline__lte=horizon(numbers.most("reminder_dispatch_working_days")),
-    ).select_related("case__municipality", "meeting__team")
+    ).select_related("case__municipality", "meeting")
     secretaries: dict[int, list[Any]] = {}
     sent = 0
     for item in items:

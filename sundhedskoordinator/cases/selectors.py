@@ -74,7 +74,7 @@ def active_items(meeting: Meeting) -> QuerySet[AgendaItem]:
 def active_items_of(case: Case) -> QuerySet[AgendaItem]:
     """The case's live agenda item (at most one), with what its calendar file names."""
     return case.agenda_items.filter(cancelled_at__isnull=True).select_related(
-        "meeting__team", "case", "coordinator", "attendee"
+        "meeting__team", "meeting__municipality", "case", "coordinator", "attendee"
     )
 
 
@@ -131,7 +131,11 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
             Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.filter(cancelled_at__isnull=True).select_related(
-                    "meeting__team", "coordinator", "attendee", "dispatch"
+                    "meeting__team",
+                    "meeting__municipality",
+                    "coordinator",
+                    "attendee",
+                    "dispatch",
                 ),
                 to_attr="active_items",
             ),
@@ -686,7 +690,7 @@ def coordinator_items(*, user: User, first: dt.date, last: dt.date) -> QuerySet[
             meeting__date__lte=last,
             case__in=scope_cases(user).values("pk"),
         )
-        .select_related("case__citizen", "meeting__team")
+        .select_related("case__citizen", "meeting__team", "meeting__municipality")
         .order_by("starts_at")
     )
 
