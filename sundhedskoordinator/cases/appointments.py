@@ -48,5 +48,7 @@ def meeting_calendar(meeting: Meeting, items: Iterable[AgendaItem]) -> bytes:
         summary=f"{meeting.get_kind_display()} – {meeting.host_name}",
         location=meeting.location,
         sequence=meeting.sequence,
+        # A cancelled meeting stays in the published calendar, marked cancelled.
+        cancelled=True if meeting.cancelled_at else None,
     )
     return publication([whole, *(item_appointment(item) for item in items)])

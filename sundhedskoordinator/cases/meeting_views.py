@@ -249,7 +249,16 @@ def agenda_item(request: HttpRequest, meeting_id: int, item_id: int, action: str
     """One item's action from the agenda: move it up or down, send it, or take it off."""
     meeting = _meeting_or_404(request, meeting_id)
     user = _user(request)
-    item = active_items(meeting).filter(pk=item_id).select_related("case").first()
+    if not plans_meetings_of(user, meeting.municipality_id):
+        # Refused before any item is looked up, so no case is named to those who may not see it.
+        messages.error(request, _("Kun teamets sekretariat kan ændre dagsordenen."))
+        return _work_answer(request, meeting)
+    item = (
+        active_items(meeting)
+        .filter(pk=item_id, case__in=scope_cases(user).values("pk"))
+        .select_related("case")
+        .first()
+    )
     if item is None:
         messages.error(request, _("Punktet findes ikke længere på dagsordenen."))
         return _work_answer(request, meeting)

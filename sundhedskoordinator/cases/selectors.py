@@ -38,6 +38,7 @@ from sundhedskoordinator.access.policy import (
     parse_purpose,
     purpose_for_log,
     roles_in_case,
+    secretariat_municipalities,
 )
 from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.audit.models import CaseEvent
@@ -655,16 +656,25 @@ class DueDispatch:
 
 
 def secretariat_queue(*, user: User, today: dt.date) -> SecretariatQueue:
-    ready = scope_cases(user).filter(status=Status.READY).select_related("citizen")
+    """Of the municipalities whose secretariat the user is: a role elsewhere never counts."""
+    own = secretariat_municipalities(user)
+    ready = (
+        scope_cases(user)
+        .filter(status=Status.READY, municipality_id__in=own)
+        .select_related("citizen")
+    )
     due = []
-    for case in deadlines_at_risk(user=user, today=today).cases[:QUEUE_LENGTH]:
+    at_risk = deadlines_at_risk(user=user, today=today).cases
+    for case in [c for c in at_risk if c.municipality_id in own][:QUEUE_LENGTH]:
         item = case.active_items[0]  # type: ignore[attr-defined]
         due.append(DueDispatch(case, item, deadline_passed(item.dispatch_deadline, today)))
     return SecretariatQueue(
         ready=list(ready.order_by("submitted_at", "id")[:QUEUE_LENGTH]),
         ready_count=ready.count(),
         due=due,
-        stuck=list(stuck_cases(user=user, today=today)[:QUEUE_LENGTH]),
+        stuck=list(
+            stuck_cases(user=user, today=today).filter(municipality_id__in=own)[:QUEUE_LENGTH]
+        ),
     )
 
 

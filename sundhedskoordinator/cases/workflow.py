@@ -579,6 +579,7 @@ TRANSITIONS: dict[Action, Transition] = {
             EventKind.CASE_MOVED,
             moves_to_another_meeting,
             slot_fits_the_meeting,
+            participants_are_valid,
             late_scheduling_has_reason,
             citizen_still_in_resource_course,
         ),

@@ -25,6 +25,10 @@ MEETING_NOT_ALLOWED = "meeting_not_allowed"
 INVALID_INPUT = "invalid_input"
 
 
+#: How far back (an extraordinary meeting recorded afterwards) and ahead a meeting may lie.
+PLANNING_REACH_BACK = dt.timedelta(days=366)
+PLANNING_REACH_AHEAD = dt.timedelta(days=5 * 366)
+
 #: The longest reason kept for an extraordinary meeting.
 EXTRAORDINARY_REASON = 500
 
@@ -37,9 +41,15 @@ def extraordinary_reason_for(starts_at: dt.datetime, extraordinary_reason: str) 
     if len(reason) > EXTRAORDINARY_REASON:
         message = _("Højst %(limit)d tegn.") % {"limit": EXTRAORDINARY_REASON}
         raise DomainError(INVALID_INPUT, message, fields={"extraordinary_reason": message})
-    day = timezone.localdate(starts_at)
+    today = clock.today()
+    day = (
+        starts_at.date() if abs(starts_at.year - today.year) > 5 else timezone.localdate(starts_at)
+    )
+    if not today - PLANNING_REACH_BACK <= day <= today + PLANNING_REACH_AHEAD:
+        message = _("Vælg en dato højst et år tilbage og fem år frem.")
+        raise DomainError(INVALID_INPUT, message, fields={"starts_at": message})
     unusual = ""
-    if day < clock.today():
+    if day < today:
         unusual = _("Mødet ligger i fortiden.")
     elif not is_working_day(day):
         unusual = _(

@@ -206,8 +206,8 @@ def write_advice(
             ),
         )
         _issue(case, DocumentKind.ADVICE, letters.advice(letter_data.advice_letter(advice)), actor)
-        # The draft has become the advice.
-        AdviceDraft.objects.filter(case=case, author=actor).delete()
+        # The draft has become the advice; a draft of a coordinator who was replaced goes too.
+        AdviceDraft.objects.filter(case=case).delete()
         if version == 1:
             notify(
                 users=[case.citizen.user, case.responsible], kind=NotificationKind.ADVICE, case=case

@@ -20,7 +20,7 @@ from sundhedskoordinator.cases.choices import (
     Status,
 )
 from sundhedskoordinator.cases.limits import check_lengths
-from sundhedskoordinator.cases.models import Case, Decision, OfferVersion
+from sundhedskoordinator.cases.models import AdviceDraft, Case, Decision, OfferVersion
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import letters
@@ -180,7 +180,9 @@ def withdraw_case(
                 case=case,
                 calendar=item_invitation(item),
             )
-        elif case.status in (Status.HELD, Status.ADVISED):
+        # No advice will follow: an unfinished draft (health content) goes.
+        AdviceDraft.objects.filter(case=case).delete()
+        if case.status in (Status.HELD, Status.ADVISED):
             # After the conversation the coordinator hears that no advice or decision follows.
             held = case.agenda_items.filter(cancelled_at__isnull=True).first()
             notify(

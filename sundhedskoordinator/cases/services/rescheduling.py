@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.access.policy import item_is_sent, plans_meetings_of
+from sundhedskoordinator.access.policy import (
+    holds_role,
+    item_is_sent,
+    may_attend,
+    plans_meetings_of,
+)
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.models import EventKind
 from sundhedskoordinator.audit.services import record_event
@@ -32,7 +37,7 @@ from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.meetings.choices import MEETING_CANCEL_CODES, CancelCode
 from sundhedskoordinator.meetings.models import Meeting, MeetingChange
 from sundhedskoordinator.meetings.selectors import agreement_on
-from sundhedskoordinator.meetings.services import extraordinary_reason_for
+from sundhedskoordinator.meetings.services import extraordinary_reason_for, meeting_fits_agreement
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
@@ -160,9 +165,19 @@ def change_meeting(
             missing["reason"] = _("Skriv årsagen til ændringen; deltagerne får den at vide.")
         if missing:
             raise DomainError(workflow.INVALID_INPUT, " ".join(missing.values()), fields=missing)
-        extraordinary = extraordinary_reason_for(
-            starts_at, extraordinary_reason or meeting.extraordinary_reason
-        )
+        day = timezone.localdate(starts_at)
+        # A meeting kept on its unusual day keeps its reason; moved to one, it needs its own.
+        kept = meeting.extraordinary_reason if day == meeting.date else ""
+        extraordinary = extraordinary_reason_for(starts_at, extraordinary_reason or kept)
+        agreement = agreement_on(meeting.municipality.region_id, day)
+        refusals = meeting_fits_agreement(agreement, meeting.kind, meeting.team_id is not None, day)
+        if refusals:
+            fields = dict(refusals)
+            raise DomainError(
+                MEETING_NOT_ALLOWED,
+                " ".join(fields.values()),
+                fields={"starts_at": " ".join(fields.values())},
+            )
         items = _items(meeting)
         shift = starts_at - meeting.starts_at
         outside = [
@@ -177,9 +192,7 @@ def change_meeting(
             ) % {"cases": ", ".join(outside)}
             raise DomainError(MEETING_NOT_ALLOWED, message, fields={"ends_at": message})
         before = _snapshot(meeting)
-        day = timezone.localdate(starts_at)
         if day != meeting.date:
-            agreement = agreement_on(meeting.municipality.region_id, day)
             meeting.dispatch_deadline = dispatch_deadline(day, agreement.dispatch_working_days)
             meeting.deadline_working_days = agreement.dispatch_working_days
         meeting.date, meeting.starts_at, meeting.ends_at = day, starts_at, ends_at
@@ -287,6 +300,11 @@ def _move_item(
             "overlapping": overlapping,
             "late_reason": late_reason,
             "meeting_day": target.date,
+            # The participants go along, if they still may (a coordinator may have left).
+            "coordinator_ok": holds_role(
+                item.coordinator, Role.COORDINATOR, region_id=case.municipality.region_id
+            ),
+            "attendee_ok": may_attend(item.attendee, case),
         },
     )
     assert starts_at is not None  # noqa: S101 - the guards refused a missing slot
@@ -398,7 +416,9 @@ def cancel_meeting(
         raise DomainError(workflow.INVALID_INPUT, message, fields={"reason": message})
     with transaction.atomic(durable=True):
         meeting = _meeting_to_change(actor, meeting_id)
-        target = _target_meeting(move_to_id, meeting.municipality_id) if move_to_id else None
+        target = (
+            _target_meeting(move_to_id, meeting.municipality_id) if move_to_id is not None else None
+        )
         items = _items(meeting)
         # A meeting cancelled for "other" reasons was not cancelled by its citizens: their items
         # say so, and are never billed.
@@ -490,8 +510,10 @@ def reorder_item(*, actor: User, meeting_id: int, item_id: int, direction: int) 
         first_length = first.ends_at - first.starts_at
         second_length = second.ends_at - second.starts_at
         start, end = first.starts_at, second.ends_at
-        # Out of the way first, so that no two items share a start on the way.
-        first.starts_at, first.ends_at = first.starts_at + PARKED, first.ends_at + PARKED
+        # Out of the way first (just after the last item), so that no two items share a start on
+        # the way.
+        parked = max(item.ends_at for item in items) + dt.timedelta(minutes=1) - first.starts_at
+        first.starts_at, first.ends_at = first.starts_at + parked, first.ends_at + parked
         first.save(update_fields=["starts_at", "ends_at"])
         second.starts_at, second.ends_at = start, start + second_length
         first.starts_at, first.ends_at = end - first_length, end
@@ -520,7 +542,3 @@ def reorder_item(*, actor: User, meeting_id: int, item_id: int, direction: int) 
             )
         _reissue_if_known(meeting, [], actor, _("Rækkefølgen på dagsordenen er ændret."))
         return meeting
-
-
-#: How far an item is parked while two items swap places (past any meeting's end).
-PARKED = dt.timedelta(days=3650)

@@ -20,7 +20,7 @@ from sundhedskoordinator.cases import letter_data, limits, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind
 from sundhedskoordinator.cases.limits import check_lengths
-from sundhedskoordinator.cases.models import AgendaItem, Case, Dispatch
+from sundhedskoordinator.cases.models import AdviceDraft, AgendaItem, Case, Dispatch
 from sundhedskoordinator.cases.selectors import active_items
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -410,6 +410,8 @@ def take_over_item(*, actor: User, case_id: int, expected_version: int | None = 
         previous = item.coordinator
         item.coordinator = actor
         item.save(update_fields=["coordinator"])
+        # The coordinator who had it is no longer on the case: their unfinished draft goes.
+        AdviceDraft.objects.filter(case=case, author=previous).delete()
         notify(users=[previous], kind=NotificationKind.TAKEN_OVER, case=case)
         return _finish(
             case,
