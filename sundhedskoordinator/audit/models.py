@@ -38,6 +38,7 @@ class EventKind(models.TextChoices):
     COMPANION_SET = "companion_set", _("Bisidder angivet")
     CASE_MOVED = "case_moved", _("Flyttet til et andet møde")
     MEETING_CHANGED = "meeting_changed", _("Mødets tid eller sted ændret")
+    AGENDA_REORDERED = "agenda_reordered", _("Tiden på dagsordenen ændret")
 
 
 class CaseEvent(models.Model):

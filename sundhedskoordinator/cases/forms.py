@@ -192,9 +192,14 @@ class CancelForm(ReasonForm):
 
     reason_code = forms.ChoiceField(
         label=_("Årsag"),
-        # A whole meeting's cancellation is the meeting page's, not one conversation's.
-        choices=[c for c in CancelCode.choices if c[0] != CancelCode.MEETING_CANCELLED],
+        # A whole meeting's cancellation is the meeting page's, not one conversation's. No
+        # reason is chosen in advance: a hurried click must not record the wrong one.
+        choices=[
+            ("", _("Vælg årsagen")),
+            *(c for c in CancelCode.choices if c[0] != CancelCode.MEETING_CANCELLED),
+        ],
         widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": _("Vælg årsagen.")},
     )
     field_order = ["reason_code", "reason"]
     #: Whether "other" needs the reason written (a conversation cancelled after dispatch may be
@@ -203,6 +208,7 @@ class CancelForm(ReasonForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Uddybning")
         if self.other_needs_text:
             self.fields["reason"].needed_later = NEEDED_IF_OTHER  # type: ignore[attr-defined]
 
@@ -217,7 +223,9 @@ class MoveForm(forms.Form):
     meeting = MeetingChoiceField(
         label=_("Nyt møde"),
         queryset=Meeting.objects.none(),
+        empty_label=_("Vælg mødet"),
         widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": _("Vælg mødet, sagen skal flyttes til.")},
     )
     late_reason = forms.CharField(
         max_length=limits.REASON,

@@ -5,6 +5,7 @@ app itself knows nothing of cases."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -40,12 +42,13 @@ from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.delivery import download
 from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.meetings import services
+from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.meetings.forms import (
     MeetingCancelForm,
     MeetingChangeForm,
     MeetingForm,
 )
-from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.meetings.models import Meeting, MeetingChange
 from sundhedskoordinator.meetings.selectors import (
     agreement_of_meeting,
     meeting_in_scope,
@@ -78,11 +81,20 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         case_count=Count("items", filter=active),
         unsent_count=Count("items", filter=active & Q(items__dispatch__isnull=True)),
     )
+    shown = list(meetings[:100])
+    for meeting in shown:
+        # The deadline has passed for what is still to be sent, or for any case put on it now.
+        meeting.late = (  # type: ignore[attr-defined]
+            not show_past
+            and meeting.cancelled_at is None
+            and meeting.deadline_passed
+            and (meeting.unsent_count or not meeting.case_count)
+        )
     return render(
         request,
         "meetings/meeting_list.html",
         {
-            "meetings": meetings[:100],
+            "meetings": shown,
             "today": today,
             "show_past": show_past,
             "can_create": _own_teams(user).exists(),
@@ -177,11 +189,49 @@ def _agenda_context(
         ),
         "can_dispatch": plans_it and open_ and bool(due),
         "can_change": plans_it and open_,
-        "changes": meeting.changes.select_related("by"),
+        "changes": _change_lines(meeting),
         "stuck": any(item.stuck for item in items),  # type: ignore[attr-defined]
         "issued": IssuedDocument.objects.filter(meeting=meeting).order_by("-version"),
         "late_items": [i for i in items if i.sent and i.dispatch.is_late],  # type: ignore[attr-defined]
     }
+
+
+def _moment(iso: str | None) -> str:
+    return (
+        date_format(timezone.localtime(dt.datetime.fromisoformat(iso)), "DATETIME_FORMAT")
+        if iso
+        else ""
+    )
+
+
+def _change_lines(meeting: Meeting) -> list[dict[str, Any]]:
+    """The meeting's history in words: what it was and became, and why; a cancellation's
+    reason, and the meeting its cases went to."""
+    lines = []
+    for change in meeting.changes.select_related("by"):
+        if change.kind == MeetingChange.Kind.CANCELLED:
+            code = change.after.get("code", "")
+            what = str(CancelCode(code).label) if code in CancelCode.values else ""
+            target = change.after.get("move_to")
+        else:
+            what = _("fra %(before)s, %(place)s, til %(after)s, %(new_place)s") % {
+                "before": _moment(change.before.get("starts_at")),
+                "place": change.before.get("location", ""),
+                "after": _moment(change.after.get("starts_at")),
+                "new_place": change.after.get("location", ""),
+            }
+            target = None
+        lines.append(
+            {
+                "at": change.at,
+                "by": change.by,
+                "kind": change.get_kind_display(),
+                "what": what,
+                "reason": change.reason,
+                "moved_to": target,
+            }
+        )
+    return lines
 
 
 def _meeting_or_404(request: HttpRequest, meeting_id: int) -> Meeting:
@@ -346,14 +396,20 @@ def dispatch_all(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 def _meeting_to_plan(request: HttpRequest, meeting_id: int) -> Meeting | None:
-    """The meeting, for its team's secretariat (404 outside the user's scope); None, with the
-    reason said, for anyone who sees it but does not plan it."""
+    """The meeting, for its team's secretariat while it can still change (404 outside the
+    user's scope); None, with the reason said, otherwise."""
     try:
         meeting = meeting_in_scope(_user(request), meeting_id)
     except NotFoundError as exc:
         raise Http404 from exc
     if not plans_meetings_of(_user(request), meeting.municipality_id):
         messages.error(request, _("Kun teamets sekretariat kan ændre eller aflyse mødet."))
+        return None
+    if meeting.cancelled_at is not None:
+        messages.error(request, _("Mødet er aflyst og kan ikke ændres."))
+        return None
+    if meeting.date < clock.today():
+        messages.error(request, _("Mødet har været holdt og kan ikke ændres."))
         return None
     return meeting
 

@@ -681,11 +681,13 @@ def secretariat_queue(*, user: User, today: dt.date) -> SecretariatQueue:
 @dataclass(frozen=True)
 class CoordinatorDay:
     """The coordinator's conversations across teams: today's and the rest of the week's (sent
-    to them, not cancelled), and their cases whose meeting passed without the conversation."""
+    to them, not cancelled), the advice they still owe, and their cases whose meeting passed
+    without the conversation."""
 
     today: list[AgendaItem]
     week: list[AgendaItem]
     stuck: list[Case]
+    awaiting_advice: list[Case]
 
 
 def coordinator_items(*, user: User, first: dt.date, last: dt.date) -> QuerySet[AgendaItem]:
@@ -712,4 +714,16 @@ def coordinator_day(*, user: User, today: dt.date) -> CoordinatorDay:
         today=[i for i in items if i.meeting.date == today],
         week=[i for i in items if i.meeting.date > today],
         stuck=list(stuck_cases(user=user, today=today, coordinator=user)[:QUEUE_LENGTH]),
+        # Conversations held whose advice the coordinator still owes, oldest first.
+        awaiting_advice=list(
+            scope_cases(user)
+            .filter(
+                status=Status.HELD,
+                agenda_items__coordinator=user,
+                agenda_items__cancelled_at__isnull=True,
+            )
+            .select_related("citizen")
+            .annotate(held_at=Max("conversations__ended_at"))
+            .order_by("held_at", "id")[:QUEUE_LENGTH]
+        ),
     )

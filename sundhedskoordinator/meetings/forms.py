@@ -12,6 +12,11 @@ from sundhedskoordinator.organisations.models import Municipality, RehabTeam
 from .choices import MEETING_CANCEL_CODES, MeetingKind
 from .models import Meeting
 
+#: When the reason for an extraordinary meeting is needed, said instead of "(valgfrit)".
+EXTRAORDINARY_NEEDED = _(
+    "skal udfyldes, hvis mødet ligger i fortiden eller på en dag, der ikke er en hverdag"
+)
+
 
 class MeetingForm(forms.Form):
     municipality = forms.ModelChoiceField(
@@ -53,7 +58,7 @@ class MeetingForm(forms.Form):
         label=_("Sted"),
         required=False,
         max_length=200,
-        help_text=_("Tomt: teamets faste mødested."),
+        help_text=_("Tomt: teamets faste mødested. En samtale uden team skal have sit sted."),
         widget=forms.TextInput(attrs={"class": "form-input"}),
     )
 
@@ -74,6 +79,11 @@ class MeetingForm(forms.Form):
         first = municipalities.first()
         if first is not None and not self.is_bound:
             self.initial.setdefault("municipality", first.pk)
+        # The usual meeting is the team's: the form starts there, consistent with its kind.
+        first_team = teams.first()
+        if first_team is not None and not self.is_bound:
+            self.initial.setdefault("team", first_team.pk)
+        self.fields["extraordinary_reason"].needed_later = EXTRAORDINARY_NEEDED  # type: ignore[attr-defined]
 
 
 class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -82,11 +92,18 @@ class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     def label_from_instance(self, obj: Any) -> str:
         start = timezone.localtime(obj.starts_at)
-        return f"{date_format(start, 'l j. F Y H:i')} · {obj.host_name} · {obj.location}"
+        label = f"{date_format(start, 'l j. F Y H:i')} · {obj.host_name} · {obj.location}"
+        if obj.deadline_passed:
+            label += " · " + str(_("fristen for afsendelse er overskredet"))
+        return label
 
 
 class MeetingChangeForm(forms.Form):
     """A new time or place for a meeting, with the reason the participants are told."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["extraordinary_reason"].needed_later = EXTRAORDINARY_NEEDED  # type: ignore[attr-defined]
 
     starts_at = forms.DateTimeField(
         label=_("Starter"),
@@ -118,8 +135,9 @@ class MeetingCancelForm(forms.Form):
 
     reason_code = forms.ChoiceField(
         label=_("Årsag"),
-        choices=[(c.value, c.label) for c in MEETING_CANCEL_CODES],
+        choices=[("", _("Vælg årsagen")), *((c.value, c.label) for c in MEETING_CANCEL_CODES)],
         widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": _("Vælg årsagen.")},
     )
     reason = forms.CharField(
         label=_("Uddybning"),

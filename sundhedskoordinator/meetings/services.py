@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import plans_meetings_of
@@ -52,12 +53,12 @@ def extraordinary_reason_for(starts_at: dt.datetime, extraordinary_reason: str) 
     if day < today:
         unusual = _("Mødet ligger i fortiden.")
     elif not is_working_day(day):
-        unusual = _(
-            "Mødet ligger på en dag, der ikke er en hverdag (weekend, helligdag eller lukkedag)."
-        )
+        unusual = _("%(day)s er ikke en hverdag (weekend, helligdag eller lukkedag).") % {
+            "day": capfirst(date_format(day, "l j. F"))
+        }
     if unusual and not reason:
         message = f"{unusual} " + _(
-            "Vælg en anden dag, eller angiv en begrundelse, hvis det er et ekstraordinært møde."
+            "Vælg en anden dag, eller skriv i feltet nedenfor, hvorfor mødet skal holdes alligevel."
         )
         raise DomainError(
             MEETING_NOT_ALLOWED,
@@ -164,9 +165,13 @@ def plan_meeting(
     refusals = meeting_fits_agreement(agreement, kind, team is not None, day)
     if ends_at <= starts_at:
         refusals.append(("ends_at", _("Mødet skal slutte efter, det begynder.")))
+    if team is None and not location.strip():
+        refusals.append(
+            ("location", _("Skriv, hvor samtalen holdes: uden team er der intet fast sted.")),
+        )
     if refusals:
         fields = dict(refusals)
-        code = INVALID_INPUT if list(fields) == ["ends_at"] else MEETING_NOT_ALLOWED
+        code = MEETING_NOT_ALLOWED if {"kind", "team"} & set(fields) else INVALID_INPUT
         raise DomainError(code, " ".join(fields.values()), fields=fields)
     meeting = Meeting(
         team=team,

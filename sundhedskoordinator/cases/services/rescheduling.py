@@ -434,7 +434,13 @@ def cancel_meeting(
                 raise DomainError(
                     error.code,
                     f"{case.reference}: {error.message}",
-                    fields={"move_to": f"{case.reference}: {error.message}"}
+                    # A late target asks for the reason at its field; anything else at the
+                    # choice of meeting.
+                    fields={
+                        "late_reason"
+                        if error.code == workflow.DEADLINE_PASSED
+                        else "move_to": f"{case.reference}: {error.message}"
+                    }
                     if target is not None
                     else error.fields,
                     status=error.status,
@@ -528,7 +534,7 @@ def reorder_item(*, actor: User, meeting_id: int, item_id: int, direction: int) 
             )
             record_event(
                 case=item.case,
-                kind=EventKind.MEETING_CHANGED,
+                kind=EventKind.AGENDA_REORDERED,
                 actor=actor,
                 role=Role.SECRETARIAT,
                 from_state=item.case.status,
@@ -537,7 +543,6 @@ def reorder_item(*, actor: User, meeting_id: int, item_id: int, direction: int) 
                     "meeting": meeting.pk,
                     "agenda_item": item.pk,
                     "starts_at": item.starts_at.isoformat(),
-                    "reordered": True,
                 },
             )
         _reissue_if_known(meeting, [], actor, _("Rækkefølgen på dagsordenen er ændret."))

@@ -30,8 +30,8 @@ def _plan(world, day, hour=13, **extra):
     ("day", "refused_because"),
     [
         (dt.date(2026, 11, 22), "fortiden"),  # yesterday
-        (dt.date(2026, 11, 28), "ikke er en hverdag"),  # Saturday
-        (dt.date(2026, 12, 25), "ikke er en hverdag"),  # Christmas Day
+        (dt.date(2026, 11, 28), "Lørdag 28. november er ikke en hverdag"),  # Saturday
+        (dt.date(2026, 12, 25), "Fredag 25. december er ikke en hverdag"),  # Christmas
     ],
 )
 def test_a_meeting_in_the_past_or_on_a_day_off_is_refused_without_a_reason(
@@ -72,6 +72,6 @@ def test_the_api_and_the_page_refuse_alike(client, world, api):
             "ends_at": "2026-11-28T12:00",
         },
     ).content.decode()
-    assert 'id="id_extraordinary_reason_error"' in page and "ikke er en hverdag" in page
+    assert 'id="id_extraordinary_reason_error"' in page and "er ikke en hverdag" in page
     reasoned = {**body, "extraordinary_reason": "Ekstraordinært lørdagsmøde."}
     assert api("sekretariat").post("/meetings", reasoned).status_code == 201

@@ -43,3 +43,13 @@ document.addEventListener("DOMContentLoaded", function () {
   };
   setInterval(tick, 15000);
 });
+
+// After htmx replaces a work area (the agenda), keyboard focus goes to the outcome it says,
+// not back to the top of the page.
+document.addEventListener("htmx:afterSwap", function () {
+  var said = document.querySelector("[data-focus-after-swap]");
+  if (said) {
+    said.removeAttribute("data-focus-after-swap");
+    said.focus();
+  }
+});
