@@ -66,7 +66,7 @@ def _meeting_to_change(actor: User, meeting_id: int) -> Meeting:
     """The meeting, locked, if the actor is its team's secretariat and it can still change: not
     cancelled, not past, and no conversation held at it."""
     meeting = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("team", "municipality__region")
         .filter(pk=meeting_id)
         .first()
@@ -353,7 +353,7 @@ def _move_item(
 
 def _target_meeting(meeting_id: int, municipality_id: int) -> Meeting:
     target = (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("team")
         .filter(pk=meeting_id, municipality_id=municipality_id)
         .first()

@@ -142,7 +142,9 @@ def schedule_case(
         # Only the case's own municipality's meetings exist for it: another municipality's
         # meeting answers as if there were none, so its existence is not given away.
         meeting = (
-            Meeting.objects.select_for_update()
+            # Only the meeting's own row: a meeting without a team is an outer join, which
+            # PostgreSQL does not lock.
+            Meeting.objects.select_for_update(of=("self",))
             .select_related("team")
             .filter(pk=meeting_id, municipality_id=case.municipality_id)
             .first()
