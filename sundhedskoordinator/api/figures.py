@@ -231,6 +231,8 @@ class StatisticsOut(Schema):
     requests: int
     refusals_total: int
     refusals_by_reason: list[CountOut]
+    cancellations_total: int
+    cancellations_by_reason: list[CountOut]
     cases_created: int
     cases_by_state: list[CountOut]
     request_to_meeting_days: SpreadOut

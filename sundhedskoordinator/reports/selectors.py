@@ -45,6 +45,7 @@ from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import not_informed
 from sundhedskoordinator.core import periods
 from sundhedskoordinator.core.errors import NotFoundError
+from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
 
 NO_ACCESS = "Statistikken findes ikke, eller du har ikke adgang til den."
@@ -163,6 +164,12 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
     # Refusals from before reasons were coded count as "other".
     refusals[RejectionReason.OTHER] = refusals.get(RejectionReason.OTHER, 0) + refusals.pop("", 0)
     states = _counts(cases.filter(created_at__gte=start, created_at__lt=end), "status")
+    # Conversations cancelled at meetings of the period, by their reason code (the billing rules
+    # bill a cancellation after dispatch by the same code); those from before the codes: other.
+    cancellations = _counts(in_meetings.filter(cancelled_at__isnull=False), "cancel_code")
+    cancellations[CancelCode.OTHER] = cancellations.get(CancelCode.OTHER, 0) + cancellations.pop(
+        "", 0
+    )
 
     request_to_meeting = Conversation.objects.filter(
         agenda_item__in=in_meetings, case__submitted_at__isnull=False
@@ -194,6 +201,8 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
         "requests": cases.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
         "refusals_by_reason": _rows(RejectionReason, refusals),
         "refusals_total": sum(refusals.values()),
+        "cancellations_by_reason": _rows(CancelCode, cancellations),
+        "cancellations_total": sum(cancellations.values()),
         "cases_by_state": _rows(Status, states),
         "cases_created": sum(states.values()),
         "request_to_meeting_days": spread(request_to_meeting, "lead"),

@@ -86,6 +86,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     if figures is not None:
         charts = {
             "refusals": bar_chart(figures["refusals_by_reason"]),
+            "cancellations": bar_chart(figures["cancellations_by_reason"]),
             "states": bar_chart(figures["cases_by_state"]),
             "outcomes": bar_chart(figures["outcomes"]),
         }

@@ -37,7 +37,8 @@ def counted(world: World, treat: Any) -> dict[str, Any]:
     treat(MAR_17, Status.ADVISED, requested_days_before=40, sent_late_on=MAR_10, advice_minutes=40)
     # D: requested 2 Mar, sent on time for 17 Mar, not held yet.
     treat(MAR_17, Status.SENT, requested_days_before=15)
-    # F: requested and sent 8 Feb, cancelled at the 10 Mar meeting: back to ready.
+    # F: requested and sent 8 Feb, cancelled at the 10 Mar meeting (the citizen did not come):
+    #    back to ready.
     treat(MAR_10, cancelled=True, requested_days_before=30)
     # H: requested 15 Mar, held 14 Apr (after the period).
     treat(APR_14, Status.HELD, requested_days_before=30)
@@ -94,6 +95,9 @@ def test_odense_figures_match_the_hand_count(api: Any, counted: dict[str, Any]) 
         "not_in_resource_course": 1,
         "no_concrete_offer": 1,
     }
+    # Cancelled at meetings of the period: F, the citizen did not come.
+    assert body["cancellations_total"] == 1
+    assert _by_key(body["cancellations_by_reason"]) == {"citizen_absent": 1}
     assert _by_key(body["cases_by_state"]) == {
         "decided": 1,  # B
         "advised": 1,  # C
@@ -176,9 +180,10 @@ def test_the_page_shows_each_chart_with_its_table(world: World, counted: dict[st
     response = browser.get("/statistik/", {"date_from": "2026-02-01", "date_to": "2026-03-31"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('<svg role="img"') == 3
-    assert html.count("<caption>") >= 3
+    assert html.count('<svg role="img"') == 4  # refusals, cancellations, states, outcomes
+    assert html.count("<caption>") >= 4
     assert "Borgeren er ikke i ressourceforløb" in html
+    assert 'aria-labelledby="chart-cancellations-title"' in html
     assert 'aria-labelledby="chart-outcomes-title"' in html
     bad = browser.get("/statistik/", {"date_from": "2026-03-01", "date_to": "2026-02-01"})
     assert bad.status_code == 200
