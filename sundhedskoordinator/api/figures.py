@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -23,6 +23,9 @@ router = Router(tags=["figures"])
 
 def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
+
+
+CsvFormat = Literal["danish", "machine"]
 
 
 class SettlementQuery(Schema):
@@ -150,8 +153,14 @@ def settlement(request: HttpRequest, query: Query[SettlementQuery]) -> dict[str,
     response={200: None, **ERRORS},
     openapi_extra=file_answer("text/csv"),
 )
-def settlement_csv(request: HttpRequest, query: Query[SettlementQuery]) -> HttpResponse:
-    return exports.settlement_download(_read(request, query), "csv")
+def settlement_csv(
+    request: HttpRequest, query: Query[SettlementQuery], csv_format: CsvFormat = "danish"
+) -> HttpResponse:
+    """The settlement as CSV: for a Danish spreadsheet (semicolons, decimal comma, day-month-
+    year), or with `csv_format=machine` for programs (commas, decimal point, ISO dates)."""
+    return exports.settlement_download(
+        _read(request, query), "csv", machine=csv_format == "machine"
+    )
 
 
 @router.get(

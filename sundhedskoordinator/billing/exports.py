@@ -1,14 +1,18 @@
 """A settlement as CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read æøå) and as XLSX
-(openpyxl). Amounts are written from Decimal: CSV with a full stop and two decimals, XLSX as
-numbers with a kroner format. No citizen data: a line names the case by its reference."""
+(openpyxl). Amounts are written from Decimal: CSV for a Danish spreadsheet by default (semicolons,
+decimal comma, two decimals) or for programs on request, XLSX as numbers with a kroner format. No
+citizen data: a line names the case by its reference."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -52,24 +56,37 @@ def _rows(view: SettlementView) -> list[list[object]]:
 
 
 def filename(view: SettlementView, extension: str) -> str:
+    """Named by the municipality and the period, as a person would file it."""
     return (
-        f"afregning-{view.municipality.code}-{view.period_start:%Y%m%d}-"
-        f"{view.period_end:%Y%m%d}.{extension}"
+        f"afregning-{slugify(view.municipality.name)}-{view.period_start:%Y-%m-%d}-"
+        f"{view.period_end:%Y-%m-%d}.{extension}"
     )
 
 
-def settlement_csv(view: SettlementView) -> bytes:
-    """One row per line under a header row; the total is the sum of the amount column."""
+def _danish(value: object) -> object:
+    """A cell as a Danish spreadsheet reads it: 2150,00 and 15-12-2026."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, dt.date):
+        return f"{value:%d-%m-%Y}"
+    return value
+
+
+def _machine(value: object) -> object:
+    """A cell for programs: 2150.00 and 2026-12-15."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def settlement_csv(view: SettlementView, *, machine: bool = False) -> bytes:
+    """One row per line under a header row; the total is the sum of the amount column. By
+    default for a Danish spreadsheet (semicolons, decimal comma, day-month-year); ``machine``
+    gives commas, a decimal point and ISO dates. UTF-8 with BOM either way."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter="," if machine else ";", lineterminator="\r\n")
     writer.writerow(_header())
+    cell = _machine if machine else _danish
     for row in _rows(view):
-        writer.writerow(
-            [
-                "" if value is None else value.isoformat() if hasattr(value, "isoformat") else value
-                for value in row
-            ]
-        )
+        writer.writerow(["" if value is None else cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -118,7 +135,7 @@ def settlement_xlsx(view: SettlementView) -> bytes:
     return out.getvalue()
 
 
-def settlement_download(view: SettlementView, fmt: str) -> HttpResponse:
+def settlement_download(view: SettlementView, fmt: str, *, machine: bool = False) -> HttpResponse:
     """The settlement as an attachment in ``fmt`` ("csv" or "xlsx"), for the page and the API."""
-    content = settlement_csv(view) if fmt == "csv" else settlement_xlsx(view)
+    content = settlement_csv(view, machine=machine) if fmt == "csv" else settlement_xlsx(view)
     return download(content, CONTENT_TYPES[fmt], filename(view, fmt))

@@ -40,6 +40,8 @@ def menu(request: HttpRequest) -> dict[str, Any]:
     return {
         # Citizens see the borger.dk theme of Det Fælles Designsystem; staff the standard one.
         "citizen_theme": Page.MY_CASES in pages and Page.CASES not in pages,
+        # Links to the rates appear only for those the policy lets open them.
+        "may_see_rates": Page.RATES in pages,
         "menu": [
             (label, url, url == path or (url != "/" and path.startswith(url)))
             for label, url in items

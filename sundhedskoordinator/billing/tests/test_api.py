@@ -111,16 +111,29 @@ def test_bad_periods_answer_with_a_stable_code(api: Any, billed: Any) -> None:
 
 
 def test_the_csv_export_reads_back_line_for_line(api: Any, billed: Any) -> None:
+    """By default for a Danish spreadsheet (issue 17, point 5): semicolons, decimal comma,
+    day-month-year, a BOM, and a file name with the municipality and the period."""
     response = api("klinisk").get("/settlements.csv", **billed["query"])
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert "afregning-461-20260201-20260331.csv" in response["Content-Disposition"]
+    assert "afregning-odense-kommune-2026-02-01-2026-03-31.csv" in response["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
     text = response.content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][0] == "sagsnummer"
     assert sorted(r[0] for r in rows[1:]) == sorted(c.reference for c in billed["cases"])
+    assert all("," in r[5] and "." not in r[5] for r in rows[1:])
+    assert sum(Decimal(r[5].replace(",", ".")) for r in rows[1:]) == Decimal("6150.50")
+    assert {r[1] for r in rows[1:]} == {"10-02-2026", "10-03-2026"}
+
+
+def test_the_csv_export_for_programs_on_request(api: Any, billed: Any) -> None:
+    response = api("klinisk").get("/settlements.csv", **billed["query"], csv_format="machine")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert sum(Decimal(r[5]) for r in rows[1:]) == Decimal("6150.50")
     assert {r[1] for r in rows[1:]} == {"2026-02-10", "2026-03-10"}
+    refused = api("klinisk").get("/settlements.csv", **billed["query"], csv_format="excel")
+    assert refused.status_code in (400, 422)
 
 
 def test_the_xlsx_export_opens_with_openpyxl_and_totals(api: Any, billed: Any) -> None:

@@ -79,6 +79,8 @@ def test_a_manager_reads_and_exports_but_cannot_approve(world: World, february: 
     assert export.status_code == 200
     assert february["case"].reference in export.content.decode("utf-8-sig")
     assert client.get("/afregning/takster/").status_code == 404
+    # ... and no link leads there (issue 17, point 5: no link a role may not open).
+    assert "/afregning/takster/" not in html
 
 
 def test_an_open_period_shows_why_it_cannot_be_approved_yet(world: World, february: Any) -> None:
