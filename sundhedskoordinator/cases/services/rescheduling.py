@@ -472,9 +472,7 @@ def _release(case: Case, item: AgendaItem, actor: User, code: str, reason: str) 
     sent, its conversation cancelled if it was (the table's ``unschedule`` and ``cancel``)."""
     action = Action.UNSCHEDULE if case.status == Status.SCHEDULED else Action.CANCEL
     transition, role = _authorise(case, action, actor)
-    workflow.run_guards(
-        transition, case, {"reason_code": code, "reason": reason or CancelCode(code).label}
-    )
+    workflow.run_guards(transition, case, {"reason_code": code, "reason": reason})
     participants = _participants(case, item)
     _cancel_item(item, code, reason)
     notify(
