@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "sundhedskoordinator.access",
     "sundhedskoordinator.documents",
     "sundhedskoordinator.notifications",
+    "sundhedskoordinator.post",
     "sundhedskoordinator.billing",
     "sundhedskoordinator.reports",
     "sundhedskoordinator.api",
@@ -384,6 +385,20 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# --- Letters to citizens (Digital Post, paper, the in-app inbox) ----------------------------------
+# Digital Post goes out as MeMo messages through a transport: "outbox" (the default) writes each
+# message as a file in DIGITAL_POST_OUTBOX for a gateway to pick up; "http" posts it to
+# DIGITAL_POST_URL (the national service or the municipality's gateway to it).
+DIGITAL_POST_TRANSPORT = env_str("DIGITAL_POST_TRANSPORT", "outbox")
+DIGITAL_POST_OUTBOX = Path(env_str("DIGITAL_POST_OUTBOX", str(DATA_DIR / "digital-post-outbox")))
+DIGITAL_POST_URL = env_str("DIGITAL_POST_URL", "")
+DIGITAL_POST_TIMEOUT_SECONDS = env_int("DIGITAL_POST_TIMEOUT_SECONDS", 30)
+# The schema every MeMo message is validated against before it leaves. The project ships its
+# profile of MeMo 1.1; a deployment may point this at the published MeMo_core.xsd.
+MEMO_XSD = env_str(
+    "MEMO_XSD", str(BASE_DIR / "sundhedskoordinator/post/schemas/memo-1.1-profile.xsd")
+)
+
 # How often the reminder scheduler runs. When each reminder is due is the procedure's business:
 # the region's collaboration agreement (meetings.CollaborationAgreement) holds those numbers.
 REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 15)

@@ -15,3 +15,7 @@ class GuidanceChannel(models.TextChoices):
 WRITTEN_GUIDANCE_CHANNELS = frozenset(
     {GuidanceChannel.LETTER, GuidanceChannel.DIGITAL_POST, GuidanceChannel.EMAIL}
 )
+
+#: The written channels by which the system itself sends the guidance letter (through the post
+#: app: Digital Post, or paper for a citizen exempt); e-mail guidance the caseworker sent herself.
+POSTED_GUIDANCE_CHANNELS = frozenset({GuidanceChannel.LETTER, GuidanceChannel.DIGITAL_POST})

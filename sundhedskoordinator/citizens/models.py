@@ -38,6 +38,9 @@ class Citizen(models.Model):
         verbose_name=_("brugerkonto"),
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    #: Exempt from Digital Post (lov om Digital Post fra offentlige afsendere § 5): letters go
+    #: on paper through the municipality's print service instead.
+    digital_post_exempt = models.BooleanField(_("fritaget for Digital Post"), default=False)
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
     class Meta:

@@ -12,8 +12,10 @@ from sundhedskoordinator.access.policy import citizen_municipalities
 from sundhedskoordinator.access.services import log_denied
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.post.services import Recipient
 
 from .choices import WRITTEN_GUIDANCE_CHANNELS
+from .cpr import reveal_cpr
 from .models import Citizen, Guidance, ResourceCourse
 from .search import Search
 
@@ -110,4 +112,16 @@ def list_citizens(
         citizens = search.citizens(citizens)
     return citizens.annotate(latest_course=Max("resource_courses__start_date")).order_by(
         *CITIZEN_ORDERS.get(order, CITIZEN_ORDERS["name"])
+    )
+
+
+def post_recipient(citizen: Citizen) -> Recipient:
+    """The citizen as a letter's recipient: by CPR number (inside the message only), with the
+    channels her record gives (exempt from Digital Post, or a log-in of her own)."""
+    return Recipient(
+        citizen_id=citizen.pk,
+        cpr=reveal_cpr(citizen.cpr_encrypted),
+        name=citizen.name,
+        has_login=citizen.user_id is not None,
+        exempt=citizen.digital_post_exempt,
     )

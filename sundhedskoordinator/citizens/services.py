@@ -19,10 +19,13 @@ from sundhedskoordinator.meetings.selectors import agreement_of_municipality
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import Municipality, User
 from sundhedskoordinator.organisations.services import grant_role
+from sundhedskoordinator.post.choices import LetterKind
+from sundhedskoordinator.post.services import Letter, Sender, send_letter
 
-from .choices import WRITTEN_GUIDANCE_CHANNELS
+from .choices import POSTED_GUIDANCE_CHANNELS, WRITTEN_GUIDANCE_CHANNELS
 from .cpr import protect_cpr, validate_cpr
 from .models import Citizen, Guidance, ResourceCourse
+from .selectors import post_recipient
 
 INVALID_INPUT = "invalid_input"
 CITIZEN_EXISTS = "citizen_exists"
@@ -183,12 +186,25 @@ def record_guidance(
     with transaction.atomic():
         guidance.save()
         if channel in WRITTEN_GUIDANCE_CHANNELS:
+            content = letters.guidance_letter(_guidance_letter(guidance))
             letters.store_issued(
                 kind=IssuedKind.GUIDANCE_LETTER,
-                content=letters.guidance_letter(_guidance_letter(guidance)),
+                content=content,
                 actor=actor,
                 guidance_id=guidance.pk,
             )
+            if channel in POSTED_GUIDANCE_CHANNELS:
+                # The guidance letter goes to the citizen by her channels (Digital Post or paper).
+                send_letter(
+                    letter=Letter(
+                        kind=LetterKind.GUIDANCE,
+                        pdf=content,
+                        filename=f"vejledning-V-{guidance.pk}.pdf",
+                    ),
+                    recipient=post_recipient(citizen),
+                    sender=Sender.of(citizen.municipality),
+                    actor=actor,
+                )
     return guidance
 
 

@@ -135,8 +135,29 @@ class DecisionLetter:
     new_offer: LetterOffer | None = None
 
 
+@dataclass(frozen=True)
+class AppointmentLetter:
+    """The citizen's summons to the conversation, or the notice that it moved or was cancelled."""
+
+    head: Letterhead
+    citizen_name: str
+    #: "summons", "meeting_changed" or "cancelled".
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    location: str
+    coordinator: str
+    caseworker: str
+    #: Why it moved or was cancelled, as the municipality wrote it (no health data).
+    reason: str = ""
+
+
 def _render(template: str, letter: Any) -> bytes:
     return render_pdf(f"documents/pdf/{template}.html", {**letter.head.context(), "letter": letter})
+
+
+def appointment_letter(letter: AppointmentLetter) -> bytes:
+    return _render("appointment_letter", letter)
 
 
 def guidance_letter(letter: GuidanceLetter) -> bytes:

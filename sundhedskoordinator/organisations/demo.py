@@ -29,6 +29,9 @@ MUNICIPALITIES = [
     ("101", "Københavns Kommune", "1084", "Jobcenter København, Gyldenløvesgade 15, 1600 Kbh V"),
 ]
 
+#: The municipalities' CVR numbers, the senders of their Digital Post.
+CVR = {"461": "35209115", "479": "29189684", "101": "64942212"}
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -73,7 +76,8 @@ def load_demo_organisations() -> dict[str, User]:
         municipalities = {}
         for code, name, region_code, location in MUNICIPALITIES:
             municipality, _ = Municipality.objects.update_or_create(
-                code=code, defaults={"name": name, "region": regions[region_code]}
+                code=code,
+                defaults={"name": name, "region": regions[region_code], "cvr": CVR[code]},
             )
             municipalities[code] = municipality
             RehabTeam.objects.update_or_create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,14 @@ class Municipality(models.Model):
     name = models.CharField(_("navn"), max_length=100, unique=True)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
+    #: The sender of the municipality's Digital Post (MeMo senderID).
+    cvr = models.CharField(
+        _("CVR-nummer"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}$", _("Et CVR-nummer har 8 cifre."))],
+        help_text=_("Afsender af kommunens Digital Post. Uden det kan breve ikke sendes digitalt."),
     )
     appeal_guidance = models.TextField(
         _("klagevejledning i afgørelsesbreve"),

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.cases import letter_data, limits, workflow
+from sundhedskoordinator.cases import citizen_post, letter_data, limits, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind, Status
 from sundhedskoordinator.cases.limits import check_lengths
@@ -23,6 +23,7 @@ from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.post.choices import LetterKind
 
 from .common import (
     _active_item,
@@ -120,6 +121,9 @@ def cancel_conversation(
             kind=NotificationKind.CANCELLED,
             case=case,
             calendar=item_invitation(item),
+        )
+        citizen_post.appointment(
+            case, item, LetterKind.CANCELLED, actor, CancelCode(reason_code).label
         )
         return _finish(
             case, transition, actor, role, data={"agenda_item": item.pk, "code": reason_code}

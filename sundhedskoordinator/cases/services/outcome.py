@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.cases import letter_data, limits, workflow
+from sundhedskoordinator.cases import citizen_post, letter_data, limits, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import (
     OFFER_ON_HOLD_STATES,
@@ -28,6 +28,7 @@ from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.post.choices import LetterKind
 
 from .common import (
     _active_item,
@@ -117,6 +118,7 @@ def decide_case(
         )
         letter = letters.decision_letter(letter_data.decision_letter(decision))
         _issue(case, DocumentKind.DECISION_LETTER, letter, actor)
+        citizen_post.decision(case, letter, actor)
         notify(users=[case.citizen.user], kind=NotificationKind.DECISION, case=case)
         data: dict[str, Any] = {"outcome": outcome}
         if version is not None:
@@ -179,6 +181,9 @@ def withdraw_case(
                 kind=NotificationKind.CANCELLED,
                 case=case,
                 calendar=item_invitation(item),
+            )
+            citizen_post.appointment(
+                case, item, LetterKind.CANCELLED, actor, CancelCode.CITIZEN_WITHDREW.label
             )
         # No advice will follow: an unfinished draft (health content) goes.
         AdviceDraft.objects.filter(case=case).delete()

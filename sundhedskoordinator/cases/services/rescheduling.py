@@ -24,7 +24,7 @@ from sundhedskoordinator.access.policy import (
 from sundhedskoordinator.access.services import logs_refusals
 from sundhedskoordinator.audit.models import EventKind
 from sundhedskoordinator.audit.services import record_event
-from sundhedskoordinator.cases import limits, workflow
+from sundhedskoordinator.cases import citizen_post, limits, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, Status
 from sundhedskoordinator.cases.limits import check_lengths
@@ -42,6 +42,7 @@ from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.post.choices import LetterKind
 
 from .common import (
     _active_item,
@@ -232,6 +233,7 @@ def change_meeting(
                 case=item.case,
                 calendar=item_invitation(item),
             )
+            citizen_post.appointment(item.case, item, LetterKind.MEETING_CHANGED, actor, reason)
             record_event(
                 case=item.case,
                 kind=EventKind.MEETING_CHANGED,
@@ -335,6 +337,8 @@ def _move_item(
         case=case,
         calendar=item_invitation(new),
     )
+    # One letter tells the citizen the new time (the old one's calendar entry is cancelled).
+    citizen_post.appointment(case, new, LetterKind.MEETING_CHANGED, actor, reason)
     _finish(
         case,
         transition,
@@ -481,6 +485,7 @@ def _release(case: Case, item: AgendaItem, actor: User, code: str, reason: str) 
         case=case,
         calendar=item_invitation(item),
     )
+    citizen_post.appointment(case, item, LetterKind.CANCELLED, actor, CancelCode(code).label)
     _finish(
         case,
         transition,
@@ -530,6 +535,7 @@ def reorder_item(*, actor: User, meeting_id: int, item_id: int, direction: int) 
                 case=item.case,
                 calendar=item_invitation(item),
             )
+            citizen_post.appointment(item.case, item, LetterKind.MEETING_CHANGED, actor)
             record_event(
                 case=item.case,
                 kind=EventKind.AGENDA_REORDERED,

@@ -16,7 +16,7 @@ from sundhedskoordinator.access.policy import (
     plans_meetings_of,
 )
 from sundhedskoordinator.access.services import logs_refusals
-from sundhedskoordinator.cases import letter_data, limits, workflow
+from sundhedskoordinator.cases import citizen_post, letter_data, limits, workflow
 from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, DocumentKind
 from sundhedskoordinator.cases.limits import check_lengths
@@ -33,6 +33,7 @@ from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.post.choices import LetterKind
 
 from .common import (
     _active_item,
@@ -205,6 +206,7 @@ def schedule_case(
             case=case,
             calendar=item_invitation(item),
         )
+        citizen_post.appointment(case, item, LetterKind.SUMMONS, actor)
         return _finish(
             case,
             transition,
@@ -237,6 +239,9 @@ def unschedule_case(
             kind=NotificationKind.CANCELLED,
             case=case,
             calendar=item_invitation(item),
+        )
+        citizen_post.appointment(
+            case, item, LetterKind.CANCELLED, actor, CancelCode(reason_code).label
         )
         return _finish(
             case, transition, actor, role, data={"agenda_item": item.pk, "code": reason_code}

@@ -1,0 +1,90 @@
+"""Reading deliveries: a case's letters for those who work it, a citizen's own letters, the
+caseworker's failed ones, and the municipality's paper waiting for print. Reading a letter is
+logged, and only the citizen herself or the caseworker on her case may."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from sundhedskoordinator.access.models import AccessAction
+from sundhedskoordinator.access.policy import handler_role, handles_case, registering_municipalities
+from sundhedskoordinator.access.services import log_access
+from sundhedskoordinator.core.errors import NotFoundError
+
+from .choices import Channel, DeliveryState
+from .models import Delivery
+
+if TYPE_CHECKING:
+    from sundhedskoordinator.organisations.models import User
+
+
+def of_case(case_id: int) -> QuerySet[Delivery]:
+    """The case's letters and how each went out (the case page decides who sees the case)."""
+    return Delivery.objects.filter(case_id=case_id).order_by("-created_at", "-id")
+
+
+def of_citizen_user(user: User) -> QuerySet[Delivery]:
+    """The letters in the citizen's own inbox in the system (every municipality's record of
+    her)."""
+    return (
+        Delivery.objects.filter(citizen__user=user, channel=Channel.INBOX)
+        .select_related("municipality")
+        .order_by("-created_at", "-id")
+    )
+
+
+def failed_for(user: User) -> QuerySet[Delivery]:
+    """Letters that did not reach the citizen, for the caseworker who sent them or works the
+    case."""
+    return (
+        Delivery.objects.filter(
+            state=DeliveryState.FAILED,
+            municipality_id__in=registering_municipalities(user),
+        )
+        .filter(Q(case__responsible=user) | Q(case__isnull=True, created_by=user))
+        .select_related("case", "citizen")
+        .order_by("-failed_at", "-id")
+    )
+
+
+def awaiting_print(user: User) -> QuerySet[Delivery]:
+    """Paper letters of the user's municipalities that wait for the print service."""
+    return Delivery.objects.filter(
+        channel=Channel.PAPER,
+        state=DeliveryState.QUEUED,
+        municipality_id__in=registering_municipalities(user),
+    )
+
+
+def _may_read(user: User, delivery: Delivery) -> bool:
+    if delivery.citizen.user_id == user.pk:
+        return True
+    if delivery.case is not None:
+        return handles_case(user, delivery.case)
+    # The guidance letter belongs to no case; it carries no health data.
+    return handler_role(user, delivery.municipality_id) is not None
+
+
+def read_letter(*, user: User, delivery_id: int) -> Delivery:
+    """The letter for download, if the user is its citizen or works its case; logged either
+    way."""
+    delivery = (
+        Delivery.objects.select_related("citizen", "case", "municipality")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    allowed = delivery is not None and _may_read(user, delivery)
+    log_access(
+        user=user,
+        action=AccessAction.DOWNLOAD if allowed else AccessAction.DENIED,
+        object_type="letter",
+        object_id=delivery_id,
+        case=delivery.case if delivery is not None else None,
+        citizen=delivery.citizen if delivery is not None else None,
+    )
+    if not allowed or delivery is None:
+        raise NotFoundError("not_found", _("Brevet findes ikke, eller du har ikke adgang."))
+    return delivery
