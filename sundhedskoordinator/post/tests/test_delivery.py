@@ -278,9 +278,7 @@ def test_a_refused_letter_shows_in_the_caseworkers_queue_and_is_sent_again_once(
     assert again.value.code == "invalid_transition"
 
 
-def test_a_municipality_without_cvr_number_records_the_letter_as_failed_and_goes_on(
-    world, outbox
-):
+def test_a_municipality_without_cvr_number_records_the_letter_as_failed_and_goes_on(world, outbox):
     world.team.municipality.cvr = ""
     world.team.municipality.save()
     with at(NOW):
@@ -354,8 +352,7 @@ def test_only_the_citizen_and_the_caseworker_on_the_case_read_a_letter(world, ou
     summons = _summons(case)
     assert selectors.read_letter(user=world.users["borger"], delivery_id=summons.pk) == summons
     assert (
-        selectors.read_letter(user=world.users["sagsbehandler"], delivery_id=summons.pk)
-        == summons
+        selectors.read_letter(user=world.users["sagsbehandler"], delivery_id=summons.pk) == summons
     )
     colleague = User.objects.create_user(username="kollega", password="x")
     grant_role(user=colleague, role=Role.CASEWORKER, municipality=case.municipality)

@@ -61,7 +61,8 @@ def test_the_message_carries_what_the_citizen_gets_and_names_her_by_cpr_only_ins
     assert root.get("memoVersion") == "1.1"
     assert root.findtext("memo:MessageHeader/memo:Recipient/memo:recipientID", namespaces=NS) == CPR
     assert root.findtext("memo:MessageHeader/memo:Recipient/memo:idType", namespaces=NS) == "CPR"
-    assert root.findtext("memo:MessageHeader/memo:Sender/memo:senderID", namespaces=NS) == "35209115"
+    sender = root.findtext("memo:MessageHeader/memo:Sender/memo:senderID", namespaces=NS)
+    assert sender == "35209115"
     pdf = root.findtext("memo:MessageBody/memo:MainDocument/memo:File/memo:content", namespaces=NS)
     assert base64.b64decode(pdf) == PDF
     ics = root.findtext(
