@@ -23,6 +23,7 @@ urlpatterns = [
     path("moeder/", include("sundhedskoordinator.cases.meeting_urls")),
     path("borgere/", include("sundhedskoordinator.citizens.urls")),
     path("dokumenter/", include("sundhedskoordinator.documents.urls")),
+    path("breve/", include("sundhedskoordinator.post.urls")),
     path("afregning/", include("sundhedskoordinator.billing.urls")),
     path("statistik/", include("sundhedskoordinator.reports.urls")),
     path("", include("sundhedskoordinator.web.urls")),

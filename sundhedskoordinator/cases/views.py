@@ -48,6 +48,7 @@ from sundhedskoordinator.meetings.selectors import (
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.organisations.selectors import case_handlers_in, coordinators_in
+from sundhedskoordinator.post import selectors as post_selectors
 
 from . import selectors, services
 from .appointments import item_invitation
@@ -497,6 +498,10 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         if handles_case(_user(request), case)
         else None,
         "offer_versions": getattr(case, "offer_version_list", []),
+        # How each letter to the citizen went out: for the caseworker on the case.
+        "deliveries": list(post_selectors.of_case(case.pk))
+        if handles_case(_user(request), case)
+        else [],
         "today": clock.today(),
         **_action_forms(read, _user(request)),
     }

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from sundhedskoordinator.core.downloads import download
 from sundhedskoordinator.core.errors import ConflictError
 
 CHECKSUM_MISMATCH = "checksum_mismatch"
@@ -40,13 +41,3 @@ def attachment(document: Any, content: bytes, name: str = "") -> HttpResponse:
     }.get(document.content_type, ".docx")
     name = name or f"{document.case.reference}-{document.kind}-v{document.version}{suffix}"
     return download(content, document.content_type, name)
-
-
-def download(content: bytes, content_type: str, name: str) -> HttpResponse:
-    """An attachment under the given system-made name that no browser will sniff, cache or run."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response

@@ -4,9 +4,9 @@ logged, and only the citizen herself or the caseworker on her case may."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.models import AccessAction
@@ -57,6 +57,11 @@ def awaiting_print(user: User) -> QuerySet[Delivery]:
         state=DeliveryState.QUEUED,
         municipality_id__in=registering_municipalities(user),
     )
+
+
+def awaiting_print_by_place(user: User) -> QuerySet[Any]:
+    """How many paper letters wait for print in each of the user's municipalities."""
+    return awaiting_print(user).values("municipality_id").annotate(n=Count("id")).order_by()
 
 
 def _may_read(user: User, delivery: Delivery) -> bool:

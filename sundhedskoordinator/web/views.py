@@ -39,6 +39,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import error_body
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.selectors import memberships_for
+from sundhedskoordinator.post import selectors as post_selectors
 
 from .forms import LoginForm, SecondFactorForm
 from .navigation import next_steps_for, task_for
@@ -78,6 +79,8 @@ def _work_for(user: Any) -> dict[str, Any]:
     if handler_role(user) is not None:
         work["queue"] = case_selectors.handler_queue(user=user, today=today)
         work["guidance_missing"] = citizens_without_guidance(user, today=today).count()
+        work["letters_failed"] = list(post_selectors.failed_for(user)[:10])
+        work["paper_waiting"] = post_selectors.awaiting_print(user).count()
     if secretariat_municipalities(user):
         work["secretariat"] = case_selectors.secretariat_queue(user=user, today=today)
     if holds_role(user, Role.CLINICAL_ADMIN):
@@ -98,6 +101,7 @@ def _work_for(user: Any) -> dict[str, Any]:
             )
             for case in case_selectors.citizen_cases(user=user)[:5]
         ]
+        work["my_letters"] = list(post_selectors.of_citizen_user(user)[:3])
     return work
 
 

@@ -1,0 +1,107 @@
+"""The pages of letters: the citizen's own letters, the case's deliveries for its caseworker,
+a failed letter sent again from the start page, and the paper batch for the print service."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.walk import new_case, walk_case_to
+from sundhedskoordinator.post.models import Delivery
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scheduled(world, settings, tmp_path):
+    settings.DIGITAL_POST_OUTBOX = tmp_path
+    return walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+
+
+def test_the_citizen_finds_her_letters_and_opens_them(client, world, scheduled):
+    client.force_login(world.users["borger"])
+    page = client.get(reverse("post:inbox")).content.decode()
+    summons = scheduled.deliveries.get(kind="summons", channel="inbox")
+    assert "Indkaldelse til samtale med sundhedskoordinator, 15.12.2026" in page
+    assert reverse("post:letter", args=[summons.pk]) in page
+    response = client.get(reverse("post:letter", args=[summons.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    start = client.get(reverse("web:start")).content.decode()
+    assert "Dine nyeste breve" in start and reverse("post:inbox") in start
+
+
+def test_another_citizen_sees_none_of_them(client, world, scheduled):
+    client.force_login(world.users["borger2"])
+    page = client.get(reverse("post:inbox")).content.decode()
+    assert "Du har ingen breve endnu" in page
+    summons = scheduled.deliveries.get(kind="summons", channel="inbox")
+    assert client.get(reverse("post:letter", args=[summons.pk])).status_code == 404
+
+
+def test_the_caseworker_sees_how_each_letter_went_out_on_the_case(client, world, scheduled):
+    client.force_login(world.users["sagsbehandler"])
+    page = client.get(reverse("cases:detail", args=[scheduled.pk])).content.decode()
+    assert "Breve til borgeren" in page
+    summons = scheduled.deliveries.get(kind="summons", channel="digital_post")
+    assert str(summons.message_uuid) in page
+    assert "Digital Post" in page and "I kø" in page
+    # The secretariat sees the case, but its letters are the caseworker's.
+    client.force_login(world.users["sekretariat"])
+    page = client.get(reverse("cases:detail", args=[scheduled.pk])).content.decode()
+    assert "Breve til borgeren" not in page
+
+
+def test_a_failed_letter_is_on_the_start_page_and_is_sent_again_from_it(client, world, scheduled):
+    summons = scheduled.deliveries.get(kind="summons", channel="digital_post")
+    Delivery.objects.filter(pk=summons.pk).update(state="failed", failure="Modtageren afviste")
+    client.force_login(world.users["sagsbehandler"])
+    start = client.get(reverse("web:start")).content.decode()
+    assert "Breve, der ikke nåede frem til borgeren" in start
+    action = reverse("post:send-again", args=[summons.pk])
+    assert action in start
+    response = client.post(action, follow=True)
+    assert "Brevet er sendt igen" in response.content.decode()
+    summons.refresh_from_db()
+    assert summons.state in {"queued", "sent"}
+    # Sent again once more, it is refused in Danish, and nothing changes.
+    response = client.post(action, follow=True)
+    assert "Kun et brev, der ikke kom frem, kan sendes igen." in response.content.decode()
+    client.force_login(world.users["sagsbehandler2"])
+    assert "Brevet er sendt igen" not in client.post(action, follow=True).content.decode()
+
+
+def test_the_paper_batch_is_fetched_as_one_pdf_by_the_municipality(client, world, settings):
+    settings.DIGITAL_POST_OUTBOX = settings.DATA_DIR / "outbox-test"
+    world.citizen.digital_post_exempt = True
+    world.citizen.save()
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    client.force_login(world.users["sagsbehandler"])
+    start = client.get(reverse("web:start")).content.decode()
+    assert "venter på print" in start
+    page = client.get(reverse("post:print")).content.decode()
+    assert "Odense Kommune" in page and "Hent PDF til print" in page
+    response = client.post(reverse("post:print"), {"municipality": case.municipality_id})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert not case.deliveries.filter(channel="paper", state="queued").exists()
+    again = client.post(reverse("post:print"), {"municipality": case.municipality_id}, follow=True)
+    assert "Der er ingen breve, der venter på print." in again.content.decode()
+    bad = client.post(reverse("post:print"), {"municipality": "x"}, follow=True)
+    assert bad.status_code == 200
+    # The secretariat registers no citizens: no print page.
+    client.force_login(world.users["sekretariat"])
+    assert client.get(reverse("post:print")).status_code == 404
