@@ -185,6 +185,17 @@ def comparable(api_figures: dict[str, Any]) -> dict[str, Any]:
     def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
         return {row["key"]: row["count"] for row in rows if row["count"]}
 
+    # A reader who sees only the cases sent to the region (whose raw cases are those) gets the
+    # municipality's own figures left out; the shared ones count exactly her raw cases.
+    if api_figures["scope"]["basis"] == "sent_cases":
+        assert api_figures["requests"] is None and api_figures["cases_by_state"] == []
+        api_figures = {
+            **api_figures,
+            "requests": api_figures["requests_sent"],
+            "refusals_total": 0,
+            "cases_created": sum(row["count"] for row in api_figures["sent_cases_by_state"]),
+            "cases_by_state": api_figures["sent_cases_by_state"],
+        }
     keys = (
         "requests",
         "refusals_total",

@@ -101,6 +101,17 @@ def _case_filter(user: User, grants: list[Grant] | None = None, via: str = "") -
     return condition
 
 
+def sees_every_case_of(
+    user: User, municipality_ids: Iterable[int], grants: list[Grant] | None = None
+) -> bool:
+    """Whether the user sees every case of each of these municipalities (a role in the
+    municipality itself), rather than only the cases sent to the region (``_case_filter``)."""
+    grants = grants_for(user) if grants is None else grants
+    own = {g.municipality_id for g in grants if g.municipality_id}
+    wanted = set(municipality_ids)
+    return bool(wanted) and wanted <= own
+
+
 def in_case_scope[M: Model](
     queryset: QuerySet[M], user: User, grants: list[Grant] | None = None, *, via: str = ""
 ) -> QuerySet[M]:

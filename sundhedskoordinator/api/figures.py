@@ -233,16 +233,29 @@ class CountOut(Schema):
     count: int
 
 
+class FigureScopeOut(Schema):
+    #: "all_cases": every case of the municipalities counted; "sent_cases": those sent to the
+    #: region only (Klinisk Funktion, a region's manager).
+    basis: str
+    description: str
+
+
 class StatisticsOut(Schema):
     period_start: dt.date
     period_end: dt.date
     municipalities: list[str]
-    requests: int
-    refusals_total: int
+    #: Whose cases are counted, and why. The figures below ``scope`` marked "the same for every
+    #: reader" count the cases sent to the region; those only a municipality sees are null (or
+    #: empty lists) when ``scope.basis`` is "sent_cases".
+    scope: FigureScopeOut
+    requests_sent: int
+    sent_cases_by_state: list[CountOut]
+    requests: int | None
+    refusals_total: int | None
     refusals_by_reason: list[CountOut]
     cancellations_total: int
     cancellations_by_reason: list[CountOut]
-    cases_created: int
+    cases_created: int | None
     cases_by_state: list[CountOut]
     request_to_meeting_days: SpreadOut
     dispatch_working_days_late: SpreadOut
@@ -251,14 +264,17 @@ class StatisticsOut(Schema):
     dispatches_on_time: int
     share_on_time: Decimal | None
     outcomes: list[CountOut]
-    citizens_not_informed: int
+    citizens_not_informed: int | None
 
 
 @router.get("/statistics", response={200: StatisticsOut, **ERRORS})
 def statistics_view(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str, Any]:
     """The figures for a period (required) and optionally one region, municipality or team.
     Lead times are in calendar days, working days and minutes; ``share_on_time`` is a fraction
-    between 0 and 1."""
+    between 0 and 1. ``scope`` says whose cases are counted: the figures of cases sent to the
+    region are the same for every reader who sees them; the municipality's own figures
+    (requests, refusals, cases by state, citizens not informed) are null or empty for a reader
+    who sees only the cases sent to the region."""
     return statistics(
         user=_user(request),
         filters=StatisticsFilter(

@@ -8,6 +8,13 @@ municipality's cases for its manager, the cases sent to the region's coordinator
 Funktion and a region's manager, so that the figures can be recomputed from the API's case list.
 Citizens not yet informed are a count per municipality and need no case.
 
+Every figure that both kinds of reader can see is counted on the same basis, the cases sent to
+the region (``SHARED``), so a municipality's manager and Klinisk Funktion looking at the same
+municipality see the same numbers. The figures only a municipality sees (its requests and
+refusals, cases that never left it, citizens not informed) are given only to a reader who sees
+every case of each municipality counted, and left out (None) for the others; ``scope`` says in
+words whose cases are counted and why.
+
 Which date places a case in the period: requests by the request date, refusals by the refusal,
 cases per state by the date the case was created, lead times and dispatches by the meeting date,
 advice by the date it was given, outcomes by the decision date. Citizens not yet informed are
@@ -37,7 +44,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sundhedskoordinator.access.policy import figure_municipalities
+from sundhedskoordinator.access.policy import figure_municipalities, sees_every_case_of
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
 from sundhedskoordinator.cases.models import Advice, AgendaItem, Conversation, Decision, Dispatch
 from sundhedskoordinator.cases.selectors import scope_cases
@@ -125,6 +132,61 @@ def scope_for(user: User, filters: StatisticsFilter) -> QuerySet[Municipality]:
     return municipalities
 
 
+#: The states a case that was sent to the region can be in now (a cancelled conversation sends
+#: it back to ready, a move to scheduled): the rows a reader who sees only sent cases can have.
+SENT_CASE_STATES = (
+    Status.READY,
+    Status.SCHEDULED,
+    Status.SENT,
+    Status.HELD,
+    Status.ADVISED,
+    Status.DECIDED,
+    Status.CLOSED,
+    Status.WITHDRAWN,
+)
+
+#: The figures counted on the cases sent to the region, the same for every reader.
+SHARED = (
+    "requests_sent",
+    "sent_cases_by_state",
+    "cancellations_by_reason",
+    "cancellations_total",
+    "request_to_meeting_days",
+    "dispatch_working_days_late",
+    "minutes_conversation_to_advice",
+    "dispatches",
+    "dispatches_on_time",
+    "share_on_time",
+    "outcomes",
+)
+#: The figures only a reader who sees every case of the municipalities gets.
+MUNICIPAL_ONLY = (
+    "requests",
+    "refusals_total",
+    "refusals_by_reason",
+    "cases_created",
+    "cases_by_state",
+    "citizens_not_informed",
+)
+
+
+def describe_scope(municipality_names: list[str], every_case: bool) -> str:
+    """Whose cases the figures count, and why, in words for the page and the API."""
+    places = ", ".join(municipality_names)
+    if every_case:
+        return _(
+            "Tallene tæller alle sager i %(places)s, fordi du har en rolle i kommunen og ser "
+            "alle dens sager. Tal for sager, der er sendt til sundhedskoordinatoren, tælles "
+            "ligesom for Klinisk Funktion og er de samme, som regionen ser."
+        ) % {"places": places}
+    return _(
+        "Tallene tæller de sager i %(places)s, der er sendt til regionens "
+        "sundhedskoordinatorer: regionen ser en kommunes sager først, når de sendes. "
+        "Anmodninger, der aldrig blev sendt (kladder og afviste), ser kun kommunen, og de tal "
+        "er derfor udeladt her."
+    ) % {"places": places}
+
+
 def _counts(queryset: QuerySet[Any], field: str) -> dict[str, int]:
     return {
         row[field]: row["n"]
@@ -147,11 +209,15 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
     # The cases the user may see (one policy for every read): a municipality's manager sees all
     # of its cases, Klinisk Funktion those sent to its coordinators.
     cases = scope_cases(user).filter(municipality__in=municipalities)
-    items = AgendaItem.objects.filter(case__in=cases)
     if filters.team_id is not None:
         cases = cases.filter(
             Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=filters.team_id))
         )
+    every_case = sees_every_case_of(user, municipalities.values_list("pk", flat=True))
+    # The shared basis: the cases sent to the region, which every reader of them sees.
+    sent = cases.filter(first_sent_at__isnull=False)
+    items = AgendaItem.objects.filter(case__in=sent)
+    if filters.team_id is not None:
         items = items.filter(meeting__team_id=filters.team_id)
     in_meetings = items.filter(
         meeting__date__gte=filters.period_start, meeting__date__lte=filters.period_end
@@ -164,6 +230,7 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
     # Refusals from before reasons were coded count as "other".
     refusals[RejectionReason.OTHER] = refusals.get(RejectionReason.OTHER, 0) + refusals.pop("", 0)
     states = _counts(cases.filter(created_at__gte=start, created_at__lt=end), "status")
+    sent_states = _counts(sent.filter(created_at__gte=start, created_at__lt=end), "status")
     # Conversations cancelled at meetings of the period, by their reason code (the billing rules
     # bill a cancellation after dispatch by the same code); those from before the codes: other.
     cancellations = _counts(in_meetings.filter(cancelled_at__isnull=False), "cancel_code")
@@ -185,19 +252,29 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
         total=Count("pk"), on_time=Count("pk", filter=Q(is_late=False))
     )
     advice = Advice.objects.filter(
-        case__in=cases, version=1, submitted_at__gte=start, submitted_at__lt=end
+        case__in=sent, version=1, submitted_at__gte=start, submitted_at__lt=end
     )
     if filters.team_id is not None:
         advice = advice.filter(conversation__agenda_item__meeting__team_id=filters.team_id)
     outcomes = _counts(
-        Decision.objects.filter(case__in=cases, decided_at__gte=start, decided_at__lt=end),
+        Decision.objects.filter(case__in=sent, decided_at__gte=start, decided_at__lt=end),
         "outcome",
     )
     total_dispatches = dispatch_counts["total"]
-    return {
+    names = [m.name for m in municipalities.order_by("name")]
+    figures: dict[str, Any] = {
         "period_start": filters.period_start,
         "period_end": filters.period_end,
-        "municipalities": [m.name for m in municipalities.order_by("name")],
+        "municipalities": names,
+        "scope": {
+            "basis": "all_cases" if every_case else "sent_cases",
+            "description": describe_scope(names, every_case),
+        },
+        "requests_sent": sent.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
+        "sent_cases_by_state": [
+            {"key": state.value, "label": str(state.label), "count": sent_states.get(state, 0)}
+            for state in SENT_CASE_STATES
+        ],
         "requests": cases.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
         "refusals_by_reason": _rows(RejectionReason, refusals),
         "refusals_total": sum(refusals.values()),
@@ -220,5 +297,12 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
         "outcomes": _rows(Outcome, outcomes),
         "citizens_not_informed": not_informed(
             Citizen.objects.filter(municipality__in=municipalities), on=filters.period_end
-        ).count(),
+        ).count()
+        if every_case
+        else None,
     }
+    if not every_case:
+        # Rows this reader can never see are left out, not shown as zero.
+        for key in MUNICIPAL_ONLY:
+            figures[key] = [] if key.endswith(("_by_reason", "_by_state")) else None
+    return figures

@@ -88,6 +88,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "refusals": bar_chart(figures["refusals_by_reason"]),
             "cancellations": bar_chart(figures["cancellations_by_reason"]),
             "states": bar_chart(figures["cases_by_state"]),
+            "sent_states": bar_chart(figures["sent_cases_by_state"]),
             "outcomes": bar_chart(figures["outcomes"]),
         }
     return render(

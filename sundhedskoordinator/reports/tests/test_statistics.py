@@ -122,16 +122,22 @@ def test_odense_figures_match_the_hand_count(api: Any, counted: dict[str, Any]) 
 def test_the_region_team_and_municipality_filters(api: Any, counted: dict[str, Any]) -> None:
     region = api("klinisk").get("/statistics", **PERIOD).json()
     # Klinisk Funktion counts the cases sent to its coordinators: B, C, D, F and H; the two
-    # refused requests never reached the region.
-    assert (region["requests"], region["refusals_total"]) == (5, 0)
+    # refused requests never reached the region, so the refusals are not its figures at all.
+    assert region["scope"]["basis"] == "sent_cases"
+    assert region["requests_sent"] == 5
+    assert (region["requests"], region["refusals_total"], region["refusals_by_reason"]) == (
+        None,
+        None,
+        [],
+    )
+    assert region["citizens_not_informed"] is None
     assert region["dispatches"] == 5
     team = api("klinisk").get("/statistics", team=counted["odense_team"], **PERIOD).json()
-    assert team["requests"] == 5  # the refused never reached the team
-    assert team["refusals_total"] == 0
+    assert team["requests_sent"] == 5  # the refused never reached the team
     assert team["dispatches"] == 5
     copenhagen = api("klinisk2").get("/statistics", municipality=counted["copenhagen"], **PERIOD)
     body = copenhagen.json()
-    assert (body["requests"], body["citizens_not_informed"]) == (1, 1)
+    assert (body["requests_sent"], body["citizens_not_informed"]) == (1, None)
     assert _by_key(body["outcomes"]) == {"unchanged": 1}
     assert body["request_to_meeting_days"] == {"count": 1, "median": "25.0", "p90": "25.0"}
 
@@ -180,9 +186,17 @@ def test_the_page_shows_each_chart_with_its_table(world: World, counted: dict[st
     response = browser.get("/statistik/", {"date_from": "2026-02-01", "date_to": "2026-03-31"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('<svg role="img"') == 4  # refusals, cancellations, states, outcomes
-    assert html.count("<caption>") >= 4
-    assert "Borgeren er ikke i ressourceforløb" in html
+    # Klinisk Funktion: cancellations, the sent cases' states, outcomes; no refusals (never its).
+    assert html.count('<svg role="img"') == 3
+    assert html.count("<caption>") >= 3
+    assert "Borgeren er ikke i ressourceforløb" not in html
+    browser.force_login(world.users["leder"])
+    manager = browser.get("/statistik/", {"date_from": "2026-02-01", "date_to": "2026-03-31"})
+    html_manager = manager.content.decode()
+    # The manager also sees the refusals and all the municipality's cases by state.
+    assert html_manager.count('<svg role="img"') == 5
+    assert "Borgeren er ikke i ressourceforløb" in html_manager
+    browser.force_login(world.users["klinisk"])
     assert 'aria-labelledby="chart-cancellations-title"' in html
     assert 'aria-labelledby="chart-outcomes-title"' in html
     bad = browser.get("/statistik/", {"date_from": "2026-03-01", "date_to": "2026-02-01"})
@@ -198,3 +212,56 @@ def test_the_page_shows_each_chart_with_its_table(world: World, counted: dict[st
     html = refused.content.decode()
     assert 'id="id_team_error"' in html
     assert "Nøgletal" not in html
+
+
+def test_a_manager_and_klinisk_funktion_see_equal_figures_for_one_municipality(
+    api: Any, counted: dict[str, Any]
+) -> None:
+    """Both see Odense's cases sent to the region; every figure of those is the same number for
+    both. Only the manager, who sees every Odense case, gets the municipality's own figures."""
+    from sundhedskoordinator.reports.selectors import MUNICIPAL_ONLY, SHARED
+
+    odense = {"municipality": counted["odense"], **PERIOD}
+    manager = api("leder").get("/statistics", **odense).json()
+    klinisk = api("klinisk").get("/statistics", **odense).json()
+    for key in SHARED:
+        assert manager[key] == klinisk[key], key
+    # Counted by hand (the fixture): B, C, D, F and H requested in the period and sent.
+    assert klinisk["requests_sent"] == 5
+    sent_states = {
+        row["key"]: row["count"] for row in klinisk["sent_cases_by_state"] if row["count"]
+    }
+    assert sent_states == {"decided": 1, "advised": 1, "sent": 1, "ready": 1, "held": 1}
+    # No row for a state a sent case can never be in.
+    assert {row["key"] for row in klinisk["sent_cases_by_state"]}.isdisjoint(
+        {"draft", "submitted", "rejected"}
+    )
+    # The municipality's own figures: the manager's, counted by hand; Klinisk's left out.
+    assert manager["scope"]["basis"] == "all_cases"
+    assert (manager["requests"], manager["refusals_total"]) == (7, 2)
+    assert klinisk["scope"]["basis"] == "sent_cases"
+    for key in MUNICIPAL_ONLY:
+        assert klinisk[key] in (None, []), key
+        assert manager[key] not in (None, []), key
+    # Each says in words whose cases it counts.
+    assert "alle sager i Odense Kommune" in manager["scope"]["description"]
+    assert "sendt til regionens sundhedskoordinatorer" in klinisk["scope"]["description"]
+
+
+def test_the_page_says_whose_cases_are_counted_and_leaves_out_rows_it_cannot_see(
+    world: World, counted: dict[str, Any]
+) -> None:
+    query = {"date_from": "2026-02-01", "date_to": "2026-03-31"}
+    client = Client()
+    client.force_login(world.users["klinisk"])
+    page = client.get("/statistik/", query).content.decode()
+    assert "Hvis sager tælles med" in page
+    assert "sendt til regionens sundhedskoordinatorer" in page
+    assert "Afvisninger efter årsag" not in page
+    assert "Afviste anmodninger" not in page
+    assert "uden skriftlig vejledning" not in page
+    assert "Anmodninger i perioden, der er sendt til sundhedskoordinator" in page
+    client.force_login(world.users["leder"])
+    page = client.get("/statistik/", query).content.decode()
+    assert "Afvisninger efter årsag" in page and "Afviste anmodninger" in page
+    assert "alle sager i Odense Kommune" in page
