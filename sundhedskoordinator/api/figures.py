@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from sundhedskoordinator.billing import exports, selectors, services
 from sundhedskoordinator.billing.selectors import SettlementView
 from sundhedskoordinator.organisations.models import User
-from sundhedskoordinator.reports.selectors import StatisticsFilter, statistics
+from sundhedskoordinator.reports.selectors import StatisticsFilter, monthly, statistics
 
 from .cases import ERRORS
 from .schemas import file_answer
@@ -276,6 +276,35 @@ def statistics_view(request: HttpRequest, query: Query[StatisticsQuery]) -> dict
     (requests, refusals, cases by state, citizens not informed) are null or empty for a reader
     who sees only the cases sent to the region."""
     return statistics(
+        user=_user(request),
+        filters=StatisticsFilter(
+            query.date_from, query.date_to, query.region, query.municipality, query.team
+        ),
+    )
+
+
+class SeriesOut(Schema):
+    key: str
+    label: str
+
+
+class MonthlyOut(Schema):
+    period_start: dt.date
+    period_end: dt.date
+    municipalities: list[str]
+    scope: FigureScopeOut
+    #: The series given, in order; the municipality's own ("requests", "refusals") only when
+    #: ``scope.basis`` is "all_cases".
+    series: list[SeriesOut]
+    #: One entry per month the period touches: ``month`` (its first day) and a count per series.
+    months: list[dict[str, int | dt.date]]
+
+
+@router.get("/statistics/monthly", response={200: MonthlyOut, **ERRORS})
+def monthly_view(request: HttpRequest, query: Query[StatisticsQuery]) -> dict[str, Any]:
+    """The figures month by month over the period (at most two years), on the same bases as
+    ``/statistics``; the page offers the same as CSV and XLSX."""
+    return monthly(
         user=_user(request),
         filters=StatisticsFilter(
             query.date_from, query.date_to, query.region, query.municipality, query.team

@@ -5,10 +5,7 @@ citizen data: a line names the case by its reference."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -17,15 +14,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from sundhedskoordinator.documents.delivery import download
+from sundhedskoordinator.core.downloads import download
+from sundhedskoordinator.core.spreadsheets import CONTENT_TYPES, csv_bytes
 
 from .selectors import SettlementView
 
 MONEY_FORMAT = "#,##0.00"
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _header() -> list[str]:
@@ -63,31 +57,11 @@ def filename(view: SettlementView, extension: str) -> str:
     )
 
 
-def _danish(value: object) -> object:
-    """A cell as a Danish spreadsheet reads it: 2150,00 and 15-12-2026."""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, dt.date):
-        return f"{value:%d-%m-%Y}"
-    return value
-
-
-def _machine(value: object) -> object:
-    """A cell for programs: 2150.00 and 2026-12-15."""
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 def settlement_csv(view: SettlementView, *, machine: bool = False) -> bytes:
     """One row per line under a header row; the total is the sum of the amount column. By
     default for a Danish spreadsheet (semicolons, decimal comma, day-month-year); ``machine``
     gives commas, a decimal point and ISO dates. UTF-8 with BOM either way."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="," if machine else ";", lineterminator="\r\n")
-    writer.writerow(_header())
-    cell = _machine if machine else _danish
-    for row in _rows(view):
-        writer.writerow(["" if value is None else cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(_header(), _rows(view), for_programs=machine)
 
 
 def settlement_xlsx(view: SettlementView) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import re
 import uuid
 import xml.etree.ElementTree as ET  # noqa: S405 (we build XML, we never parse outside input)
 from dataclasses import dataclass
@@ -72,10 +73,15 @@ def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+#: Characters XML 1.0 cannot carry (control characters but tab and line breaks, lone surrogates,
+#: U+FFFE and U+FFFF); text typed with one of them is sent without it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _add(parent: ET.Element, name: str, text: str | None = None) -> ET.Element:
     element = ET.SubElement(parent, f"{{{NS}}}{name}")
     if text is not None:
-        element.text = text
+        element.text = _NOT_XML.sub("", text)
     return element
 
 
@@ -150,7 +156,10 @@ def _schema(path: str) -> xmlschema.XMLSchema:
 def validate(content: bytes) -> None:
     """Raise ``InvalidMessageError`` unless the message satisfies the configured MeMo schema. The
     reason names the element, never its value (which may be a CPR number)."""
-    errors = list(_schema(str(settings.MEMO_XSD)).iter_errors(content.decode("utf-8")))
+    try:
+        errors = list(_schema(str(settings.MEMO_XSD)).iter_errors(content.decode("utf-8")))
+    except (xmlschema.XMLResourceError, ValueError) as exc:
+        raise InvalidMessageError(_("MeMo-meddelelsen er ikke gyldig XML.")) from exc
     if errors:
         where = ", ".join(sorted({str(error.path or "/") for error in errors[:5]}))
         raise InvalidMessageError(

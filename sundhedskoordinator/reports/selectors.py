@@ -40,9 +40,10 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sundhedskoordinator.access.policy import figure_municipalities, sees_every_case_of
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
@@ -306,3 +307,116 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
         for key in MUNICIPAL_ONLY:
             figures[key] = [] if key.endswith(("_by_reason", "_by_state")) else None
     return figures
+
+
+#: The monthly series: key, label, and whether only a reader who sees every case gets it.
+MONTHLY_SERIES = (
+    ("requests_sent", _lazy("Anmodninger sendt til sundhedskoordinator"), False),
+    ("dispatches", _lazy("Sager sendt (møder i måneden)"), False),
+    ("dispatches_on_time", _lazy("Heraf sendt rettidigt"), False),
+    ("cancellations", _lazy("Aflyste samtaler"), False),
+    ("advice", _lazy("Skriftlig rådgivning givet"), False),
+    ("decisions", _lazy("Stillingtagen efter rådgivningen"), False),
+    ("requests", _lazy("Alle anmodninger"), True),
+    ("refusals", _lazy("Afviste anmodninger"), True),
+)
+
+
+def months_of(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first day of every month the period touches, in order."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _by_month(queryset: QuerySet[Any], field: str) -> dict[dt.date, int]:
+    """COUNT per local month of ``field`` (a date or a moment), one grouped query."""
+    zone = timezone.get_default_timezone()
+    month = TruncMonth(field, tzinfo=zone) if not field.endswith("date") else TruncMonth(field)
+    rows = (
+        queryset.order_by()
+        .annotate(month=month)
+        .values("month")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    result: dict[dt.date, int] = {}
+    for row in rows:
+        value = row["month"]
+        key = value.date() if isinstance(value, dt.datetime) else value
+        result[key] = result.get(key, 0) + row["n"]
+    return result
+
+
+def monthly(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
+    """The figures month by month over the period, on the same bases as ``statistics``: the
+    series of sent cases for every reader, the municipality's own only for a reader who sees
+    every case. A fixed number of grouped queries, whatever the period's length."""
+    municipalities = scope_for(user, filters)
+    start, end = periods.local_bounds(filters.period_start, filters.period_end)
+    cases = scope_cases(user).filter(municipality__in=municipalities)
+    if filters.team_id is not None:
+        cases = cases.filter(
+            Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=filters.team_id))
+        )
+    every_case = sees_every_case_of(user, municipalities.values_list("pk", flat=True))
+    sent = cases.filter(first_sent_at__isnull=False)
+    items = AgendaItem.objects.filter(case__in=sent)
+    if filters.team_id is not None:
+        items = items.filter(meeting__team_id=filters.team_id)
+    in_meetings = items.filter(
+        meeting__date__gte=filters.period_start, meeting__date__lte=filters.period_end
+    )
+    dispatches = Dispatch.objects.filter(agenda_item__in=in_meetings)
+    advice = Advice.objects.filter(
+        case__in=sent, version=1, submitted_at__gte=start, submitted_at__lt=end
+    )
+    if filters.team_id is not None:
+        advice = advice.filter(conversation__agenda_item__meeting__team_id=filters.team_id)
+    counted = {
+        "requests_sent": _by_month(
+            sent.filter(submitted_at__gte=start, submitted_at__lt=end), "submitted_at"
+        ),
+        "dispatches": _by_month(dispatches, "agenda_item__meeting__date"),
+        "dispatches_on_time": _by_month(
+            dispatches.filter(is_late=False), "agenda_item__meeting__date"
+        ),
+        "cancellations": _by_month(in_meetings.filter(cancelled_at__isnull=False), "meeting__date"),
+        "advice": _by_month(advice, "submitted_at"),
+        "decisions": _by_month(
+            Decision.objects.filter(case__in=sent, decided_at__gte=start, decided_at__lt=end),
+            "decided_at",
+        ),
+    }
+    if every_case:
+        counted["requests"] = _by_month(
+            cases.filter(submitted_at__gte=start, submitted_at__lt=end), "submitted_at"
+        )
+        counted["refusals"] = _by_month(
+            cases.filter(status=Status.REJECTED, closed_at__gte=start, closed_at__lt=end),
+            "closed_at",
+        )
+    series = [
+        {"key": key, "label": str(label)}
+        for key, label, municipal in MONTHLY_SERIES
+        if every_case or not municipal
+    ]
+    names = [m.name for m in municipalities.order_by("name")]
+    return {
+        "period_start": filters.period_start,
+        "period_end": filters.period_end,
+        "municipalities": names,
+        "scope": {
+            "basis": "all_cases" if every_case else "sent_cases",
+            "description": describe_scope(names, every_case),
+        },
+        "series": series,
+        "months": [
+            {
+                "month": month,
+                **{entry["key"]: counted[entry["key"]].get(month, 0) for entry in series},
+            }
+            for month in months_of(filters.period_start, filters.period_end)
+        ],
+    }

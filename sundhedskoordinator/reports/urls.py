@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.statistics_page, name="statistics"),
+    path("pr-maaned.<str:fmt>", views.monthly_export, name="monthly-export"),
 ]

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 
 from sundhedskoordinator.access.policy import figure_municipalities
@@ -16,8 +18,9 @@ from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
 from sundhedskoordinator.organisations.models import User
 
+from .exports import monthly_download
 from .forms import StatisticsForm, this_year
-from .selectors import StatisticsFilter, statistics
+from .selectors import StatisticsFilter, monthly, statistics
 
 #: Geometry of the horizontal bar charts, in SVG user units.
 LABEL_WIDTH, BAR_AREA, ROW_HEIGHT, BAR_HEIGHT = 340, 300, 30, 20
@@ -52,32 +55,37 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-@login_required
-@never_cache
-def statistics_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def _form(request: HttpRequest, user: User) -> StatisticsForm:
     municipalities = figure_municipalities(user)
     if not municipalities.exists():
         raise Http404
     if "date_from" in request.GET:
-        form = StatisticsForm(request.GET, municipalities=municipalities)
-    else:
-        start, end = this_year(clock.today())
-        form = StatisticsForm({"date_from": start, "date_to": end}, municipalities=municipalities)
-    figures = None
+        return StatisticsForm(request.GET, municipalities=municipalities)
+    start, end = this_year(clock.today())
+    return StatisticsForm({"date_from": start, "date_to": end}, municipalities=municipalities)
+
+
+def _filters(form: StatisticsForm) -> StatisticsFilter:
+    data = form.cleaned_data
+    return StatisticsFilter(
+        data["date_from"],
+        data["date_to"],
+        data["region"].pk if data["region"] else None,
+        data["municipality"].pk if data["municipality"] else None,
+        data["team"].pk if data["team"] else None,
+    )
+
+
+@login_required
+@never_cache
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = _form(request, user)
+    figures = trend = None
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            figures = statistics(
-                user=user,
-                filters=StatisticsFilter(
-                    data["date_from"],
-                    data["date_to"],
-                    data["region"].pk if data["region"] else None,
-                    data["municipality"].pk if data["municipality"] else None,
-                    data["team"].pk if data["team"] else None,
-                ),
-            )
+            figures = statistics(user=user, filters=_filters(form))
+            trend = monthly(user=user, filters=_filters(form))
         except NotFoundError:
             raise Http404 from None
         except DomainError as error:
@@ -91,8 +99,51 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "sent_states": bar_chart(figures["sent_cases_by_state"]),
             "outcomes": bar_chart(figures["outcomes"]),
         }
+    if trend is not None:
+        charts["trend"] = bar_chart(
+            [
+                {"label": date_format(row["month"], "F Y"), "count": row["requests_sent"]}
+                for row in trend["months"]
+            ]
+        )
     return render(
         request,
         "reports/statistics.html",
-        {"form": form, "figures": figures, "charts": charts},
+        {
+            "form": form,
+            "figures": figures,
+            "charts": charts,
+            "trend": _trend_table(trend) if trend is not None else None,
+            "export_query": request.GET.urlencode(),
+        },
     )
+
+
+def _trend_table(trend: dict[str, Any]) -> dict[str, Any]:
+    """The monthly figures as rows of values in the series' order, for the page's table."""
+    keys = [entry["key"] for entry in trend["series"]]
+    return {
+        **trend,
+        "rows": [
+            {"month": row["month"], "values": [row[key] for key in keys]} for row in trend["months"]
+        ],
+    }
+
+
+@login_required
+@never_cache
+def monthly_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The monthly figures as CSV or XLSX, for the same filters as the page."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    user = _user(request)
+    form = _form(request, user)
+    if not form.is_valid():
+        return redirect(f"{reverse('reports:statistics')}?{request.GET.urlencode()}")
+    try:
+        data = monthly(user=user, filters=_filters(form))
+    except NotFoundError:
+        raise Http404 from None
+    except DomainError:
+        return redirect(f"{reverse('reports:statistics')}?{request.GET.urlencode()}")
+    return monthly_download(data, fmt)

@@ -139,3 +139,27 @@ def test_elements_out_of_order_are_refused():
     assert not _libxml2(moved)[0]
     with pytest.raises(memo.InvalidMessageError):
         memo.validate(moved)
+
+
+def test_characters_xml_cannot_carry_are_left_out_and_the_message_stays_valid():
+    text = "Mødelokale\x00 2\x0b, stue\ufffe"
+    content = memo.build(
+        _message(
+            title="Ny tid\x01",
+            reservation=memo.Reservation(
+                uid=uuid.UUID("1b9c1d8e-2f3a-4b5c-8d6e-7f8091a2b3c4"),
+                description="Samtale",
+                location=text,
+                starts_at=dt.datetime(2026, 12, 15, 8, 0, tzinfo=dt.UTC),
+                ends_at=dt.datetime(2026, 12, 15, 8, 30, tzinfo=dt.UTC),
+            ),
+        )
+    )
+    memo.validate(content)
+    assert _libxml2(content)[0]
+    assert "Mødelokale 2, stue".encode() in content
+
+
+def test_a_message_that_is_not_xml_is_refused_as_invalid():
+    with pytest.raises(memo.InvalidMessageError):
+        memo.validate(b"<memo:Message xmlns:memo='https://DigitalPost.dk/MeMo-1'>\x00")

@@ -186,15 +186,16 @@ def test_the_page_shows_each_chart_with_its_table(world: World, counted: dict[st
     response = browser.get("/statistik/", {"date_from": "2026-02-01", "date_to": "2026-03-31"})
     assert response.status_code == 200
     html = response.content.decode()
-    # Klinisk Funktion: cancellations, the sent cases' states, outcomes; no refusals (never its).
-    assert html.count('<svg role="img"') == 3
+    # Klinisk Funktion: cancellations, the sent cases' states, outcomes and the months; no
+    # refusals (never its).
+    assert html.count('<svg role="img"') == 4
     assert html.count("<caption>") >= 3
     assert "Borgeren er ikke i ressourceforløb" not in html
     browser.force_login(world.users["leder"])
     manager = browser.get("/statistik/", {"date_from": "2026-02-01", "date_to": "2026-03-31"})
     html_manager = manager.content.decode()
     # The manager also sees the refusals and all the municipality's cases by state.
-    assert html_manager.count('<svg role="img"') == 5
+    assert html_manager.count('<svg role="img"') == 6
     assert "Borgeren er ikke i ressourceforløb" in html_manager
     browser.force_login(world.users["klinisk"])
     assert 'aria-labelledby="chart-cancellations-title"' in html
@@ -265,3 +266,97 @@ def test_the_page_says_whose_cases_are_counted_and_leaves_out_rows_it_cannot_see
     page = client.get("/statistik/", query).content.decode()
     assert "Afvisninger efter årsag" in page and "Afviste anmodninger" in page
     assert "alle sager i Odense Kommune" in page
+
+
+def test_the_figures_month_by_month_counted_by_hand(api: Any, counted: dict[str, Any]) -> None:
+    manager = api("leder").get("/statistics/monthly", **PERIOD).json()
+    months = {row["month"]: row for row in manager["months"]}
+    assert list(months) == ["2026-02-01", "2026-03-01"]
+    feb, mar = months["2026-02-01"], months["2026-03-01"]
+    # Sent requests: B (18 Feb), C (5 Feb), F (8 Feb); D (2 Mar), H (15 Mar).
+    assert (feb["requests_sent"], mar["requests_sent"]) == (3, 2)
+    # Meetings: A on 17 Feb; B and F on 10 Mar, C and D on 17 Mar (C sent late).
+    assert (feb["dispatches"], mar["dispatches"]) == (1, 4)
+    assert (feb["dispatches_on_time"], mar["dispatches_on_time"]) == (1, 3)
+    assert (feb["cancellations"], mar["cancellations"]) == (0, 1)  # F on 10 Mar
+    assert (feb["advice"], mar["advice"]) == (1, 2)  # A; B and C
+    # The manager's own: all requests (the two refused in February too), and the refusals.
+    assert (feb["requests"], mar["requests"]) == (5, 2)
+    assert (feb["refusals"], mar["refusals"]) == (2, 0)
+    klinisk = api("klinisk").get("/statistics/monthly", municipality=counted["odense"], **PERIOD)
+    body = klinisk.json()
+    assert [s["key"] for s in body["series"]] == [
+        "requests_sent",
+        "dispatches",
+        "dispatches_on_time",
+        "cancellations",
+        "advice",
+        "decisions",
+    ]
+    for row, mine in zip(body["months"], manager["months"], strict=True):
+        assert set(row) == {"month", *[s["key"] for s in body["series"]]}
+        assert all(row[key] == mine[key] for key in row), row
+
+
+def test_the_months_cost_the_same_queries_for_two_months_and_two_years(
+    api: Any, counted: dict[str, Any]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    leder = api("leder")
+
+    def queries(start: str, end: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            answer = leder.get("/statistics/monthly", **{"from": start, "to": end})
+            assert answer.status_code == 200
+        return len(captured)
+
+    assert queries("2026-02-01", "2026-03-31") == queries("2025-01-01", "2026-12-31")
+    long = leder.get("/statistics/monthly", **{"from": "2025-01-01", "to": "2026-12-31"}).json()
+    assert len(long["months"]) == 24
+    too_long = leder.get("/statistics/monthly", **{"from": "2024-01-01", "to": "2026-12-31"})
+    assert too_long.status_code == 422
+
+
+def test_the_months_export_for_a_danish_spreadsheet_and_as_xlsx(
+    world: World, counted: dict[str, Any]
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    query = {"date_from": "2026-02-01", "date_to": "2026-03-31", "municipality": counted["odense"]}
+    client = Client()
+    client.force_login(world.users["leder"])
+    page = client.get("/statistik/", query).content.decode()
+    assert "Udviklingen måned for måned" in page
+    assert "februar 2026" in page and "marts 2026" in page
+    assert "/statistik/pr-maaned.csv?" in page and "/statistik/pr-maaned.xlsx?" in page
+    answer = client.get("/statistik/pr-maaned.csv", query)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "text/csv; charset=utf-8"
+    assert (
+        'filename="statistik-pr-maaned-odense-kommune-2026-02-01-2026-03-31.csv"'
+        in answer["Content-Disposition"]
+    )
+    text = answer.content.decode("utf-8")
+    assert text.startswith("\ufeffmåned;Anmodninger sendt til sundhedskoordinator;")
+    lines = text.strip("\ufeff").splitlines()
+    assert lines[1].startswith("01-02-2026;3;1;1;0;1;")
+    assert lines[2].startswith("01-03-2026;2;4;3;1;2;")
+    workbook = load_workbook(io.BytesIO(client.get("/statistik/pr-maaned.xlsx", query).content))
+    sheet = workbook["Pr. måned"]
+    assert [cell.value for cell in sheet[1]][:2] == [
+        "måned",
+        "Anmodninger sendt til sundhedskoordinator",
+    ]
+    assert sheet.cell(row=2, column=2).value == 3
+    assert sheet.cell(row=3, column=3).value == 4
+    assert "alle sager i Odense Kommune" in workbook["Oplysninger"]["B4"].value
+    # A bad period goes back to the page, which says what is wrong; an unknown format is 404.
+    bad = client.get("/statistik/pr-maaned.csv", {**query, "date_to": "2026-01-01"})
+    assert bad.status_code == 302
+    assert client.get("/statistik/pr-maaned.pdf", query).status_code == 404
+    client.force_login(world.users["sagsbehandler"])
+    assert client.get("/statistik/pr-maaned.csv", query).status_code == 404
