@@ -42,6 +42,20 @@ class RateOut(Schema):
     valid_to: dt.date | None
     bills_cancelled_after_dispatch: bool
     note: str
+    #: When the rate reaches back into approved, locked settlements: the last locked day, and
+    #: who confirmed the correction lines it causes (user id) and when.
+    reaches_locked_until: dt.date | None = None
+    confirmed_by: int | None = None
+    confirmed_at: dt.datetime | None = None
+
+
+class RateCorrectionOut(Schema):
+    municipality: str
+    period_start: dt.date
+    reference: str
+    service_on: dt.date | None
+    amount: Decimal
+    note: str
 
 
 class LineOut(Schema):
@@ -69,6 +83,9 @@ class SettlementOut(Schema):
     line_count: int
     lines: list[LineOut]
     missing_rates: list[str]
+    #: For a draft that is not the first open period: the day that period starts, where the
+    #: corrections of locked periods are settled instead (null otherwise).
+    corrections_from: dt.date | None = None
 
 
 class ApproveIn(Schema):
@@ -84,6 +101,9 @@ class RateIn(Schema):
     valid_from: dt.date
     bills_cancelled_after_dispatch: bool = False
     note: str = Field("", max_length=300)
+    #: Needed when the rate reaches back into an approved, locked settlement (else 422
+    #: ``confirmation_required``); ``POST /rates/preview`` shows the correction lines first.
+    confirm_locked_period: bool = False
 
 
 def _rate(rate: Any) -> dict[str, Any] | None:
@@ -97,6 +117,9 @@ def _rate(rate: Any) -> dict[str, Any] | None:
         "valid_to": rate.valid_to,
         "bills_cancelled_after_dispatch": rate.bills_cancelled_after_dispatch,
         "note": rate.note,
+        "reaches_locked_until": rate.reaches_locked_until,
+        "confirmed_by": rate.confirmed_by_id,
+        "confirmed_at": rate.confirmed_at,
     }
 
 
@@ -128,6 +151,7 @@ def _settlement(view: SettlementView) -> dict[str, Any]:
             for line in view.lines
         ],
         "missing_rates": view.missing_rates,
+        "corrections_from": view.corrections_from,
     }
 
 
@@ -209,8 +233,22 @@ def create_rate(request: HttpRequest, payload: RateIn) -> Status[dict[str, Any] 
         valid_from=payload.valid_from,
         bills_cancelled_after_dispatch=payload.bills_cancelled_after_dispatch,
         note=payload.note,
+        confirm_locked_period=payload.confirm_locked_period,
     )
     return Status(201, _rate(rate))
+
+
+@router.post("/rates/preview", response={200: list[RateCorrectionOut], **ERRORS})
+def preview_rate(request: HttpRequest, payload: RateIn) -> list[Any]:
+    """The correction lines the rate would cause in each municipality's first open settlement,
+    if it were saved; nothing is saved."""
+    return services.rate_corrections(
+        actor=_user(request),
+        region_id=payload.region,
+        amount=payload.amount,
+        valid_from=payload.valid_from,
+        bills_cancelled_after_dispatch=payload.bills_cancelled_after_dispatch,
+    )
 
 
 class StatisticsQuery(Schema):

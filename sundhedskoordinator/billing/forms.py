@@ -69,6 +69,12 @@ class RateForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"class": "form-input"}),
     )
+    #: Shown only when the rate reaches back into an approved, locked settlement.
+    confirm_locked_period = forms.BooleanField(
+        label=_("Jeg har set rettelserne og bekræfter, at taksten skal gælde i den låste periode"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+    )
 
     def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

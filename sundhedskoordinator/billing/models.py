@@ -34,6 +34,20 @@ class Rate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("oprettet"))
+    #: A rate that reaches back into approved, locked periods: the last locked day it reaches,
+    #: and who confirmed the correction lines it causes, when.
+    reaches_locked_until = models.DateField(
+        _("rækker ind i låst periode til"), null=True, blank=True
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bekræftet af"),
+    )
+    confirmed_at = models.DateTimeField(_("bekræftet"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("takst")

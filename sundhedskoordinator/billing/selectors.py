@@ -40,6 +40,8 @@ class SettlementView:
     settlement: Settlement | None = None
     missing_rates: list[str] = field(default_factory=list)
     may_approve: bool = False
+    #: A draft that is not the first open period: where corrections of locked periods go.
+    corrections_from: dt.date | None = None
 
     @property
     def status(self) -> str:
@@ -107,6 +109,7 @@ def read_settlement(
         False,
         missing_rates=draft.missing_rates,
         may_approve=may_approve,
+        corrections_from=draft.corrections_from,
     )
 
 

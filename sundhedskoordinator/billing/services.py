@@ -11,7 +11,10 @@ approved and locked (DESIGN section 4, "Billing"; regional procedure item 9).
 - What changes later for a locked period (a conversation recorded late, a rate corrected back in
   time, a cancellation rule changed) becomes correction lines in the next settlement: for every
   case already billed or belonging to a locked period, the difference between what it should cost
-  now and what it has been billed so far.
+  now and what it has been billed so far. They belong to exactly one draft, the first open period
+  (the one that starts the day after the last locked period), so no correction is billed twice.
+- A rate that reaches back into a locked period is saved only when Klinisk Funktion confirms it,
+  having seen the correction lines it causes; who confirmed it, and when, is kept with the rate.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from sundhedskoordinator.access.services import log_denied, logs_refusals
 from sundhedskoordinator.cases.models import AgendaItem, Conversation, Dispatch
 from sundhedskoordinator.core import clock, periods
 from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
+from sundhedskoordinator.core.money import kroner
 from sundhedskoordinator.meetings.choices import CITIZEN_CAUSED
 from sundhedskoordinator.organisations.models import Municipality, Region, User
 
@@ -44,6 +48,7 @@ from .models import Rate, Settlement, SettlementLine
 NOT_ALLOWED = "not_allowed"
 PERIOD_LOCKED = "period_locked"
 PERIOD_NOT_ENDED = "period_not_ended"
+CONFIRMATION_REQUIRED = "confirmation_required"
 RATE_MISSING = "rate_missing"
 RATE_INVALID = "rate_invalid"
 SETTLEMENT_CHANGED = "settlement_changed"
@@ -140,6 +145,9 @@ class SettlementDraft:
     period_end: dt.date
     lines: list[DraftLine] = field(default_factory=list)
     missing_rates: list[str] = field(default_factory=list)
+    #: When this is not the first open period: the day that period starts, where corrections of
+    #: locked periods are settled instead.
+    corrections_from: dt.date | None = None
 
     @property
     def total(self) -> Decimal:
@@ -188,6 +196,13 @@ def _billed_so_far(municipality: Municipality) -> dict[int, tuple[Decimal, str]]
     }
 
 
+def first_open_day(locked: Iterable[tuple[dt.date, dt.date]]) -> dt.date | None:
+    """The first day after the last locked period: where the first open period starts, and the
+    only settlement that takes corrections of locked periods. None when nothing is locked."""
+    ends = [end for _start, end in locked]
+    return max(ends) + dt.timedelta(days=1) if ends else None
+
+
 def draft_settlement(
     municipality: Municipality, period_start: dt.date, period_end: dt.date
 ) -> SettlementDraft:
@@ -201,6 +216,10 @@ def draft_settlement(
         )
     )
     billed = _billed_so_far(municipality)
+    opens = first_open_day(locked)
+    takes_corrections = opens is not None and period_start == opens
+    if opens is not None and not takes_corrections:
+        draft.corrections_from = opens
 
     def in_locked(day: dt.date) -> bool:
         return any(start <= day <= end for start, end in locked)
@@ -210,7 +229,7 @@ def draft_settlement(
             continue  # settled before: only a correction below can add to it
         if period_start <= event.service_on:
             kind, note = LineKind.ORDINARY, ""
-        elif in_locked(event.service_on):
+        elif in_locked(event.service_on) and takes_corrections:
             kind, note = LineKind.CORRECTION, _("Ikke med i den låste periode, mødet lå i.")
         else:
             continue  # belongs to an earlier period that has not been settled yet
@@ -229,7 +248,7 @@ def draft_settlement(
                 note,
             )
         )
-    for case_id, (so_far, reference) in billed.items():
+    for case_id, (so_far, reference) in billed.items() if takes_corrections else ():
         billable = events.get(case_id)
         if billable is not None and billable.rate is None:
             draft.missing_rates.append(reference)
@@ -246,8 +265,8 @@ def draft_settlement(
                 billable.service_on if billable else None,
                 billable.rate if billable else None,
                 should - so_far,
-                _("Rettelse: tidligere afregnet %(so_far)s kr., skal nu være %(should)s kr.")
-                % {"so_far": so_far, "should": should},
+                _("Rettelse: tidligere afregnet %(so_far)s, skal nu være %(should)s")
+                % {"so_far": kroner(so_far), "should": kroner(should)},
             )
         )
     draft.lines.sort(
@@ -348,19 +367,19 @@ def approve_settlement(
     return settlement
 
 
-@logs_refusals("rate", "region_id")
-def set_rate(
-    *,
-    actor: User,
-    region_id: int,
-    amount: Decimal,
-    valid_from: dt.date,
-    bills_cancelled_after_dispatch: bool,
-    note: str = "",
-) -> Rate:
-    """Klinisk Funktion sets a new rate from ``valid_from``; the rate before it then ends the day
-    before. A new rate starts after the newest one, so the history stays one unbroken line; a
-    rate set back in time into a locked period is settled as corrections in the next period."""
+@dataclass(frozen=True)
+class RateCorrection:
+    """A correction line a new rate would cause in a municipality's first open period."""
+
+    municipality: str
+    period_start: dt.date
+    reference: str
+    service_on: dt.date | None
+    amount: Decimal
+    note: str
+
+
+def _check_rate(actor: User, region_id: int, amount: Decimal, valid_from: dt.date) -> Region:
     region = figure_regions(actor).filter(pk=region_id).first()
     if region is None:
         log_denied(user=actor, object_type="rate", object_id=region_id)
@@ -375,23 +394,146 @@ def set_rate(
         problems["amount"] = _("Taksten kan højst have to decimaler (øre).")
     if problems:
         raise DomainError(RATE_INVALID, _("Taksten kan ikke gemmes."), fields=problems)
+    return region
+
+
+def _save_rate(
+    actor: User,
+    region: Region,
+    amount: Decimal,
+    valid_from: dt.date,
+    bills_cancelled_after_dispatch: bool,
+    note: str,
+    reaches_locked_until: dt.date | None,
+) -> Rate:
+    """The new rate after the newest one, which then ends the day before (in the caller's
+    transaction, with the region locked)."""
+    newest = Rate.objects.filter(region=region).order_by("-valid_from").first()
+    if newest is not None and valid_from <= newest.valid_from:
+        message = _("En ny takst skal gælde fra en dag efter den nyeste takst (%(day)s).") % {
+            "day": f"{newest.valid_from:%d.%m.%Y}"
+        }
+        raise DomainError(RATE_INVALID, message, fields={"valid_from": message})
+    if newest is not None:
+        newest.valid_to = valid_from - dt.timedelta(days=1)
+        newest.save(update_fields=["valid_to"])
+    confirmed = reaches_locked_until is not None
+    return Rate.objects.create(
+        region=region,
+        amount=amount,
+        valid_from=valid_from,
+        bills_cancelled_after_dispatch=bills_cancelled_after_dispatch,
+        note=note,
+        created_by=actor,
+        created_at=clock.now(),
+        reaches_locked_until=reaches_locked_until,
+        confirmed_by=actor if confirmed else None,
+        confirmed_at=clock.now() if confirmed else None,
+    )
+
+
+def _locked_reach(region: Region, valid_from: dt.date) -> dt.date | None:
+    """The last locked day of the region's municipalities that a rate from ``valid_from``
+    reaches, or None when it reaches no locked period."""
+    return (
+        Settlement.objects.filter(municipality__region=region, period_end__gte=valid_from)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
+
+
+def _corrections(region: Region) -> dict[tuple[int, int], DraftLine]:
+    """The correction lines of each municipality's first open period, by municipality and case."""
+    found: dict[tuple[int, int], DraftLine] = {}
+    for municipality in Municipality.objects.filter(region=region).select_related("region"):
+        opens = first_open_day(
+            Settlement.objects.filter(municipality=municipality).values_list(
+                "period_start", "period_end"
+            )
+        )
+        if opens is None:
+            continue
+        draft = draft_settlement(municipality, opens, opens)
+        for line in draft.lines:
+            if line.kind == LineKind.CORRECTION:
+                found[(municipality.pk, line.case_id)] = line
+    return found
+
+
+def rate_corrections(
+    *,
+    actor: User,
+    region_id: int,
+    amount: Decimal,
+    valid_from: dt.date,
+    bills_cancelled_after_dispatch: bool,
+) -> list[RateCorrection]:
+    """The correction lines the rate would add or change in the municipalities' first open
+    periods: the rate is tried in a transaction that is rolled back, so nothing is kept."""
+    region = _check_rate(actor, region_id, amount, valid_from)
+    names = dict(Municipality.objects.filter(region=region).values_list("pk", "name"))
+    with transaction.atomic():
+        Region.objects.select_for_update().get(pk=region.pk)
+        before = _corrections(region)
+        _save_rate(actor, region, amount, valid_from, bills_cancelled_after_dispatch, "", None)
+        after = _corrections(region)
+        transaction.set_rollback(True)
+    changed = [
+        (key, line)
+        for key, line in after.items()
+        if key not in before or before[key].amount != line.amount
+    ]
+    opens = {
+        m.pk: first_open_day(
+            Settlement.objects.filter(municipality=m).values_list("period_start", "period_end")
+        )
+        for m in Municipality.objects.filter(pk__in={key[0] for key, _line in changed})
+    }
+    return sorted(
+        (
+            RateCorrection(
+                municipality=names[key[0]],
+                period_start=opens[key[0]] or valid_from,
+                reference=line.reference,
+                service_on=line.service_on,
+                amount=line.amount,
+                note=line.note,
+            )
+            for key, line in changed
+        ),
+        key=lambda c: (c.municipality, c.service_on or c.period_start, c.reference),
+    )
+
+
+@logs_refusals("rate", "region_id")
+def set_rate(
+    *,
+    actor: User,
+    region_id: int,
+    amount: Decimal,
+    valid_from: dt.date,
+    bills_cancelled_after_dispatch: bool,
+    note: str = "",
+    confirm_locked_period: bool = False,
+) -> Rate:
+    """Klinisk Funktion sets a new rate from ``valid_from``; the rate before it then ends the day
+    before. A new rate starts after the newest one, so the history stays one unbroken line. A
+    rate that reaches back into a locked period is refused with ``confirmation_required`` until
+    it is confirmed (having seen ``rate_corrections``); it is then settled as corrections in each
+    municipality's first open period, and who confirmed it is kept."""
+    region = _check_rate(actor, region_id, amount, valid_from)
     with transaction.atomic(durable=True):
         Region.objects.select_for_update().get(pk=region.pk)
-        newest = Rate.objects.filter(region=region).order_by("-valid_from").first()
-        if newest is not None and valid_from <= newest.valid_from:
-            message = _("En ny takst skal gælde fra en dag efter den nyeste takst (%(day)s).") % {
-                "day": f"{newest.valid_from:%d.%m.%Y}"
-            }
-            raise DomainError(RATE_INVALID, message, fields={"valid_from": message})
-        if newest is not None:
-            newest.valid_to = valid_from - dt.timedelta(days=1)
-            newest.save(update_fields=["valid_to"])
-        return Rate.objects.create(
-            region=region,
-            amount=amount,
-            valid_from=valid_from,
-            bills_cancelled_after_dispatch=bills_cancelled_after_dispatch,
-            note=note,
-            created_by=actor,
-            created_at=clock.now(),
+        reach = _locked_reach(region, valid_from)
+        if reach is not None and not confirm_locked_period:
+            message = _(
+                "Taksten gælder fra %(day)s og rækker ind i en godkendt, låst afregning (til og "
+                "med %(end)s). Se de rettelser, den giver, og bekræft."
+            ) % {"day": f"{valid_from:%d.%m.%Y}", "end": f"{reach:%d.%m.%Y}"}
+            raise DomainError(
+                CONFIRMATION_REQUIRED, message, fields={"confirm_locked_period": message}
+            )
+        return _save_rate(
+            actor, region, amount, valid_from, bills_cancelled_after_dispatch, note, reach
         )

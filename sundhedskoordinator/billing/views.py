@@ -157,6 +157,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST or None, regions=regions) if regions.exists() else None
     if request.method == "POST" and form is None:
         raise PermissionDenied
+    corrections = confirm = None
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         try:
@@ -167,14 +168,31 @@ def rates(request: HttpRequest) -> HttpResponse:
                 valid_from=data["valid_from"],
                 bills_cancelled_after_dispatch=data["bills_cancelled_after_dispatch"],
                 note=data["note"],
+                confirm_locked_period=data["confirm_locked_period"],
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            if error.code == services.CONFIRMATION_REQUIRED:
+                # Show what the rate would change in the settlements, and ask again.
+                confirm = error.message
+                corrections = services.rate_corrections(
+                    actor=user,
+                    region_id=data["region"].pk,
+                    amount=data["amount"],
+                    valid_from=data["valid_from"],
+                    bills_cancelled_after_dispatch=data["bills_cancelled_after_dispatch"],
+                )
+            else:
+                add_domain_error(form, error)
         else:
             messages.success(request, _("Den nye takst er gemt."))
             return redirect("billing:rates")
     return render(
         request,
         "billing/rates.html",
-        {"rates": selectors.rates_in_scope(user), "form": form},
+        {
+            "rates": selectors.rates_in_scope(user),
+            "form": form,
+            "confirm": confirm,
+            "corrections": corrections,
+        },
     )

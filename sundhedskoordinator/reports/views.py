@@ -139,6 +139,8 @@ def monthly_export(request: HttpRequest, fmt: str) -> HttpResponse:
     user = _user(request)
     form = _form(request, user)
     if not form.is_valid():
+        if {"region", "municipality", "team"} & set(form.errors):
+            raise Http404  # a place outside the user's figures: as if it did not exist
         return redirect(f"{reverse('reports:statistics')}?{request.GET.urlencode()}")
     try:
         data = monthly(user=user, filters=_filters(form))

@@ -224,6 +224,17 @@ ROUTES: dict[str, Read | Other] = {
     "api/v1/settlements.csv": Read(f"/api/v1/settlements.csv?{PERIOD}", SEES_FIGURES),
     "api/v1/settlements.xlsx": Read(f"/api/v1/settlements.xlsx?{PERIOD}", SEES_FIGURES),
     "api/v1/rates": Other("rates of the user's own regions; writes in billing/tests/test_api.py"),
+    "api/v1/rates/preview": Other("a preview of a write, Klinisk Funktion's (billing/tests/)"),
+    "api/v1/statistics/monthly": Read(
+        "/api/v1/statistics/monthly?from=2026-01-01&to=2026-11-23&municipality={municipality}",
+        SEES_FIGURES,
+    ),
+    "statistik/pr-maaned.<str:fmt>": Read(
+        "/statistik/pr-maaned.csv?date_from=2026-01-01&date_to=2026-11-23"
+        "&municipality={municipality}",
+        SEES_FIGURES,
+        page=True,
+    ),
     "api/v1/statistics": Read(
         "/api/v1/statistics?from=2026-01-01&to=2026-11-23&municipality={municipality}",
         SEES_FIGURES,

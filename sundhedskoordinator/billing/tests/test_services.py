@@ -120,6 +120,7 @@ def test_a_locked_period_never_changes_and_later_changes_become_correction_lines
             amount=Decimal("2100.00"),
             valid_from=dt.date(2026, 2, 15),
             bills_cancelled_after_dispatch=False,
+            confirm_locked_period=True,
         )
     walk_case_to(recorded_late.case, "held", cast=world.cast, meeting=recorded_late.meeting)
     in_march = treat(MAR_10).case
