@@ -72,6 +72,7 @@ def create_citizen(request: HttpRequest, payload: CitizenCreate) -> Status[dict[
         email=payload.email,
         course_start=payload.resource_course_start,
         course_end=payload.resource_course_end,
+        digital_post_exempt=payload.digital_post_exempt,
     )
     return Status(201, serialize.citizen(_citizen(user, citizen.pk)))
 

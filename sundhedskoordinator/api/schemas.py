@@ -381,6 +381,8 @@ class CitizenOut(Schema):
     resource_course: ResourceCourseOut | None
     guidance: list[GuidanceOut]
     informed_of_right: bool
+    #: Exempt from Digital Post: her letters go on paper through the print service.
+    digital_post_exempt: bool = False
 
 
 class CitizenPage(Schema):
@@ -395,6 +397,7 @@ class CitizenCreate(Schema):
     email: str = ""
     resource_course_start: dt.date | None = None
     resource_course_end: dt.date | None = None
+    digital_post_exempt: bool = False
 
 
 class GuidanceIn(Schema):

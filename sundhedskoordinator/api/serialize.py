@@ -261,6 +261,7 @@ def citizen(c: Citizen) -> dict[str, Any]:
             for g in guidance
         ],
         "informed_of_right": any(g.is_written for g in guidance),
+        "digital_post_exempt": c.digital_post_exempt,
     }
 
 

@@ -46,6 +46,11 @@ class CitizenForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"class": "form-input"})
     )
+    digital_post_exempt = forms.BooleanField(
+        label=_("Borgeren er fritaget for Digital Post (breve sendes med posten)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+    )
     course_start = forms.DateField(
         label=_("Ressourceforløbet startede"),
         required=False,
@@ -71,4 +76,14 @@ class CourseForm(forms.Form):
 class CourseEndForm(forms.Form):
     end_date = forms.DateField(
         label=_("Slutdato"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
+
+
+class DigitalPostForm(forms.Form):
+    """Whether the citizen is exempt from Digital Post (her letters then go on paper)."""
+
+    digital_post_exempt = forms.BooleanField(
+        label=_("Borgeren er fritaget for Digital Post (breve sendes med posten)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
     )

@@ -58,6 +58,7 @@ def create_citizen(
     email: str = "",
     course_start: dt.date | None = None,
     course_end: dt.date | None = None,
+    digital_post_exempt: bool = False,
 ) -> Citizen:
     """Register a citizen of the actor's municipality, with their ressourceforløb if given. The
     CPR number is validated and never repeated in an error message."""
@@ -66,7 +67,13 @@ def create_citizen(
         validate_cpr(cpr)
     except ValidationError as exc:
         raise _validation_error(ValidationError({"cpr": exc.messages})) from exc
-    citizen = Citizen(name=name, municipality=municipality, email=email, **protect_cpr(cpr))
+    citizen = Citizen(
+        name=name,
+        municipality=municipality,
+        email=email,
+        digital_post_exempt=digital_post_exempt,
+        **protect_cpr(cpr),
+    )
     try:
         citizen.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -226,6 +233,16 @@ def _guidance_letter(guidance: Guidance) -> letters.GuidanceLetter:
             guidance.citizen.municipality_id, guidance.given_on
         ).meeting_phrase,
     )
+
+
+@logs_refusals("citizen", "citizen")
+def set_digital_post_exempt(*, actor: User, citizen: Citizen, exempt: bool) -> Citizen:
+    """Record that the citizen is (or no longer is) exempt from Digital Post: her next letters go
+    on paper through the municipality's print service (or by Digital Post again)."""
+    _require_municipal_handler(actor, citizen.municipality_id)
+    citizen.digital_post_exempt = exempt
+    citizen.save(update_fields=["digital_post_exempt"])
+    return citizen
 
 
 def citizen_account(*, citizen: Citizen) -> User:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("ny/", views.citizen_create, name="create"),
     path("<int:citizen_id>/", views.citizen_detail, name="detail"),
     path("<int:citizen_id>/forloeb/", views.course_add, name="course-add"),
+    path("<int:citizen_id>/digital-post/", views.digital_post, name="digital-post"),
     path("<int:citizen_id>/forloeb/<int:course_id>/slut/", views.course_end, name="course-end"),
 ]

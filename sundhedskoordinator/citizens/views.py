@@ -27,7 +27,7 @@ from sundhedskoordinator.core.forms import add_domain_error, post_only
 from sundhedskoordinator.organisations.models import Municipality, User
 
 from . import search, services
-from .forms import CitizenForm, CourseEndForm, CourseForm, GuidanceForm
+from .forms import CitizenForm, CourseEndForm, CourseForm, DigitalPostForm, GuidanceForm
 from .selectors import citizen_in_scope, list_citizens
 
 
@@ -186,6 +186,7 @@ def citizen_create(request: HttpRequest) -> HttpResponse:
                 municipality=data.get("municipality") or municipalities[0],
                 course_start=data["course_start"],
                 course_end=data["course_end"],
+                digital_post_exempt=data["digital_post_exempt"],
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -241,3 +242,29 @@ def course_end(request: HttpRequest, citizen_id: int, course_id: int) -> HttpRes
             messages.success(request, _("Slutdatoen for ressourceforløbet er registreret."))
             return redirect("citizens:detail", citizen_id=citizen.pk)
     return _detail(request, user, citizen, end_form=form)
+
+
+@login_required
+@post_only("citizens:detail", "citizen_id")
+def digital_post(request: HttpRequest, citizen_id: int) -> HttpResponse:
+    user = _user(request)
+    try:
+        citizen = citizen_in_scope(user, citizen_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    form = DigitalPostForm(request.POST, prefix="post")
+    if form.is_valid():
+        try:
+            services.set_digital_post_exempt(
+                actor=user, citizen=citizen, exempt=form.cleaned_data["digital_post_exempt"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Borgerens breve sendes nu med posten.")
+                if citizen.digital_post_exempt
+                else _("Borgerens breve sendes nu med Digital Post."),
+            )
+    return redirect("citizens:detail", citizen_id=citizen.pk)

@@ -204,6 +204,7 @@ ROUTES: dict[str, Read | Other] = {
     "api/v1/documents/issued/<document_id>/content": Read(
         "/api/v1/documents/issued/{letter}/content", SEES_CITIZEN | {"borger"}
     ),
+    "borgere/<int:citizen_id>/digital-post/": Other("a write; refusals in post/tests/"),
     "breve/": Other("the citizen's own letters: her own query (post/tests/test_pages.py)"),
     # A letter to the citizen: she and the caseworker on her case, nobody else in scope.
     "breve/<int:delivery_id>/": Read("/breve/{summons}/", {"sagsbehandler", "borger"}, page=True),

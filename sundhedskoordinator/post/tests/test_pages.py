@@ -105,3 +105,38 @@ def test_the_paper_batch_is_fetched_as_one_pdf_by_the_municipality(client, world
     # The secretariat registers no citizens: no print page.
     client.force_login(world.users["sekretariat"])
     assert client.get(reverse("post:print")).status_code == 404
+
+
+def test_the_caseworker_records_an_exemption_and_the_next_letter_goes_on_paper(client, world):
+    client.force_login(world.users["sagsbehandler"])
+    page = client.get(reverse("citizens:detail", args=[world.citizen.pk])).content.decode()
+    assert "Breve sendes med Digital Post." in page
+    action = reverse("citizens:digital-post", args=[world.citizen.pk])
+    answer = client.post(action, {"post-digital_post_exempt": "on"}, follow=True)
+    assert "Borgerens breve sendes nu med posten." in answer.content.decode()
+    world.citizen.refresh_from_db()
+    assert world.citizen.digital_post_exempt
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    assert set(case.deliveries.values_list("channel", flat=True)) == {"paper", "inbox"}
+    # Back to Digital Post; the secretariat may not change it.
+    client.post(action, {"post-digital_post_exempt": ""})
+    world.citizen.refresh_from_db()
+    assert not world.citizen.digital_post_exempt
+    client.force_login(world.users["sekretariat"])
+    client.post(action, {"post-digital_post_exempt": "on"})
+    world.citizen.refresh_from_db()
+    assert not world.citizen.digital_post_exempt
+
+
+def test_the_api_registers_a_citizen_exempt_from_digital_post(api, world):
+    answer = api("sagsbehandler").post(
+        "/citizens",
+        {"cpr": "0101901234", "name": "Ole Hansen", "digital_post_exempt": True},
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["digital_post_exempt"] is True
