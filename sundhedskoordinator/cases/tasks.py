@@ -13,6 +13,7 @@ from django.conf import settings
 from django.tasks import task
 
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.post.services import deliver_due
 
 from . import reminders
 
@@ -20,6 +21,9 @@ from . import reminders
 @task()
 def send_reminders(*, reschedule: bool = True) -> int:
     sent = reminders.send_due_reminders()
+    # The same beat hands over any Digital Post letter whose queued task was lost (a worker
+    # that stopped between a commit and its queue); each letter still goes once.
+    deliver_due()
     if reschedule:
         send_reminders.using(
             run_after=clock.now() + dt.timedelta(minutes=settings.REMINDER_INTERVAL_MINUTES)
