@@ -38,7 +38,7 @@ class RehabTeamInline(admin.TabularInline):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(NeverDeleted, LoggedAdmin):
-    list_display = ["name", "code", "region"]
+    list_display = ["name", "code", "cvr", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
     inlines = [RehabTeamInline]
