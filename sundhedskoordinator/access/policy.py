@@ -229,6 +229,7 @@ class Page(StrEnum):
     SETTLEMENT = "settlement"
     RATES = "rates"
     MY_ACCESS_LOG = "my_access_log"
+    MY_LETTERS = "my_letters"
     ADMIN = "admin"
 
 
@@ -256,7 +257,7 @@ PAGES_BY_ROLE: dict[str, frozenset[Page]] = {
     Role.MANAGER: frozenset(
         {Page.CASES, Page.MEETINGS, Page.OVERVIEW, Page.STATISTICS, Page.SETTLEMENT}
     ),
-    Role.CITIZEN: frozenset({Page.MY_CASES, Page.MY_ACCESS_LOG}),
+    Role.CITIZEN: frozenset({Page.MY_CASES, Page.MY_LETTERS, Page.MY_ACCESS_LOG}),
     Role.ADMIN: frozenset({Page.ADMIN}),
 }
 

@@ -408,12 +408,7 @@ def _save_rate(
 ) -> Rate:
     """The new rate after the newest one, which then ends the day before (in the caller's
     transaction, with the region locked)."""
-    newest = Rate.objects.filter(region=region).order_by("-valid_from").first()
-    if newest is not None and valid_from <= newest.valid_from:
-        message = _("En ny takst skal gælde fra en dag efter den nyeste takst (%(day)s).") % {
-            "day": f"{newest.valid_from:%d.%m.%Y}"
-        }
-        raise DomainError(RATE_INVALID, message, fields={"valid_from": message})
+    newest = _after_newest(region, valid_from)
     if newest is not None:
         newest.valid_to = valid_from - dt.timedelta(days=1)
         newest.save(update_fields=["valid_to"])
@@ -430,6 +425,18 @@ def _save_rate(
         confirmed_by=actor if confirmed else None,
         confirmed_at=clock.now() if confirmed else None,
     )
+
+
+def _after_newest(region: Region, valid_from: dt.date) -> Rate | None:
+    """The region's newest rate, which a new one must start after (so the history stays one
+    unbroken line); refused otherwise."""
+    newest = Rate.objects.filter(region=region).order_by("-valid_from").first()
+    if newest is not None and valid_from <= newest.valid_from:
+        message = _("En ny takst skal gælde fra en dag efter den nyeste takst (%(day)s).") % {
+            "day": f"{newest.valid_from:%d.%m.%Y}"
+        }
+        raise DomainError(RATE_INVALID, message, fields={"valid_from": message})
+    return newest
 
 
 def _locked_reach(region: Region, valid_from: dt.date) -> dt.date | None:
@@ -525,6 +532,8 @@ def set_rate(
     region = _check_rate(actor, region_id, amount, valid_from)
     with transaction.atomic(durable=True):
         Region.objects.select_for_update().get(pk=region.pk)
+        # A rate that could never be saved is refused as such, before any confirmation.
+        _after_newest(region, valid_from)
         reach = _locked_reach(region, valid_from)
         if reach is not None and not confirm_locked_period:
             message = _(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -23,6 +25,7 @@ from sundhedskoordinator.access.policy import (
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.core.forms import add_domain_error
+from sundhedskoordinator.core.money import kroner
 from sundhedskoordinator.core.periods import previous_month
 from sundhedskoordinator.organisations.models import User
 
@@ -157,9 +160,20 @@ def rates(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST or None, regions=regions) if regions.exists() else None
     if request.method == "POST" and form is None:
         raise PermissionDenied
-    corrections = confirm = None
+    corrections = confirm = summary = preview = None
     if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
+        # The confirmation holds for the values whose corrections were shown, and no others.
+        preview = "|".join(
+            str(v)
+            for v in (
+                data["region"].pk,
+                data["amount"],
+                data["valid_from"],
+                data["bills_cancelled_after_dispatch"],
+            )
+        )
+        shown = request.POST.get("preview", "")
         try:
             services.set_rate(
                 actor=user,
@@ -168,19 +182,45 @@ def rates(request: HttpRequest) -> HttpResponse:
                 valid_from=data["valid_from"],
                 bills_cancelled_after_dispatch=data["bills_cancelled_after_dispatch"],
                 note=data["note"],
-                confirm_locked_period=data["confirm_locked_period"],
+                confirm_locked_period=data["confirm_locked_period"] and shown == preview,
             )
         except DomainError as error:
             if error.code == services.CONFIRMATION_REQUIRED:
+                if shown and shown != preview:
+                    # The tick was for other values: it is asked for again, unticked.
+                    form.data = {
+                        k: v for k, v in request.POST.items() if k != "confirm_locked_period"
+                    }
+                    form.add_error(
+                        None,
+                        _("Du har ændret taksten. Se rettelserne for den nye takst, og bekræft."),
+                    )
+                elif shown:
+                    form.add_error(
+                        "confirm_locked_period",
+                        _("Sæt kryds for at bekræfte rettelserne, eller ret taksten."),
+                    )
                 # Show what the rate would change in the settlements, and ask again.
-                confirm = error.message
-                corrections = services.rate_corrections(
-                    actor=user,
-                    region_id=data["region"].pk,
-                    amount=data["amount"],
-                    valid_from=data["valid_from"],
-                    bills_cancelled_after_dispatch=data["bills_cancelled_after_dispatch"],
-                )
+                try:
+                    corrections = services.rate_corrections(
+                        actor=user,
+                        region_id=data["region"].pk,
+                        amount=data["amount"],
+                        valid_from=data["valid_from"],
+                        bills_cancelled_after_dispatch=data["bills_cancelled_after_dispatch"],
+                    )
+                except DomainError as preview_error:
+                    add_domain_error(form, preview_error)
+                else:
+                    confirm = error.message
+                    summary = ngettext(
+                        "%(n)d rettelse, i alt %(total)s.",
+                        "%(n)d rettelser, i alt %(total)s.",
+                        len(corrections),
+                    ) % {
+                        "n": len(corrections),
+                        "total": kroner(sum((c.amount for c in corrections), Decimal("0"))),
+                    }
             else:
                 add_domain_error(form, error)
         else:
@@ -194,5 +234,7 @@ def rates(request: HttpRequest) -> HttpResponse:
             "form": form,
             "confirm": confirm,
             "corrections": corrections,
+            "summary": summary,
+            "preview": preview,
         },
     )

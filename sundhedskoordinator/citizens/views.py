@@ -25,6 +25,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error, post_only
 from sundhedskoordinator.organisations.models import Municipality, User
+from sundhedskoordinator.post import selectors as post_selectors
 
 from . import search, services
 from .forms import CitizenForm, CourseEndForm, CourseForm, DigitalPostForm, GuidanceForm
@@ -150,6 +151,9 @@ def _detail(
             "guidance": list(citizen.guidance.all()),
             # Only the cases the user may see, as everywhere (the policy's case scope).
             "cases": in_case_scope(citizen.cases.order_by("-created_at"), user),
+            # The letters outside any case (the guidance), for those who register citizens;
+            # a case's letters are on the case.
+            "letters": list(post_selectors.of_citizen(citizen.pk)) if opens_cases else [],
         },
     )
 

@@ -14,6 +14,16 @@ class LetterKind(models.TextChoices):
     DECISION = "decision", _("Kommunens afgørelse om dit tilbud")
 
 
+#: The start of a letter's file name, as the citizen would file it.
+FILE_NAMES: dict[str, str] = {
+    LetterKind.GUIDANCE: "vejledning",
+    LetterKind.SUMMONS: "indkaldelse",
+    LetterKind.MEETING_CHANGED: "ny-tid-for-samtale",
+    LetterKind.CANCELLED: "aflysning",
+    LetterKind.DECISION: "afgoerelse",
+}
+
+
 class Channel(models.TextChoices):
     DIGITAL_POST = "digital_post", _("Digital Post")
     PAPER = "paper", _("Papirpost")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.models import AccessAction
@@ -21,18 +21,41 @@ if TYPE_CHECKING:
     from sundhedskoordinator.organisations.models import User
 
 
+def worked_by(user: User) -> Q:
+    """The letters a caseworker works with: those of the cases she is responsible for, and the
+    guidance letters (no case) she issued. Her queue, her print batch and "Send igen" use it."""
+    return Q(
+        municipality_id__in=registering_municipalities(user),
+    ) & (Q(case__responsible=user) | Q(case__isnull=True, created_by=user))
+
+
 def of_case(case_id: int) -> QuerySet[Delivery]:
     """The case's letters and how each went out (the case page decides who sees the case)."""
     return Delivery.objects.filter(case_id=case_id).order_by("-created_at", "-id")
 
 
 def of_citizen_user(user: User) -> QuerySet[Delivery]:
-    """The letters in the citizen's own inbox in the system (every municipality's record of
-    her)."""
+    """Every letter the system sent the citizen (every municipality's record of her), once: the
+    in-app copy where there is one, else the Digital Post or paper delivery (a letter sent
+    before she first logged in has only that)."""
+    copy_in_app = Delivery.objects.filter(
+        citizen=OuterRef("citizen"),
+        document_sha256=OuterRef("document_sha256"),
+        created_at=OuterRef("created_at"),
+        channel=Channel.INBOX,
+    )
     return (
-        Delivery.objects.filter(citizen__user=user, channel=Channel.INBOX)
+        Delivery.objects.filter(citizen__user=user)
+        .exclude(~Q(channel=Channel.INBOX) & Exists(copy_in_app))
         .select_related("municipality")
         .order_by("-created_at", "-id")
+    )
+
+
+def of_citizen(citizen_id: int) -> QuerySet[Delivery]:
+    """The letters sent to the citizen outside any case (the guidance), for her caseworkers."""
+    return Delivery.objects.filter(citizen_id=citizen_id, case__isnull=True).order_by(
+        "-created_at", "-id"
     )
 
 
@@ -40,22 +63,28 @@ def failed_for(user: User) -> QuerySet[Delivery]:
     """Letters that did not reach the citizen, for the caseworker who sent them or works the
     case."""
     return (
-        Delivery.objects.filter(
-            state=DeliveryState.FAILED,
-            municipality_id__in=registering_municipalities(user),
-        )
-        .filter(Q(case__responsible=user) | Q(case__isnull=True, created_by=user))
+        Delivery.objects.filter(worked_by(user), state=DeliveryState.FAILED)
         .select_related("case", "citizen")
         .order_by("-failed_at", "-id")
     )
 
 
 def awaiting_print(user: User) -> QuerySet[Delivery]:
-    """Paper letters of the user's municipalities that wait for the print service."""
+    """The user's paper letters (``worked_by``) that wait for the print service."""
     return Delivery.objects.filter(
-        channel=Channel.PAPER,
-        state=DeliveryState.QUEUED,
-        municipality_id__in=registering_municipalities(user),
+        worked_by(user), channel=Channel.PAPER, state=DeliveryState.QUEUED
+    )
+
+
+def printed_batches(user: User) -> QuerySet[Any]:
+    """The user's latest print batches (their number, when, how many letters), to print again."""
+    return (
+        Delivery.objects.filter(
+            worked_by(user), channel=Channel.PAPER, receipt__startswith="print:"
+        )
+        .values("receipt")
+        .annotate(n=Count("id"), at=Max("sent_at"))
+        .order_by("-at")[:5]
     )
 
 

@@ -24,11 +24,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
+from sundhedskoordinator.access.models import AccessAction
 from sundhedskoordinator.access.policy import handler_role
+from sundhedskoordinator.access.services import log_access, log_denied
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.errors import DomainError, NotFoundError
 
-from . import memo
+from . import memo, selectors
 from .choices import Channel, DeliveryState, LetterKind
 from .models import Delivery
 from .transports import PermanentError, TransientError, configured
@@ -218,11 +220,25 @@ def deliver(delivery_id: int) -> str:
     try:
         receipt = configured().send(str(delivery.message_uuid), content)
     except PermanentError as exc:
-        return _fail(delivery, _("Modtageren afviste meddelelsen (%(why)s).") % {"why": exc})
+        return _fail(
+            delivery,
+            _(
+                "Digital Post afviste brevet (%(why)s). Kontrollér kommunens CVR-nummer og "
+                "borgerens oplysninger, og send igen; ellers kontakt systemadministratoren."
+            )
+            % {"why": exc},
+        )
     except TransientError as exc:
-        reason = _("Modtageren kunne ikke nås (%(why)s).") % {"why": exc}
+        reason = _("Digital Post kunne ikke nås (%(why)s); systemet prøver igen.") % {"why": exc}
         if delivery.attempts >= MAX_ATTEMPTS:
-            return _fail(delivery, reason)
+            return _fail(
+                delivery,
+                _(
+                    "Digital Post kunne ikke nås i %(n)d forsøg (%(why)s). Send igen, når "
+                    "tjenesten svarer."
+                )
+                % {"n": delivery.attempts, "why": exc},
+            )
         wait = BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
         Delivery.objects.filter(pk=delivery.pk).update(
             claimed_until=None, next_attempt_at=clock.now() + wait, failure=reason[:300]
@@ -275,17 +291,18 @@ def _require_handler(actor: User, municipality_id: int) -> None:
 
 def send_again(*, actor: User, delivery_id: int) -> Delivery:
     """Queue a failed Digital Post letter again (after the municipality's CVR number was added,
-    or the service is back): same message, same UUID, so the citizen gets it once."""
+    or the service is back): same message, same UUID, so the citizen gets it once. Only the
+    caseworker who works the letter (``selectors.worked_by``); for anyone else it does not
+    exist."""
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
-            .select_related("citizen", "municipality")
-            .filter(pk=delivery_id)
+            .filter(selectors.worked_by(actor), pk=delivery_id)
             .first()
         )
         if delivery is None:
-            raise DomainError("not_found", _("Brevet findes ikke."), status=404)
-        _require_handler(actor, delivery.municipality_id)
+            log_denied(user=actor, object_type="letter", object_id=delivery_id)
+            raise NotFoundError("not_found", _("Brevet findes ikke, eller du har ikke adgang."))
         if delivery.state != DeliveryState.FAILED or delivery.channel != Channel.DIGITAL_POST:
             raise DomainError(
                 "invalid_transition", _("Kun et brev, der ikke kom frem, kan sendes igen.")
@@ -304,33 +321,62 @@ def send_again(*, actor: User, delivery_id: int) -> Delivery:
     return delivery
 
 
+def _merged(deliveries: Iterable[Delivery], actor: User) -> bytes:
+    """The letters as one PDF in the given order; each is a read of the letter, logged."""
+    writer = PdfWriter()
+    for delivery in deliveries:
+        writer.append(io.BytesIO(letter_content(delivery)))
+        log_access(
+            user=actor,
+            action=AccessAction.DOWNLOAD,
+            object_type="letter",
+            object_id=delivery.pk,
+            case=delivery.case,
+            citizen=delivery.citizen,
+        )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def print_batch(*, actor: User, municipality_id: int) -> tuple[bytes, int]:
-    """The municipality's paper letters waiting for print, as one PDF for its print service, in
-    the order they were issued; they are recorded as handed to print with the batch's number."""
+    """The user's paper letters in the municipality that wait for print (``worked_by``), as one
+    PDF for the print service in the order they were issued; they are recorded as handed to
+    print with the batch's number, and each letter's read is logged."""
     _require_handler(actor, municipality_id)
     with transaction.atomic():
         waiting = list(
             Delivery.objects.select_for_update(of=("self",))
             .filter(
+                selectors.worked_by(actor),
                 municipality_id=municipality_id,
                 channel=Channel.PAPER,
                 state=DeliveryState.QUEUED,
             )
+            .select_related("case", "citizen")
             .order_by("created_at", "pk")
         )
         if not waiting:
             raise DomainError("nothing_to_print", _("Der er ingen breve, der venter på print."))
-        writer = PdfWriter()
-        for delivery in waiting:
-            with delivery.document.open("rb") as handle:
-                writer.append(io.BytesIO(handle.read()))
-        buffer = io.BytesIO()
-        writer.write(buffer)
+        content = _merged(waiting, actor)
         batch = f"print:{uuid.uuid4()}"
         Delivery.objects.filter(pk__in=[d.pk for d in waiting]).update(
             state=DeliveryState.SENT, sent_at=clock.now(), receipt=batch
         )
-    return buffer.getvalue(), len(waiting)
+    return content, len(waiting)
+
+
+def reprint_batch(*, actor: User, batch: str) -> tuple[bytes, int]:
+    """A batch printed before, again (a download that failed, a printer that jammed): the same
+    letters of the user's, in the same order."""
+    letters = list(
+        Delivery.objects.filter(selectors.worked_by(actor), channel=Channel.PAPER, receipt=batch)
+        .select_related("case", "citizen")
+        .order_by("created_at", "pk")
+    )
+    if not batch.startswith("print:") or not letters:
+        raise NotFoundError("not_found", _("Udskriften findes ikke, eller du har ikke adgang."))
+    return _merged(letters, actor), len(letters)
 
 
 def letter_content(delivery: Any) -> bytes:

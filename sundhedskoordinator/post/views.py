@@ -22,6 +22,7 @@ from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.organisations.models import Municipality
 
 from . import selectors, services
+from .choices import FILE_NAMES
 
 
 def _back(request: HttpRequest, fallback: str = "web:start") -> HttpResponse:
@@ -52,8 +53,23 @@ def letter(request: HttpRequest, delivery_id: int) -> HttpResponse:
         content = services.letter_content(delivery)
     except NotFoundError as exc:
         raise Http404 from exc
-    name = f"brev-{delivery.created_at:%Y-%m-%d}-{delivery.kind}.pdf"
+    name = f"{FILE_NAMES.get(delivery.kind, 'brev')}-{delivery.created_at:%Y-%m-%d}.pdf"
     return download(content, "application/pdf", name)
+
+
+@login_required
+@never_cache
+@require_GET
+def calendar(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """The calendar invitation sent with the letter, for the same readers as the letter."""
+    user: Any = request.user
+    try:
+        delivery = selectors.read_letter(user=user, delivery_id=delivery_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    if not delivery.calendar:
+        raise Http404
+    return download(delivery.calendar.encode("utf-8"), "text/calendar", "samtale.ics")
 
 
 @login_required
@@ -83,11 +99,16 @@ def print_batch(request: HttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            chosen = int(request.POST.get("municipality", ""))
-        except ValueError:
-            chosen = 0
-        try:
-            content, count = services.print_batch(actor=user, municipality_id=chosen)
+            if request.POST.get("batch"):
+                content, count = services.reprint_batch(
+                    actor=user, batch=request.POST["batch"][:60]
+                )
+            else:
+                try:
+                    chosen = int(request.POST.get("municipality", ""))
+                except ValueError:
+                    chosen = 0
+                content, count = services.print_batch(actor=user, municipality_id=chosen)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("post:print")
@@ -95,4 +116,8 @@ def print_batch(request: HttpRequest) -> HttpResponse:
         return download(content, "application/pdf", name)
     waiting = {row["municipality_id"]: row["n"] for row in selectors.awaiting_print_by_place(user)}
     rows = [(place, waiting.get(place.pk, 0)) for place in places]
-    return render(request, "post/print.html", {"rows": rows})
+    return render(
+        request,
+        "post/print.html",
+        {"rows": rows, "batches": list(selectors.printed_batches(user))},
+    )

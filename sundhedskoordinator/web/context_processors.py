@@ -22,6 +22,7 @@ MENU = [
     (Page.STATISTICS, _("Statistik"), "reports:statistics"),
     (Page.SETTLEMENT, _("Afregning"), "billing:settlement"),
     (Page.RATES, _("Takster"), "billing:rates"),
+    (Page.MY_LETTERS, _("Mine breve"), "post:inbox"),
     (Page.MY_ACCESS_LOG, _("Hvem har set mine oplysninger?"), "web:my-access-log"),
 ]
 
@@ -37,13 +38,13 @@ def menu(request: HttpRequest) -> dict[str, Any]:
     if Page.ADMIN in pages:
         items.append((str(_("Administration")), reverse("admin:index")))
     path = request.path
+    # The one menu item the page belongs to: the longest address the path starts with.
+    matches = [url for _label, url in items if url == path or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len) if matches else None
     return {
         # Citizens see the borger.dk theme of Det Fælles Designsystem; staff the standard one.
         "citizen_theme": Page.MY_CASES in pages and Page.CASES not in pages,
         # Links to the rates appear only for those the policy lets open them.
         "may_see_rates": Page.RATES in pages,
-        "menu": [
-            (label, url, url == path or (url != "/" and path.startswith(url)))
-            for label, url in items
-        ],
+        "menu": [(label, url, url == current) for label, url in items],
     }

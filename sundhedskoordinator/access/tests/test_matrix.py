@@ -208,6 +208,9 @@ ROUTES: dict[str, Read | Other] = {
     "breve/": Other("the citizen's own letters: her own query (post/tests/test_pages.py)"),
     # A letter to the citizen: she and the caseworker on her case, nobody else in scope.
     "breve/<int:delivery_id>/": Read("/breve/{summons}/", {"sagsbehandler", "borger"}, page=True),
+    "breve/<int:delivery_id>/kalender.ics": Other(
+        "the letter's invitation: as the letter (post/tests/)"
+    ),
     "breve/<int:delivery_id>/send-igen/": Other("a write; refusals in post/tests/"),
     "breve/print/": Other("the paper batch: the municipality's caseworkers (post/tests/)"),
     "dokumenter/udstedt/<int:document_id>/": Read(

@@ -5,6 +5,7 @@ confirmed it is kept; amounts read as Danish kroner."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -187,12 +188,28 @@ def test_the_rates_page_shows_the_corrections_before_it_saves(
         assert "Taksten rækker ind i en godkendt afregning" in page
         assert NOTE in page
         assert "Bekræft og gem takst" in page
+        assert "2 rettelser, i alt 200,00 kr." in page
+        assert Rate.objects.count() == 1
+        preview = re.search(r'name="preview" value="([^"]+)"', page).group(1)
+        # Without the tick: asked again, with the reason at the tick.
+        unticked = client.post("/afregning/takster/", {**form, "preview": preview})
+        assert "Sæt kryds for at bekræfte rettelserne" in unticked.content.decode()
+        # Ticked, but the amount changed after the corrections were shown: shown again.
+        changed = client.post(
+            "/afregning/takster/",
+            {**form, "amount": "9.999,00", "preview": preview, "confirm_locked_period": "on"},
+        ).content.decode()
+        assert "Du har ændret taksten" in changed
+        assert "7.849,00" in changed  # 9.999,00 − 2.150,00 for each case
         assert Rate.objects.count() == 1
         done = client.post(
-            "/afregning/takster/", {**form, "confirm_locked_period": "on"}, follow=True
+            "/afregning/takster/",
+            {**form, "preview": preview, "confirm_locked_period": "on"},
+            follow=True,
         )
     assert "Den nye takst er gemt." in done.content.decode()
-    assert Rate.objects.filter(confirmed_by=world.users["klinisk"]).count() == 1
+    saved = Rate.objects.get(confirmed_by=world.users["klinisk"])
+    assert saved.amount == Decimal("2250.00")
 
 
 def test_a_later_draft_says_where_the_corrections_are_settled(

@@ -140,3 +140,34 @@ def test_the_api_registers_a_citizen_exempt_from_digital_post(api, world):
     )
     assert answer.status_code == 201, answer.content
     assert answer.json()["digital_post_exempt"] is True
+
+
+def test_her_letters_are_listed_once_each_also_those_sent_before_she_logged_in(
+    client, world, settings, tmp_path
+):
+    settings.DIGITAL_POST_OUTBOX = tmp_path
+    world.citizen.user = None
+    world.citizen.save()
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SCHEDULED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    world.citizen.user = world.users["borger"]
+    world.citizen.save()
+    # The guidance of the world fixture had her log-in (Digital Post and in-app copy); the
+    # summons came only by Digital Post.
+    client.force_login(world.users["borger"])
+    page = client.get(reverse("post:inbox")).content.decode()
+    summons = case.deliveries.get(kind="summons")
+    assert summons.channel == "digital_post"
+    assert page.count(f'href="{reverse("post:letter", args=[summons.pk])}"') == 1
+    assert page.count("Vejledning om retten til en sundhedskoordinator (PDF)") == 1
+    letter = client.get(reverse("post:letter", args=[summons.pk]))
+    assert 'filename="indkaldelse-' in letter["Content-Disposition"]
+    calendar = client.get(reverse("post:calendar", args=[summons.pk]))
+    assert calendar.status_code == 200
+    assert calendar.content.startswith(b"BEGIN:VCALENDAR")
+    client.force_login(world.users["sagsbehandler2"])
+    assert client.get(reverse("post:calendar", args=[summons.pk])).status_code == 404
