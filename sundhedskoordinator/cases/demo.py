@@ -35,6 +35,8 @@ class DemoCitizen:
     username: str | None
     guided: bool
     states: tuple[tuple[Status, str], ...]  # (target state, "past"/"next"/"later"/"")
+    #: Exempt from Digital Post: her letters wait for the municipality's print service.
+    exempt: bool = False
 
 
 CITIZENS = [
@@ -77,6 +79,7 @@ CITIZENS = [
         None,
         True,
         ((Status.SCHEDULED, "later"), (Status.WITHDRAWN, "")),
+        exempt=True,
     ),
     DemoCitizen("1111826789", "Jens Mikkelsen", "461", None, True, ((Status.REJECTED, ""),)),
     DemoCitizen("0903917890", "Camilla Berg", "461", None, False, ()),
@@ -162,6 +165,7 @@ def load_demo_cases(users: dict[str, User]) -> int:
                 name=spec.name,
                 municipality=cast.caseworker.memberships.get().municipality,  # type: ignore[arg-type]
                 course_start=today - dt.timedelta(days=200),
+                digital_post_exempt=spec.exempt,
             )
             if spec.guided:
                 citizen_services.record_guidance(
