@@ -215,8 +215,11 @@ def deliver(delivery_id: int) -> str:
     delivery = Delivery.objects.get(pk=delivery_id)
     if not claimed:
         return str(delivery.state)
-    with delivery.message.open("rb") as handle:
-        content = handle.read()
+    try:
+        with delivery.message.open("rb") as handle:
+            content = handle.read()
+    except OSError:
+        return _fail(delivery, _("Meddelelsen kunne ikke læses fra lageret."))
     try:
         receipt = configured().send(str(delivery.message_uuid), content)
     except PermanentError as exc:

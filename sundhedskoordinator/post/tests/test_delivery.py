@@ -362,3 +362,13 @@ def test_only_the_citizen_and_the_caseworker_on_the_case_read_a_letter(world, ou
     log = AccessLog.objects.filter(object_type="letter", object_id=str(summons.pk))
     assert log.filter(action="download").count() == 2
     assert log.filter(action="denied").count() == 3
+
+
+def test_a_message_missing_from_storage_fails_with_its_reason_instead_of_looping(world, outbox):
+    with at(NOW):
+        summons = _summons(_scheduled(world))
+        summons.message.storage.delete(summons.message.name)
+        assert services.deliver(summons.pk) == "failed"
+    summons.refresh_from_db()
+    assert summons.failure == "Meddelelsen kunne ikke læses fra lageret."
+    assert not outbox.exists() or not any(outbox.iterdir())
