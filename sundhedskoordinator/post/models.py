@@ -55,6 +55,15 @@ class Delivery(models.Model):
     receipt = models.CharField(_("kvittering"), max_length=100, blank=True)
     failed_at = models.DateTimeField(_("fejlede"), null=True, blank=True)
     failure = models.CharField(_("årsag"), max_length=300, blank=True)
+    #: A failed delivery the caseworker sent another way (on paper): the delivery that did.
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("sendt i stedet som"),
+    )
 
     class Meta:
         verbose_name = _("forsendelse")

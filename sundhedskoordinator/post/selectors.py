@@ -63,7 +63,7 @@ def failed_for(user: User) -> QuerySet[Delivery]:
     """Letters that did not reach the citizen, for the caseworker who sent them or works the
     case."""
     return (
-        Delivery.objects.filter(worked_by(user), state=DeliveryState.FAILED)
+        Delivery.objects.filter(worked_by(user), state=DeliveryState.FAILED, replaced_by=None)
         .select_related("case", "citizen")
         .order_by("-failed_at", "-id")
     )

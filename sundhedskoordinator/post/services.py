@@ -324,6 +324,47 @@ def send_again(*, actor: User, delivery_id: int) -> Delivery:
     return delivery
 
 
+def send_by_post(*, actor: User, delivery_id: int) -> Delivery:
+    """Send a letter that Digital Post did not take on paper instead: the same letter, queued
+    for the municipality's print service; the failed delivery stays on record, marked as sent
+    another way, and leaves the queue."""
+    with transaction.atomic():
+        failed = (
+            Delivery.objects.select_for_update(of=("self",))
+            .filter(selectors.worked_by(actor), pk=delivery_id)
+            .first()
+        )
+        if failed is None:
+            log_denied(user=actor, object_type="letter", object_id=delivery_id)
+            raise NotFoundError("not_found", _("Brevet findes ikke, eller du har ikke adgang."))
+        if failed.state != DeliveryState.FAILED or failed.replaced_by_id is not None:
+            raise DomainError(
+                "invalid_transition",
+                _("Kun et brev, der ikke kom frem, kan sendes med posten i stedet."),
+            )
+        paper = Delivery(
+            kind=failed.kind,
+            channel=Channel.PAPER,
+            citizen_id=failed.citizen_id,
+            case_id=failed.case_id,
+            municipality_id=failed.municipality_id,
+            title=failed.title,
+            document_sha256=failed.document_sha256,
+            calendar=failed.calendar,
+            created_at=clock.now(),
+            created_by=actor,
+        )
+        paper.document.save(
+            (failed.document.name or "brev.pdf").rsplit("/", 1)[-1],
+            ContentFile(letter_content(failed)),
+            save=False,
+        )
+        paper.save()
+        failed.replaced_by = paper
+        failed.save(update_fields=["replaced_by"])
+    return paper
+
+
 def _merged(deliveries: Iterable[Delivery], actor: User) -> bytes:
     """The letters as one PDF in the given order; each is a read of the letter, logged."""
     writer = PdfWriter()

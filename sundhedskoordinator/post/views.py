@@ -90,6 +90,23 @@ def send_again(request: HttpRequest, delivery_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def send_by_post(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    user: Any = request.user
+    try:
+        services.send_by_post(actor=user, delivery_id=delivery_id)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Brevet venter nu på print og sendes med posten (se Breve til print).")
+        )
+    return _back(request)
+
+
+@login_required
 @never_cache
 def print_batch(request: HttpRequest) -> HttpResponse:
     """The paper letters waiting for print in the user's municipalities; one PDF per batch."""

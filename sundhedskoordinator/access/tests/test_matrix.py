@@ -211,6 +211,7 @@ ROUTES: dict[str, Read | Other] = {
     "breve/<int:delivery_id>/kalender.ics": Other(
         "the letter's invitation: as the letter (post/tests/)"
     ),
+    "breve/<int:delivery_id>/send-med-posten/": Other("a write; refusals in post/tests/"),
     "breve/<int:delivery_id>/send-igen/": Other("a write; refusals in post/tests/"),
     "breve/print/": Other("the paper batch: the municipality's caseworkers (post/tests/)"),
     "dokumenter/udstedt/<int:document_id>/": Read(

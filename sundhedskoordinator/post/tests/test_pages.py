@@ -171,3 +171,29 @@ def test_her_letters_are_listed_once_each_also_those_sent_before_she_logged_in(
     assert calendar.content.startswith(b"BEGIN:VCALENDAR")
     client.force_login(world.users["sagsbehandler2"])
     assert client.get(reverse("post:calendar", args=[summons.pk])).status_code == 404
+
+
+def test_a_letter_digital_post_did_not_take_is_sent_on_paper_instead(client, world, scheduled):
+    summons = scheduled.deliveries.get(kind="summons", channel="digital_post")
+    Delivery.objects.filter(pk=summons.pk).update(state="failed", failure="HTTP 400")
+    action = reverse("post:send-by-post", args=[summons.pk])
+    # Nobody off the case: as if the letter did not exist.
+    client.force_login(world.users["jobformidler"])
+    assert client.post(action).status_code == 404
+    client.force_login(world.users["sagsbehandler"])
+    start = client.get(reverse("web:start")).content.decode()
+    assert action in start
+    answer = client.post(action, follow=True).content.decode()
+    assert "Brevet venter nu på print" in answer
+    summons.refresh_from_db()
+    paper = summons.replaced_by
+    assert (paper.channel, paper.state, paper.kind) == ("paper", "queued", "summons")
+    assert paper.document_sha256 == summons.document_sha256
+    assert summons.state == "failed"  # its own record stays as it was
+    start = client.get(reverse("web:start")).content.decode()
+    assert "Breve, der ikke nåede frem til borgeren" not in start
+    assert "venter på print" in start
+    again = client.post(action, follow=True).content.decode()
+    assert "Kun et brev, der ikke kom frem, kan sendes med posten i stedet." in again
+    case_page = client.get(reverse("cases:detail", args=[scheduled.pk])).content.decode()
+    assert "Sendt med posten i stedet." in case_page
