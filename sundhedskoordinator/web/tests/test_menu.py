@@ -18,7 +18,7 @@ OVERVIEW, STATISTICS, SETTLEMENT, RATES = (
     "/afregning/",
     "/afregning/takster/",
 )
-MY_LOG, INBOX, ADMIN = "/min-log/", "/beskeder/", "/admin/"
+MY_LOG, INBOX, ADMIN, MY_LETTERS = "/min-log/", "/beskeder/", "/admin/", "/breve/"
 
 EXPECTED = {
     "sagsbehandler": [START, CASES, CITIZENS, MEETINGS, INBOX],
@@ -27,7 +27,7 @@ EXPECTED = {
     "koordinator": [START, CASES, MEETINGS, INBOX],
     "klinisk": [START, CASES, MEETINGS, OVERVIEW, STATISTICS, SETTLEMENT, RATES, INBOX],
     "leder": [START, CASES, MEETINGS, OVERVIEW, STATISTICS, SETTLEMENT, INBOX],
-    "borger": [START, MY_CASES, MY_LOG, INBOX],
+    "borger": [START, MY_CASES, MY_LETTERS, MY_LOG, INBOX],
     "admin": [START, INBOX, ADMIN],
 }
 
@@ -45,3 +45,13 @@ def test_the_menu_offers_the_pages_of_the_users_role(
 ) -> None:
     client.force_login(demo_users[username])
     assert _menu(client) == EXPECTED[username]
+
+
+def test_the_menu_marks_the_one_page_it_is_on(client: Client, demo_users: dict[str, Any]) -> None:
+    """On the rates page only "Takster" is current, not also "Afregning" (its address's start)."""
+    client.force_login(demo_users["klinisk"])
+    page = client.get(RATES).content.decode()
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">', page)
+    assert current == [RATES]
+    page = client.get(SETTLEMENT).content.decode()
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">', page) == [SETTLEMENT]
