@@ -450,9 +450,9 @@ def _locked_reach(region: Region, valid_from: dt.date) -> dt.date | None:
     )
 
 
-def _corrections(region: Region) -> dict[tuple[int, int], DraftLine]:
+def _corrections(region: Region) -> dict[tuple[int, int], RateCorrection]:
     """The correction lines of each municipality's first open period, by municipality and case."""
-    found: dict[tuple[int, int], DraftLine] = {}
+    found: dict[tuple[int, int], RateCorrection] = {}
     for municipality in Municipality.objects.filter(region=region).select_related("region"):
         opens = first_open_day(
             Settlement.objects.filter(municipality=municipality).values_list(
@@ -461,10 +461,16 @@ def _corrections(region: Region) -> dict[tuple[int, int], DraftLine]:
         )
         if opens is None:
             continue
-        draft = draft_settlement(municipality, opens, opens)
-        for line in draft.lines:
+        for line in draft_settlement(municipality, opens, opens).lines:
             if line.kind == LineKind.CORRECTION:
-                found[(municipality.pk, line.case_id)] = line
+                found[(municipality.pk, line.case_id)] = RateCorrection(
+                    municipality=municipality.name,
+                    period_start=opens,
+                    reference=line.reference,
+                    service_on=line.service_on,
+                    amount=line.amount,
+                    note=line.note,
+                )
     return found
 
 
@@ -479,36 +485,14 @@ def rate_corrections(
     """The correction lines the rate would add or change in the municipalities' first open
     periods: the rate is tried in a transaction that is rolled back, so nothing is kept."""
     region = _check_rate(actor, region_id, amount, valid_from)
-    names = dict(Municipality.objects.filter(region=region).values_list("pk", "name"))
     with transaction.atomic():
         Region.objects.select_for_update().get(pk=region.pk)
         before = _corrections(region)
         _save_rate(actor, region, amount, valid_from, bills_cancelled_after_dispatch, "", None)
         after = _corrections(region)
         transaction.set_rollback(True)
-    changed = [
-        (key, line)
-        for key, line in after.items()
-        if key not in before or before[key].amount != line.amount
-    ]
-    opens = {
-        m.pk: first_open_day(
-            Settlement.objects.filter(municipality=m).values_list("period_start", "period_end")
-        )
-        for m in Municipality.objects.filter(pk__in={key[0] for key, _line in changed})
-    }
     return sorted(
-        (
-            RateCorrection(
-                municipality=names[key[0]],
-                period_start=opens[key[0]] or valid_from,
-                reference=line.reference,
-                service_on=line.service_on,
-                amount=line.amount,
-                note=line.note,
-            )
-            for key, line in changed
-        ),
+        (line for key, line in after.items() if before.get(key) != line),
         key=lambda c: (c.municipality, c.service_on or c.period_start, c.reference),
     )
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
 from sundhedskoordinator.access.models import AccessAction
-from sundhedskoordinator.access.policy import handler_role
+from sundhedskoordinator.access.policy import grants_for, handler_role
 from sundhedskoordinator.access.services import log_access, log_denied
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -292,20 +292,27 @@ def _require_handler(actor: User, municipality_id: int) -> None:
         )
 
 
+def _worked_letter(actor: User, delivery_id: int) -> Delivery:
+    """The letter, locked, if the actor works it (``selectors.worked_by``); for anyone else it
+    does not exist, and the attempt is logged. Call inside a transaction."""
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .filter(selectors.worked_by(actor), pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        log_denied(user=actor, object_type="letter", object_id=delivery_id)
+        raise NotFoundError("not_found", _("Brevet findes ikke, eller du har ikke adgang."))
+    return delivery
+
+
 def send_again(*, actor: User, delivery_id: int) -> Delivery:
     """Queue a failed Digital Post letter again (after the municipality's CVR number was added,
     or the service is back): same message, same UUID, so the citizen gets it once. Only the
     caseworker who works the letter (``selectors.worked_by``); for anyone else it does not
     exist."""
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .filter(selectors.worked_by(actor), pk=delivery_id)
-            .first()
-        )
-        if delivery is None:
-            log_denied(user=actor, object_type="letter", object_id=delivery_id)
-            raise NotFoundError("not_found", _("Brevet findes ikke, eller du har ikke adgang."))
+        delivery = _worked_letter(actor, delivery_id)
         if delivery.state != DeliveryState.FAILED or delivery.channel != Channel.DIGITAL_POST:
             raise DomainError(
                 "invalid_transition", _("Kun et brev, der ikke kom frem, kan sendes igen.")
@@ -329,14 +336,7 @@ def send_by_post(*, actor: User, delivery_id: int) -> Delivery:
     for the municipality's print service; the failed delivery stays on record, marked as sent
     another way, and leaves the queue."""
     with transaction.atomic():
-        failed = (
-            Delivery.objects.select_for_update(of=("self",))
-            .filter(selectors.worked_by(actor), pk=delivery_id)
-            .first()
-        )
-        if failed is None:
-            log_denied(user=actor, object_type="letter", object_id=delivery_id)
-            raise NotFoundError("not_found", _("Brevet findes ikke, eller du har ikke adgang."))
+        failed = _worked_letter(actor, delivery_id)
         if failed.state != DeliveryState.FAILED or failed.replaced_by_id is not None:
             raise DomainError(
                 "invalid_transition",
@@ -368,9 +368,11 @@ def send_by_post(*, actor: User, delivery_id: int) -> Delivery:
 def _merged(deliveries: Iterable[Delivery], actor: User) -> bytes:
     """The letters as one PDF in the given order; each is a read of the letter, logged."""
     writer = PdfWriter()
+    grants = grants_for(actor)
     for delivery in deliveries:
         writer.append(io.BytesIO(letter_content(delivery)))
         log_access(
+            grants=grants,
             user=actor,
             action=AccessAction.DOWNLOAD,
             object_type="letter",

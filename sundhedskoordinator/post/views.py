@@ -3,6 +3,7 @@ the municipality's paper batch for its print service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from sundhedskoordinator.organisations.models import Municipality
 
 from . import selectors, services
 from .choices import FILE_NAMES
+from .models import Delivery
 
 
 def _back(request: HttpRequest, fallback: str = "web:start") -> HttpResponse:
@@ -42,16 +44,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "post/inbox.html", {"page": page})
 
 
+def _readable(request: HttpRequest, delivery_id: int) -> Delivery:
+    """The letter, if the user is its citizen or works its case (the read is logged)."""
+    try:
+        return selectors.read_letter(user=request.user, delivery_id=delivery_id)  # type: ignore[arg-type]
+    except NotFoundError as exc:
+        raise Http404 from exc
+
+
 @login_required
 @never_cache
 @require_GET
 def letter(request: HttpRequest, delivery_id: int) -> HttpResponse:
     """The letter's PDF as it went out; only its citizen and the caseworker on her case."""
-    user: Any = request.user
+    delivery = _readable(request, delivery_id)
     try:
-        delivery = selectors.read_letter(user=user, delivery_id=delivery_id)
         content = services.letter_content(delivery)
-    except NotFoundError as exc:
+    except DomainError as exc:
         raise Http404 from exc
     name = f"{FILE_NAMES.get(delivery.kind, 'brev')}-{delivery.created_at:%Y-%m-%d}.pdf"
     return download(content, "application/pdf", name)
@@ -62,48 +71,48 @@ def letter(request: HttpRequest, delivery_id: int) -> HttpResponse:
 @require_GET
 def calendar(request: HttpRequest, delivery_id: int) -> HttpResponse:
     """The calendar invitation sent with the letter, for the same readers as the letter."""
-    user: Any = request.user
-    try:
-        delivery = selectors.read_letter(user=user, delivery_id=delivery_id)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    delivery = _readable(request, delivery_id)
     if not delivery.calendar:
         raise Http404
     return download(delivery.calendar.encode("utf-8"), "text/calendar", "samtale.ics")
 
 
-@login_required
-@require_POST
-def send_again(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    user: Any = request.user
+def _act(
+    request: HttpRequest, action: Callable[..., Delivery], delivery_id: int, done: str
+) -> HttpResponse:
+    """Run a service on a failed letter, say how it went, and go back where the user was; a
+    letter the user does not work is not found."""
     try:
-        services.send_again(actor=user, delivery_id=delivery_id)
+        action(actor=request.user, delivery_id=delivery_id)
     except DomainError as exc:
         if exc.status == 404:
             raise Http404 from exc
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request, _("Brevet er sendt igen. Det står som sendt, når det er modtaget.")
-        )
+        messages.success(request, done)
     return _back(request)
+
+
+@login_required
+@require_POST
+def send_again(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    return _act(
+        request,
+        services.send_again,
+        delivery_id,
+        _("Brevet er sendt igen. Det står som sendt, når det er modtaget."),
+    )
 
 
 @login_required
 @require_POST
 def send_by_post(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    user: Any = request.user
-    try:
-        services.send_by_post(actor=user, delivery_id=delivery_id)
-    except DomainError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("Brevet venter nu på print og sendes med posten (se Breve til print).")
-        )
-    return _back(request)
+    return _act(
+        request,
+        services.send_by_post,
+        delivery_id,
+        _("Brevet venter nu på print og sendes med posten (se Breve til print)."),
+    )
 
 
 @login_required

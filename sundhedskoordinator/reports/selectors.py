@@ -203,42 +203,111 @@ def _rows(choices: type[models.TextChoices], counts: dict[str, int]) -> list[dic
     ]
 
 
-def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
-    """Every figure for the filters, as plain data the page, the charts and the API share."""
+@dataclass(frozen=True)
+class _Basis:
+    """What both the figures and the months count, built once by ``_basis``."""
+
+    filters: StatisticsFilter
+    start: dt.datetime
+    end: dt.datetime
+    municipalities: QuerySet[Municipality]
+    #: The cases the user may see (one policy for every read): every case of the municipality
+    #: for its manager, those sent to the region for Klinisk Funktion.
+    cases: QuerySet[Any]
+    #: The shared basis: the cases sent to the region, which every reader of them sees.
+    sent: QuerySet[Any]
+    #: Agenda items of sent cases at meetings of the period.
+    in_meetings: QuerySet[AgendaItem]
+    #: First advice given in the period on sent cases.
+    advice: QuerySet[Advice]
+    every_case: bool
+
+    def header(self) -> dict[str, Any]:
+        names = [m.name for m in self.municipalities.order_by("name")]
+        return {
+            "period_start": self.filters.period_start,
+            "period_end": self.filters.period_end,
+            "municipalities": names,
+            "scope": {
+                "basis": "all_cases" if self.every_case else "sent_cases",
+                "description": describe_scope(names, self.every_case),
+            },
+        }
+
+    def in_period(self, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
+        return queryset.filter(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+
+
+def _basis(user: User, filters: StatisticsFilter) -> _Basis:
     municipalities = scope_for(user, filters)
     start, end = periods.local_bounds(filters.period_start, filters.period_end)
-    # The cases the user may see (one policy for every read): a municipality's manager sees all
-    # of its cases, Klinisk Funktion those sent to its coordinators.
     cases = scope_cases(user).filter(municipality__in=municipalities)
-    if filters.team_id is not None:
+    team = filters.team_id
+    if team is not None:
         cases = cases.filter(
-            Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=filters.team_id))
+            Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=team))
         )
-    every_case = sees_every_case_of(user, municipalities.values_list("pk", flat=True))
-    # The shared basis: the cases sent to the region, which every reader of them sees.
     sent = cases.filter(first_sent_at__isnull=False)
     items = AgendaItem.objects.filter(case__in=sent)
-    if filters.team_id is not None:
-        items = items.filter(meeting__team_id=filters.team_id)
-    in_meetings = items.filter(
-        meeting__date__gte=filters.period_start, meeting__date__lte=filters.period_end
+    advice = Advice.objects.filter(
+        case__in=sent, version=1, submitted_at__gte=start, submitted_at__lt=end
+    )
+    if team is not None:
+        items = items.filter(meeting__team_id=team)
+        advice = advice.filter(conversation__agenda_item__meeting__team_id=team)
+    return _Basis(
+        filters=filters,
+        start=start,
+        end=end,
+        municipalities=municipalities,
+        cases=cases,
+        sent=sent,
+        in_meetings=items.filter(
+            meeting__date__gte=filters.period_start, meeting__date__lte=filters.period_end
+        ),
+        advice=advice,
+        every_case=sees_every_case_of(user, municipalities.values_list("pk", flat=True)),
     )
 
+
+def _municipal_only(basis: _Basis) -> dict[str, Any]:
+    """The municipality's own figures, for a reader who sees every case; left out (None, or no
+    rows) for the others, never shown as zero."""
+    if not basis.every_case:
+        return {
+            key: [] if key.endswith(("_by_reason", "_by_state")) else None for key in MUNICIPAL_ONLY
+        }
+    cases = basis.cases
     refusals = _counts(
-        cases.filter(status=Status.REJECTED, closed_at__gte=start, closed_at__lt=end),
-        "rejection_reason",
+        basis.in_period(cases.filter(status=Status.REJECTED), "closed_at"), "rejection_reason"
     )
     # Refusals from before reasons were coded count as "other".
     refusals[RejectionReason.OTHER] = refusals.get(RejectionReason.OTHER, 0) + refusals.pop("", 0)
-    states = _counts(cases.filter(created_at__gte=start, created_at__lt=end), "status")
-    sent_states = _counts(sent.filter(created_at__gte=start, created_at__lt=end), "status")
+    states = _counts(basis.in_period(cases, "created_at"), "status")
+    return {
+        "requests": basis.in_period(cases, "submitted_at").count(),
+        "refusals_by_reason": _rows(RejectionReason, refusals),
+        "refusals_total": sum(refusals.values()),
+        "cases_by_state": _rows(Status, states),
+        "cases_created": sum(states.values()),
+        "citizens_not_informed": not_informed(
+            Citizen.objects.filter(municipality__in=basis.municipalities),
+            on=basis.filters.period_end,
+        ).count(),
+    }
+
+
+def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
+    """Every figure for the filters, as plain data the page, the charts and the API share."""
+    basis = _basis(user, filters)
+    sent, in_meetings = basis.sent, basis.in_meetings
+    sent_states = _counts(basis.in_period(sent, "created_at"), "status")
     # Conversations cancelled at meetings of the period, by their reason code (the billing rules
     # bill a cancellation after dispatch by the same code); those from before the codes: other.
     cancellations = _counts(in_meetings.filter(cancelled_at__isnull=False), "cancel_code")
     cancellations[CancelCode.OTHER] = cancellations.get(CancelCode.OTHER, 0) + cancellations.pop(
         "", 0
     )
-
     request_to_meeting = Conversation.objects.filter(
         agenda_item__in=in_meetings, case__submitted_at__isnull=False
     ).annotate(
@@ -252,40 +321,22 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
     dispatch_counts = dispatches.order_by().aggregate(
         total=Count("pk"), on_time=Count("pk", filter=Q(is_late=False))
     )
-    advice = Advice.objects.filter(
-        case__in=sent, version=1, submitted_at__gte=start, submitted_at__lt=end
-    )
-    if filters.team_id is not None:
-        advice = advice.filter(conversation__agenda_item__meeting__team_id=filters.team_id)
     outcomes = _counts(
-        Decision.objects.filter(case__in=sent, decided_at__gte=start, decided_at__lt=end),
-        "outcome",
+        basis.in_period(Decision.objects.filter(case__in=sent), "decided_at"), "outcome"
     )
     total_dispatches = dispatch_counts["total"]
-    names = [m.name for m in municipalities.order_by("name")]
-    figures: dict[str, Any] = {
-        "period_start": filters.period_start,
-        "period_end": filters.period_end,
-        "municipalities": names,
-        "scope": {
-            "basis": "all_cases" if every_case else "sent_cases",
-            "description": describe_scope(names, every_case),
-        },
-        "requests_sent": sent.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
+    return {
+        **basis.header(),
+        "requests_sent": basis.in_period(sent, "submitted_at").count(),
         "sent_cases_by_state": [
             {"key": state.value, "label": str(state.label), "count": sent_states.get(state, 0)}
             for state in SENT_CASE_STATES
         ],
-        "requests": cases.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
-        "refusals_by_reason": _rows(RejectionReason, refusals),
-        "refusals_total": sum(refusals.values()),
         "cancellations_by_reason": _rows(CancelCode, cancellations),
         "cancellations_total": sum(cancellations.values()),
-        "cases_by_state": _rows(Status, states),
-        "cases_created": sum(states.values()),
         "request_to_meeting_days": spread(request_to_meeting, "lead"),
         "dispatch_working_days_late": spread(dispatches, "working_days_late"),
-        "minutes_conversation_to_advice": spread(advice, "minutes_after_conversation"),
+        "minutes_conversation_to_advice": spread(basis.advice, "minutes_after_conversation"),
         "dispatches": total_dispatches,
         "dispatches_on_time": dispatch_counts["on_time"],
         "share_on_time": (
@@ -296,17 +347,8 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
             else None
         ),
         "outcomes": _rows(Outcome, outcomes),
-        "citizens_not_informed": not_informed(
-            Citizen.objects.filter(municipality__in=municipalities), on=filters.period_end
-        ).count()
-        if every_case
-        else None,
+        **_municipal_only(basis),
     }
-    if not every_case:
-        # Rows this reader can never see are left out, not shown as zero.
-        for key in MUNICIPAL_ONLY:
-            figures[key] = [] if key.endswith(("_by_reason", "_by_state")) else None
-    return figures
 
 
 #: The monthly series: key, label, and whether only a reader who sees every case gets it.
@@ -331,10 +373,11 @@ def months_of(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def _by_month(queryset: QuerySet[Any], field: str) -> dict[dt.date, int]:
-    """COUNT per local month of ``field`` (a date or a moment), one grouped query."""
+def _by_month(queryset: QuerySet[Any], field: str, *, moment: bool = True) -> dict[dt.date, int]:
+    """COUNT per month of ``field``, one grouped query: a moment by its local month, a date
+    (``moment=False``) by its own."""
     zone = timezone.get_default_timezone()
-    month = TruncMonth(field, tzinfo=zone) if not field.endswith("date") else TruncMonth(field)
+    month = TruncMonth(field, tzinfo=zone) if moment else TruncMonth(field)
     rows = (
         queryset.order_by()
         .annotate(month=month)
@@ -353,64 +396,36 @@ def monthly(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
     """The figures month by month over the period, on the same bases as ``statistics``: the
     series of sent cases for every reader, the municipality's own only for a reader who sees
     every case. A fixed number of grouped queries, whatever the period's length."""
-    municipalities = scope_for(user, filters)
-    start, end = periods.local_bounds(filters.period_start, filters.period_end)
-    cases = scope_cases(user).filter(municipality__in=municipalities)
-    if filters.team_id is not None:
-        cases = cases.filter(
-            Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=filters.team_id))
-        )
-    every_case = sees_every_case_of(user, municipalities.values_list("pk", flat=True))
-    sent = cases.filter(first_sent_at__isnull=False)
-    items = AgendaItem.objects.filter(case__in=sent)
-    if filters.team_id is not None:
-        items = items.filter(meeting__team_id=filters.team_id)
-    in_meetings = items.filter(
-        meeting__date__gte=filters.period_start, meeting__date__lte=filters.period_end
-    )
-    dispatches = Dispatch.objects.filter(agenda_item__in=in_meetings)
-    advice = Advice.objects.filter(
-        case__in=sent, version=1, submitted_at__gte=start, submitted_at__lt=end
-    )
-    if filters.team_id is not None:
-        advice = advice.filter(conversation__agenda_item__meeting__team_id=filters.team_id)
+    basis = _basis(user, filters)
+    sent, cases = basis.sent, basis.cases
+    dispatches = Dispatch.objects.filter(agenda_item__in=basis.in_meetings)
+    meeting_day = "agenda_item__meeting__date"
     counted = {
-        "requests_sent": _by_month(
-            sent.filter(submitted_at__gte=start, submitted_at__lt=end), "submitted_at"
-        ),
-        "dispatches": _by_month(dispatches, "agenda_item__meeting__date"),
+        "requests_sent": _by_month(basis.in_period(sent, "submitted_at"), "submitted_at"),
+        "dispatches": _by_month(dispatches, meeting_day, moment=False),
         "dispatches_on_time": _by_month(
-            dispatches.filter(is_late=False), "agenda_item__meeting__date"
+            dispatches.filter(is_late=False), meeting_day, moment=False
         ),
-        "cancellations": _by_month(in_meetings.filter(cancelled_at__isnull=False), "meeting__date"),
-        "advice": _by_month(advice, "submitted_at"),
+        "cancellations": _by_month(
+            basis.in_meetings.filter(cancelled_at__isnull=False), "meeting__date", moment=False
+        ),
+        "advice": _by_month(basis.advice, "submitted_at"),
         "decisions": _by_month(
-            Decision.objects.filter(case__in=sent, decided_at__gte=start, decided_at__lt=end),
-            "decided_at",
+            basis.in_period(Decision.objects.filter(case__in=sent), "decided_at"), "decided_at"
         ),
     }
-    if every_case:
-        counted["requests"] = _by_month(
-            cases.filter(submitted_at__gte=start, submitted_at__lt=end), "submitted_at"
-        )
+    if basis.every_case:
+        counted["requests"] = _by_month(basis.in_period(cases, "submitted_at"), "submitted_at")
         counted["refusals"] = _by_month(
-            cases.filter(status=Status.REJECTED, closed_at__gte=start, closed_at__lt=end),
-            "closed_at",
+            basis.in_period(cases.filter(status=Status.REJECTED), "closed_at"), "closed_at"
         )
     series = [
         {"key": key, "label": str(label)}
         for key, label, municipal in MONTHLY_SERIES
-        if every_case or not municipal
+        if basis.every_case or not municipal
     ]
-    names = [m.name for m in municipalities.order_by("name")]
     return {
-        "period_start": filters.period_start,
-        "period_end": filters.period_end,
-        "municipalities": names,
-        "scope": {
-            "basis": "all_cases" if every_case else "sent_cases",
-            "description": describe_scope(names, every_case),
-        },
+        **basis.header(),
         "series": series,
         "months": [
             {
