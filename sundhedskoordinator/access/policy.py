@@ -82,6 +82,17 @@ def grants_for(user: User) -> list[Grant]:
     return grants
 
 
+def remember_grants(user: User, memberships: Iterable[RoleMembership]) -> list[Grant]:
+    """The grants of the memberships the caller has just read for ``user`` (a page that shows
+    them with their organisations): the rest of the request asks the policy from these instead
+    of reading the memberships a second time."""
+    grants = [Grant(m.role, m.municipality_id, m.region_id) for m in memberships]
+    cache = _request_grants.get()
+    if cache is not None and user.is_authenticated and user.is_active:
+        cache[user.pk] = grants
+    return grants
+
+
 def _case_filter(user: User, grants: list[Grant] | None = None, via: str = "") -> Q:
     grants = grants_for(user) if grants is None else grants
     at = f"{via}__" if via else ""

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from sundhedskoordinator.meetings.selectors import agreement_of_municipality
+from sundhedskoordinator.meetings.selectors import agreements_by_region
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import RoleMembership
 
@@ -102,14 +102,21 @@ ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
 }
 
 
-def task_for(membership: RoleMembership) -> str:
-    """What the role does, in a sentence; the secretariat's names the deadline of its region's
-    agreement (one read, for that role only)."""
-    text = str(ROLE_TASKS.get(membership.role, ""))
-    if membership.role != Role.SECRETARIAT:
-        return text
-    agreement = agreement_of_municipality(membership.municipality_id)
-    return text % {"days": agreement.dispatch_working_days}
+def tasks_for(memberships: list[RoleMembership]) -> list[tuple[RoleMembership, str]]:
+    """What each role does, in a sentence; the secretariat's names the deadline of its region's
+    agreement. The agreements are read once, and only for a secretariat, however many
+    municipalities it serves (the memberships come with their municipality)."""
+    agreements = (
+        agreements_by_region() if any(m.role == Role.SECRETARIAT for m in memberships) else {}
+    )
+    tasks = []
+    for membership in memberships:
+        text = str(ROLE_TASKS.get(membership.role, ""))
+        if membership.role == Role.SECRETARIAT:
+            region_id = membership.municipality.region_id  # type: ignore[union-attr]
+            text %= {"days": agreements[region_id].dispatch_working_days}
+        tasks.append((membership, text))
+    return tasks
 
 
 def next_steps_for(roles: list[str]) -> list[NextStep]:

@@ -26,6 +26,7 @@ from sundhedskoordinator.access.policy import (
     handler_role,
     holds_role,
     is_staff,
+    remember_grants,
     second_factor_missing,
     secretariat_municipalities,
     sees_as_citizen,
@@ -42,7 +43,7 @@ from sundhedskoordinator.organisations.selectors import memberships_for
 from sundhedskoordinator.post import selectors as post_selectors
 
 from .forms import LoginForm, SecondFactorForm
-from .navigation import next_steps_for, task_for
+from .navigation import next_steps_for, tasks_for
 
 
 class LoginView(auth_views.LoginView):
@@ -110,6 +111,8 @@ def _work_for(user: Any) -> dict[str, Any]:
 def start(request: HttpRequest) -> HttpResponse:
     """Who you are, the roles you hold where, and where to go next."""
     memberships = list(memberships_for(user=request.user))  # type: ignore[arg-type]
+    # The same rows are the policy's grants for the rest of the request: read once.
+    remember_grants(request.user, memberships)  # type: ignore[arg-type]
     roles = list(dict.fromkeys(m.role for m in memberships))
     staff = is_staff(request.user)  # type: ignore[arg-type]
     return render(
@@ -118,7 +121,7 @@ def start(request: HttpRequest) -> HttpResponse:
         {
             "needs_second_factor": staff and second_factor_missing(request.user),  # type: ignore[arg-type]
             "memberships": memberships,
-            "tasks": [(m, task_for(m)) for m in memberships],
+            "tasks": tasks_for(memberships),
             **_work_for(request.user),
             "next_steps": next_steps_for(roles),
         },
