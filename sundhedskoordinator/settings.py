@@ -293,8 +293,42 @@ STATICFILES_DIRS = [
     ("dkfds", NODE_MODULES / "dkfds" / "dist"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# Uploaded documents and the PDFs the system issues go through Django's storage API only
+# (documents.storage, documents.delivery), so where they are kept is configuration: MEDIA_ROOT on
+# local disk by default, or an S3-compatible bucket (django-storages) when STORAGE_S3_BUCKET is set,
+# which every instance of a scale-out shares (docs/scale-out.md).
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+_default_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            # Empty: AWS itself; otherwise the S3-compatible service's address.
+            "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("STORAGE_S3_REGION") or None,
+            # Empty: boto3's own chain (instance role, AWS_* variables, ~/.aws).
+            "access_key": env_str("STORAGE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("STORAGE_S3_PREFIX"),
+            # "path" for most S3-compatible services on their own host name; empty lets boto3 pick.
+            "addressing_style": env_str("STORAGE_S3_ADDRESSING_STYLE") or None,
+            # Health data: objects are private, and nobody fetches one by a (signed) URL. Every
+            # download goes through our views, which check access, verify the checksum and log
+            # the read.
+            "default_acl": None,
+            "querystring_auth": False,
+            # A stored file is never changed: a name in use gets a new one, as on local disk.
+            "file_overwrite": False,
+            "object_parameters": (
+                {"ServerSideEncryption": env_str("STORAGE_S3_SERVER_SIDE_ENCRYPTION")}
+                if env_str("STORAGE_S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -377,8 +411,10 @@ if IS_PRODUCTION and not SITE_URL:
     raise ImproperlyConfigured("SITE_URL is required when DJANGO_ENV=production.")
 
 # --- Background tasks -----------------------------------------------------------------------
-# Django's Tasks API on the database backend: `manage.py db_worker` runs them (make run starts
-# one). TASKS_BACKEND can name another backend (e.g. a Redis-backed one) when scaling out.
+# Django's Tasks API on the database backend: `manage.py db_worker` runs them (make run and make
+# serve start one). On PostgreSQL a worker claims a task with SELECT ... FOR UPDATE SKIP LOCKED,
+# so the workers of every instance share one queue and never run a task twice
+# (docs/scale-out.md). TASKS_BACKEND can name another backend.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -51,9 +51,11 @@ def anonymise_case(*, case_id: int) -> Case:
         AgendaItem.objects.filter(case=case).update(
             companion_name="", companion_relation="", late_reason="", cancel_reason=""
         )
-        for document in case.documents.all():
-            document.file.delete(save=False)
-            document.delete()
+        stored = [(document.file.storage, document.file.name) for document in case.documents.all()]
+        case.documents.all().delete()
+        # The files go only once the rows are gone for good: a rollback keeps both. Deleting
+        # through the storage API works on local disk and in object storage alike.
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])
         now = clock.now()
         case.no_health_information_note = case.end_reason = ""
         case.anonymised_at = now

@@ -67,3 +67,28 @@ def test_the_citizen_is_anonymised_when_no_case_remains(world):
     assert world.citizen.cpr_masked == "XXXXXX-XXXX"
     assert world.citizen.user is None
     assert Case.objects.get(pk=closed.pk).anonymised_at is not None
+
+
+def test_an_anonymised_cases_files_leave_storage_only_when_the_anonymisation_commits(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from sundhedskoordinator.cases.services import anonymise_case
+
+    closed = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.CLOSED,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    names = [document.file.name for document in closed.documents.all()]
+    assert names and all(default_storage.exists(name) for name in names)
+    with clock.frozen(clock.now() + dt.timedelta(days=365 * 11)):
+        with django_capture_on_commit_callbacks() as pending:
+            anonymise_case(case_id=closed.pk)
+        # The rows are gone in the transaction; the files wait for its commit.
+        assert all(default_storage.exists(name) for name in names)
+        for callback in pending:
+            callback()
+    assert not any(default_storage.exists(name) for name in names)
