@@ -421,6 +421,16 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The moment every process reads as "now" (ISO 8601 with a time zone, e.g.
+# 2030-11-25T10:00:00+01:00), for tests and demonstrations that need a fixed day across processes
+# (the scale-out test: reminders go out on working days only). Never in a live deployment: every
+# deadline would be computed from it. Empty: the wall clock.
+CLOCK_FROZEN_AT: dt.datetime | None = None
+if env_str("CLOCK_FROZEN_AT"):
+    _frozen_at = dt.datetime.fromisoformat(env_str("CLOCK_FROZEN_AT"))
+    if _frozen_at.tzinfo is None:
+        raise ImproperlyConfigured("CLOCK_FROZEN_AT needs a time zone, e.g. +01:00 or Z.")
+    CLOCK_FROZEN_AT = _frozen_at.astimezone(dt.UTC)
 # --- Letters to citizens (Digital Post, paper, the in-app inbox) ----------------------------------
 # Digital Post goes out as MeMo messages through a transport: "outbox" (the default) writes each
 # message as a file in DIGITAL_POST_OUTBOX for a gateway to pick up; "http" posts it to

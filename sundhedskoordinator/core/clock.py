@@ -2,7 +2,8 @@
 
 Everything that needs "now" or "today" calls ``clock.now()`` / ``clock.today()``; ruff's
 banned-api rule keeps other reads out. ``clock.frozen(moment)`` fixes the time for the current
-thread or task (the demo world uses it to build cases with a history in the past).
+thread or task (the demo world uses it to build cases with a history in the past), and the
+``CLOCK_FROZEN_AT`` setting fixes it for a whole process (tests that start servers and workers).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.utils import timezone
 
 _frozen: ContextVar[dt.datetime | None] = ContextVar("frozen_clock", default=None)
@@ -20,7 +22,10 @@ _frozen: ContextVar[dt.datetime | None] = ContextVar("frozen_clock", default=Non
 def now() -> dt.datetime:
     """The current moment, timezone-aware (UTC)."""
     fixed = _frozen.get()
-    return fixed if fixed is not None else timezone.now()
+    if fixed is not None:
+        return fixed
+    configured: dt.datetime | None = settings.CLOCK_FROZEN_AT
+    return configured if configured is not None else timezone.now()
 
 
 def today() -> dt.date:
