@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.audit.services import record_event
@@ -51,11 +52,11 @@ def anonymise_case(*, case_id: int) -> Case:
         AgendaItem.objects.filter(case=case).update(
             companion_name="", companion_relation="", late_reason="", cancel_reason=""
         )
-        stored = [(document.file.storage, document.file.name) for document in case.documents.all()]
+        files = [document.file for document in case.documents.all() if document.file.name]
         case.documents.all().delete()
         # The files go only once the rows are gone for good: a rollback keeps both. Deleting
         # through the storage API works on local disk and in object storage alike.
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in stored])
+        transaction.on_commit(lambda: _delete_files(files))
         now = clock.now()
         case.no_health_information_note = case.end_reason = ""
         case.anonymised_at = now
@@ -79,3 +80,8 @@ def anonymise_case(*, case_id: int) -> Case:
             citizen.user = None
             citizen.save()
     return case
+
+
+def _delete_files(files: list[FieldFile]) -> None:
+    for file in files:
+        file.storage.delete(str(file.name))
