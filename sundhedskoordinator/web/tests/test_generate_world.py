@@ -1,0 +1,183 @@
+"""The national world of the scale benchmarks (``manage.py generate_world``) is a valid one: the
+organisations of Denmark, cases in every state over ten years, and every case passing the same
+invariants as cases made by the services (``cases.invariants``). Expected values come from the
+issue and DESIGN (5 regions, 98 municipalities, 20 access-log rows per case, ten years), not from
+the generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from sundhedskoordinator.access.models import AccessLog
+from sundhedskoordinator.billing.models import Settlement, SettlementLine
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.invariants import problems, with_related
+from sundhedskoordinator.cases.models import AgendaItem, Case, Document
+from sundhedskoordinator.cases.walk import new_case
+from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.core import clock
+from sundhedskoordinator.organisations.choices import Role
+from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
+
+pytestmark = pytest.mark.django_db
+
+CASES = 80
+#: The moment the world is generated at (a Monday; the suite's usual "now").
+AT = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def _world_ids(django_db_setup, django_db_blocker):
+    """The world is generated once for the module, in a transaction rolled back at its end; each
+    test runs in a savepoint inside it."""
+    outer = transaction.atomic()
+    # As Django's TestCase marks its class-wide transaction, so that the services' durable
+    # transactions run inside it (as savepoints) the way they do in every other test.
+    outer._from_testcase = True  # type: ignore[attr-defined]
+    with django_db_blocker.unblock(), outer, clock.frozen(AT):
+        call_command("load_demo", verbosity=0)
+        before = set(Case.objects.values_list("pk", flat=True))
+        call_command("generate_world", cases=CASES, check=0, verbosity=0)
+        yield set(Case.objects.exclude(pk__in=before).values_list("pk", flat=True))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def generated(_world_ids):
+    with clock.frozen(AT):
+        yield Case.objects.filter(pk__in=_world_ids)
+
+
+def test_the_country_is_there_with_its_staff(generated):
+    assert Region.objects.count() == 5
+    assert Municipality.objects.count() == 98
+    by_region = dict(
+        Municipality.objects.values_list("region__code").annotate(n=Count("pk")).order_by()
+    )
+    # Hovedstaden 29, Sjælland 17, Syddanmark 22, Midtjylland 19, Nordjylland 11.
+    assert by_region == {"1084": 29, "1085": 17, "1083": 22, "1082": 19, "1081": 11}
+    assert Municipality.objects.get(code="851").name == "Aalborg Kommune"
+    for municipality in Municipality.objects.all():
+        roles = set(
+            RoleMembership.objects.filter(municipality=municipality).values_list("role", flat=True)
+        )
+        assert {Role.CASEWORKER, Role.SECRETARIAT, Role.MANAGER} <= roles, municipality.code
+        assert municipality.rehab_teams.exists()
+    for region in Region.objects.all():
+        assert RoleMembership.objects.filter(region=region, role=Role.COORDINATOR).exists()
+    # A generated member of staff logs in with the demo password.
+    assert User.objects.get(username="sb851-1").check_password("demo")
+
+
+def test_every_generated_case_is_valid_and_every_state_is_there(generated):
+    assert generated.count() == CASES
+    states = Counter(generated.values_list("status", flat=True))
+    assert set(states) == set(Status.values)
+    found = [p for case in with_related(generated) for p in problems(case)]
+    assert found == []
+    # One citizen of the case's own municipality per generated case, each with a CPR number of
+    # their own.
+    citizens = Citizen.objects.filter(cases__in=generated)
+    assert citizens.distinct().count() == CASES
+    assert citizens.values("cpr_hash").distinct().count() == CASES
+
+
+def test_cases_span_ten_years_and_the_country(generated):
+    today = clock.today()
+    years = {c.created_at.year for c in generated}
+    assert min(years) <= today.year - 8
+    assert max(years) == today.year
+    assert all(c.created_at <= clock.now() for c in generated)
+    assert generated.values("municipality").distinct().count() >= 30
+    # The demo caseworker has generated cases of her own, so that her lists grow with N.
+    assert generated.filter(responsible__username="sagsbehandler").exists()
+
+
+def test_twenty_access_log_rows_per_copied_case(generated):
+    counts = dict(
+        AccessLog.objects.filter(case__in=generated)
+        .values_list("case")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    # The templates were walked through the services (their own rows); every copy has 20.
+    assert sorted(counts.values()).count(20) >= CASES - 13
+    assert all(n >= 1 for n in counts.values())
+    assert not AccessLog.objects.filter(case__in=generated, at__gt=clock.now()).exists()
+
+
+def test_meetings_hold_no_two_cases_at_one_time(generated):
+    live = AgendaItem.objects.filter(case__in=generated, cancelled_at__isnull=True)
+    pairs = Counter(live.values_list("meeting_id", "starts_at"))
+    assert max(pairs.values()) == 1
+    for item in live.select_related("meeting"):
+        others = live.filter(
+            meeting=item.meeting, starts_at__lt=item.ends_at, ends_at__gt=item.starts_at
+        ).exclude(pk=item.pk)
+        assert not others.exists()
+
+
+def test_documents_of_a_copy_are_the_template_files(generated):
+    documents = Document.objects.filter(case__in=generated)
+    assert documents.exists()
+    for document in documents[:5]:
+        with document.file.open("rb") as handle:
+            content = handle.read()
+        assert hashlib.sha256(content).hexdigest() == document.sha256
+
+
+def test_settlements_are_approved_with_lines_that_add_up(generated):
+    settlements = Settlement.objects.exclude(municipality__code__in=["461"])
+    assert settlements.exists()
+    for settlement in settlements.annotate(lines_sum=Sum("lines__amount"), n=Count("lines")):
+        assert settlement.line_count == settlement.n
+        assert settlement.total == (settlement.lines_sum or 0)
+    assert SettlementLine.objects.filter(case__in=generated).exists()
+
+
+def test_the_services_go_on_after_it(generated):
+    """Numbers and keys continue after the generated rows: a new case gets the next reference of
+    its year and new rows get new keys (PostgreSQL's sequences were moved past the copies)."""
+    caseworker = User.objects.get(username="sagsbehandler")
+    citizen = Citizen.objects.filter(municipality__code="461").earliest("pk")
+    year = clock.today().year
+    highest = max(
+        int(r.split("-")[2])
+        for r in Case.objects.filter(year=year).values_list("reference", flat=True)
+    )
+    case = new_case(citizen=citizen, caseworker=caseworker)
+    assert case.reference == f"RSK-{year}-{highest + 1:06d}"
+    assert case.events.exists()
+
+
+def test_the_invariants_find_a_broken_case(generated):
+    """The check is not empty: a case moved to a state its rows do not support is reported."""
+    scheduled = generated.filter(status=Status.SCHEDULED).first()
+    assert scheduled is not None
+    Case.objects.filter(pk=scheduled.pk).update(status=Status.SENT)
+    broken = with_related(Case.objects.filter(pk=scheduled.pk)).get()
+    found = problems(broken)
+    assert any("dispatch and state" in p for p in found)
+    assert any("last event does not end in the state" in p for p in found)
+    # A moved deadline is found too.
+    item = AgendaItem.objects.filter(case__in=generated, cancelled_at__isnull=True).earliest("pk")
+    AgendaItem.objects.filter(pk=item.pk).update(
+        dispatch_deadline=item.dispatch_deadline - dt.timedelta(days=1)
+    )
+    moved = with_related(Case.objects.filter(pk=item.case_id)).get()
+    assert any("dispatch deadline" in p for p in problems(moved))
+
+
+def test_every_demo_case_passes_the_invariants(generated):
+    """Cases made only by the services (the demo world's and the templates') pass the same check:
+    it is not fitted to the generator."""
+    cases = with_related(Case.objects.exclude(pk__in=generated.values("pk")))
+    assert cases.count() >= 10
+    assert [p for case in cases for p in problems(case)] == []
