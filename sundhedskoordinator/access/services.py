@@ -12,27 +12,10 @@ from django_otp import devices_for_user
 
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
-from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
+from sundhedskoordinator.organisations.models import RoleMembership, User
 
 from .models import AccessAction, AccessLog, ApiToken, LoginSession
 from .policy import Grant, grants_for
-
-
-def _organisation(grant: Grant | None) -> str:
-    if grant is None:
-        return ""
-    if grant.municipality_id:
-        return str(
-            Municipality.objects.filter(pk=grant.municipality_id)
-            .values_list("name", flat=True)
-            .first()
-            or ""
-        )
-    if grant.region_id:
-        return str(
-            Region.objects.filter(pk=grant.region_id).values_list("name", flat=True).first() or ""
-        )
-    return ""
 
 
 def log_access(
@@ -56,7 +39,7 @@ def log_access(
         user=user if user.pk else None,
         user_name=user.get_full_name() or user.get_username(),
         role=role or (grant.role if grant else ""),
-        organisation=_organisation(grant),
+        organisation=grant.organisation if grant else "",
         case=case,
         citizen=citizen,
         object_type=object_type,

@@ -88,10 +88,6 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
         "the case with its prefetches, the timeline, the documents, "
         "the letters, the agreement and the access-log row",
     ),
-    "sager/dokumenter/<int:document_id>/": (
-        13,
-        "the document, its case in scope, the case's roles and the access-log row",
-    ),
     "afregning/": (17, "the settlement's lines, rates and periods, one query each"),
     "afregning/eksport.csv": (13, "as the settlement page"),
     "afregning/eksport.xlsx": (13, "as the settlement page"),
