@@ -8,7 +8,7 @@ from typing import Any
 from sundhedskoordinator.access.policy import Grant, action_roles
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import Advice, Case, Document
-from sundhedskoordinator.cases.selectors import actions_for
+from sundhedskoordinator.cases.selectors import actions_for, held_conversations
 from sundhedskoordinator.cases.services import Warning, offer_is_on_hold
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
@@ -70,7 +70,7 @@ def case(
     items = getattr(c, "active_items", [])
     item = items[0] if items else None
     dispatch = getattr(item, "dispatch", None) if item else None
-    conversations = getattr(c, "conversation_list", [])
+    conversations = held_conversations(c)
     conversation = (
         conversations[0]
         if conversations

@@ -123,10 +123,16 @@ def case_access_log(*, user: User, case_id: int) -> QuerySet[AccessLog]:
 
 def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Everything a case's JSON shows, in a fixed number of queries whatever the list's length:
-    the one-to-one parts joined, the active agenda item, conversations and advice prefetched."""
+    the one-to-one parts joined, the active agenda item, every item with its conversation, and
+    the offer's versions and advice prefetched."""
     return (
         queryset.select_related(
-            "citizen", "municipality", "responsible", "offer", "health_concern", "decision"
+            "citizen",
+            "municipality",
+            "responsible",
+            "offer__registered_by",
+            "health_concern",
+            "decision",
         )
         .prefetch_related(
             Prefetch(
@@ -140,17 +146,16 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
                 ),
                 to_attr="active_items",
             ),
+            # Every item the case has had, each with its conversation if one was held: the
+            # case's conversations come with them (``held_conversations``).
             Prefetch(
                 "agenda_items",
-                queryset=AgendaItem.objects.select_related("meeting", "dispatch")
+                queryset=AgendaItem.objects.select_related(
+                    "meeting", "dispatch", "conversation__file_note_by"
+                )
                 .annotate(was_held=Exists(Conversation.objects.filter(agenda_item=OuterRef("pk"))))
                 .order_by("starts_at", "pk"),
                 to_attr="item_history",
-            ),
-            Prefetch(
-                "conversations",
-                queryset=Conversation.objects.select_related("agenda_item").order_by("-started_at"),
-                to_attr="conversation_list",
             ),
             Prefetch(
                 "offer_versions",
@@ -173,6 +178,14 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
             )
         )
     )
+
+
+def held_conversations(case: Case) -> list[Conversation]:
+    """The case's conversations, the latest first, as ``with_details`` read them with the
+    agenda items they were held at (none for a case read without it)."""
+    items = getattr(case, "item_history", [])
+    held = [item.conversation for item in items if hasattr(item, "conversation")]
+    return sorted(held, key=lambda c: c.started_at, reverse=True)
 
 
 #: How a case list can be ordered: the name a page or the API uses, and the columns. The default

@@ -358,26 +358,31 @@ def _fix_in_edit(forms: dict[str, Any], error: DomainError) -> bool:
     return moved
 
 
-def _advice_initial(case: Case, user: User) -> dict[str, str]:
+def _advice_initial(case: Case, draft: AdviceDraft | None) -> dict[str, str]:
     """Where the coordinator's advice form starts: their own draft, or for a correction the
-    advice as submitted, to correct rather than retype."""
-    draft = AdviceDraft.objects.filter(case=case, author=user).first()
+    advice as submitted (the newest of ``with_details``' versions), to correct rather than
+    retype."""
     if draft is not None:
         return {
             "text": draft.text,
             "accommodations": draft.accommodations,
             "correction_reason": draft.correction_reason,
         }
-    latest = case.advice_versions.order_by("-version").first()
+    versions = getattr(case, "advice_list", None)
+    latest = versions[0] if versions else None
     if latest is not None:
         return {"text": latest.text, "accommodations": latest.accommodations}
     return {}
 
 
-def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
+def _action_forms(read: selectors.CaseRead, user: User, *, course_ended: bool) -> dict[str, Any]:
+    """The forms of the actions the user may take now; ``course_ended`` as
+    ``selectors.course_ended_before_dispatch`` answered it for the page."""
     case = read.case
     actions = set(selectors.actions_for(user, case, read.acting))
     forms: dict[str, Any] = {}
+    # The user's own advice draft (nobody else's is ever read), only where the form is shown.
+    draft = None
     if "reassign" in actions:
         forms["reassign"] = ReassignForm(
             prefix="reassign",
@@ -417,13 +422,12 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
     for action in ("withdraw", "reject", "cancel", "unschedule"):
         if action in actions:
             # A ressourceforløb that ended is the likely reason to refuse: it is chosen already.
-            ended = action == "reject" and selectors.course_ended_before_dispatch(
-                case, clock.today()
-            )
+            ended = action == "reject" and course_ended
             initial = {"reason_code": RejectionReason.NOT_IN_RESOURCE_COURSE} if ended else {}
             forms[action] = CONFIRMED_FORMS[action](prefix=action, initial=initial)
     if "write_advice" in actions or "correct_advice" in actions:
-        forms["advice"] = AdviceForm(prefix="advice", initial=_advice_initial(case, user))
+        draft = AdviceDraft.objects.filter(case=case, author=user).first()
+        forms["advice"] = AdviceForm(prefix="advice", initial=_advice_initial(case, draft))
     if "set_companion" in actions:
         item = _items(case)[0] if _items(case) else None
         forms["companion"] = CompanionForm(
@@ -437,13 +441,22 @@ def _action_forms(read: selectors.CaseRead, user: User) -> dict[str, Any]:
         forms["file_note"] = FileNoteForm(prefix="note")
     if "decide" in actions:
         forms["decide"] = DecisionForm(prefix="decision", initial=_edit_initial(case))
-    return {"forms": forms, "actions": actions}
+    return {
+        "forms": forms,
+        "actions": actions,
+        # When the user's own advice draft was saved, shown with the advice form.
+        "advice_draft_saved": draft.saved_at if draft else None,
+    }
 
 
 def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str, Any]:
     case = read.case
-    conversations = getattr(case, "conversation_list", [])
+    conversations = selectors.held_conversations(case)
     advice = getattr(case, "advice_list", [])
+    # The ressourceforløb is read once for the warning and the refusal's preset reason.
+    course_ended = not writes_as_citizen(read.roles) and selectors.course_ended_before_dispatch(
+        case, clock.today()
+    )
     # Health data opened for a listed purpose: say which, and let the document links carry it.
     opened_for = purpose_for_log(_purpose(request)) if read.health_role == Role.SECRETARIAT else ""
     purpose_query = (
@@ -469,10 +482,6 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         if conversations
         else None,
         "advice": advice[0] if read.health_role and advice else None,
-        # When the user's own advice draft was saved (nobody else's is ever read here).
-        "advice_draft_saved": AdviceDraft.objects.filter(case=case, author=_user(request))
-        .values_list("saved_at", flat=True)
-        .first(),
         # The purposes the policy lets this user open the health data for, if any.
         "purposes": [] if read.health_role else purposes_for(case, read.acting.on_case),
         "advice_versions": advice if read.health_role else [],
@@ -487,8 +496,7 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         if writes_as_citizen(read.roles)
         else [],
         "offer_on_hold": services.offer_is_on_hold(case),
-        "course_ended": not writes_as_citizen(read.roles)
-        and selectors.course_ended_before_dispatch(case, clock.today()),
+        "course_ended": course_ended,
         "course_ended_text": COURSE_ENDED,
         "shows_citizen_page": case.municipality_id in citizen_municipalities(_user(request)),
         # BEK 2409/2021 § 2: the warning stays on the case until written guidance is recorded,
@@ -503,7 +511,7 @@ def _detail_context(request: HttpRequest, read: selectors.CaseRead) -> dict[str,
         if handles_case(_user(request), case)
         else [],
         "today": clock.today(),
-        **_action_forms(read, _user(request)),
+        **_action_forms(read, _user(request), course_ended=course_ended),
     }
 
 

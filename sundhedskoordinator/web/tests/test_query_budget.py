@@ -84,9 +84,12 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
     "": (14, "the start page: each role's queue is its own query, plus the notification count"),
     "sager/": (14, "the list's page and six prefetches, the count, and the filters' choices"),
     "sager/<int:case_id>/": (
-        21,
-        "the case with its prefetches, the timeline, the documents, "
-        "the letters, the agreement and the access-log row",
+        16,
+        "five a page always costs (session, user, grants, unread count, session saved); the case "
+        "with its live item, its agenda history with the conversations, the offer's and the "
+        "advice's versions (five); the access-log row; the timeline and the documents; and by "
+        "role the letters and deliveries, the ressourceforløb, the colleagues to hand on to, the "
+        "meetings and coordinators to schedule with, or the advice draft",
     ),
     "afregning/": (17, "the settlement's lines, rates and periods, one query each"),
     "afregning/eksport.csv": (13, "as the settlement page"),
