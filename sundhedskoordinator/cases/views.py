@@ -239,6 +239,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         meeting_to=meeting_to,
         search=search.recall(request.session, CASE_SEARCH),
         order=order,
+        table=True,
     )
     page = Paginator(queryset, size).get_page(request.GET.get("side"))
     kept = {
