@@ -52,7 +52,7 @@ from sundhedskoordinator.core.workingdays import (
     deadline_passed,
     working_days_between,
 )
-from sundhedskoordinator.meetings.models import Meeting
+from sundhedskoordinator.meetings.models import CollaborationAgreement, Meeting
 from sundhedskoordinator.meetings.selectors import (
     agreements_by_region,
     seed_agreement,
@@ -452,14 +452,21 @@ class AtRisk:
     warning_days: int | None
 
 
-def deadlines_at_risk(*, user: User, today: dt.date) -> AtRisk:
+def deadlines_at_risk(
+    *,
+    user: User,
+    today: dt.date,
+    agreements: dict[int, CollaborationAgreement] | None = None,
+) -> AtRisk:
     """Scheduled cases not yet sent whose dispatch deadline has passed or is near
     (``core.workingdays.deadline_near`` with the warning days of each case's region; a deadline is
     always a working day, so "at most N working days away" is "on or before the N-th working day
     from today"). The database cuts at the longest warning of any region; each case is then held
-    to its own region's."""
+    to its own region's. ``agreements``: ``agreements_by_region()``, when the caller has it."""
     seed = seed_agreement().deadline_warning_working_days
-    days = {r: a.deadline_warning_working_days for r, a in agreements_by_region().items()}
+    if agreements is None:
+        agreements = agreements_by_region()
+    days = {r: a.deadline_warning_working_days for r, a in agreements.items()}
     longest = max([seed, *days.values()])
     candidates = (
         scope_cases(user)
@@ -512,9 +519,15 @@ class HandlerQueue:
 QUEUE_LENGTH = 10
 
 
-def handler_queue(*, user: User, today: dt.date) -> HandlerQueue:
+def handler_queue(
+    *,
+    user: User,
+    today: dt.date,
+    agreements: dict[int, CollaborationAgreement] | None = None,
+) -> HandlerQueue:
     """What the user, as the responsible caseworker or job broker, has to do now. What a draft
-    misses is the request's own guards (``workflow``), so the page and the refusal agree."""
+    misses is the request's own guards (``workflow``), so the page and the refusal agree.
+    ``agreements``: ``agreements_by_region()``, when the caller has it."""
     own = (
         scope_cases(user)
         .filter(responsible=user)
@@ -541,7 +554,8 @@ def handler_queue(*, user: User, today: dt.date) -> HandlerQueue:
         .annotate(advised_at=Subquery(first_advice[:1]))
         .order_by("advised_at", "id")[:QUEUE_LENGTH]
     )
-    agreements = agreements_by_region()
+    if agreements is None:
+        agreements = agreements_by_region()
     seed = seed_agreement().reminder_decision_working_days
     decisions = []
     for case in waiting:
@@ -685,8 +699,14 @@ class DueDispatch:
     passed: bool
 
 
-def secretariat_queue(*, user: User, today: dt.date) -> SecretariatQueue:
-    """Of the municipalities whose secretariat the user is: a role elsewhere never counts."""
+def secretariat_queue(
+    *,
+    user: User,
+    today: dt.date,
+    agreements: dict[int, CollaborationAgreement] | None = None,
+) -> SecretariatQueue:
+    """Of the municipalities whose secretariat the user is: a role elsewhere never counts.
+    ``agreements``: ``agreements_by_region()``, when the caller has it."""
     own = secretariat_municipalities(user)
     ready = (
         scope_cases(user)
@@ -694,7 +714,7 @@ def secretariat_queue(*, user: User, today: dt.date) -> SecretariatQueue:
         .select_related("citizen")
     )
     due = []
-    at_risk = deadlines_at_risk(user=user, today=today).cases
+    at_risk = deadlines_at_risk(user=user, today=today, agreements=agreements).cases
     for case in [c for c in at_risk if c.municipality_id in own][:QUEUE_LENGTH]:
         item = case.active_items[0]  # type: ignore[attr-defined]
         due.append(DueDispatch(case, item, deadline_passed(item.dispatch_deadline, today)))

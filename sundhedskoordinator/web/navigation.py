@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.meetings.models import CollaborationAgreement
 from sundhedskoordinator.meetings.selectors import agreements_by_region
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import RoleMembership
@@ -102,12 +104,16 @@ ROLE_NEXT_STEPS: dict[str, list[NextStep]] = {
 }
 
 
-def tasks_for(memberships: list[RoleMembership]) -> list[tuple[RoleMembership, str]]:
+def tasks_for(
+    memberships: list[RoleMembership],
+    agreements_in_force: Callable[[], dict[int, CollaborationAgreement]] = agreements_by_region,
+) -> list[tuple[RoleMembership, str]]:
     """What each role does, in a sentence; the secretariat's names the deadline of its region's
-    agreement. The agreements are read once, and only for a secretariat, however many
-    municipalities it serves (the memberships come with their municipality)."""
+    agreement. The agreements (``agreements_in_force()``, by default ``agreements_by_region``)
+    are asked for once, and only for a secretariat, however many municipalities it serves (the
+    memberships come with their municipality)."""
     agreements = (
-        agreements_by_region() if any(m.role == Role.SECRETARIAT for m in memberships) else {}
+        agreements_in_force() if any(m.role == Role.SECRETARIAT for m in memberships) else {}
     )
     tasks = []
     for membership in memberships:

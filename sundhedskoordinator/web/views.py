@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,8 @@ from sundhedskoordinator.cases.texts import CITIZEN_NEXT, CITIZEN_STATUS
 from sundhedskoordinator.citizens.selectors import citizens_without_guidance
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import error_body
+from sundhedskoordinator.meetings.models import CollaborationAgreement
+from sundhedskoordinator.meetings.selectors import agreements_by_region
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.selectors import memberships_for
 from sundhedskoordinator.post import selectors as post_selectors
@@ -72,18 +76,24 @@ class MyCase:
     meeting: Any
 
 
-def _work_for(user: Any) -> dict[str, Any]:
+def _work_for(
+    user: Any, agreements: Callable[[], dict[int, CollaborationAgreement]]
+) -> dict[str, Any]:
     """The work on the start page: a caseworker's or job broker's queues, a citizen's own
     cases with what happens next."""
     today = clock.today()
     work: dict[str, Any] = {}
     if handler_role(user) is not None:
-        work["queue"] = case_selectors.handler_queue(user=user, today=today)
+        work["queue"] = case_selectors.handler_queue(
+            user=user, today=today, agreements=agreements()
+        )
         work["guidance_missing"] = citizens_without_guidance(user, today=today).count()
         work["letters_failed"] = list(post_selectors.failed_for(user)[:10])
         work["paper_waiting"] = post_selectors.awaiting_print(user).count()
     if secretariat_municipalities(user):
-        work["secretariat"] = case_selectors.secretariat_queue(user=user, today=today)
+        work["secretariat"] = case_selectors.secretariat_queue(
+            user=user, today=today, agreements=agreements()
+        )
     if holds_role(user, Role.CLINICAL_ADMIN):
         work["to_approve"] = settlements_to_approve(user=user, today=today)
     if holds_role(user, Role.COORDINATOR):
@@ -115,14 +125,16 @@ def start(request: HttpRequest) -> HttpResponse:
     remember_grants(request.user, memberships)  # type: ignore[arg-type]
     roles = list(dict.fromkeys(m.role for m in memberships))
     staff = is_staff(request.user)  # type: ignore[arg-type]
+    # The regions' agreements in force today, read at most once for the role texts and queues.
+    agreements = functools.cache(agreements_by_region)
     return render(
         request,
         "web/start.html",
         {
             "needs_second_factor": staff and second_factor_missing(request.user),  # type: ignore[arg-type]
             "memberships": memberships,
-            "tasks": tasks_for(memberships),
-            **_work_for(request.user),
+            "tasks": tasks_for(memberships, agreements),
+            **_work_for(request.user, agreements),
             "next_steps": next_steps_for(roles),
         },
     )
