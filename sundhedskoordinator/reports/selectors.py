@@ -36,11 +36,14 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
+    Value,
+    Window,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -85,26 +88,46 @@ def _as_number(value: Any) -> Decimal:
     return Decimal(value)
 
 
-def _quantile(ordered: QuerySet[Any], count: int, p: float) -> Decimal:
-    """The value at fraction ``p`` of the sorted values: the database sorts, and only the one or
-    two rows around rank ``p·(n−1)`` are fetched."""
+#: The fractions ``spread`` reads: the median and the 90th percentile.
+QUANTILES = (0.5, 0.9)
+
+
+def _quantile(by_rank: dict[int, Any], count: int, p: float) -> Decimal:
+    """The value at fraction ``p`` of the sorted values (``by_rank``: the values at the ranks
+    around it, counted from 0), interpolated between rank ``p·(n−1)`` and the next."""
     rank = p * (count - 1)
     low = math.floor(rank)
-    rows = [_as_number(v) for v in ordered[low : low + 2]]
-    value = rows[0]
-    if len(rows) == 2 and rank > low:
-        value += (rows[1] - rows[0]) * Decimal(str(rank - low))
+    value = _as_number(by_rank[low])
+    if low + 1 in by_rank and rank > low:
+        value += (_as_number(by_rank[low + 1]) - value) * Decimal(str(rank - low))
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def spread(queryset: QuerySet[Any], expression: str) -> Spread:
-    """Median and 90th percentile of the annotated ``expression`` over ``queryset``."""
-    values = queryset.exclude(**{f"{expression}__isnull": True})
-    count = values.count()
-    if count == 0:
+    """Median and 90th percentile of the annotated ``expression`` over ``queryset``, in one
+    query whatever the number of values: the database sorts and numbers the values and counts
+    them (window functions), and returns only the few rows around each quantile's rank (a margin
+    of a row either side, so that the rank computed here in floating point always falls
+    inside)."""
+    values = queryset.exclude(**{f"{expression}__isnull": True}).order_by()
+    near = Q()
+    for p in QUANTILES:
+        # ROW_NUMBER counts from 1: rank r (from 0) is row r + 1.
+        rank = (F("total") - 1) * Value(p, output_field=FloatField())
+        near |= Q(position__gte=rank, position__lte=rank + 3)
+    rows = list(
+        values.annotate(
+            position=Window(RowNumber(), order_by=F(expression).asc()),
+            total=Window(Count("pk")),
+        )
+        .filter(near)
+        .values_list("position", "total", expression)
+    )
+    if not rows:
         return Spread(0, None, None)
-    ordered = values.order_by(expression).values_list(expression, flat=True)
-    return Spread(count, _quantile(ordered, count, 0.5), _quantile(ordered, count, 0.9))
+    count = rows[0][1]
+    by_rank = {position - 1: value for position, _total, value in rows}
+    return Spread(count, *(_quantile(by_rank, count, p) for p in QUANTILES))
 
 
 def scope_for(user: User, filters: StatisticsFilter) -> QuerySet[Municipality]:
