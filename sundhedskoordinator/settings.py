@@ -132,6 +132,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The load benchmark (bench/load.py) starts the server with BENCH_BASELINE: /bench/baseline answers
+# (an empty page through every middleware) and each answer says its SQL queries in X-Queries.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", default=False)
+if BENCH_BASELINE:
+    MIDDLEWARE.insert(0, "sundhedskoordinator.web.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "sundhedskoordinator.urls"
 WSGI_APPLICATION = "sundhedskoordinator.wsgi.application"
 ASGI_APPLICATION = "sundhedskoordinator.asgi.application"

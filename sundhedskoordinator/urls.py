@@ -13,6 +13,7 @@ admin.site.has_permission = admin_site_permission  # type: ignore[method-assign]
 urlpatterns = [
     path("health/live", web_views.health_live, name="health-live"),
     path("health/ready", web_views.health_ready, name="health-ready"),
+    path("bench/baseline", web_views.bench_baseline, name="bench-baseline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
     path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),

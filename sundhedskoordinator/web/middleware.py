@@ -1,5 +1,5 @@
 """Request-wide policies: Danish first, the second factor before anything else, and the session's
-lifetime."""
+lifetime; and, for the load benchmark only, the count of each request's SQL queries."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +19,29 @@ from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
 from sundhedskoordinator.access.policy import second_factor_missing
 from sundhedskoordinator.access.services import LOGGED_IN_AT
 from sundhedskoordinator.core import clock
+
+
+class QueryCountMiddleware:
+    """Counts the SQL queries of each request on the default connection and answers them in
+    ``X-Queries``, so that the load benchmark reads them from the production server (DEBUG off,
+    where Django keeps no query log). Installed first, and only with ``BENCH_BASELINE``, so it
+    counts every other middleware's queries too (the session's save among them)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = 0
+
+        def counted(execute: Callable[..., object], *args: object) -> object:
+            nonlocal count
+            count += 1
+            return execute(*args)
+
+        with connection.execute_wrapper(counted):
+            response = self.get_response(request)
+        response["X-Queries"] = str(count)
+        return response
 
 
 class LanguageFromCookieMiddleware:

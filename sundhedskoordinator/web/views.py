@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -196,6 +196,16 @@ def health_ready(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
     )
+
+
+@require_GET
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    """Nothing, through the whole middleware stack: the framework's own cost of a request, which
+    the load benchmark (bench/load.py) measures every endpoint against in the same run. Only a
+    server started with ``BENCH_BASELINE`` answers; anywhere else the address does not exist."""
+    if not settings.BENCH_BASELINE:
+        raise Http404
+    return HttpResponse()
 
 
 def locked_out(request: HttpRequest, credentials: object = None, *args: object) -> HttpResponse:

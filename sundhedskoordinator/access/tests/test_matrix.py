@@ -78,6 +78,7 @@ LISTS = "a list; scoped in the database query (api/tests/test_refusals.py, test_
 ROUTES: dict[str, Read | Other] = {
     "health/live": Other("process health, no data"),
     "health/ready": Other("database health, no data"),
+    "bench/baseline": Other("an empty page, only with BENCH_BASELINE (test_bench_baseline.py)"),
     "i18n/setlang/": Other("language switch, no data"),
     "log-ind/": Other("log-in form"),
     "log-ud/": Other("log-out"),

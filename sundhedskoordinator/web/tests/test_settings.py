@@ -88,3 +88,15 @@ def test_passwords_are_hashed_with_argon2_first():
     assert project_settings.PASSWORD_HASHERS[0] == (
         "django.contrib.auth.hashers.Argon2PasswordHasher"
     )
+
+
+def test_bench_baseline_puts_the_query_counter_first(tmp_path):
+    show = "from django.conf import settings as s; print(s.BENCH_BASELINE, s.MIDDLEWARE[0])"
+    result = _manage(
+        "shell", "--no-imports", "-c", show, env={"BENCH_BASELINE": "1"}, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "sundhedskoordinator.web.middleware.QueryCountMiddleware",
+    ]
