@@ -20,7 +20,7 @@ PYTHON ?= $(shell for c in python3 python3.14 python3.13 python3.12; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$c; break; fi; done)
 
-.PHONY: help install run serve test lint fmt messages demo bench mutate openapi clean
+.PHONY: help install run serve test lint fmt messages demo bench bench-figures mutate openapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -97,11 +97,13 @@ test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TE
 			$(VENV)/bin/pytest; \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
 
-bench: install ## Time the busiest reads with many cases (BENCH_CASES) and check a generated year's figures
+bench: install ## Load benchmark of `make serve` (BENCH_REQUESTS, BENCH_CASES, BENCH_DATABASE_URL); docs/performance.md
+	$(PY) bench/load.py
+
+bench-figures: install ## Check a generated year's statistics and settlements against a recomputation, and time them
 	@dir=$$(mktemp -d); export DATA_DIR=$$dir; bash scripts/clamd.sh start && \
-	$(PY) bench/case_reads.py && \
-	CLAMAV_SOCKET=$$dir/clamav/clamd.sock DATA_DIR=$$dir/year $(PY) bench/figures.py; rc=$$?; \
-	bash scripts/clamd.sh stop; exit $$rc
+	$(PY) bench/figures.py; rc=$$?; \
+	bash scripts/clamd.sh stop; rm -rf $$dir; exit $$rc
 
 # The functions that decide the rules (docs/dev/testing.md); MUTANTS='sundhedskoordinator.*'
 # mutates all seven modules of [tool.mutmut] (several hours).

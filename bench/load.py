@@ -1,0 +1,476 @@
+"""Load benchmark: the production server under concurrent load, every endpoint beside the
+framework's own cost in the same run.
+
+In a temporary DATA_DIR (SQLite there, or a fresh database ``bench_…`` on the PostgreSQL server
+of ``BENCH_DATABASE_URL``, dropped afterwards) it builds the world (``manage.py generate_world
+--cases $BENCH_CASES`` where that command exists, else the demo world), starts ``make serve``
+with ``WORKERS=2`` and ``BENCH_BASELINE=1`` on a free port, and drives it from a separate process
+with locust (headless, 8 clients, keep-alive): ``BENCH_REQUESTS`` requests per endpoint, the
+endpoints one after another (bench/locustfile.py). For each endpoint it reports throughput, the
+50th/95th/99th percentile, failures (every answer but 2xx), SQL queries per request (the
+server's ``X-Queries``), the workers' peak memory (VmHWM) after it, and its throughput as a
+share of ``/bench/baseline``'s. The result is written to
+``bench/results/<date>-<database>-<cases>.json`` and the tables in docs/performance.md are made
+again from every result file.
+
+    make bench
+    BENCH_REQUESTS=500 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make bench
+    python bench/load.py --docs      # only make docs/performance.md again from the results
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import math
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "performance.md"
+BEGIN = "<!-- results: made by bench/load.py from bench/results/; edits here are overwritten -->"
+END = "<!-- end of results -->"
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+CLIENTS = 8
+WORKERS = 2
+BASELINE = "baseline: /bench/baseline"
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--docs"]:
+        write_docs()
+        return
+    requests = int(os.environ.get("BENCH_REQUESTS", "2000"))
+    cases = int(os.environ.get("BENCH_CASES", "1000"))
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    try:
+        with database(data_dir) as (vendor, database_url):
+            env = environment(data_dir, database_url)
+            run(["bash", "scripts/clamd.sh", "start"], env)
+            try:
+                build(env, cases)
+                result = measure(env, requests)
+            finally:
+                run(["bash", "scripts/clamd.sh", "stop"], env, check=False)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    result["database"] = vendor
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{result['date']}-{vendor}-{result['world']['cases']}.json"
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(result))
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+    write_docs()
+
+
+@contextlib.contextmanager
+def database(data_dir: Path) -> Iterator[tuple[str, str]]:
+    """SQLite in DATA_DIR (the default), or a database of its own on BENCH_DATABASE_URL's server,
+    dropped afterwards."""
+    server = os.environ.get("BENCH_DATABASE_URL", "")
+    if not server:
+        yield "sqlite", ""
+        return
+    import psycopg
+
+    url = urllib.parse.urlsplit(server)
+    name = f"bench_{time.strftime('%Y%m%d_%H%M%S')}_{secrets.token_hex(3)}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield "postgresql", urllib.parse.urlunsplit(url._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def environment(data_dir: Path, database_url: str) -> dict[str, str]:
+    """The same keys for building and serving (a session made beforehand is the server's), mail
+    made but kept in memory, and nothing of the caller's database settings."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_ENV", "DEBUG", "OTP_REQUIRED"}
+    }
+    env.update(
+        DATA_DIR=str(data_dir),
+        SECRET_KEY=secrets.token_urlsafe(50),
+        CPR_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        CPR_HASH_KEY=secrets.token_urlsafe(48),
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def run(
+    command: list[str], env: dict[str, str], *, check: bool = True, capture: bool = False
+) -> str:
+    done = subprocess.run(  # noqa: S603 - our own commands
+        command, cwd=ROOT, env=env, check=check, text=True, capture_output=capture
+    )
+    return done.stdout if capture else ""
+
+
+def build(env: dict[str, str], cases: int) -> None:
+    demo = {**env, "DJANGO_ENV": "demo"}
+    started = time.perf_counter()
+    run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], demo)
+    generator = ROOT / "sundhedskoordinator/web/management/commands/generate_world.py"
+    if generator.exists():
+        run([PYTHON, "manage.py", "generate_world", "--cases", str(cases)], demo)
+    else:
+        run([PYTHON, "manage.py", "load_demo"], demo)
+    print(f"world built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    served = {
+        **env,
+        "BENCH_BASELINE": "1",
+        "SITE_URL": url,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WORKERS": str(WORKERS),
+    }
+    work = Path(env["DATA_DIR"])
+    log = (work / "serve.log").open("w")
+    # `make serve` exactly, with this interpreter's environment; its own process group, so that
+    # one signal ends make, gunicorn and the task worker it started, and nothing else.
+    server = subprocess.Popen(  # noqa: S603
+        [
+            shutil.which("make") or "make",
+            "--no-print-directory",
+            "-o",
+            "install",
+            f"VENV={BIN.parent}",
+            "serve",
+        ],
+        cwd=ROOT,
+        env=served,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        try:
+            wait_until_ready(url, server)
+        except SystemExit:
+            log.flush()
+            print((work / "serve.log").read_text()[-4000:], file=sys.stderr)
+            raise
+        world = json.loads(
+            run([PYTHON, "bench/world.py"], {**env, "DJANGO_ENV": "production"}, capture=True)
+        )
+        master = gunicorn_master(server.pid)
+        plan = work / "plan.json"
+        out = work / "samples.json"
+        plan.write_text(
+            json.dumps(
+                {
+                    "clients": CLIENTS,
+                    "session_cookie": world["session_cookie"],
+                    "gunicorn": master,
+                    "endpoints": endpoints(world, requests),
+                }
+            )
+        )
+        print(f"{world['cases']} cases; {requests} requests per endpoint", flush=True)
+        started = time.perf_counter()
+        with (work / "locust.log").open("w") as locust_log:
+            subprocess.run(  # noqa: S603
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    "bench/locustfile.py",
+                    "--headless",
+                    "--users",
+                    str(CLIENTS),
+                    "--spawn-rate",
+                    str(CLIENTS),
+                    "--host",
+                    url,
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env={**os.environ, "BENCH_PLAN": str(plan), "BENCH_OUT": str(out)},
+                stdout=locust_log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        if not out.exists():
+            raise SystemExit(
+                "locust wrote no samples:\n" + (work / "locust.log").read_text()[-3000:]
+            )
+        peak = peak_memory(master)
+        phases = json.loads(out.read_text())
+    finally:
+        stop(server)
+        log.close()
+    return {
+        # The benchmark's own wall clock, not the application's (core.clock).
+        "date": time.strftime("%Y-%m-%d"),
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "commit": run(["git", "rev-parse", "--short", "HEAD"], env, capture=True).strip(),
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "server": {"workers": WORKERS, "clients": CLIENTS, "make": "serve"},
+        "world": {"cases": world["cases"], "year": world["year"]},
+        "requests_per_endpoint": requests,
+        "run_seconds": round(time.perf_counter() - started, 1),
+        "peak_rss_mb_per_worker": [round(kb / 1024, 1) for kb in peak],
+        "endpoints": summarise(phases),
+    }
+
+
+def endpoints(world: dict[str, Any], requests: int) -> list[dict[str, Any]]:
+    """The endpoints in the order they run: the baseline, the reads, then the writes (so the reads
+    see the world as built)."""
+    caseworker = {"token": world["tokens"]["sagsbehandler"]}
+    clinical = {"token": world["tokens"]["klinisk"]}
+    sessions = world["sessions"]
+    year, q = world["year"], world["search"]
+    period = f"from={year}-01-01&to={year}-12-31"
+    offer = {
+        "kind": "company_internship",
+        "provider": "Fynsk Genbrug ApS, Odense",
+        "hours_per_week": "12",
+        "content": "Virksomhedspraktik på lager med sortering og registrering af varer.",
+        "demands": "Fremmøde tre dage om ugen kl. 9–13, let løft op til 10 kg.",
+    }
+    concern = {
+        "text": "Jeg har kroniske smerter i lænden og kan ikke stå eller løfte i længere tid.",
+        "areas": ["fysisk belastning"],
+        "channel": "meeting",
+    }
+    listed = [
+        (BASELINE, "/bench/baseline", {}),
+        ("API case list, 100 a page", "/api/v1/cases?page_size=100", caseworker),
+        ("API case list, 100, status sent", "/api/v1/cases?page_size=100&status=sent", caseworker),
+        ("API case list, 100, searched", f"/api/v1/cases?page_size=100&q={q}", caseworker),
+        ("page: case list", "/sager/", {"sessions": sessions["sagsbehandler"]}),
+        (
+            "page: case list, status sent",
+            "/sager/?status=sent",
+            {"sessions": sessions["sagsbehandler"]},
+        ),
+        ("page: case list, searched", "/sager/", {"sessions": sessions["sagsbehandler_searching"]}),
+        ("API case detail", f"/api/v1/cases/{world['case']}", caseworker),
+        ("page: case", f"/sager/{world['case']}/", {"sessions": sessions["sagsbehandler"]}),
+        (
+            "page: meeting agenda",
+            f"/moeder/{world['meeting']}/",
+            {"sessions": sessions["sekretariat"]},
+        ),
+        ("page: coordinator's start", "/", {"sessions": sessions["koordinator"]}),
+        ("page: citizen's start", "/", {"sessions": sessions["borger"]}),
+        (
+            "API statistics, a year, a region",
+            f"/api/v1/statistics?{period}&region={world['region']}",
+            clinical,
+        ),
+        (
+            "API settlement CSV, a year",
+            f"/api/v1/settlements.csv?{period}&municipality={world['municipality']}",
+            clinical,
+        ),
+    ]
+    plan = [
+        {"name": name, "method": "GET", "path": path, "requests": requests, **auth}
+        for name, path, auth in listed
+    ]
+    plan += [
+        {
+            "name": "API create case",
+            "method": "POST",
+            "path": "/api/v1/cases",
+            "body": {"citizen": world["citizen"], "offer": offer, "health_concern": concern},
+            "collect": "created",
+            "requests": requests,
+            **caseworker,
+        },
+        {
+            "name": "API submit (request) a created case",
+            "method": "POST",
+            "path": "/api/v1/cases/{created}/submit",
+            "body": {"channel": "meeting"},
+            "uses": "created",
+            "requests": requests,
+            **caseworker,
+        },
+    ]
+    return plan
+
+
+def wait_until_ready(url: str, server: subprocess.Popen[bytes]) -> None:
+    # collectstatic compresses every static file first, which takes minutes on a busy machine.
+    deadline = time.monotonic() + 1200
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("make serve ended before it answered")
+        try:
+            with urllib.request.urlopen(f"{url}/health/ready", timeout=5) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit("make serve did not answer within 20 minutes")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    except OSError:
+        return ""
+
+
+def gunicorn_master(pid: int) -> int:
+    """The gunicorn master among the descendants of `make serve` (its workers are its
+    children)."""
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        if "gunicorn" in _command(current):
+            return current
+        pending.extend(_children(current))
+    raise SystemExit("no gunicorn process under make serve")
+
+
+def peak_memory(master: int) -> list[int]:
+    """Each worker's peak resident memory in kB (VmHWM)."""
+    peaks = []
+    for worker in _children(master):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{worker}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]))
+    return sorted(peaks)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group: gunicorn finishes its requests and stops, and the
+    serve target's trap stops the task worker."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    """Nearest rank."""
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else 0.0
+
+
+def summarise(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for phase in phases:
+        samples = phase["samples"]
+        times = sorted(s[0] for s in samples)
+        queries = [s[2] for s in samples if s[2] is not None]
+        seconds = phase["seconds"]
+        rows.append(
+            {
+                "name": phase["name"],
+                "requests": len(samples),
+                "failures": sum(1 for s in samples if not 200 <= s[1] < 300),
+                "statuses": sorted({s[1] for s in samples}),
+                "per_second": round(len(samples) / seconds, 1) if seconds else 0.0,
+                "p50_ms": round(_percentile(times, 0.50), 1),
+                "p95_ms": round(_percentile(times, 0.95), 1),
+                "p99_ms": round(_percentile(times, 0.99), 1),
+                "queries_mean": round(statistics.fmean(queries), 1) if queries else None,
+                "queries_max": max(queries) if queries else None,
+                "peak_rss_mb": round(max(phase.get("rss_kb") or [0]) / 1024, 1),
+            }
+        )
+    baseline = next((r["per_second"] for r in rows if r["name"] == BASELINE), 0)
+    for row in rows:
+        row["of_baseline"] = round(row["per_second"] / baseline, 3) if baseline else None
+    return rows
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        "| endpoint | requests | failures | req/s | of baseline | p50 ms | p95 ms | p99 ms "
+        "| queries mean / max | peak RSS MB |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in result["endpoints"]:
+        share = f"{r['of_baseline']:.1%}" if r["of_baseline"] is not None else "–"
+        queries = (
+            f"{r['queries_mean']} / {r['queries_max']}" if r["queries_max"] is not None else "–"
+        )
+        lines.append(
+            f"| {r['name']} | {r['requests']} | {r['failures']} | {r['per_second']} | {share} "
+            f"| {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {queries} | {r['peak_rss_mb']} |"
+        )
+    return "\n".join(lines)
+
+
+def write_docs() -> None:
+    """The tables of every result file, newest first, between the markers of
+    docs/performance.md; the text around them stays."""
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in RESULTS.glob("*.json")]
+    results.sort(key=lambda r: (r["finished_at"], r["database"]), reverse=True)
+    sections = []
+    for r in results:
+        rss = " and ".join(f"{mb} MB" for mb in r["peak_rss_mb_per_worker"])
+        sections.append(
+            f"### {r['date']}, {r['database']}, {r['world']['cases']} cases\n\n"
+            f"{r['server']['workers']} gunicorn workers (`make serve`), {r['server']['clients']} "
+            f"locust clients, {r['requests_per_endpoint']} requests per endpoint, "
+            f"{r['machine']['cpus']} CPUs shared with the load generator; commit "
+            f"`{r['commit']}`. Peak memory per worker at the end: {rss}.\n\n{table(r)}\n"
+        )
+    block = f"{BEGIN}\n\n" + "\n".join(sections) + f"\n{END}"
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    DOC.write_text(head + block + tail, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

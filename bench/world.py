@@ -1,0 +1,136 @@
+"""What the load benchmark's clients need from a built world, printed as JSON: API tokens, log-in
+sessions of the demo users (each with its second factor confirmed, as after a real log-in), and
+the ids of the case, meeting, citizen, region and municipality the endpoints read and write.
+
+Run by bench/load.py with the server's own environment (the same SECRET_KEY, so the sessions are
+the server's); nothing here is part of the application.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sundhedskoordinator.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER  # noqa: E402
+from sundhedskoordinator.api.tokens import issue_token  # noqa: E402
+from sundhedskoordinator.cases.choices import Status  # noqa: E402
+from sundhedskoordinator.cases.models import Case  # noqa: E402
+from sundhedskoordinator.cases.views import CASE_SEARCH  # noqa: E402
+from sundhedskoordinator.citizens import search  # noqa: E402
+from sundhedskoordinator.citizens.models import Citizen  # noqa: E402
+from sundhedskoordinator.core import clock  # noqa: E402
+from sundhedskoordinator.meetings.models import Meeting  # noqa: E402
+from sundhedskoordinator.organisations.models import Municipality, Region, User  # noqa: E402
+
+#: One session per simulated client, so that no two clients save the same session row.
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+#: The name searched for on the case list (page and API): a surname of the demo citizens.
+SEARCH = "Nielsen"
+
+
+def session(user: User, *, searched: str = "") -> str:
+    """A session as after the log-in form and the second factor (staff: a TOTP code; a citizen:
+    MitID through OpenID Connect), optionally with a case search kept in it."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    store = client.session
+    if user.citizen_records.exists():
+        store[SECOND_FACTOR_BY_PROVIDER] = True
+    else:
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    if searched:
+        search.remember(store, CASE_SEARCH, {"q": searched})
+    store.save()
+    return store.session_key or ""
+
+
+def main() -> None:
+    users = {u.username: u for u in User.objects.filter(is_active=True)}
+    caseworker = users["sagsbehandler"]
+    odense = Municipality.objects.get(code="461")
+    region = Region.objects.get(code="1083")
+    today = clock.today()
+    # The year with most cases of the two last: the demo world lives in this one, a generated
+    # world of ten years has its last whole year behind it.
+    year = max(
+        (today.year, today.year - 1),
+        key=lambda y: Case.objects.filter(created_at__year=y).count(),
+    )
+    case = (
+        Case.objects.filter(responsible=caseworker, status__in=[Status.SENT, Status.ADVISED])
+        .order_by("pk")
+        .first()
+        or Case.objects.filter(responsible=caseworker).order_by("pk").first()
+    )
+    meeting = (
+        Meeting.objects.filter(team__municipality=odense)
+        .annotate(n=Count("items"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    # A citizen of Odense with the right today, not the demo's "borger" (whose start page is
+    # measured and should not grow by the created cases).
+    citizen = (
+        Citizen.objects.filter(municipality=odense, user__isnull=True)
+        .filter(
+            Q(resource_courses__start_date__lte=today),
+            Q(resource_courses__end_date__isnull=True) | Q(resource_courses__end_date__gte=today),
+        )
+        .order_by("pk")
+        .first()
+    )
+    if case is None or meeting is None or citizen is None:
+        raise SystemExit("The world lacks a case, a meeting or a citizen of Odense to use.")
+
+    def sessions(username: str, searched: str = "") -> list[str]:
+        return [session(users[username], searched=searched) for _ in range(CLIENTS)]
+
+    print(
+        json.dumps(
+            {
+                "session_cookie": settings.SESSION_COOKIE_NAME,
+                "year": year,
+                "search": SEARCH,
+                "cases": Case.objects.count(),
+                "case": case.pk,
+                "meeting": meeting.pk,
+                "meeting_items": meeting.n,  # type: ignore[attr-defined]
+                "citizen": citizen.pk,
+                "municipality": odense.pk,
+                "region": region.pk,
+                "tokens": {
+                    name: issue_token(user=users[name], name="bench")
+                    for name in ("sagsbehandler", "klinisk")
+                },
+                "sessions": {
+                    "sagsbehandler": sessions("sagsbehandler"),
+                    "sagsbehandler_searching": sessions("sagsbehandler", SEARCH),
+                    "sekretariat": sessions("sekretariat"),
+                    "koordinator": sessions("koordinator"),
+                    "borger": sessions("borger"),
+                },
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
