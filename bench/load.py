@@ -126,8 +126,10 @@ def run(
     command: list[str], env: dict[str, str], *, check: bool = True, capture: bool = False
 ) -> str:
     done = subprocess.run(  # noqa: S603 - our own commands
-        command, cwd=ROOT, env=env, check=check, text=True, capture_output=capture
+        command, cwd=ROOT, env=env, check=False, text=True, capture_output=capture
     )
+    if check and done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{(done.stderr or '')[-4000:]}")
     return done.stdout if capture else ""
 
 
@@ -187,7 +189,7 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
             print((work / "serve.log").read_text()[-4000:], file=sys.stderr)
             raise
         world = json.loads(
-            run([PYTHON, "bench/world.py"], {**env, "DJANGO_ENV": "production"}, capture=True)
+            run([PYTHON, "bench/world.py"], {**served, "DJANGO_ENV": "production"}, capture=True)
         )
         master = gunicorn_master(server.pid)
         plan = work / "plan.json"

@@ -85,7 +85,7 @@ class BenchClient(FastHttpUser):
         self.finished = False
 
     @task
-    def run(self) -> None:
+    def endpoints(self) -> None:
         if self.finished:
             gevent.sleep(3600)
             return
