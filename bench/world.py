@@ -1,5 +1,6 @@
-"""What the load benchmark's clients need from a built world, printed as JSON: API tokens, log-in
-sessions of the demo users (each with its second factor confirmed, as after a real log-in), and
+"""What the load benchmark's clients need from a built world, printed as JSON: API tokens and log-in
+sessions of the demo users (each with its second factor confirmed, as after a real log-in through
+the form or ``POST /api/v1/auth/token`` with a TOTP code, which production requires), and
 the ids of the case, meeting, citizen, region and municipality the endpoints read and write.
 
 Run by bench/load.py with the server's own environment (the same SECRET_KEY, so the sessions are
@@ -117,7 +118,7 @@ def main() -> None:
                 "municipality": odense.pk,
                 "region": region.pk,
                 "tokens": {
-                    name: issue_token(user=users[name], name="bench")
+                    name: issue_token(user=users[name], name="bench", second_factor=True)
                     for name in ("sagsbehandler", "klinisk")
                 },
                 "sessions": {
