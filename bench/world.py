@@ -9,6 +9,7 @@ the server's); nothing here is part of the application.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -29,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER  # noqa: E402
 from sundhedskoordinator.api.tokens import issue_token  # noqa: E402
+from sundhedskoordinator.billing.models import Settlement  # noqa: E402
 from sundhedskoordinator.cases.choices import Status  # noqa: E402
 from sundhedskoordinator.cases.models import Case  # noqa: E402
 from sundhedskoordinator.cases.views import CASE_SEARCH  # noqa: E402
@@ -98,7 +100,18 @@ def main() -> None:
         .order_by("pk")
         .first()
     )
-    if case is None or meeting is None or citizen is None:
+    # The settlement export drafts the year for a municipality of the region: one with an approved
+    # and locked period in that year refuses it (the demo locks Odense's last month), so the one
+    # with most cases among those without.
+    locked = Settlement.objects.filter(period_end__gte=dt.date(year, 1, 1)).values("municipality")
+    billed = (
+        Municipality.objects.filter(region=region)
+        .exclude(pk__in=locked)
+        .annotate(n=Count("cases"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if case is None or meeting is None or citizen is None or billed is None:
         raise SystemExit("The world lacks a case, a meeting or a citizen of Odense to use.")
 
     def sessions(username: str, searched: str = "") -> list[str]:
@@ -115,7 +128,7 @@ def main() -> None:
                 "meeting": meeting.pk,
                 "meeting_items": meeting.n,  # type: ignore[attr-defined]
                 "citizen": citizen.pk,
-                "municipality": odense.pk,
+                "municipality": billed.pk,
                 "region": region.pk,
                 "tokens": {
                     name: issue_token(user=users[name], name="bench", second_factor=True)
