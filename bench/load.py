@@ -371,7 +371,9 @@ def gunicorn_master(pid: int) -> int:
     pending = [pid]
     while pending:
         current = pending.pop()
-        if "gunicorn" in _command(current):
+        # The program itself (gunicorn, or python running it), not the shell of the serve
+        # recipe, whose command line names gunicorn too.
+        if any(arg.endswith("/gunicorn") for arg in _command(current).split()[:2]):
             return current
         pending.extend(_children(current))
     raise SystemExit("no gunicorn process under make serve")
@@ -425,7 +427,9 @@ def summarise(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "p99_ms": round(_percentile(times, 0.99), 1),
                 "queries_mean": round(statistics.fmean(queries), 1) if queries else None,
                 "queries_max": max(queries) if queries else None,
-                "peak_rss_mb": round(max(phase.get("rss_kb") or [0]) / 1024, 1),
+                "peak_rss_mb": (
+                    round(max(phase["rss_kb"]) / 1024, 1) if phase.get("rss_kb") else None
+                ),
             }
         )
     baseline = next((r["per_second"] for r in rows if r["name"] == BASELINE), 0)
@@ -447,7 +451,8 @@ def table(result: dict[str, Any]) -> str:
         )
         lines.append(
             f"| {r['name']} | {r['requests']} | {r['failures']} | {r['per_second']} | {share} "
-            f"| {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {queries} | {r['peak_rss_mb']} |"
+            f"| {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {queries} "
+            f"| {r['peak_rss_mb'] if r['peak_rss_mb'] is not None else '–'} |"
         )
     return "\n".join(lines)
 
@@ -459,7 +464,7 @@ def write_docs() -> None:
     results.sort(key=lambda r: (r["finished_at"], r["database"]), reverse=True)
     sections = []
     for r in results:
-        rss = " and ".join(f"{mb} MB" for mb in r["peak_rss_mb_per_worker"])
+        rss = " and ".join(f"{mb} MB" for mb in r["peak_rss_mb_per_worker"] or []) or "not read"
         sections.append(
             f"### {r['date']}, {r['database']}, {r['world']['cases']} cases\n\n"
             f"{r['server']['workers']} gunicorn workers (`make serve`), {r['server']['clients']} "
