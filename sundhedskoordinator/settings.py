@@ -437,6 +437,12 @@ if env_str("CLOCK_FROZEN_AT"):
     if _frozen_at.tzinfo is None:
         raise ImproperlyConfigured("CLOCK_FROZEN_AT needs a time zone, e.g. +01:00 or Z.")
     CLOCK_FROZEN_AT = _frozen_at.astimezone(dt.UTC)
+    # A production process with a fixed clock would compute every deadline wrongly: it takes a
+    # second, explicit switch (set only by tests that start production servers).
+    if IS_PRODUCTION and env_str("CLOCK_FROZEN_IN_PRODUCTION") != "yes":
+        raise ImproperlyConfigured(
+            "CLOCK_FROZEN_AT is refused in production unless CLOCK_FROZEN_IN_PRODUCTION=yes."
+        )
 # --- Letters to citizens (Digital Post, paper, the in-app inbox) ----------------------------------
 # Digital Post goes out as MeMo messages through a transport: "outbox" (the default) writes each
 # message as a file in DIGITAL_POST_OUTBOX for a gateway to pick up; "http" posts it to

@@ -192,6 +192,7 @@ class Cluster:
             "DIGITAL_POST_OUTBOX": str(self.outbox),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "CLOCK_FROZEN_AT": working_day_ahead().isoformat(),
+            "CLOCK_FROZEN_IN_PRODUCTION": "yes",
             "LOG_LEVEL": "INFO",
         }
 

@@ -66,6 +66,18 @@ def test_production_refuses_to_start_without_its_public_address(tmp_path):
     assert "SITE_URL is required" in result.stderr
 
 
+def test_production_refuses_a_fixed_clock_without_the_second_switch(tmp_path):
+    """A fixed clock in a live deployment would put every deadline wrong."""
+    fixed = {**PRODUCTION, "CLOCK_FROZEN_AT": "2030-11-25T10:00:00+01:00"}
+    result = _manage("check", env=fixed, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "CLOCK_FROZEN_AT is refused in production" in result.stderr
+    allowed = _manage(
+        "check", env={**fixed, "CLOCK_FROZEN_IN_PRODUCTION": "yes"}, tmp_path=tmp_path
+    )
+    assert allowed.returncode == 0, allowed.stderr
+
+
 def test_production_refuses_demo_data(tmp_path):
     result = _manage("load_demo", env=PRODUCTION, tmp_path=tmp_path)
     assert result.returncode != 0
