@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 from tqdm import tqdm
 
 from sundhedskoordinator.web.national import check_sample, generate_world
@@ -30,7 +31,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         call_command("load_demo", verbosity=0)
-        with tqdm(total=options["cases"], unit="sag", disable=options["verbosity"] == 0) as bar:
+        # Without DEBUG's record of every query, which costs time and memory at this size.
+        with (
+            override_settings(DEBUG=False),
+            tqdm(total=options["cases"], unit="sag", disable=options["verbosity"] == 0) as bar,
+        ):
             summary = generate_world(
                 options["cases"], seed=options["seed"], chunk=options["chunk"], progress=bar.update
             )
