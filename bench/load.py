@@ -3,7 +3,7 @@ framework's own cost in the same run.
 
 In a temporary DATA_DIR (SQLite there, or a fresh database ``bench_…`` on the PostgreSQL server
 of ``BENCH_DATABASE_URL``, dropped afterwards) it builds the world (``manage.py generate_world
---cases $BENCH_CASES`` where that command exists, else the demo world), starts ``make serve``
+--cases $BENCH_CASES``: the demo world and a national one), starts ``make serve``
 with ``WORKERS=2`` and ``BENCH_BASELINE=1`` on a free port, and drives it from a separate process
 with locust (headless, 8 clients, keep-alive): ``BENCH_REQUESTS`` requests per endpoint, the
 endpoints one after another (bench/locustfile.py). For each endpoint it reports throughput, the
@@ -134,14 +134,14 @@ def run(
 
 
 def build(env: dict[str, str], cases: int) -> None:
-    demo = {**env, "DJANGO_ENV": "demo"}
+    demo = {
+        **env,
+        "DJANGO_ENV": "demo",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
     started = time.perf_counter()
     run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], demo)
-    generator = ROOT / "sundhedskoordinator/web/management/commands/generate_world.py"
-    if generator.exists():
-        run([PYTHON, "manage.py", "generate_world", "--cases", str(cases)], demo)
-    else:
-        run([PYTHON, "manage.py", "load_demo"], demo)
+    run([PYTHON, "manage.py", "generate_world", "--cases", str(cases), "-v0"], demo)
     print(f"world built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
