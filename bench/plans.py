@@ -67,7 +67,8 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                 lines = [row[0] for row in cursor.fetchall()]
-            total = float(re.search(r"Execution Time: ([\d.]+)", lines[-1]).group(1))
+            timing = re.search(r"Execution Time: ([\d.]+)", lines[-1])
+            total = float(timing.group(1)) if timing else 0.0
             plans.append((total, sql, lines))
         for total, sql, lines in sorted(plans, reverse=True)[:3]:
             indexes = sorted(
