@@ -32,7 +32,11 @@ from sundhedskoordinator.organisations.models import User  # noqa: E402
 REQUESTS = [
     ("sagsbehandler", "API case list, 100 a page", "/api/v1/cases?page_size=100"),
     ("sagsbehandler", "API case list, searched", "/api/v1/cases?page_size=100&q=Nielsen"),
-    ("sagsbehandler", "API case list, filtered by state", "/api/v1/cases?page_size=100&status=closed"),
+    (
+        "sagsbehandler",
+        "API case list, filtered by state",
+        "/api/v1/cases?page_size=100&status=closed",
+    ),
     (
         "klinisk",
         "Statistics for a year and a region",
