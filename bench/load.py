@@ -373,7 +373,12 @@ def gunicorn_master(pid: int) -> int:
         current = pending.pop()
         # The program itself (gunicorn, or python running it), not the shell of the serve
         # recipe, whose command line names gunicorn too.
-        if any(arg.endswith("/gunicorn") for arg in _command(current).split()[:2]):
+        # With setproctitle installed the master names itself "gunicorn: master [...]".
+        args = _command(current).split()
+        if any(arg.endswith("/gunicorn") for arg in args[:2]) or args[:2] == [
+            "gunicorn:",
+            "master",
+        ]:
             return current
         pending.extend(_children(current))
     raise SystemExit("no gunicorn process under make serve")

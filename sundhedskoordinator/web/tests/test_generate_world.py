@@ -12,10 +12,11 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from sundhedskoordinator.access.models import AccessLog
+from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.billing.models import Settlement, SettlementLine
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.invariants import problems, with_related
@@ -181,3 +182,17 @@ def test_every_demo_case_passes_the_invariants(generated):
     cases = with_related(Case.objects.exclude(pk__in=generated.values("pk")))
     assert cases.count() >= 10
     assert [p for case in cases for p in problems(case)] == []
+
+
+def test_the_indexes_dropped_for_the_bulk_write_are_back(generated):
+    """The access log's and the events' secondary indexes are dropped while the copies are
+    written and built again: every column the models index has its index afterwards."""
+    with connection.cursor() as cursor:
+        for model, columns in [
+            (AccessLog, [["at"], ["case_id"], ["citizen_id"], ["user_id"]]),
+            (CaseEvent, [["case_id"]]),
+        ]:
+            constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            indexed = [c["columns"] for c in constraints.values() if c["index"]]
+            for column in columns:
+                assert column in indexed, (model.__name__, column)
