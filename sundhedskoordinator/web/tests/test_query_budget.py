@@ -124,6 +124,7 @@ NOT_MEASURED = {
     "oidc/callback/": "the identity provider's answer (web/tests/test_oidc.py)",
     "bekraeft/": "the second-factor form, before the user is let in",
     "api/v1/": "the API root answers 404",
+    "bench/baseline": "the load benchmark's empty page: no query, and 404 unless BENCH_BASELINE",
     "api/v1/openapi.json": "the API description: no data, no query",
     "api/v1/docs": "the API documentation page: no data",
     "api/v1/auth/token": "a POST that issues a token",
