@@ -90,12 +90,20 @@ test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TE
 	if [ -n "$$missing" ]; then bash scripts/apt-install.sh $$missing; fi
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
-	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/test EXPECTED_DATABASE=sqlite $(VENV)/bin/pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "--- again on PostgreSQL ---"; \
-		DATA_DIR=$(CURDIR)/var/test DATABASE_URL="$$TEST_DATABASE_URL" EXPECTED_DATABASE=postgresql \
-			$(VENV)/bin/pytest; \
-	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi
+	@# With TEST_DATABASE_URL the PostgreSQL run goes on beside the SQLite one (each in its own
+	@# DATA_DIR, with its own malware scanner); its output follows the SQLite run's.
+	@pg=0; if [ -n "$$TEST_DATABASE_URL" ]; then \
+		mkdir -p $(CURDIR)/var; \
+		DATA_DIR=$(CURDIR)/var/test-postgresql DATABASE_URL="$$TEST_DATABASE_URL" \
+			EXPECTED_DATABASE=postgresql $(VENV)/bin/pytest $(PYTEST_ARGS) \
+			> $(CURDIR)/var/test-postgresql.log 2>&1 & pg=$$!; fi; \
+	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/test EXPECTED_DATABASE=sqlite \
+		$(VENV)/bin/pytest $(PYTEST_ARGS); sqlite=$$?; \
+	if [ "$$pg" != 0 ]; then \
+		wait $$pg; postgresql=$$?; \
+		echo "--- the same suite on PostgreSQL ---"; cat $(CURDIR)/var/test-postgresql.log; \
+	else postgresql=0; echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi; \
+	test $$sqlite -eq 0 -a $$postgresql -eq 0
 
 bench: install ## Load benchmark of `make serve` (BENCH_REQUESTS, BENCH_CASES, BENCH_DATABASE_URL); docs/performance.md
 	$(PY) bench/load.py
