@@ -62,7 +62,7 @@ from sundhedskoordinator.cases.models import (
     Offer,
     OfferVersion,
 )
-from sundhedskoordinator.cases.walk import Cast, new_case, walk_case_to
+from sundhedskoordinator.cases.walk import HAPPY_PATH, Cast, new_case, walk_case_to
 from sundhedskoordinator.citizens.cpr import protect_cpr
 from sundhedskoordinator.citizens.models import Citizen, Guidance, ResourceCourse
 from sundhedskoordinator.citizens.services import create_citizen
@@ -168,18 +168,10 @@ HISTORY_AGREEMENT_FROM = dt.date(2015, 1, 1)
 OPEN_WEEKS = 4
 #: The ended cases' mix: closed after a decision, withdrawn, rejected (out of 100).
 ENDED_MIX = [(Status.CLOSED, 85), (Status.WITHDRAWN, 8), (Status.REJECTED, 7)]
-OPEN_STATES = [
-    Status.DRAFT,
-    Status.REQUESTED,
-    Status.READY,
-    Status.SCHEDULED,
-    Status.SENT,
-    Status.HELD,
-    Status.ADVISED,
-    Status.DECIDED,
-]
+#: The happy path's states before the case is closed.
+OPEN_STATES = HAPPY_PATH[: HAPPY_PATH.index(Status.CLOSED)]
 #: The states a template is walked to now (its meeting ahead); the others two months ago.
-AHEAD = {Status.DRAFT, Status.REQUESTED, Status.READY, Status.SCHEDULED, Status.SENT}
+AHEAD = set(HAPPY_PATH[: HAPPY_PATH.index(Status.HELD)])
 ACCESS_ROWS_PER_CASE = 20
 ACCESS_SPACING = dt.timedelta(hours=3)
 ACCESS_ROLES = (Role.CASEWORKER.value, Role.SECRETARIAT.value, Role.COORDINATOR.value)
