@@ -17,7 +17,6 @@ from django.utils import timezone
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.workingdays import dispatch_deadline
-from sundhedskoordinator.organisations.models import RoleMembership
 
 from .choices import TERMINAL_STATES, Status
 from .models import AgendaItem, Case
@@ -61,9 +60,7 @@ def problems(case: Case) -> list[str]:
         "citizen belongs to another municipality",
     )
     check(
-        RoleMembership.objects.filter(
-            user_id=case.responsible_id, municipality_id=case.municipality_id
-        ).exists(),
+        any(m.municipality_id == case.municipality_id for m in case.responsible.memberships.all()),
         "responsible has no role in the case's municipality",
     )
     versions = sorted(v.version for v in case.offer_versions.all())

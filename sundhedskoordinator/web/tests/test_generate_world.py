@@ -174,6 +174,12 @@ def test_the_invariants_find_a_broken_case(generated):
     )
     moved = with_related(Case.objects.filter(pk=item.case_id)).get()
     assert any("dispatch deadline" in p for p in problems(moved))
+    # A responsible caseworker of another municipality is found too.
+    stranger = User.objects.get(username="sb851-1")
+    other = generated.exclude(municipality__code="851").earliest("pk")
+    Case.objects.filter(pk=other.pk).update(responsible=stranger)
+    handed = with_related(Case.objects.filter(pk=other.pk)).get()
+    assert any("responsible has no role" in p for p in problems(handed))
 
 
 def test_every_demo_case_passes_the_invariants(generated):
