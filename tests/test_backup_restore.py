@@ -1,0 +1,380 @@
+"""The backup and restore drill (issue 19, "Backup and restore"): a populated world is backed up
+while a caseworker goes on creating cases, restored into an empty place, and compared with the
+original table by table and file by file, read straight from both databases and folders (not
+through the code under test). On the suite's own database vendor: SQLite files in the SQLite
+run, two fresh PostgreSQL databases in the PostgreSQL run.
+
+Every command runs as its own process with its own DATA_DIR, as an operator would run it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: How many national cases the world holds on top of the demo world.
+WORLD_CASES = 40
+
+#: The writer: creates draft cases through the service until the file ``stop`` exists, and
+#: prints each one's key with the moment (CLOCK_MONOTONIC, the same in every process) it was
+#: acknowledged.
+WRITER = """
+import os
+import time
+from sundhedskoordinator.cases.walk import new_case
+from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.organisations.models import User
+
+caseworker = User.objects.get(username="sagsbehandler")
+citizen = Citizen.objects.filter(municipality=caseworker.memberships.first().municipality).first()
+while not os.path.exists({stop!r}):
+    case = new_case(citizen=citizen, caseworker=caseworker)
+    print("acknowledged", case.pk, time.monotonic(), flush=True)
+"""
+
+#: The tables a new case writes to; the counter of the year's case numbers is updated in place.
+WRITTEN_BY_THE_WRITER = {
+    "cases_case",
+    "cases_offer",
+    "cases_offerversion",
+    "cases_healthconcern",
+    "audit_caseevent",
+    "cases_casesequence",
+    "(sequences)",
+}
+UPDATED_IN_PLACE = {"cases_casesequence", "(sequences)"}
+
+#: The restored world's cases checked against the invariants the services keep.
+CHECK = """
+from sundhedskoordinator.web.national import check_sample
+print(len(check_sample(10**6)))
+"""
+
+
+@dataclass
+class Place:
+    """A database and a DATA_DIR (with its file storage) that commands run against."""
+
+    data_dir: Path
+    database_url: str
+
+    def env(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "DJANGO_ENV", "STORAGE_S3_BUCKET"}
+        }
+        return env | {
+            "DATA_DIR": str(self.data_dir),
+            "DATABASE_URL": self.database_url,
+            "CLAMAV_SOCKET": settings.CLAMAV_SOCKET,
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        }
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    @property
+    def files(self) -> Path:
+        return self.data_dir / "files"
+
+
+class Databases:
+    """Fresh databases of the suite's vendor, removed at the end."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: list[str] = []
+
+    def new(self, label: str) -> Place:
+        data_dir = self.root / label
+        data_dir.mkdir()
+        if connection.vendor == "sqlite":
+            return Place(data_dir, f"sqlite:///{data_dir / 'db.sqlite3'}")
+        name = f"drill_{label}_{os.getpid()}_{secrets.token_hex(3)}"
+        with self._server() as server:
+            server.execute(f'CREATE DATABASE "{name}"')
+        self.made.append(name)
+        return Place(data_dir, self.url(name))
+
+    def url(self, name: str) -> str:
+        db = settings.DATABASES["default"]
+        user = db.get("USER") or "postgres"
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+        return f"postgres://{user}{password}@{host}/{name}"
+
+    def _server(self) -> Any:
+        import psycopg
+
+        db = settings.DATABASES["default"]
+        return psycopg.connect(
+            dbname="postgres",
+            user=db.get("USER") or "postgres",
+            password=db.get("PASSWORD") or None,
+            host=db.get("HOST") or "127.0.0.1",
+            port=db.get("PORT") or 5432,
+            autocommit=True,
+        )
+
+    def drop(self) -> None:
+        for name in self.made:
+            with self._server() as server:
+                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Drill:
+    source: Place
+    backup: Path
+    databases: Databases
+    acknowledged: list[tuple[int, float]]
+    backup_started: float
+    backup_ended: float
+
+
+@pytest.fixture(scope="module")
+def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
+    databases = Databases(tmp_path_factory.mktemp("drill"))
+    try:
+        source = databases.new("source")
+        source.manage("migrate", "--no-input", "-v0")
+        source.manage("generate_world", f"--cases={WORLD_CASES}", f"--check={WORLD_CASES}", "-v0")
+        stop = databases.root / "stop"
+        writer = source.spawn("shell", "--no-imports", "-c", WRITER.format(stop=str(stop)))
+        acknowledged: list[tuple[int, float]] = []
+
+        def read() -> None:
+            assert writer.stdout
+            for line in writer.stdout:
+                if line.startswith("acknowledged "):
+                    _, key, moment = line.split()
+                    acknowledged.append((int(key), float(moment)))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        _wait_for(lambda: len(acknowledged) >= 3)
+        backup = databases.root / "backup"
+        started = time.monotonic()
+        source.manage("backup", str(backup))
+        ended = time.monotonic()
+        _wait_for(lambda: any(moment > ended for _, moment in acknowledged[-3:]))
+        stop.touch()
+        _out, err = writer.communicate(timeout=120)
+        reader.join()
+        assert writer.returncode == 0, err[-3000:]
+        yield Drill(source, backup, databases, acknowledged, started, ended)
+    finally:
+        databases.drop()
+
+
+def _wait_for(condition: Any, seconds: float = 120) -> None:
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "the writer did not get on"
+        time.sleep(0.1)
+
+
+# --- reading both sides straight from their databases and folders --------------------------------
+
+
+def _query(place: Place, sql: str) -> list[tuple[Any, ...]]:
+    if place.database_url.startswith("sqlite"):
+        db = sqlite3.connect(place.database_url.removeprefix("sqlite:///"))
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+    import psycopg
+
+    with psycopg.connect(place.database_url) as db:
+        return db.execute(sql).fetchall()
+
+
+def _rows(place: Place) -> dict[str, list[str]]:
+    """Every table's rows (sorted, as text), and the schema's triggers, indexes and sequences."""
+    if place.database_url.startswith("sqlite"):
+        db = sqlite3.connect(place.database_url.removeprefix("sqlite:///"))
+        try:
+            tables = [
+                r[0]
+                for r in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            # The catalogue's own table names.
+            select = {t: f'SELECT * FROM "{t}"' for t in tables}  # noqa: S608
+            found = {t: sorted(map(repr, db.execute(select[t]))) for t in tables}
+            found["(schema)"] = sorted(
+                map(repr, db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+            )
+            if "sqlite_sequence" in {r[0] for r in db.execute("SELECT name FROM sqlite_master")}:
+                found["(sequences)"] = sorted(
+                    map(repr, db.execute("SELECT * FROM sqlite_sequence"))
+                )
+        finally:
+            db.close()
+        return found
+    import psycopg
+
+    with psycopg.connect(place.database_url) as db:
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchall()
+        ]
+        select = {t: f'SELECT * FROM "{t}"' for t in tables}  # noqa: S608
+        found = {t: sorted(map(repr, db.execute(select[t]).fetchall())) for t in tables}
+        found["(schema)"] = sorted(
+            map(
+                repr,
+                db.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                    "UNION ALL SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+                    "WHERE NOT tgisinternal"
+                ).fetchall(),
+            )
+        )
+        found["(sequences)"] = sorted(
+            map(
+                repr,
+                db.execute(
+                    "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'"
+                ).fetchall(),
+            )
+        )
+    return found
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+# --- the drill ----------------------------------------------------------------------------------
+
+
+def test_a_backup_taken_while_writing_restores_whole_into_an_empty_place(drill: Drill) -> None:
+    target = drill.databases.new("restored")
+    started = time.monotonic()
+    result = target.manage("restore", str(drill.backup), "--json")
+    restore_seconds = time.monotonic() - started
+    summary = json.loads(result.stdout)
+
+    # The backup is one moment of the source, taken while the writer went on: the restore holds
+    # the source's rows, less what was written after that moment.
+    restored = _rows(target)
+    source = _rows(drill.source)
+    assert set(restored) == set(source)
+    restored_cases = {row[0] for row in _query(target, "SELECT id FROM cases_case")}
+    written = {pk for pk, _ in drill.acknowledged}
+    before = {pk for pk, moment in drill.acknowledged if moment < drill.backup_started}
+    after = {pk for pk, moment in drill.acknowledged if moment > drill.backup_ended}
+    assert before, "the writer acknowledged no case before the backup began"
+    assert after, "the writer acknowledged no case after the backup ended"
+    # Every case acknowledged before the backup began is in it; none made after it ended is.
+    assert before <= restored_cases
+    assert not (after & restored_cases)
+    # Every other table holds exactly the source's rows; the writer's tables hold the source's
+    # rows less those written after the backup's moment.
+    changed = {t for t in source if restored[t] != source[t]}
+    assert changed <= WRITTEN_BY_THE_WRITER
+    for table in changed - UPDATED_IN_PLACE:
+        assert set(restored[table]) <= set(source[table]), table
+    assert restored["(schema)"] == source["(schema)"]
+
+    # Every file, byte for byte.
+    source_files = _files(drill.source.files)
+    assert len(source_files) > WORLD_CASES
+    assert _files(target.files) == source_files
+
+    # The restored cases keep the rules the services enforce.
+    check = target.manage("shell", "--no-imports", "-c", CHECK)
+    assert check.stdout.strip() == "0"
+    print(
+        f"\nrestore drill ({connection.vendor}): {summary['tables']} tables, {summary['rows']} "
+        f"rows, {summary['files']} files compared; restore took {restore_seconds:.1f} s "
+        f"({summary['seconds']}); {len(before)} cases written before the backup, "
+        f"{len(written)} in all."
+    )
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_written(drill: Drill) -> None:
+    damaged = drill.databases.root / "damaged"
+    shutil.copytree(drill.backup, damaged)
+    manifest = json.loads((damaged / "manifest.json").read_text())
+    name = sorted(manifest["files"])[0]
+    path = damaged / "files" / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    target = drill.databases.new("damaged_target")
+
+    result = target.manage("restore", str(damaged), check=False)
+
+    assert result.returncode != 0
+    assert f"The file {name} does not match its checksum" in result.stderr
+    assert _rows(target).keys() <= {"(schema)", "(sequences)"}
+    assert not _files(target.files) if target.files.exists() else True
+
+
+def test_a_restore_goes_only_into_an_empty_place(drill: Drill) -> None:
+    target = drill.databases.new("occupied")
+    target.manage("migrate", "--no-input", "-v0")
+    before = _rows(target)
+
+    result = target.manage("restore", str(drill.backup), check=False)
+
+    assert result.returncode != 0
+    assert "The database is not empty" in result.stderr
+    assert _rows(target) == before
+
+
+def test_a_backup_goes_only_into_a_new_or_empty_folder(drill: Drill) -> None:
+    result = drill.source.manage("backup", str(drill.backup), check=False)
+
+    assert result.returncode != 0
+    assert "The backup folder is not empty" in result.stderr
