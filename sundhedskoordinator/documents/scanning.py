@@ -86,3 +86,14 @@ def scan(content: bytes) -> None:
             fields={"file": _("Virusscanningen kunne ikke scanne filen.")},
             status=503,
         )
+
+
+def answers() -> bool:
+    """Whether the daemon answers a PING (the readiness probe: without it no upload is taken)."""
+    try:
+        with _connect() as sock:
+            sock.sendall(b"zPING\0")
+            reply = sock.recv(64)
+    except OSError:
+        return False
+    return reply.rstrip(b"\0") == b"PONG"

@@ -8,9 +8,11 @@ makes (the model's ``upload_to``); reading them back checks the SHA-256 first
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db.models import Max, Model, QuerySet
 
 
@@ -29,3 +31,18 @@ def store_version[Stored: Model](
     row.file.save(name, ContentFile(content), save=False)
     document.save()
     return document
+
+
+def writable() -> bool:
+    """Whether the file storage takes a file and gives it back (the readiness probe: a local
+    folder or a bucket alike). The probe file is removed again."""
+    storage = storages["default"]
+    try:
+        name = storage.save(f"health/probe-{uuid.uuid4().hex}", ContentFile(b"ok"))
+        try:
+            with storage.open(name, "rb") as handle:
+                return bool(handle.read() == b"ok")
+        finally:
+            storage.delete(name)
+    except Exception:  # noqa: BLE001 - any failure of the backend means "not ready"
+        return False

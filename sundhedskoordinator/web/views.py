@@ -40,6 +40,7 @@ from sundhedskoordinator.cases.texts import CITIZEN_NEXT, CITIZEN_STATUS
 from sundhedskoordinator.citizens.selectors import citizens_without_guidance
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import error_body
+from sundhedskoordinator.documents import scanning, storage
 from sundhedskoordinator.meetings.models import CollaborationAgreement
 from sundhedskoordinator.meetings.selectors import agreements_by_region
 from sundhedskoordinator.organisations.choices import Role
@@ -181,7 +182,9 @@ def health_live(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def health_ready(request: HttpRequest) -> JsonResponse:
-    """The database answers and every migration is applied; 503 otherwise."""
+    """The instance can do its work: the database answers with every migration applied, the
+    file storage takes a file and gives it back, and the malware scanner answers (without it no
+    upload is taken); 503 otherwise, naming what is not."""
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
@@ -192,6 +195,8 @@ def health_ready(request: HttpRequest) -> JsonResponse:
         checks["migrations"] = "ok" if not pending else f"{len(pending)} pending"
     except DatabaseError:
         checks.setdefault("database", "unreachable")
+    checks["storage"] = "ok" if storage.writable() else "unreachable"
+    checks["scanner"] = "ok" if scanning.answers() else "unreachable"
     ready = all(value == "ok" for value in checks.values()) and "migrations" in checks
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503

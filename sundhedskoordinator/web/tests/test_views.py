@@ -107,7 +107,45 @@ def test_health_ready_checks_database_and_migrations(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "migrations": "ok"},
+        "checks": {"database": "ok", "migrations": "ok", "storage": "ok", "scanner": "ok"},
+    }
+
+
+def test_health_ready_answers_503_when_the_scanner_does_not_answer(client, settings, tmp_path):
+    # Uploads are refused without the scanner, so the instance must not take traffic.
+    settings.CLAMAV_SOCKET = str(tmp_path / "no-daemon-here.sock")
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {
+            "database": "ok",
+            "migrations": "ok",
+            "storage": "ok",
+            "scanner": "unreachable",
+        },
+    }
+
+
+def test_health_ready_answers_503_when_the_file_storage_cannot_be_written(
+    client, settings, tmp_path
+):
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocked / "files")},
+        },
+    }
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "storage": "unreachable",
+        "scanner": "ok",
     }
 
 
