@@ -69,7 +69,7 @@ serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes,
 	DJANGO_ENV=production $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_ENV=production $(VENV)/bin/gunicorn sundhedskoordinator.wsgi \
-		--bind $${HOST:-0.0.0.0}:$(PORT) --workers $(WORKERS) --access-logfile -
+		--bind $${HOST:-0.0.0.0}:$(PORT) --workers $(WORKERS)
 
 lint: install ## ruff lint and format check, mypy, the import layers (lint-imports)
 	$(VENV)/bin/ruff check .

@@ -223,10 +223,19 @@ def _known_cprs() -> set[str]:
     return numbers | {f"{n[:6]}-{n[6:]}" for n in numbers}
 
 
+def _known_health_texts() -> set[str]:
+    """The beginnings of the health texts the tests write into cases: the citizen's description
+    and the coordinator's advice of ``cases.walk``."""
+    from sundhedskoordinator.cases.walk import SAMPLE_CONCERN
+
+    return {str(SAMPLE_CONCERN["text"])[:40], "Praktikken kan gennemføres, hvis arbejdet"}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_cpr_number_is_ever_logged() -> Any:
     """Everything the application logs during the whole suite (requests, errors, warnings) is
-    kept and searched, at the end, for every CPR number the tests and the demo world use."""
+    kept and searched, at the end, for every CPR number the tests and the demo world use, and
+    for the health texts they write."""
     handler = _RecordEverything()
     root = logging.getLogger()
     root.addHandler(handler)
@@ -242,6 +251,8 @@ def _no_cpr_number_is_ever_logged() -> Any:
     text = "\n".join(handler.lines)
     leaked = sorted(n for n in _known_cprs() if n in text)
     assert not leaked, f"CPR numbers appeared in log output: {len(leaked)}"
+    health = sorted(t for t in _known_health_texts() if t in text)
+    assert not health, f"Health texts appeared in log output: {health}"
 
 
 # --- What the run proves ------------------------------------------------------------------------
