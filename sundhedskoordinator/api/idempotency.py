@@ -23,6 +23,35 @@ MAX_KEY_LENGTH = 200
 PATH_LENGTH = 300
 
 
+def _key(request: HttpRequest) -> str:
+    key = request.headers.get(HEADER, "").strip()
+    if len(key) > MAX_KEY_LENGTH:
+        # Refused rather than cut: a cut key would never be found again, and the action would
+        # run twice.
+        raise DomainError(
+            "idempotency_key_invalid",
+            _("Idempotency-Key må højst være %(n)d tegn.") % {"n": MAX_KEY_LENGTH},
+            fields={HEADER: _("Højst %(n)d tegn.") % {"n": MAX_KEY_LENGTH}},
+            status=400,
+        )
+    return key
+
+
+def _previous(request: HttpRequest, key: str) -> IdempotencyRecord | None:
+    """The record of this user's key, if the key was used; refused if for another request."""
+    user = request.auth  # type: ignore[attr-defined]
+    previous = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if previous is not None and (previous.method, previous.path) != (
+        request.method,
+        request.path[:PATH_LENGTH],
+    ):
+        raise DomainError(
+            "idempotency_key_reused",
+            _("Idempotency-Key er allerede brugt til en anden forespørgsel."),
+        )
+    return previous
+
+
 def run_once(
     request: HttpRequest,
     compute: Callable[[], tuple[int, dict[str, Any]]],
@@ -33,28 +62,14 @@ def run_once(
     kept, and a repeat answers ``replay(kept)``: the resource as this user may read it *now*, so
     that no health data is kept with the key or given back after the user lost access to it.
     Refusals are not remembered, so a client may fix its input and retry with the same key."""
-    key = request.headers.get(HEADER, "").strip()
+    key = _key(request)
     if not key:
         return compute()
-    if len(key) > MAX_KEY_LENGTH:
-        # Refused rather than cut: a cut key would never be found again, and the action would
-        # run twice.
-        raise DomainError(
-            "idempotency_key_invalid",
-            _("Idempotency-Key må højst være %(n)d tegn.") % {"n": MAX_KEY_LENGTH},
-            fields={HEADER: _("Højst %(n)d tegn.") % {"n": MAX_KEY_LENGTH}},
-            status=400,
-        )
     user = request.auth  # type: ignore[attr-defined]
     # A record keeps as much of the path as its column holds, and is compared as it is kept.
     path = request.path[:PATH_LENGTH]
-    previous = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    previous = _previous(request, key)
     if previous is not None:
-        if (previous.method, previous.path) != (request.method, path):
-            raise DomainError(
-                "idempotency_key_reused",
-                _("Idempotency-Key er allerede brugt til en anden forespørgsel."),
-            )
         if replay is not None:
             return previous.status_code, replay(previous.body)
         return previous.status_code, previous.body
@@ -80,3 +95,43 @@ def run_once(
             return previous.status_code, replay(previous.body)
         return previous.status_code, previous.body
     return status, body
+
+
+def create_once(
+    request: HttpRequest,
+    create: Callable[[Callable[[int, dict[str, Any]], None] | None], tuple[int, dict[str, Any]]],
+    replay: Callable[[dict[str, Any]], dict[str, Any]],
+) -> tuple[int, dict[str, Any]]:
+    """``run_once`` for a creation whose service writes the record of the key in the same
+    transaction as what it creates: ``create(remember)`` hands ``remember(status, kept)`` to the
+    service, which calls it inside its transaction. Two requests with one key at the same moment,
+    or a retry after the server died between a commit and its answer, then make the resource
+    once: the second one's record collides with the first's, its whole creation rolls back, and
+    it answers as the first did."""
+    key = _key(request)
+    if not key:
+        return create(None)
+    user = request.auth  # type: ignore[attr-defined]
+    path = request.path[:PATH_LENGTH]
+    previous = _previous(request, key)
+    if previous is not None:
+        return previous.status_code, replay(previous.body)
+
+    def remember(status: int, kept: dict[str, Any]) -> None:
+        IdempotencyRecord.objects.create(
+            user=user,
+            key=key,
+            method=request.method or "",
+            path=path,
+            status_code=status,
+            body=json.loads(json.dumps(kept, cls=DjangoJSONEncoder)),
+            created_at=clock.now(),
+        )
+
+    try:
+        return create(remember)
+    except IntegrityError:
+        previous = _previous(request, key)
+        if previous is None:
+            raise
+        return previous.status_code, replay(previous.body)

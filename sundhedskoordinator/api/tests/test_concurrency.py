@@ -228,3 +228,29 @@ def test_a_double_clicked_dispatch_sends_the_package_once(world: World, tmp_path
         == 1
     )
     assert race.read(lambda: Case.objects.get(pk=case.pk).status) == Status.SENT
+
+
+def test_ten_creations_with_one_idempotency_key_make_one_case(world: World, tmp_path: Path) -> None:
+    # A client that retries at once (a double click, a timeout) sends the same key again while
+    # the first request is still running: the case is made once, and every answer names it.
+    clients = [_client(world.users["sagsbehandler"])[0] for _ in range(10)]
+    _, headers = _client(world.users["sagsbehandler"])
+    before = Case.objects.count()
+    race = Race(tmp_path)
+
+    def create(i: int) -> Any:
+        return _post(
+            clients[i],
+            {**headers, "Idempotency-Key": "ny-sag-1"},
+            "/cases",
+            {"citizen": world.citizen.pk},
+        )
+
+    answers = race.run(10, create)
+
+    assert not [a for a in answers if isinstance(a, Exception)], answers
+    created = [a for a in answers if a.status_code == 201]
+    assert created, [a.json() for a in answers]
+    assert {a.json()["id"] for a in created} == {created[0].json()["id"]}
+    assert all(a.status_code in {201, 409} for a in answers), [a.json() for a in answers]
+    assert race.read(Case.objects.count) == before + 1
