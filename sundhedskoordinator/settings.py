@@ -468,6 +468,9 @@ MEMO_XSD = env_str(
 # How often the reminder scheduler runs. When each reminder is due is the procedure's business:
 # the region's collaboration agreement (meetings.CollaborationAgreement) holds those numbers.
 REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 15)
+# How long a task worker holds a Digital Post letter it is handing over; a letter held by a worker
+# that died goes out with the reminder scheduler's next run after this (post/services.py).
+DIGITAL_POST_CLAIM_SECONDS = env_int("DIGITAL_POST_CLAIM_SECONDS", 120)
 
 # --- Logging --------------------------------------------------------------------------------
 # One JSON object per line (LOG_FORMAT=plain for a console read by eye), each with the id of the

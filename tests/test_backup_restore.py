@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
 import shutil
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
+
+from tests.places import Databases, Place
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,99 +63,6 @@ CHECK = """
 from sundhedskoordinator.web.national import check_sample
 print(len(check_sample(10**6)))
 """
-
-
-@dataclass
-class Place:
-    """A database and a DATA_DIR (with its file storage) that commands run against."""
-
-    data_dir: Path
-    database_url: str
-
-    def env(self) -> dict[str, str]:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"DATABASE_URL", "DJANGO_ENV", "STORAGE_S3_BUCKET"}
-        }
-        return env | {
-            "DATA_DIR": str(self.data_dir),
-            "DATABASE_URL": self.database_url,
-            "CLAMAV_SOCKET": settings.CLAMAV_SOCKET,
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
-
-    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=900,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-        return result
-
-    def spawn(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    @property
-    def files(self) -> Path:
-        return self.data_dir / "files"
-
-
-class Databases:
-    """Fresh databases of the suite's vendor, removed at the end."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.made: list[str] = []
-
-    def new(self, label: str) -> Place:
-        data_dir = self.root / label
-        data_dir.mkdir()
-        if connection.vendor == "sqlite":
-            return Place(data_dir, f"sqlite:///{data_dir / 'db.sqlite3'}")
-        name = f"drill_{label}_{os.getpid()}_{secrets.token_hex(3)}"
-        with self._server() as server:
-            server.execute(f'CREATE DATABASE "{name}"')
-        self.made.append(name)
-        return Place(data_dir, self.url(name))
-
-    def url(self, name: str) -> str:
-        db = settings.DATABASES["default"]
-        user = db.get("USER") or "postgres"
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-        return f"postgres://{user}{password}@{host}/{name}"
-
-    def _server(self) -> Any:
-        import psycopg
-
-        db = settings.DATABASES["default"]
-        return psycopg.connect(
-            dbname="postgres",
-            user=db.get("USER") or "postgres",
-            password=db.get("PASSWORD") or None,
-            host=db.get("HOST") or "127.0.0.1",
-            port=db.get("PORT") or 5432,
-            autocommit=True,
-        )
-
-    def drop(self) -> None:
-        for name in self.made:
-            with self._server() as server:
-                server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -214,19 +118,6 @@ def _wait_for(condition: Any, seconds: float = 120) -> None:
 
 
 # --- reading both sides straight from their databases and folders --------------------------------
-
-
-def _query(place: Place, sql: str) -> list[tuple[Any, ...]]:
-    if place.database_url.startswith("sqlite"):
-        db = sqlite3.connect(place.database_url.removeprefix("sqlite:///"))
-        try:
-            return db.execute(sql).fetchall()
-        finally:
-            db.close()
-    import psycopg
-
-    with psycopg.connect(place.database_url) as db:
-        return db.execute(sql).fetchall()
 
 
 def _rows(place: Place) -> dict[str, list[str]]:
@@ -309,7 +200,7 @@ def test_a_backup_taken_while_writing_restores_whole_into_an_empty_place(drill: 
     restored = _rows(target)
     source = _rows(drill.source)
     assert set(restored) == set(source)
-    restored_cases = {row[0] for row in _query(target, "SELECT id FROM cases_case")}
+    restored_cases = {row[0] for row in target.query("SELECT id FROM cases_case")}
     written = {pk for pk, _ in drill.acknowledged}
     before = {pk for pk, moment in drill.acknowledged if moment < drill.backup_started}
     after = {pk for pk, moment in drill.acknowledged if moment > drill.backup_ended}

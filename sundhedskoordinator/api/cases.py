@@ -29,7 +29,7 @@ from sundhedskoordinator.organisations.models import User
 
 from . import serialize
 from .http import if_match, set_etag
-from .idempotency import create_once, run_once
+from .idempotency import act_once, run_once
 from .pagination import PageParams, id_filter, page_body, paginate
 from .schemas import (
     AdviceIn,
@@ -167,22 +167,17 @@ def create_case(
     user = _user(request)
     citizen = citizen_in_scope(user, payload.citizen)
 
-    def compute(remember: Any) -> tuple[int, dict[str, Any]]:
+    def compute() -> tuple[int, dict[str, Any]]:
         result = services.create_case(
             actor=user,
             citizen=citizen,
             responsible=_user_ref(payload.responsible),
             offer=payload.offer.model_dump() if payload.offer else None,
             health_concern=payload.health_concern.model_dump() if payload.health_concern else None,
-            together=(
-                (lambda case: remember(201, {"id": case.pk, "version": case.version}))
-                if remember
-                else None
-            ),
         )
         return 201, _case_body(request, result.case.pk, result.warnings)
 
-    status, body = create_once(request, compute, _replayed(request))
+    status, body = act_once(request, compute, _replayed(request), 201)
     set_etag(response, body["version"])
     response["Location"] = f"/api/v1/cases/{body['id']}"
     return Status(status, body)
@@ -253,7 +248,7 @@ def _action(
         run(user, expected)
         return 200, _case_body(request, case_id)
 
-    status, body = run_once(request, compute, _replayed(request))
+    status, body = act_once(request, compute, _replayed(request), 200)
     set_etag(response, body["version"])
     return Status(status, body)
 

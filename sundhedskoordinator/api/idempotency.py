@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from sundhedskoordinator.cases.services import together
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 
@@ -97,39 +98,41 @@ def run_once(
     return status, body
 
 
-def create_once(
+def act_once(
     request: HttpRequest,
-    create: Callable[[Callable[[int, dict[str, Any]], None] | None], tuple[int, dict[str, Any]]],
+    compute: Callable[[], tuple[int, dict[str, Any]]],
     replay: Callable[[dict[str, Any]], dict[str, Any]],
+    status: int,
 ) -> tuple[int, dict[str, Any]]:
-    """``run_once`` for a creation whose service writes the record of the key in the same
-    transaction as what it creates: ``create(remember)`` hands ``remember(status, kept)`` to the
-    service, which calls it inside its transaction. Two requests with one key at the same moment,
-    or a retry after the server died between a commit and its answer, then make the resource
-    once: the second one's record collides with the first's, its whole creation rolls back, and
-    it answers as the first did."""
+    """``run_once`` for an action on a case or its creation (answering ``status`` and the case):
+    the record of the key is written inside the action's own transaction
+    (``cases.services.together``). Two requests with one key at the same moment, or a retry
+    after the server died between the commit and the answer, then run the action once: the
+    second one's record collides with the first's, its work rolls back, and it answers as the
+    first did."""
     key = _key(request)
     if not key:
-        return create(None)
+        return compute()
     user = request.auth  # type: ignore[attr-defined]
     path = request.path[:PATH_LENGTH]
     previous = _previous(request, key)
     if previous is not None:
         return previous.status_code, replay(previous.body)
 
-    def remember(status: int, kept: dict[str, Any]) -> None:
+    def remember(case: Any) -> None:
         IdempotencyRecord.objects.create(
             user=user,
             key=key,
             method=request.method or "",
             path=path,
             status_code=status,
-            body=json.loads(json.dumps(kept, cls=DjangoJSONEncoder)),
+            body={"id": case.pk, "version": case.version},
             created_at=clock.now(),
         )
 
     try:
-        return create(remember)
+        with together(remember):
+            return compute()
     except IntegrityError:
         previous = _previous(request, key)
         if previous is None:

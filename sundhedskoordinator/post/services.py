@@ -48,8 +48,13 @@ BACKOFF = (
     dt.timedelta(hours=2),
     dt.timedelta(hours=6),
 )
-#: How long a worker holds a message it is handing over before another may try it.
-CLAIM = dt.timedelta(minutes=2)
+
+
+def _claim() -> dt.timedelta:
+    """How long a worker holds a message it is handing over before another may try it (the
+    setting ``DIGITAL_POST_CLAIM_SECONDS``): long enough for one hand-over, short enough that a
+    letter a killed worker held goes out soon after."""
+    return dt.timedelta(seconds=settings.DIGITAL_POST_CLAIM_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -210,7 +215,7 @@ def deliver(delivery_id: int) -> str:
     claimed = (
         Delivery.objects.filter(_claimable(now), pk=delivery_id)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(claimed_until=now + CLAIM, attempts=F("attempts") + 1)
+        .update(claimed_until=now + _claim(), attempts=F("attempts") + 1)
     )
     delivery = Delivery.objects.get(pk=delivery_id)
     if not claimed:

@@ -20,6 +20,7 @@ from .common import (
     GUIDANCE_MISSING,
     Result,
     Warning,
+    together,
 )
 from .conversation import (
     cancel_conversation,
@@ -68,6 +69,7 @@ __all__ = [
     "GUIDANCE_MISSING",
     "Result",
     "Warning",
+    "together",
     "add_document",
     "anonymise_case",
     "cancel_conversation",

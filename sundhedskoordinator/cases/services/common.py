@@ -4,6 +4,9 @@ one audit event, and the refusal log."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -85,6 +88,31 @@ def _authorise(case: Case, action: Action, actor: User) -> tuple[workflow.Transi
     return transition, role
 
 
+#: A write that must land in the transaction of the action on a case running now (``together``).
+_landing: ContextVar[list[Callable[[Case], None]] | None] = ContextVar("landing", default=None)
+
+
+@contextlib.contextmanager
+def together(write: Callable[[Case], None]) -> Iterator[None]:
+    """Within this block, the first action on a case (or its creation) also runs
+    ``write(case)`` inside its own transaction, just before it commits: for a write that must
+    land with the action or not at all. The API keeps its record of an Idempotency-Key so, and a
+    repeated request can then never run the action twice, even when the server dies between the
+    commit and the answer."""
+    token = _landing.set([write])
+    try:
+        yield
+    finally:
+        _landing.reset(token)
+
+
+def _land(case: Case) -> None:
+    """Run the write ``together`` asked for, once; called inside an action's transaction."""
+    pending = _landing.get()
+    if pending:
+        pending.pop()(case)
+
+
 def _finish(
     case: Case,
     transition: workflow.Transition,
@@ -110,6 +138,7 @@ def _finish(
         to_state=case.status,
         data=data,
     )
+    _land(case)
     return case
 
 

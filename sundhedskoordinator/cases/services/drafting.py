@@ -3,7 +3,6 @@ it as complete, and hand the case to a colleague."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +46,7 @@ from .common import (
     _authorise,
     _case_refusals_logged,
     _finish,
+    _land,
     _lock,
     _next_reference,
     _save_offer,
@@ -66,14 +66,10 @@ def create_case(
     responsible_role: str = Role.CASEWORKER,
     offer: dict[str, Any] | None = None,
     health_concern: dict[str, Any] | None = None,
-    together: Callable[[Case], None] | None = None,
 ) -> Result:
     """Open a draft case for a citizen of the actor's municipality (regional procedure item 4),
     optionally with the offer and the citizen's description at once. The table's ``create``
-    names who opens a case (by scope), the state it starts in and its event. ``together`` is
-    called with the new case inside the transaction that makes it, for a write that must land
-    with the case or not at all (the API's record of the request's Idempotency-Key, so that a
-    repeated request can never make a second case)."""
+    names who opens a case (by scope), the state it starts in and its event."""
     transition = workflow.TRANSITIONS[Action.CREATE]
     assert transition.target is not None  # noqa: S101 - the table opens a case in a state
     municipality_id = citizen.municipality_id
@@ -121,8 +117,7 @@ def create_case(
             to_state=case.status,
             data=changed.event_data() or None,
         )
-        if together is not None:
-            together(case)
+        _land(case)
     return Result(case, changed.warnings)
 
 
