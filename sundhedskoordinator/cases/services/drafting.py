@@ -31,8 +31,7 @@ from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import has_written_guidance
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
-from sundhedskoordinator.documents.inspection import inspect_upload
-from sundhedskoordinator.documents.scanning import scan as scan_for_malware
+from sundhedskoordinator.documents.uploads import accept_upload
 from sundhedskoordinator.meetings.selectors import agreement_on
 from sundhedskoordinator.notifications.models import NotificationKind
 from sundhedskoordinator.notifications.services import notify
@@ -247,8 +246,8 @@ def _apply_changes(
 def add_document(
     *, actor: User, case_id: int, kind: str, filename: str, content: bytes
 ) -> Document:
-    """Attach a file to the case. Its type is decided from its content
-    (``documents.inspection``) and it is scanned for malware (``documents.scanning``); a file of
+    """Attach a file to the case. It comes in through ``documents.uploads.accept_upload``: its
+    type is judged from its whole content and its name, and it is scanned for malware; a file of
     a kind the case already holds becomes its next version, and earlier versions stay. The stored
     name is made by the system; the SHA-256 is kept and checked on every download."""
     if kind not in UPLOAD_KINDS:
@@ -260,8 +259,7 @@ def add_document(
     with transaction.atomic(durable=True):
         case = _lock(case_id, None)
         transition, role = _authorise(case, Action.ADD_DOCUMENT, actor)
-        file_type = inspect_upload(content)
-        scan_for_malware(content)
+        file_type = accept_upload(filename=filename, content=content)
         document = _store_document(
             case,
             kind,

@@ -14,13 +14,14 @@ from sundhedskoordinator.cases.models import Document
 from sundhedskoordinator.cases.walk import new_case
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.documents import inspection
+from sundhedskoordinator.documents.tests import samples
 
 MB = 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _png(size: int) -> bytes:
-    return PNG_SIGNATURE + b"\x00" * (size - len(PNG_SIGNATURE))
+    return samples.png_of_size(size)
 
 
 def _zip(entries: list[tuple[str, bytes | str]]) -> bytes:
@@ -86,15 +87,12 @@ def test_an_upload_on_the_configured_limit_is_stored_and_one_byte_more_is_not(
 
 # --- Archive limits ---------------------------------------------------------------------------
 def _docx(extra_entries: int) -> bytes:
-    return _zip(
-        [("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")]
-        + [(f"word/media/{i}.xml", "") for i in range(extra_entries)]
-    )
+    return samples.docx(*[(f"word/media/{i}.xml", "") for i in range(extra_entries)])
 
 
 @pytest.mark.parametrize(("entries", "accepted"), [(999, True), (1000, True), (1001, False)])
 def test_an_archive_of_up_to_1000_entries_is_opened(entries: int, accepted: bool) -> None:
-    content = _docx(entries - 2)
+    content = _docx(entries - len(samples.DOCX_PARTS))
     assert len(zipfile.ZipFile(io.BytesIO(content)).infolist()) == entries
     if accepted:
         assert inspection.inspect_upload(content) == inspection.DOCX
@@ -104,10 +102,9 @@ def test_an_archive_of_up_to_1000_entries_is_opened(entries: int, accepted: bool
 
 @pytest.mark.parametrize(("unpacked", "accepted"), [(100 * MB, True), (100 * MB + 1, False)])
 def test_an_archive_of_up_to_100_mb_uncompressed_is_opened(unpacked: int, accepted: bool) -> None:
-    types = b"<Types/>"
-    content = _zip(
-        [("[Content_Types].xml", types), ("word/document.xml", b"0" * (unpacked - len(types)))]
-    )
+    required = sum(len(data) for _name, data in samples.DOCX_PARTS)
+    # Data that deflates to about a fiftieth, within the ratio limit (tested on its own).
+    content = samples.docx(("word/media/data.bin", samples.compressible(unpacked - required)))
     if accepted:
         assert inspection.inspect_upload(content) == inspection.DOCX
     else:
@@ -130,8 +127,7 @@ def test_an_archive_whose_mimetype_is_not_opendocument_text_is_refused(mimetype:
 
 
 def test_an_archive_whose_mimetype_is_opendocument_text_is_an_odt() -> None:
-    content = _zip([("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "")])
-    assert inspection.inspect_upload(content) == inspection.ODT
+    assert inspection.inspect_upload(samples.odt()) == inspection.ODT
 
 
 def test_an_office_archive_without_a_word_part_is_refused() -> None:

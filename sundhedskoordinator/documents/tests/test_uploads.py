@@ -10,6 +10,7 @@ from pypdf import PdfWriter
 from sundhedskoordinator.cases.models import Document
 from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case
 from sundhedskoordinator.documents import inspection
+from sundhedskoordinator.documents.tests import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +32,10 @@ def _encrypted_pdf():
     return out.getvalue()
 
 
-DOCX = _zip([("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")])
-ODT = _zip([("mimetype", "application/vnd.oasis.opendocument.text"), ("content.xml", "<x/>")])
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+DOCX = samples.docx()
+ODT = samples.odt()
+PNG = samples.image("PNG")
+JPEG = samples.image("JPEG")
 
 
 @pytest.mark.parametrize(
@@ -45,8 +46,8 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
         ("c.jpg", JPEG, "image/jpeg"),
         ("d.docx", DOCX, inspection.DOCX.content_type),
         ("e.odt", ODT, inspection.ODT.content_type),
-        ("renamed.txt", SAMPLE_PDF, "application/pdf"),
-    ],  # the name does not matter
+        ("renamed", SAMPLE_PDF, "application/pdf"),
+    ],  # a name without an extension is judged by the content alone
 )
 def test_accepted_types_are_decided_from_the_content(world, api, name, content, content_type):
     case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
@@ -146,10 +147,10 @@ def _pdf_with_marker():
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("eicar.png", b"\x89PNG\r\n\x1a\n" + EICAR),  # the EICAR test string after a PNG header
-        ("eicar.jpg", b"\xff\xd8\xff\xe0" + EICAR),
+        ("eicar.png", samples.image("PNG", comment=EICAR)),  # the EICAR string in a valid PNG
+        ("eicar.jpg", samples.image("JPEG", comment=EICAR)),
         ("plan.pdf", _pdf_with_marker()),  # a valid PDF that the test signature matches
-        ("plan.docx", _zip([("[Content_Types].xml", "<Types/>"), ("word/eicar.com", EICAR)])),
+        ("plan.docx", samples.docx(("word/eicar.txt", EICAR))),
     ],
 )
 def test_malware_is_refused_and_nothing_is_stored(world, api, name, content):
