@@ -62,6 +62,11 @@ for sigs in /var/lib/clamav/*.cvd /var/lib/clamav/*.cld; do
   [ -e "$sigs" ] && ln -sf "$sigs" "$dir/db/"
 done
 
+# The limits are above the upload inspection's (documents/inspection.py: 100 MB unpacked, 1,000
+# parts, archives two deep), so a file the inspection lets through is scanned whole. Should one
+# still reach a limit, AlertExceedsMax makes the daemon say so (Heuristics.Limits.Exceeded)
+# instead of answering OK for the part it read, and the upload is refused; encrypted archives and
+# Office macros, which it cannot see into or which run, are reported as findings too.
 cat >"$dir/clamd.conf" <<EOF
 LocalSocket $socket
 FixStaleSocket yes
@@ -71,8 +76,13 @@ PidFile $pidfile
 LogFile $dir/clamd.log
 Foreground yes
 StreamMaxLength 64M
-MaxFileSize 64M
-MaxScanSize 200M
+MaxFileSize 128M
+MaxScanSize 256M
+MaxRecursion 8
+MaxFiles 2000
+AlertExceedsMax yes
+AlertEncryptedArchive yes
+AlertOLE2Macros yes
 EOF
 if [ "$(id -u)" -eq 0 ]; then echo "User root" >>"$dir/clamd.conf"; fi
 

@@ -2,7 +2,10 @@
 
 The daemon's INSTREAM command takes the bytes in length-prefixed chunks and answers
 ``stream: OK`` or ``stream: <signature> FOUND``. Scanning fails closed: a finding, an error
-answer, or a daemon that does not answer in time refuses the upload.
+answer, or a daemon that does not answer in time refuses the upload. A file the daemon could not
+scan whole is refused too: with ``AlertExceedsMax`` (scripts/clamd.sh) a file or archive over
+one of its limits answers ``Heuristics.Limits.Exceeded.<limit> FOUND`` instead of a quiet OK for
+the part it read, and a stream over ``StreamMaxLength`` answers ``size limit exceeded``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from sundhedskoordinator.core.errors import DomainError
 
 MALWARE_FOUND = "malware_found"
 SCANNER_UNAVAILABLE = "scanner_unavailable"
+SCAN_LIMITS_EXCEEDED = "scan_limits_exceeded"
+LIMITS_SIGNATURE = "Heuristics.Limits.Exceeded"
 CHUNK = 64 * 1024
 
 logger = logging.getLogger(__name__)
@@ -41,11 +46,16 @@ def _connect() -> socket.socket:
 
 def _ask(content: bytes) -> str:
     with _connect() as sock:
-        sock.sendall(b"zINSTREAM\0")
-        for start in range(0, len(content), CHUNK):
-            chunk = content[start : start + CHUNK]
-            sock.sendall(struct.pack("!L", len(chunk)) + chunk)
-        sock.sendall(struct.pack("!L", 0))
+        try:
+            sock.sendall(b"zINSTREAM\0")
+            for start in range(0, len(content), CHUNK):
+                chunk = content[start : start + CHUNK]
+                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+            sock.sendall(struct.pack("!L", 0))
+        except (BrokenPipeError, ConnectionResetError):
+            # A stream over the daemon's StreamMaxLength: it answers "size limit exceeded" and
+            # stops reading. Its answer is read below; none at all is an error (fails closed).
+            pass
         reply = b""
         while not reply.endswith(b"\0"):
             part = sock.recv(4096)
@@ -70,6 +80,13 @@ def scan(content: bytes) -> None:
             fields={"file": _("Virusscanningen svarer ikke.")},
             status=503,
         ) from exc
+    if (reply.endswith(" FOUND") and LIMITS_SIGNATURE in reply) or "size limit exceeded" in reply:
+        logger.warning("Upload refused: too large for the malware scanner: %s", reply[:200])
+        message = _(
+            "Filen er afvist, fordi den er for stor eller indeholder for mange lag til, at "
+            "virusscanningen kan undersøge den helt."
+        )
+        raise DomainError(SCAN_LIMITS_EXCEEDED, message, fields={"file": message})
     if reply.endswith(" FOUND"):
         signature = reply.removeprefix("stream: ").removesuffix(" FOUND")
         logger.warning("Upload refused: malware signature %s", signature)
