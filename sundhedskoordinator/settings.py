@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id (LOGGING).
     "log_request_id.middleware.RequestIDMiddleware",
+    # Before anything reads the body: a body larger than its route takes is refused.
+    "sundhedskoordinator.web.body_limits.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -353,7 +355,9 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "files"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Each route's body limit is web/body_limits.py's table, checked before the body is read; Django's
+# limit on what a request holds beside its files backs it up at the largest of them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 # Every upload is scanned by a ClamAV daemon (a Unix socket path, or tcp://host:port). Uploads are
 # refused when it does not answer. scripts/clamd.sh starts one for the demo and the tests.
 CLAMAV_SOCKET = env_str("CLAMAV_SOCKET", str(DATA_DIR / "clamav" / "clamd.sock"))

@@ -5,10 +5,14 @@ from sundhedskoordinator.access.admin import admin_login, admin_site_permission
 from sundhedskoordinator.api.urls import api
 from sundhedskoordinator.web import oidc
 from sundhedskoordinator.web import views as web_views
+from sundhedskoordinator.web.body_limits import bad_request
 
 # The admin site asks for the second factor where the deployment requires it (OTP_REQUIRED), as
 # django-otp's OTPAdminSite does, and logs in through the service's own log-in page.
 admin.site.has_permission = admin_site_permission  # type: ignore[method-assign]
+
+# A body Django cannot read or will not take: 400 or 413 in Danish (the API's in its error shape).
+handler400 = bad_request
 
 urlpatterns = [
     path("health/live", web_views.health_live, name="health-live"),

@@ -5,13 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import DataError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from sundhedskoordinator.core.errors import DomainError, error_body
+from sundhedskoordinator.core.errors import (
+    BODY_TOO_LARGE,
+    MALFORMED_BODY,
+    DomainError,
+    body_too_large_message,
+    error_body,
+    malformed_body_message,
+)
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
@@ -71,7 +85,32 @@ def install(api: NinjaAPI) -> None:
             status=404,
         )
 
+    @api.exception_handler(RequestDataTooBig)
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Behind the body limits of web/body_limits.py, which refuse most before they are read.
+        return api.create_response(
+            request, error_body(BODY_TOO_LARGE, body_too_large_message()), status=413
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(UnreadablePostError)
+    @api.exception_handler(SuspiciousOperation)
+    def malformed(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A multipart body without its boundary, or cut short.
+        return api.create_response(
+            request, error_body(MALFORMED_BODY, malformed_body_message()), status=400
+        )
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # The one 400 django-ninja raises itself: a body it cannot parse as JSON (or as the
+            # content type claims). The parser's own words (English, DEBUG adds the exception)
+            # are not shown.
+            return api.create_response(
+                request, error_body(MALFORMED_BODY, malformed_body_message()), status=400
+            )
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)

@@ -1,9 +1,13 @@
-"""ETag / If-Match for optimistic locking."""
+"""ETag / If-Match for optimistic locking, and how a request's JSON body is read."""
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
 from sundhedskoordinator.core.errors import DomainError
 
@@ -30,3 +34,20 @@ def if_match(request: HttpRequest) -> int | None:
             status=400,
         )
     return int(value)
+
+
+class JsonObjectParser(Parser):
+    """The API's bodies are JSON objects sent as ``application/json``: another content type, a
+    body in another charset, or JSON that is not an object (a list, ``null``, a number) is
+    refused as a malformed body (``errors.py``) instead of being read as an empty one."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        media_type = request.content_type or ""
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            raise ValueError("not JSON")
+        if (request.encoding or "utf-8").lower().replace("_", "-") not in {"utf-8", "utf8"}:
+            raise ValueError("JSON is UTF-8")
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data

@@ -17,6 +17,7 @@ from sundhedskoordinator.core.errors import DomainError
 
 from . import access, cases, citizens, errors, figures, meetings
 from .auth import OTP_REQUIRED, TokenAuth
+from .http import JsonObjectParser
 from .schemas import ErrorOut, TokenIn, TokenOut
 from .tokens import issue_token
 from .tokens import revoke_token as revoke
@@ -45,6 +46,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=TokenAuth(),
     docs_decorator=_docs_csp,
+    parser=JsonObjectParser(),
 )
 errors.install(api)
 

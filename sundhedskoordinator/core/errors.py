@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
@@ -47,3 +48,29 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     """The JSON body of every error answer (DESIGN section 6): the API's, and the log-in
     lock-out's when it answers an API request."""
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+#: A request body larger than its route takes (413), and one that cannot be read as the format
+#: it claims to be (400): malformed multipart or JSON, a wrong content type, invalid UTF-8.
+BODY_TOO_LARGE = "body_too_large"
+MALFORMED_BODY = "malformed_body"
+#: A request Django refused for another reason (a field it cannot take, a host it does not serve).
+INVALID_INPUT = "invalid_input"
+
+
+def body_too_large_message(limit: int | None = None) -> str:
+    if limit is None:
+        return _("Forespørgslen er for stor.")
+    size = (
+        _("%(mb)d MB") % {"mb": limit // (1024 * 1024)}
+        if limit >= 1024 * 1024
+        else _("%(kb)d kB") % {"kb": max(1, limit // 1024)}
+    )
+    return _("Forespørgslen er for stor: højst %(size)s.") % {"size": size}
+
+
+def malformed_body_message() -> str:
+    return _(
+        "Forespørgslens indhold kan ikke læses: tjek formatet (Content-Type), og at indholdet "
+        "passer til det."
+    )
