@@ -256,10 +256,15 @@ def add_document(
             _("Ukendt dokumentart."),
             fields={"kind": _("Vælg en af de kendte dokumentarter.")},
         )
+    # Judging the file (its type from its content, the malware scan) takes long for a large one:
+    # done before the write transaction, once the actor is known to be allowed to add it, so the
+    # write lock is held only while the file and its row are kept.
+    unlocked = Case.objects.select_related("citizen", "municipality__region", "responsible")
+    _authorise(unlocked.get(pk=case_id), Action.ADD_DOCUMENT, actor)
+    file_type = accept_upload(filename=filename, content=content)
     with transaction.atomic(durable=True):
         case = _lock(case_id, None)
         transition, role = _authorise(case, Action.ADD_DOCUMENT, actor)
-        file_type = accept_upload(filename=filename, content=content)
         document = _store_document(
             case,
             kind,

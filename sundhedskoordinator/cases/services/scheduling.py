@@ -4,10 +4,13 @@ or a whole meeting at a time; a substitute coordinator taking over an agenda ite
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sundhedskoordinator.access.policy import (
     holds_item,
@@ -23,7 +26,7 @@ from sundhedskoordinator.cases.limits import check_lengths
 from sundhedskoordinator.cases.models import AdviceDraft, AgendaItem, Case, Dispatch
 from sundhedskoordinator.cases.selectors import active_items
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import deadline_passed, working_days_between
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.meetings.choices import CancelCode
@@ -291,54 +294,119 @@ def package_snapshot(case: Case, item: AgendaItem) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Package:
+    """A package frozen and rendered before the dispatch's transaction: what was read, and the
+    PDF made from it."""
+
+    item_id: int
+    deadline: dt.date
+    snapshot: dict[str, Any]
+    pdf: bytes
+
+
+def _dispatch_guards(case: Case, item: AgendaItem, transition: workflow.Transition) -> None:
+    workflow.run_guards(
+        transition,
+        case,
+        {
+            "today": clock.today(),
+            "meeting_day": item.meeting.date,
+            "right_groups": agreement_on(
+                case.municipality.region_id, item.meeting.date
+            ).right_groups,
+        },
+    )
+
+
+def _unsaved_dispatch(
+    case: Case, item: AgendaItem, actor: User, now: dt.datetime, snapshot: dict[str, Any]
+) -> Dispatch:
+    today = timezone.localdate(now)
+    return Dispatch(
+        agenda_item=item,
+        case=case,
+        sent_at=now,
+        sent_by=actor,
+        deadline=item.dispatch_deadline,
+        is_late=deadline_passed(item.dispatch_deadline, today),
+        working_days_late=max(0, working_days_between(item.dispatch_deadline, today)),
+        snapshot=snapshot,
+    )
+
+
+def _render_package(
+    *, actor: User, case_id: int, expected_version: int | None, now: dt.datetime
+) -> _Package:
+    """Read the case as it stands (no lock, no write), refuse as the dispatch itself would, and
+    render the package's PDF: the slow part, done while others read and write freely."""
+    case = Case.objects.select_related("citizen", "municipality__region", "responsible").get(
+        pk=case_id
+    )
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(workflow.STALE_VERSION, _STALE)
+    transition, _role = _authorise(case, Action.DISPATCH, actor)
+    item = case.agenda_items.select_related("meeting").get(cancelled_at__isnull=True)
+    _dispatch_guards(case, item, transition)
+    snapshot = package_snapshot(case, item)
+    dispatch = _unsaved_dispatch(case, item, actor, now, snapshot)
+    pdf = letters.case_package(letter_data.package_letter(dispatch))
+    return _Package(item.pk, item.dispatch_deadline, snapshot, pdf)
+
+
+#: How often a dispatch renders again when the case changed while its package was rendered.
+DISPATCH_ATTEMPTS = 3
+_STALE = gettext_lazy(
+    "Sagen er ændret af en anden, siden du hentede den. Hent den igen og prøv igen."
+)
+
+
 @_case_refusals_logged
 def dispatch_package(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """Send a frozen snapshot of the case package to the coordinator. Deadline: the 10th working
-    day before the meeting (regional procedure item 8); later is allowed and recorded as late."""
-    with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
-        transition, role = _authorise(case, Action.DISPATCH, actor)
-        now, today = clock.now(), clock.today()
-        item = _active_item(case)
-        workflow.run_guards(
-            transition,
-            case,
-            {
-                "today": today,
-                "meeting_day": item.meeting.date,
-                "right_groups": agreement_on(
-                    case.municipality.region_id, item.meeting.date
-                ).right_groups,
-            },
+    day before the meeting (regional procedure item 8); later is allowed and recorded as late.
+
+    The package is frozen and its PDF rendered before the write transaction, so the database's
+    write lock is held only while the rows are written. Inside it the case is locked and read
+    again: if the package would differ from the one rendered (the case changed meanwhile), it is
+    rendered again, and a case that keeps changing is refused as changed by another. A refusal or
+    a failed rendering writes nothing."""
+    now = clock.now()
+    for _attempt in range(DISPATCH_ATTEMPTS):
+        rendered = _render_package(
+            actor=actor, case_id=case_id, expected_version=expected_version, now=now
         )
-        late_days = max(0, working_days_between(item.dispatch_deadline, today))
-        dispatch = Dispatch.objects.create(
-            agenda_item=item,
-            case=case,
-            sent_at=now,
-            sent_by=actor,
-            deadline=item.dispatch_deadline,
-            is_late=deadline_passed(item.dispatch_deadline, today),
-            working_days_late=late_days,
-            snapshot=package_snapshot(case, item),
-        )
-        package = letters.case_package(letter_data.package_letter(dispatch))
-        _issue(case, DocumentKind.CASE_PACKAGE, package, actor)
-        # The coordinator's first word of the case, with the invitation to the conversation.
-        notify(
-            users=[item.coordinator],
-            kind=NotificationKind.CASE_SENT,
-            case=case,
-            calendar=item_invitation(item),
-        )
-        return _finish(
-            case,
-            transition,
-            actor,
-            role,
-            data={"dispatch": dispatch.pk, "late": dispatch.is_late},
-            first_sent_at=case.first_sent_at or now,
-        )
+        with transaction.atomic(durable=True):
+            case = _lock(case_id, expected_version)
+            transition, role = _authorise(case, Action.DISPATCH, actor)
+            item = _active_item(case)
+            _dispatch_guards(case, item, transition)
+            snapshot = package_snapshot(case, item)
+            if (item.pk, item.dispatch_deadline, snapshot) != (
+                rendered.item_id,
+                rendered.deadline,
+                rendered.snapshot,
+            ):
+                continue  # leaves the transaction unwritten; render what is there now
+            dispatch = _unsaved_dispatch(case, item, actor, now, snapshot)
+            dispatch.save()
+            _issue(case, DocumentKind.CASE_PACKAGE, rendered.pdf, actor)
+            # The coordinator's first word of the case, with the invitation to the conversation.
+            notify(
+                users=[item.coordinator],
+                kind=NotificationKind.CASE_SENT,
+                case=case,
+                calendar=item_invitation(item),
+            )
+            return _finish(
+                case,
+                transition,
+                actor,
+                role,
+                data={"dispatch": dispatch.pk, "late": dispatch.is_late},
+                first_sent_at=case.first_sent_at or now,
+            )
+    raise ConflictError(workflow.STALE_VERSION, _STALE)
 
 
 @logs_refusals("meeting", "meeting_id")

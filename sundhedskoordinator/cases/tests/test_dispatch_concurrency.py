@@ -1,0 +1,219 @@
+"""Reads go on while a large package is dispatched. The package's PDF is rendered before the
+dispatch's write transaction, so the write lock is held only while its rows are written: the
+coordinator's reads of another case (each writes an access-log row, a write of its own) all
+succeed during the dispatch, none waits for it, and the longest time anyone holds the write lock
+is measured from outside by a connection that tries to take it every few milliseconds.
+
+On SQLite as production runs it: a WAL file with BEGIN IMMEDIATE and the busy timeout (the
+in-memory test database lets a second writer fail at once instead of waiting). On PostgreSQL the
+same threads run against the test database."""
+
+from __future__ import annotations
+
+import contextvars
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, connections, transaction
+
+from conftest import World
+from sundhedskoordinator.cases import limits, services
+from sundhedskoordinator.cases.choices import DocumentKind, Status
+from sundhedskoordinator.cases.models import Case
+from sundhedskoordinator.cases.selectors import read_case
+from sundhedskoordinator.cases.services.scheduling import _render_package
+from sundhedskoordinator.cases.walk import (
+    SAMPLE_CONCERN,
+    SAMPLE_OFFER,
+    SAMPLE_PDF,
+    new_case,
+    walk_case_to,
+)
+from sundhedskoordinator.core import clock
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+#: Readers, each reading as the coordinator again and again during the dispatch.
+READERS = 3
+#: Documents on the large case beside those the walk attaches: each is a line of the package.
+DOCUMENTS = 30
+
+
+def _as_a_wal_file(path: Path) -> dict[str, Any]:
+    """The test database copied into a file, opened with the production settings."""
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    # WAL before anyone opens it (the production settings set it on connecting, which needs the
+    # file to themselves).
+    target.execute("PRAGMA journal_mode=WAL")
+    target.close()
+    return {**connection.settings_dict, "NAME": str(path)}
+
+
+class WriteLockProbe(threading.Thread):
+    """Tries to take SQLite's write lock every 2 ms on its own connection, with no busy timeout:
+    each stretch of failed tries is one holding of the lock by someone else."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(daemon=True)
+        self.path, self.stop, self.held = path, threading.Event(), [0.0]
+
+    def run(self) -> None:
+        probe = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        since: float | None = None
+        while not self.stop.is_set():
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+                if since is not None:
+                    self.held.append(time.monotonic() - since)
+                    since = None
+            except sqlite3.OperationalError:
+                since = since if since is not None else time.monotonic()
+            time.sleep(0.002)
+        probe.close()
+
+
+def _large_case(world: World) -> Case:
+    """A case at the limits of its free texts (Danish letters, so more bytes than characters),
+    with the documents the walk attaches and ``DOCUMENTS`` more, scheduled and ready to be
+    sent."""
+    text = "Smerter i lænden, træthed og søvnbesvær; fremmøde før kl. 10 er svært. "
+    offer = {
+        **SAMPLE_OFFER,
+        "content": (text * 100)[: limits.OFFER_TEXT],
+        "demands": (text * 100)[: limits.OFFER_TEXT],
+    }
+    concern = {**SAMPLE_CONCERN, "text": (text * 100)[: limits.DESCRIPTION]}
+    case = new_case(
+        citizen=world.citizen, caseworker=world.users["sagsbehandler"], offer=offer, concern=concern
+    )
+    for version in range(DOCUMENTS):
+        services.add_document(
+            actor=world.users["sagsbehandler"],
+            case_id=case.pk,
+            kind=DocumentKind.HEALTH_INFORMATION,
+            filename=f"epikrise-{version}.pdf",
+            content=SAMPLE_PDF,
+        )
+    return walk_case_to(case, Status.SCHEDULED, cast=world.cast, meeting=world.meeting)
+
+
+def test_reads_go_on_while_a_large_package_is_dispatched(world: World, tmp_path: Path) -> None:
+    coordinator, secretariat = world.users["koordinator"], world.users["sekretariat"]
+    sent = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.SENT,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    large = _large_case(world)
+    render = _render_time(large, secretariat)
+    on_file = _as_a_wal_file(tmp_path / "db.sqlite3") if connection.vendor == "sqlite" else None
+    probe = WriteLockProbe(on_file["NAME"]) if on_file is not None else None
+    started, finished = threading.Event(), threading.Event()
+    errors: list[str] = []
+    timings: dict[str, float] = {}
+    reads: list[tuple[float, float]] = []  # (when it ended, how long it took)
+
+    def on_the_file() -> None:
+        if on_file is not None:
+            connections["default"].settings_dict = on_file
+
+    def timed_transaction(execute: Any, sql: str, *args: Any) -> Any:
+        """The dispatch's write transaction, from its first statement to its commit."""
+        if connection.in_atomic_block and "transaction" not in timings:
+            timings["transaction"] = time.monotonic()
+            transaction.on_commit(
+                lambda: timings.update(transaction=time.monotonic() - timings["transaction"])
+            )
+        return execute(sql, *args)
+
+    def dispatch() -> None:
+        on_the_file()
+        try:
+            started.set()
+            begun = time.monotonic()
+            with connection.execute_wrapper(timed_transaction):
+                services.dispatch_package(actor=secretariat, case_id=large.pk)
+            timings["dispatch"] = time.monotonic() - begun
+        except Exception as error:  # noqa: BLE001 - the failure to report
+            errors.append(repr(error))
+        finally:
+            timings["dispatch_ended"] = time.monotonic()
+            finished.set()
+            connection.close()
+
+    def read() -> None:
+        on_the_file()
+        started.wait()
+        try:
+            while not finished.is_set():
+                begun = time.monotonic()
+                read_case(user=coordinator, case_id=sent.pk)
+                reads.append((time.monotonic(), time.monotonic() - begun))
+                time.sleep(0.01)  # a busy office, not a loop without breath
+        except Exception as error:  # noqa: BLE001 - "database is locked" among them
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    # Each thread runs in a copy of this one's context, so it sees the frozen clock too.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(work,))
+        for work in (dispatch, *[read] * READERS)
+    ]
+    if probe is not None:
+        probe.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if probe is not None:
+        probe.stop.set()
+        probe.join()
+
+    assert not errors, errors
+    during = [took for ended, took in reads if ended <= timings["dispatch_ended"]]
+    assert len(during) >= READERS, f"only {len(during)} reads ended during the dispatch"
+    slowest_read, longest_busy = max(during), max(probe.held) if probe is not None else 0.0
+    if on_file is None:
+        assert Case.objects.get(pk=large.pk).status == Status.SENT
+        assert large.documents.filter(kind=DocumentKind.CASE_PACKAGE).count() == 1
+    else:
+        with sqlite3.connect(on_file["NAME"]) as stored:
+            (status,) = stored.execute(
+                'SELECT status FROM "cases_case" WHERE id = ?', (large.pk,)
+            ).fetchone()
+            (packages,) = stored.execute(
+                'SELECT count(*) FROM "cases_document" WHERE case_id = ? AND kind = ?',
+                (large.pk, DocumentKind.CASE_PACKAGE),
+            ).fetchone()
+        assert (status, packages) == (Status.SENT, 1)
+    print(  # noqa: T201 - the figures of the run
+        f"dispatch {timings['dispatch']:.3f} s (rendering alone {render:.3f} s), its write "
+        f"transaction {timings['transaction'] * 1000:.0f} ms; {len(during)} reads during it, "
+        f"slowest {slowest_read:.3f} s; longest stretch the write lock was busy "
+        f"{longest_busy:.3f} s"
+    )
+    # The dispatch held the write lock for milliseconds, not for the rendering.
+    assert timings["transaction"] < 0.25
+    assert timings["transaction"] < render / 2
+    # Nobody waited for the rendering. (Threads share one interpreter with the rendering, so a
+    # read is slower here than in a server's own process: the bound leaves room for that.)
+    assert slowest_read < 1.0
+    if probe is not None:
+        assert longest_busy < render
+
+
+def _render_time(case: Case, actor: Any) -> float:
+    """How long the dispatch's first part takes: reading the case and rendering its package,
+    which writes nothing (here, before the dispatch, on the test database)."""
+    begun = time.monotonic()
+    _render_package(actor=actor, case_id=case.pk, expected_version=None, now=clock.now())
+    return time.monotonic() - begun
