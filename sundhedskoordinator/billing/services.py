@@ -56,6 +56,8 @@ SETTLEMENT_CHANGED = "settlement_changed"
 ZERO = Decimal("0.00")
 #: A period longer than this is a typing error, not a settlement.
 MAX_PERIOD_DAYS = 366
+#: The longest note on a rate (the column's size; the form and the API say the same).
+RATE_NOTE = 300
 
 
 def rate_on(rates: Iterable[Rate], day: dt.date) -> Rate | None:
@@ -513,6 +515,9 @@ def set_rate(
     rate that reaches back into a locked period is refused with ``confirmation_required`` until
     it is confirmed (having seen ``rate_corrections``); it is then settled as corrections in each
     municipality's first open period, and who confirmed it is kept."""
+    if len(note) > RATE_NOTE:
+        message = _("Højst %(limit)d tegn.") % {"limit": RATE_NOTE}
+        raise DomainError(RATE_INVALID, message, fields={"note": message})
     region = _check_rate(actor, region_id, amount, valid_from)
     with transaction.atomic(durable=True):
         Region.objects.select_for_update().get(pk=region.pk)

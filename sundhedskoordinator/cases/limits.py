@@ -26,6 +26,13 @@ DECISION = 4000
 #: A companion's (bisidder's) name and relation to the citizen (the model's column sizes).
 COMPANION_NAME = 200
 COMPANION_RELATION = 100
+#: The areas the citizen's description names (the API takes them as a list of short words).
+AREAS = 12
+AREA = 100
+#: Who attended the conversation, when given one by one through the API: each a role and a name
+#: (at most ``COMPANION_NAME`` characters).
+ATTENDEES = 10
+ATTENDEE_ROLE = 50
 
 
 def check_lengths(texts: dict[str, tuple[str | None, int]]) -> None:
@@ -38,3 +45,28 @@ def check_lengths(texts: dict[str, tuple[str | None, int]]) -> None:
     }
     if too_long:
         raise DomainError(INVALID_INPUT, " ".join(too_long.values()), fields=too_long)
+
+
+def check_list(name: str, items: list[str], *, count: int, length: int) -> None:
+    """Refuse a list of short texts with more than ``count`` items or an item over ``length``."""
+    if len(items) > count:
+        message = _("Højst %(count)d.") % {"count": count}
+    elif any(len(item) > length for item in items):
+        message = _("Hver højst %(limit)d tegn.") % {"limit": length}
+    else:
+        return
+    raise DomainError(INVALID_INPUT, message, fields={name: message})
+
+
+def check_attendees(attendees: list[dict[str, str]]) -> None:
+    """Attendees given one by one: each a ``role`` and a ``name``, within their limits."""
+    shapes = all(set(a) <= {"role", "name"} for a in attendees)
+    if not shapes:
+        message = _("Hver deltager har kun en rolle (role) og et navn (name).")
+        raise DomainError(INVALID_INPUT, message, fields={"attendees": message})
+    check_list(
+        "attendees", [a.get("role", "") for a in attendees], count=ATTENDEES, length=ATTENDEE_ROLE
+    )
+    check_list(
+        "attendees", [a.get("name", "") for a in attendees], count=ATTENDEES, length=COMPANION_NAME
+    )

@@ -50,6 +50,8 @@ def hold_conversation(
     """Record that the conversation was held, when, and who attended: ``attendees`` as given,
     or the agenda item's participants, narrowed to ``present`` (of "citizen", "companion" and
     "municipality"; the coordinator who records it is there)."""
+    if attendees is not None:
+        limits.check_attendees(attendees)
     with transaction.atomic(durable=True):
         case = _lock(case_id, expected_version)
         transition, role = _authorise(case, Action.HOLD_CONVERSATION, actor)

@@ -185,6 +185,12 @@ def _apply_changes(
             "health_concern": ((health_concern or {}).get("text"), limits.DESCRIPTION),
         }
     )
+    limits.check_list(
+        "health_concern.areas",
+        list((health_concern or {}).get("areas") or []),
+        count=limits.AREAS,
+        length=limits.AREA,
+    )
     changed = _Changed()
     warnings = changed.warnings
     now = clock.now()
