@@ -127,6 +127,8 @@ def test_reads_go_on_while_a_large_package_is_dispatched(world: World, tmp_path:
 
     def timed_transaction(execute: Any, sql: str, *args: Any) -> Any:
         """The dispatch's write transaction, from its first statement to its commit."""
+        if connection.in_atomic_block:
+            timings["statements"] = timings.get("statements", 0) + 1
         if connection.in_atomic_block and "transaction" not in timings:
             timings["transaction"] = time.monotonic()
             transaction.on_commit(
@@ -197,17 +199,22 @@ def test_reads_go_on_while_a_large_package_is_dispatched(world: World, tmp_path:
         assert (status, packages) == (Status.SENT, 1)
     print(  # noqa: T201 - the figures of the run
         f"dispatch {timings['dispatch']:.3f} s (rendering alone {render:.3f} s), its write "
-        f"transaction {timings['transaction'] * 1000:.0f} ms; {len(during)} reads during it, "
+        f"transaction {timings['transaction'] * 1000:.0f} ms ({timings['statements']:.0f} "
+        f"statements); {len(during)} reads during it, "
         f"slowest {slowest_read:.3f} s; longest stretch the write lock was busy "
         f"{longest_busy:.3f} s"
     )
-    # The dispatch held the write lock for milliseconds, not for the rendering.
-    assert timings["transaction"] < 0.25
+    # The dispatch's transaction lasts a fraction of the rendering it no longer holds; on SQLite,
+    # where its transaction holds the one write lock of the database, that is milliseconds.
     assert timings["transaction"] < render / 2
-    # Nobody waited for the rendering. (Threads share one interpreter with the rendering, so a
-    # read is slower here than in a server's own process: the bound leaves room for that.)
-    assert slowest_read < 1.0
     if probe is not None:
+        assert timings["transaction"] < 0.25
+    # Nobody waited for the rendering: on SQLite, where a reader's access-log row needs the
+    # database's one write lock, the slowest read and the longest stretch the lock was busy are
+    # shorter than the rendering alone. (PostgreSQL never made a reader wait for the case's row
+    # locks; there the reads only share the machine's processors with the rendering.)
+    if probe is not None:
+        assert slowest_read < render
         assert longest_busy < render
 
 
