@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import (
+    BadRequest,
     RequestDataTooBig,
     SuspiciousOperation,
     TooManyFieldsSent,
@@ -94,11 +95,13 @@ def install(api: NinjaAPI) -> None:
             request, error_body(BODY_TOO_LARGE, body_too_large_message()), status=413
         )
 
+    @api.exception_handler(BadRequest)
     @api.exception_handler(MultiPartParserError)
     @api.exception_handler(UnreadablePostError)
     @api.exception_handler(SuspiciousOperation)
     def malformed(request: HttpRequest, exc: Exception) -> HttpResponse:
-        # A multipart body without its boundary, or cut short.
+        # A multipart body without its boundary or cut short, a form in another charset than
+        # UTF-8. (Without this, demo mode's DEBUG would answer with its traceback page.)
         return api.create_response(
             request, error_body(MALFORMED_BODY, malformed_body_message()), status=400
         )

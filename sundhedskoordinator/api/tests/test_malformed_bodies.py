@@ -140,3 +140,25 @@ def test_the_upload_page_refuses_a_malformed_body_in_danish(
         page = response.content.decode()
         assert 'lang="da"' in page
         assert "Forespørgsl" in page
+
+
+@pytest.mark.parametrize(("name", "content_type", "body"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_demo_mode_answers_malformed_bodies_in_the_error_shape_too(
+    world: World, api: Any, settings: Any, name: str, content_type: str, body: bytes
+) -> None:
+    """DEBUG (demo mode) answers Django's own refusals with its traceback page: none reaches it,
+    on the token (a JSON body) or the upload (a form)."""
+    settings.DEBUG = True
+    case = new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"])
+    client = Client(raise_request_exception=False)
+    token = client.generic("POST", "/api/v1/auth/token", body, content_type=content_type)
+    upload = client.generic(
+        "POST",
+        f"/api/v1/cases/{case.pk}/documents",
+        body,
+        content_type=content_type,
+        headers={"Authorization": f"Bearer {api('sagsbehandler').token}"},
+    )
+    for response in (token, upload):
+        assert response.status_code in (400, 401, 413, 422), response.content[:200]
+        assert set(json.loads(response.content)["error"]) == {"code", "message", "fields"}
