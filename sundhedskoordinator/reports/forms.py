@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sundhedskoordinator.organisations.models import Municipality, Region, RehabTeam
+from .selectors import Places
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE = {"class": "form-input", "type": "date"}
 SELECT = {"class": "form-select"}
@@ -18,37 +20,38 @@ def this_year(today: dt.date) -> tuple[dt.date, dt.date]:
     return today.replace(month=1, day=1), today
 
 
-class StatisticsForm(forms.Form):
-    date_from = forms.DateField(label=_("Fra og med"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
-    date_to = forms.DateField(label=_("Til og med"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.none(),
+#: A place that is not among the user's: the same words as for a choice from the database.
+NOT_A_CHOICE = forms.ModelChoiceField.default_error_messages["invalid_choice"]
+
+
+def _place_field(label: StrOrPromise) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        empty_value=None,
         required=False,
-        empty_label=_("Alle"),
         widget=forms.Select(attrs=SELECT),
-    )
-    municipality = forms.ModelChoiceField(
-        label=_("Kommune"),
-        queryset=Municipality.objects.none(),
-        required=False,
-        empty_label=_("Alle"),
-        widget=forms.Select(attrs=SELECT),
-    )
-    team = forms.ModelChoiceField(
-        label=_("Rehabiliteringsteam"),
-        queryset=RehabTeam.objects.none(),
-        required=False,
-        empty_label=_("Alle"),
-        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": NOT_A_CHOICE},
     )
 
-    def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
+
+class StatisticsForm(forms.Form):
+    """The period and, optionally, one region, municipality or team of the user's places (read
+    once by the view, ``figure_places``: the choices ask the database nothing more)."""
+
+    date_from = forms.DateField(label=_("Fra og med"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
+    date_to = forms.DateField(label=_("Til og med"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
+    region = _place_field(_("Region"))
+    municipality = _place_field(_("Kommune"))
+    team = _place_field(_("Rehabiliteringsteam"))
+
+    def __init__(self, *args: Any, places: Places, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
-        self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
-            municipalities__in=municipalities
-        ).distinct()
-        self.fields["team"].queryset = RehabTeam.objects.filter(  # type: ignore[attr-defined]
-            municipality__in=municipalities
-        ).select_related("municipality")
+        every = [("", _("Alle"))]
+        self.fields["region"].choices = every + places.regions  # type: ignore[attr-defined]
+        self.fields["municipality"].choices = every + [  # type: ignore[attr-defined]
+            (m.pk, m.name) for m in places.municipalities
+        ]
+        self.fields["team"].choices = every + [  # type: ignore[attr-defined]
+            (t.pk, t.name) for t in places.teams
+        ]

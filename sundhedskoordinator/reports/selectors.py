@@ -1,7 +1,10 @@
 """The service's figures for a period, region, municipality and team (DESIGN section 1: lead
 times, on-time dispatch, outcomes; section 4: the guidance duty). Every figure is a database
-aggregate: counts and groups with COUNT, percentiles by letting the database sort and fetching
-the one or two rows around the rank, as PostgreSQL's ``percentile_cont`` does.
+aggregate: the counts of the period and of each of its months in one query over the cases (with
+their decision and first advice) and one over the agenda items of the period's meetings (with
+their dispatch), each count a filtered COUNT of one pass; percentiles by letting the database
+sort and fetching the one or two rows around the rank, as PostgreSQL's ``percentile_cont`` does.
+A request costs the same number of queries whatever the period, the data and the user's roles.
 
 The cases counted are those the user may see (``cases.selectors.scope_cases``): all of a
 municipality's cases for its manager, the cases sent to the region's coordinators for Klinisk
@@ -36,6 +39,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     OuterRef,
     Q,
@@ -43,21 +47,21 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import RowNumber, TruncDate, TruncMonth
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from sundhedskoordinator.access.policy import figure_municipalities, sees_every_case_of
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
-from sundhedskoordinator.cases.models import Advice, AgendaItem, Conversation, Decision, Dispatch
+from sundhedskoordinator.cases.models import Advice, AgendaItem, Conversation, Dispatch
 from sundhedskoordinator.cases.selectors import scope_cases
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import not_informed
 from sundhedskoordinator.core import periods
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.meetings.choices import CancelCode
-from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
+from sundhedskoordinator.organisations.models import User
 
 NO_ACCESS = "Statistikken findes ikke, eller du har ikke adgang til den."
 #: Longer periods are allowed than for a settlement: a year's figures compare two years.
@@ -130,11 +134,66 @@ def spread(queryset: QuerySet[Any], expression: str) -> Spread:
     return Spread(count, *(_quantile(by_rank, count, p) for p in QUANTILES))
 
 
-def scope_for(user: User, filters: StatisticsFilter) -> QuerySet[Municipality]:
-    """The municipalities the figures cover: what the user may see, narrowed by the filters. A
-    region, municipality or team outside the user's scope is not found."""
-    municipalities = figure_municipalities(user)
-    if not municipalities.exists():
+@dataclass(frozen=True)
+class Place:
+    """A municipality whose figures the user may read, with its region."""
+
+    pk: int
+    name: str
+    region_id: int
+    region_name: str
+
+
+@dataclass(frozen=True)
+class Team:
+    """A rehab team of one of those municipalities."""
+
+    pk: int
+    name: str
+    municipality_id: int
+
+
+@dataclass(frozen=True)
+class Places:
+    """The municipalities whose figures the user may read (``figure_municipalities``), with their
+    regions and teams: what the filters offer and what the figures cover, read once."""
+
+    municipalities: tuple[Place, ...]
+    teams: tuple[Team, ...]
+
+    @property
+    def regions(self) -> list[tuple[int, str]]:
+        """The regions of the municipalities, by name."""
+        named = {m.region_id: m.region_name for m in self.municipalities}
+        return sorted(named.items(), key=lambda region: (region[1], region[0]))
+
+
+def figure_places(user: User) -> Places:
+    """The places of the user's figures in one query: each municipality with its region and its
+    teams (a row per team, or one without)."""
+    rows = (
+        figure_municipalities(user)
+        .order_by("name", "pk", "rehab_teams__name", "rehab_teams__pk")
+        .values_list(
+            "pk", "name", "region_id", "region__name", "rehab_teams__pk", "rehab_teams__name"
+        )
+    )
+    municipalities: dict[int, Place] = {}
+    teams: list[Team] = []
+    for pk, name, region_id, region_name, team_pk, team_name in rows:
+        municipalities.setdefault(pk, Place(pk, name, region_id, region_name))
+        if team_pk is not None:
+            teams.append(Team(team_pk, team_name, pk))
+    return Places(tuple(municipalities.values()), tuple(teams))
+
+
+def scope_for(user: User, filters: StatisticsFilter, places: Places | None = None) -> list[Place]:
+    """The municipalities the figures cover: what the user may see (``places``, when the caller
+    has read them), narrowed by the filters. A region, municipality or team outside the user's
+    scope is not found."""
+    places = places or figure_places(user)
+    municipalities = list(places.municipalities)
+    if not municipalities:
         raise NotFoundError("not_found", NO_ACCESS)
     periods.check_period(
         filters.period_start,
@@ -143,15 +202,22 @@ def scope_for(user: User, filters: StatisticsFilter) -> QuerySet[Municipality]:
         too_long=_("Vælg en periode på højst to år."),
     )
     if filters.region_id is not None:
-        municipalities = municipalities.filter(region_id=filters.region_id)
+        municipalities = [m for m in municipalities if m.region_id == filters.region_id]
     if filters.municipality_id is not None:
-        municipalities = municipalities.filter(pk=filters.municipality_id)
+        municipalities = [m for m in municipalities if m.pk == filters.municipality_id]
     if filters.team_id is not None:
-        team = RehabTeam.objects.filter(pk=filters.team_id, municipality__in=municipalities).first()
+        team = next(
+            (
+                t
+                for t in places.teams
+                if t.pk == filters.team_id and t.municipality_id in {m.pk for m in municipalities}
+            ),
+            None,
+        )
         if team is None:
             raise NotFoundError("not_found", NO_ACCESS)
-        municipalities = municipalities.filter(pk=team.municipality_id)
-    if not municipalities.exists():
+        municipalities = [m for m in municipalities if m.pk == team.municipality_id]
+    if not municipalities:
         raise NotFoundError("not_found", NO_ACCESS)
     return municipalities
 
@@ -211,19 +277,38 @@ def describe_scope(municipality_names: list[str], every_case: bool) -> str:
     ) % {"places": places}
 
 
-def _counts(queryset: QuerySet[Any], field: str) -> dict[str, int]:
-    return {
-        row[field]: row["n"]
-        for row in queryset.order_by().values(field).annotate(n=Count("pk", distinct=True))
-    }
-
-
 def _rows(choices: type[models.TextChoices], counts: dict[str, int]) -> list[dict[str, Any]]:
     """One row per choice, in the choices' order, zero where nothing was counted."""
     return [
         {"key": value, "label": str(label), "count": counts.get(value, 0)}
         for value, label in choices.choices
     ]
+
+
+def _coded(field: str, value: str, other: str) -> Q:
+    """Rows coded ``value``; those from before the codes (no code) count as ``other``."""
+    if value == other:
+        return Q(**{f"{field}__in": [other, ""]})
+    return Q(**{field: value})
+
+
+@dataclass(frozen=True)
+class _Month:
+    """A month of the period: its first day, and the part of it inside the period as days and as
+    local instants (the period's first and last month may be partial)."""
+
+    month: dt.date
+    first: dt.date
+    last: dt.date
+
+    def during(self, field: str) -> Q:
+        """A moment in this month's part of the period, by its local day."""
+        start, end = periods.local_bounds(self.first, self.last)
+        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+    def on_days(self, field: str) -> Q:
+        """A date in this month's part of the period."""
+        return Q(**{f"{field}__gte": self.first, f"{field}__lte": self.last})
 
 
 @dataclass(frozen=True)
@@ -233,7 +318,8 @@ class _Basis:
     filters: StatisticsFilter
     start: dt.datetime
     end: dt.datetime
-    municipalities: QuerySet[Municipality]
+    #: The municipalities counted, by name.
+    municipalities: list[Place]
     #: The cases the user may see (one policy for every read): every case of the municipality
     #: for its manager, those sent to the region for Klinisk Funktion.
     cases: QuerySet[Any]
@@ -246,7 +332,7 @@ class _Basis:
     every_case: bool
 
     def header(self) -> dict[str, Any]:
-        names = [m.name for m in self.municipalities.order_by("name")]
+        names = [m.name for m in self.municipalities]
         return {
             "period_start": self.filters.period_start,
             "period_end": self.filters.period_end,
@@ -258,13 +344,25 @@ class _Basis:
         }
 
     def in_period(self, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
-        return queryset.filter(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+        return queryset.filter(self.during(field))
+
+    def during(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
+
+    def months(self) -> list[_Month]:
+        period_start, period_end = self.filters.period_start, self.filters.period_end
+        result = []
+        for month in months_of(period_start, period_end):
+            month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            result.append(_Month(month, max(month, period_start), min(month_end, period_end)))
+        return result
 
 
-def _basis(user: User, filters: StatisticsFilter) -> _Basis:
-    municipalities = scope_for(user, filters)
+def _basis(user: User, filters: StatisticsFilter, places: Places | None = None) -> _Basis:
+    municipalities = scope_for(user, filters, places)
+    counted = [m.pk for m in municipalities]
     start, end = periods.local_bounds(filters.period_start, filters.period_end)
-    cases = scope_cases(user).filter(municipality__in=municipalities)
+    cases = scope_cases(user).filter(municipality_id__in=counted)
     team = filters.team_id
     if team is not None:
         cases = cases.filter(
@@ -289,50 +387,130 @@ def _basis(user: User, filters: StatisticsFilter) -> _Basis:
             meeting__date__gte=filters.period_start, meeting__date__lte=filters.period_end
         ),
         advice=advice,
-        every_case=sees_every_case_of(user, municipalities.values_list("pk", flat=True)),
+        every_case=sees_every_case_of(user, counted),
     )
 
 
-def _municipal_only(basis: _Basis) -> dict[str, Any]:
+def _count(queryset: QuerySet[Any], conditions: dict[str, Q]) -> dict[str, int]:
+    """How many rows of ``queryset`` meet each condition, in one query (conditional
+    aggregation: one pass over the rows, one column per condition)."""
+    if not conditions:
+        return {}
+    return queryset.order_by().aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+    )
+
+
+def _case_counts(basis: _Basis, months: list[_Month]) -> dict[str, int]:
+    """Every count of cases, of their decisions and of their first advice, for the period and
+    for each of ``months``, in one query over the cases. A case has at most one decision and
+    one first advice, so joining them adds no rows."""
+    sent = Q(first_sent_at__isnull=False)
+    created, submitted = basis.during("created_at"), basis.during("submitted_at")
+    decided = sent & Q(decision__isnull=False)
+    # The first advice is version 1; a team's advice is that given after the team's meeting.
+    advised = sent & Q(first_advice__isnull=False)
+    if basis.filters.team_id is not None:
+        advised &= Q(
+            first_advice__conversation__agenda_item__meeting__team_id=basis.filters.team_id
+        )
+    conditions = {
+        "requests_sent": sent & submitted,
+        **{f"sent_state_{state}": sent & created & Q(status=state) for state in SENT_CASE_STATES},
+        **{
+            f"outcome_{outcome}": decided
+            & basis.during("decision__decided_at")
+            & Q(decision__outcome=outcome)
+            for outcome in Outcome.values
+        },
+    }
+    rejected = Q(status=Status.REJECTED)
+    if basis.every_case:
+        refused = rejected & basis.during("closed_at")
+        conditions |= {
+            "requests": submitted,
+            "refusals_total": refused,
+            **{
+                f"refusal_{reason}": refused
+                & _coded("rejection_reason", reason, RejectionReason.OTHER)
+                for reason in RejectionReason.values
+            },
+            "cases_created": created,
+            **{f"state_{state}": created & Q(status=state) for state in Status.values},
+        }
+    for index, month in enumerate(months):
+        conditions |= {
+            f"requests_sent_{index}": sent & month.during("submitted_at"),
+            f"advice_{index}": advised & month.during("first_advice__submitted_at"),
+            f"decisions_{index}": decided & month.during("decision__decided_at"),
+        }
+        if basis.every_case:
+            conditions |= {
+                f"requests_{index}": month.during("submitted_at"),
+                f"refusals_{index}": rejected & month.during("closed_at"),
+            }
+    cases = basis.cases.annotate(
+        first_advice=FilteredRelation("advice_versions", condition=Q(advice_versions__version=1))
+    )
+    return _count(cases, conditions)
+
+
+def _item_counts(basis: _Basis, months: list[_Month]) -> dict[str, int]:
+    """Every count of the agenda items at meetings of the period and of their dispatches (at
+    most one each), for the period and for each of ``months``, in one query."""
+    # Conversations cancelled at meetings of the period, by their reason code (the billing rules
+    # bill a cancellation after dispatch by the same code); those from before the codes: other.
+    cancelled = Q(cancelled_at__isnull=False)
+    dispatched = Q(dispatch__isnull=False)
+    on_time = dispatched & Q(dispatch__is_late=False)
+    conditions = {
+        "cancellations_total": cancelled,
+        **{
+            f"cancelled_{code}": cancelled & _coded("cancel_code", code, CancelCode.OTHER)
+            for code in CancelCode.values
+        },
+        "dispatches": dispatched,
+        "dispatches_on_time": on_time,
+    }
+    for index, month in enumerate(months):
+        in_month = month.on_days("meeting__date")
+        conditions |= {
+            f"dispatches_{index}": dispatched & in_month,
+            f"dispatches_on_time_{index}": on_time & in_month,
+            f"cancellations_{index}": cancelled & in_month,
+        }
+    return _count(basis.in_meetings, conditions)
+
+
+def _by_key(counts: dict[str, int], prefix: str, keys: list[str]) -> dict[str, int]:
+    return {key: counts[f"{prefix}_{key}"] for key in keys}
+
+
+def _municipal_only(basis: _Basis, counts: dict[str, int]) -> dict[str, Any]:
     """The municipality's own figures, for a reader who sees every case; left out (None, or no
     rows) for the others, never shown as zero."""
     if not basis.every_case:
         return {
             key: [] if key.endswith(("_by_reason", "_by_state")) else None for key in MUNICIPAL_ONLY
         }
-    cases = basis.cases
-    refusals = _counts(
-        basis.in_period(cases.filter(status=Status.REJECTED), "closed_at"), "rejection_reason"
-    )
-    # Refusals from before reasons were coded count as "other".
-    refusals[RejectionReason.OTHER] = refusals.get(RejectionReason.OTHER, 0) + refusals.pop("", 0)
-    states = _counts(basis.in_period(cases, "created_at"), "status")
     return {
-        "requests": basis.in_period(cases, "submitted_at").count(),
-        "refusals_by_reason": _rows(RejectionReason, refusals),
-        "refusals_total": sum(refusals.values()),
-        "cases_by_state": _rows(Status, states),
-        "cases_created": sum(states.values()),
+        "requests": counts["requests"],
+        "refusals_by_reason": _rows(
+            RejectionReason, _by_key(counts, "refusal", RejectionReason.values)
+        ),
+        "refusals_total": counts["refusals_total"],
+        "cases_by_state": _rows(Status, _by_key(counts, "state", Status.values)),
+        "cases_created": counts["cases_created"],
         "citizens_not_informed": not_informed(
-            Citizen.objects.filter(municipality__in=basis.municipalities),
+            Citizen.objects.filter(municipality_id__in=[m.pk for m in basis.municipalities]),
             on=basis.filters.period_end,
         ).count(),
     }
 
 
-def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
-    """Every figure for the filters, as plain data the page, the charts and the API share."""
-    basis = _basis(user, filters)
-    sent, in_meetings = basis.sent, basis.in_meetings
-    sent_states = _counts(basis.in_period(sent, "created_at"), "status")
-    # Conversations cancelled at meetings of the period, by their reason code (the billing rules
-    # bill a cancellation after dispatch by the same code); those from before the codes: other.
-    cancellations = _counts(in_meetings.filter(cancelled_at__isnull=False), "cancel_code")
-    cancellations[CancelCode.OTHER] = cancellations.get(CancelCode.OTHER, 0) + cancellations.pop(
-        "", 0
-    )
+def _statistics(basis: _Basis, counts: dict[str, int]) -> dict[str, Any]:
     request_to_meeting = Conversation.objects.filter(
-        agenda_item__in=in_meetings, case__submitted_at__isnull=False
+        agenda_item__in=basis.in_meetings, case__submitted_at__isnull=False
     ).annotate(
         lead=ExpressionWrapper(
             F("agenda_item__meeting__date")
@@ -340,37 +518,37 @@ def statistics(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
             output_field=DurationField(),
         )
     )
-    dispatches = Dispatch.objects.filter(agenda_item__in=in_meetings)
-    dispatch_counts = dispatches.order_by().aggregate(
-        total=Count("pk"), on_time=Count("pk", filter=Q(is_late=False))
-    )
-    outcomes = _counts(
-        basis.in_period(Decision.objects.filter(case__in=sent), "decided_at"), "outcome"
-    )
-    total_dispatches = dispatch_counts["total"]
+    dispatches = Dispatch.objects.filter(agenda_item__in=basis.in_meetings)
+    total_dispatches, on_time = counts["dispatches"], counts["dispatches_on_time"]
     return {
         **basis.header(),
-        "requests_sent": basis.in_period(sent, "submitted_at").count(),
+        "requests_sent": counts["requests_sent"],
         "sent_cases_by_state": [
-            {"key": state.value, "label": str(state.label), "count": sent_states.get(state, 0)}
+            {
+                "key": state.value,
+                "label": str(state.label),
+                "count": counts[f"sent_state_{state}"],
+            }
             for state in SENT_CASE_STATES
         ],
-        "cancellations_by_reason": _rows(CancelCode, cancellations),
-        "cancellations_total": sum(cancellations.values()),
+        "cancellations_by_reason": _rows(
+            CancelCode, _by_key(counts, "cancelled", CancelCode.values)
+        ),
+        "cancellations_total": counts["cancellations_total"],
         "request_to_meeting_days": spread(request_to_meeting, "lead"),
         "dispatch_working_days_late": spread(dispatches, "working_days_late"),
         "minutes_conversation_to_advice": spread(basis.advice, "minutes_after_conversation"),
         "dispatches": total_dispatches,
-        "dispatches_on_time": dispatch_counts["on_time"],
+        "dispatches_on_time": on_time,
         "share_on_time": (
-            (Decimal(dispatch_counts["on_time"]) / Decimal(total_dispatches)).quantize(
+            (Decimal(on_time) / Decimal(total_dispatches)).quantize(
                 Decimal("0.001"), rounding=ROUND_HALF_UP
             )
             if total_dispatches
             else None
         ),
-        "outcomes": _rows(Outcome, outcomes),
-        **_municipal_only(basis),
+        "outcomes": _rows(Outcome, _by_key(counts, "outcome", Outcome.values)),
+        **_municipal_only(basis, counts),
     }
 
 
@@ -396,52 +574,7 @@ def months_of(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def _by_month(queryset: QuerySet[Any], field: str, *, moment: bool = True) -> dict[dt.date, int]:
-    """COUNT per month of ``field``, one grouped query: a moment by its local month, a date
-    (``moment=False``) by its own."""
-    zone = timezone.get_default_timezone()
-    month = TruncMonth(field, tzinfo=zone) if moment else TruncMonth(field)
-    rows = (
-        queryset.order_by()
-        .annotate(month=month)
-        .values("month")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    result: dict[dt.date, int] = {}
-    for row in rows:
-        value = row["month"]
-        key = value.date() if isinstance(value, dt.datetime) else value
-        result[key] = result.get(key, 0) + row["n"]
-    return result
-
-
-def monthly(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
-    """The figures month by month over the period, on the same bases as ``statistics``: the
-    series of sent cases for every reader, the municipality's own only for a reader who sees
-    every case. A fixed number of grouped queries, whatever the period's length."""
-    basis = _basis(user, filters)
-    sent, cases = basis.sent, basis.cases
-    dispatches = Dispatch.objects.filter(agenda_item__in=basis.in_meetings)
-    meeting_day = "agenda_item__meeting__date"
-    counted = {
-        "requests_sent": _by_month(basis.in_period(sent, "submitted_at"), "submitted_at"),
-        "dispatches": _by_month(dispatches, meeting_day, moment=False),
-        "dispatches_on_time": _by_month(
-            dispatches.filter(is_late=False), meeting_day, moment=False
-        ),
-        "cancellations": _by_month(
-            basis.in_meetings.filter(cancelled_at__isnull=False), "meeting__date", moment=False
-        ),
-        "advice": _by_month(basis.advice, "submitted_at"),
-        "decisions": _by_month(
-            basis.in_period(Decision.objects.filter(case__in=sent), "decided_at"), "decided_at"
-        ),
-    }
-    if basis.every_case:
-        counted["requests"] = _by_month(basis.in_period(cases, "submitted_at"), "submitted_at")
-        counted["refusals"] = _by_month(
-            basis.in_period(cases.filter(status=Status.REJECTED), "closed_at"), "closed_at"
-        )
+def _monthly(basis: _Basis, months: list[_Month], counts: dict[str, int]) -> dict[str, Any]:
     series = [
         {"key": key, "label": str(label)}
         for key, label, municipal in MONTHLY_SERIES
@@ -451,10 +584,44 @@ def monthly(*, user: User, filters: StatisticsFilter) -> dict[str, Any]:
         **basis.header(),
         "series": series,
         "months": [
-            {
-                "month": month,
-                **{entry["key"]: counted[entry["key"]].get(month, 0) for entry in series},
-            }
-            for month in months_of(filters.period_start, filters.period_end)
+            {"month": month.month, **{s["key"]: counts[f"{s['key']}_{index}"] for s in series}}
+            for index, month in enumerate(months)
         ],
     }
+
+
+def _counts(basis: _Basis, months: list[_Month]) -> dict[str, int]:
+    """The counts of the period and of ``months``: two queries, whatever the period's length
+    and the amount of data."""
+    return _case_counts(basis, months) | _item_counts(basis, months)
+
+
+def statistics(
+    *, user: User, filters: StatisticsFilter, places: Places | None = None
+) -> dict[str, Any]:
+    """Every figure for the filters, as plain data the page, the charts and the API share.
+    ``places``: ``figure_places(user)``, when the caller has read them."""
+    basis = _basis(user, filters, places)
+    return _statistics(basis, _counts(basis, []))
+
+
+def monthly(
+    *, user: User, filters: StatisticsFilter, places: Places | None = None
+) -> dict[str, Any]:
+    """The figures month by month over the period, on the same bases as ``statistics``: the
+    series of sent cases for every reader, the municipality's own only for a reader who sees
+    every case. A fixed number of queries, whatever the period's length."""
+    basis = _basis(user, filters, places)
+    months = basis.months()
+    return _monthly(basis, months, _counts(basis, months))
+
+
+def statistics_and_months(
+    *, user: User, filters: StatisticsFilter, places: Places | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``statistics`` and ``monthly`` together (the statistics page), counted in the same
+    queries."""
+    basis = _basis(user, filters, places)
+    months = basis.months()
+    counts = _counts(basis, months)
+    return _statistics(basis, counts), _monthly(basis, months, counts)

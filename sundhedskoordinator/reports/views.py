@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 
-from sundhedskoordinator.access.policy import figure_municipalities
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error
@@ -20,7 +19,13 @@ from sundhedskoordinator.organisations.models import User
 
 from .exports import monthly_download
 from .forms import StatisticsForm, this_year
-from .selectors import StatisticsFilter, monthly, statistics
+from .selectors import (
+    Places,
+    StatisticsFilter,
+    figure_places,
+    monthly,
+    statistics_and_months,
+)
 
 #: Geometry of the horizontal bar charts, in SVG user units.
 LABEL_WIDTH, BAR_AREA, ROW_HEIGHT, BAR_HEIGHT = 340, 300, 30, 20
@@ -55,14 +60,13 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _form(request: HttpRequest, user: User) -> StatisticsForm:
-    municipalities = figure_municipalities(user)
-    if not municipalities.exists():
+def _form(request: HttpRequest, places: Places) -> StatisticsForm:
+    if not places.municipalities:
         raise Http404
     if "date_from" in request.GET:
-        return StatisticsForm(request.GET, municipalities=municipalities)
+        return StatisticsForm(request.GET, places=places)
     start, end = this_year(clock.today())
-    return StatisticsForm({"date_from": start, "date_to": end}, municipalities=municipalities)
+    return StatisticsForm({"date_from": start, "date_to": end}, places=places)
 
 
 def _filters(form: StatisticsForm) -> StatisticsFilter:
@@ -70,9 +74,9 @@ def _filters(form: StatisticsForm) -> StatisticsFilter:
     return StatisticsFilter(
         data["date_from"],
         data["date_to"],
-        data["region"].pk if data["region"] else None,
-        data["municipality"].pk if data["municipality"] else None,
-        data["team"].pk if data["team"] else None,
+        data["region"],
+        data["municipality"],
+        data["team"],
     )
 
 
@@ -80,12 +84,13 @@ def _filters(form: StatisticsForm) -> StatisticsFilter:
 @never_cache
 def statistics_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = _form(request, user)
+    # The user's places are read once: for the filters' choices and for the figures' scope.
+    places = figure_places(user)
+    form = _form(request, places)
     figures = trend = None
     if form.is_valid():
         try:
-            figures = statistics(user=user, filters=_filters(form))
-            trend = monthly(user=user, filters=_filters(form))
+            figures, trend = statistics_and_months(user=user, filters=_filters(form), places=places)
         except NotFoundError:
             raise Http404 from None
         except DomainError as error:
@@ -137,13 +142,14 @@ def monthly_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     user = _user(request)
-    form = _form(request, user)
+    places = figure_places(user)
+    form = _form(request, places)
     if not form.is_valid():
         if {"region", "municipality", "team"} & set(form.errors):
             raise Http404  # a place outside the user's figures: as if it did not exist
         return redirect(f"{reverse('reports:statistics')}?{request.GET.urlencode()}")
     try:
-        data = monthly(user=user, filters=_filters(form))
+        data = monthly(user=user, filters=_filters(form), places=places)
     except NotFoundError:
         raise Http404 from None
     except DomainError:

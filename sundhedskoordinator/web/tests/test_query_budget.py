@@ -98,17 +98,6 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
     "afregning/": (17, "the settlement's lines, rates and periods, one query each"),
     "afregning/eksport.csv": (13, "as the settlement page"),
     "afregning/eksport.xlsx": (13, "as the settlement page"),
-    "statistik/": (
-        37,
-        "five a page always costs; fourteen aggregates for the figures (each a grouped count, a "
-        "sum or a spread of one query) and eight for the monthly series; the filter form's "
-        "regions, municipalities and teams (four); and the scope (municipalities in reach, "
-        "whether every case of them is seen: three), read twice, once for the figures and once "
-        "for the monthly series",
-    ),
-    "statistik/pr-maaned.<str:fmt>": (17, "the months' figures, one query per figure"),
-    "api/v1/statistics": (18, "as the statistics page"),
-    "api/v1/statistics/monthly": (14, "as the monthly export"),
 }
 #: Routes whose cost grows with the data today, and why; a target still to reach.
 GROWS_WITH_DATA: dict[str, str] = {}
