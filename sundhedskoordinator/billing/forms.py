@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sundhedskoordinator.core.forms import MoneyField
+from sundhedskoordinator.core.forms import MoneyField, ReadModelChoiceField
 from sundhedskoordinator.organisations.models import Municipality, Region
 
 DATE = {"class": "form-input", "type": "date"}
@@ -16,7 +16,7 @@ DATE = {"class": "form-input", "type": "date"}
 class PeriodForm(forms.Form):
     """Which municipality and period to show; also the hidden part of the approval form."""
 
-    municipality = forms.ModelChoiceField(
+    municipality = ReadModelChoiceField(
         label=_("Kommune"),
         queryset=Municipality.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -24,9 +24,10 @@ class PeriodForm(forms.Form):
     date_from = forms.DateField(label=_("Fra og med"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
     date_to = forms.DateField(label=_("Til og med"), widget=forms.DateInput(DATE, "%Y-%m-%d"))
 
-    def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
+        """``municipalities``: the user's (``figure_municipalities``), read once by the view."""
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+        self.fields["municipality"].objects = municipalities  # type: ignore[attr-defined]
 
 
 class ApproveForm(PeriodForm):

@@ -71,7 +71,19 @@ def read_settlement(
     *, user: User, municipality_id: int, period_start: dt.date, period_end: dt.date
 ) -> SettlementView:
     """The approved settlement of exactly this period, or the draft of it as it stands now."""
-    municipality = municipality_in_scope(user, municipality_id)
+    return settlement_of(
+        user=user,
+        municipality=municipality_in_scope(user, municipality_id),
+        period_start=period_start,
+        period_end=period_end,
+    )
+
+
+def settlement_of(
+    *, user: User, municipality: Municipality, period_start: dt.date, period_end: dt.date
+) -> SettlementView:
+    """As ``read_settlement``, for a municipality the caller has already read from the user's
+    ``figure_municipalities`` (the settlement page's choices): no second read of it."""
     may_approve = may_manage_billing(user, municipality.region_id)
     stored = (
         Settlement.objects.filter(

@@ -156,20 +156,18 @@ class SettlementDraft:
         return sum((line.amount for line in self.lines), ZERO)
 
 
-def check_period(municipality: Municipality, period_start: dt.date, period_end: dt.date) -> None:
-    """A period is one to 366 days and starts after the municipality's last locked period."""
+def check_period(
+    period_start: dt.date, period_end: dt.date, locked: Iterable[tuple[dt.date, dt.date]]
+) -> None:
+    """A period is one to 366 days and starts after the municipality's last locked period
+    (``locked``: the periods of its approved settlements)."""
     periods.check_period(
         period_start,
         period_end,
         max_days=MAX_PERIOD_DAYS,
         too_long=_("En afregningsperiode kan højst være et år."),
     )
-    last_end = (
-        Settlement.objects.filter(municipality=municipality)
-        .order_by("-period_end")
-        .values_list("period_end", flat=True)
-        .first()
-    )
+    last_end = max((end for _start, end in locked), default=None)
     if last_end is not None and period_start <= last_end:
         raise DomainError(
             PERIOD_LOCKED,
@@ -209,14 +207,14 @@ def draft_settlement(
     municipality: Municipality, period_start: dt.date, period_end: dt.date
 ) -> SettlementDraft:
     """The settlement of the period as it stands now (module docstring for the rules)."""
-    check_period(municipality, period_start, period_end)
-    draft = SettlementDraft(municipality, period_start, period_end)
-    events = billable_events(municipality, until=period_end)
     locked = list(
         Settlement.objects.filter(municipality=municipality).values_list(
             "period_start", "period_end"
         )
     )
+    check_period(period_start, period_end, locked)
+    draft = SettlementDraft(municipality, period_start, period_end)
+    events = billable_events(municipality, until=period_end)
     billed = _billed_so_far(municipality)
     opens = first_open_day(locked)
     takes_corrections = opens is not None and period_start == opens

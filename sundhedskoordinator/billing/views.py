@@ -39,15 +39,15 @@ def _user(request: HttpRequest) -> User:
 
 
 def _period_form(request: HttpRequest, user: User) -> PeriodForm:
-    municipalities = figure_municipalities(user)
-    if not municipalities.exists():
+    # The user's municipalities, read once: the form's choices and the settlement's municipality.
+    municipalities = list(figure_municipalities(user).order_by("name"))
+    if not municipalities:
         raise Http404
     if "municipality" in request.GET:
         return PeriodForm(request.GET, municipalities=municipalities)
     start, end = previous_month(clock.today())
-    first = municipalities.order_by("name").first()
     return PeriodForm(
-        {"municipality": first.pk if first else "", "date_from": start, "date_to": end},
+        {"municipality": municipalities[0].pk, "date_from": start, "date_to": end},
         municipalities=municipalities,
     )
 
@@ -65,9 +65,9 @@ def _query(form: PeriodForm) -> str:
 
 def _read(user: User, form: PeriodForm) -> SettlementView:
     data = form.cleaned_data
-    return selectors.read_settlement(
+    return selectors.settlement_of(
         user=user,
-        municipality_id=data["municipality"].pk,
+        municipality=data["municipality"],
         period_start=data["date_from"],
         period_end=data["date_to"],
     )
@@ -89,7 +89,7 @@ def settlement(request: HttpRequest) -> HttpResponse:
     if view is not None and view.can_be_approved:
         approve_form = ApproveForm(
             initial={**form.cleaned_data, "expected_total": view.total},
-            municipalities=form.fields["municipality"].queryset,  # type: ignore[attr-defined]
+            municipalities=form.fields["municipality"].objects,  # type: ignore[attr-defined]
         )
     return render(
         request,
@@ -108,8 +108,7 @@ def settlement(request: HttpRequest) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    municipalities = figure_municipalities(user)
-    form = ApproveForm(request.POST, municipalities=municipalities)
+    form = ApproveForm(request.POST, municipalities=list(figure_municipalities(user)))
     if not form.is_valid():
         messages.error(request, _("Afregningen kunne ikke godkendes. Vælg perioden igen."))
         return redirect("billing:settlement")

@@ -1,5 +1,6 @@
 """Form helpers: showing a refused action on a page (the one place a DomainError becomes form
-errors) and reading amounts of money as people write them."""
+errors), reading amounts of money as people write them, and choosing one of the model objects a
+view has already read."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import formats
@@ -31,6 +33,48 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+class _ReadChoices(forms.models.ModelChoiceIterator[Any]):
+    """The choices of a ``ReadModelChoiceField``: its objects, without a query."""
+
+    field: ReadModelChoiceField
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.objects)
+
+
+class ReadModelChoiceField(forms.ModelChoiceField[Any]):
+    """One of ``objects``, model instances the view has already read (and may use again, as the
+    settlement page uses the user's municipalities): showing and checking the choice ask the
+    database nothing. A value that is not among them is refused as ``ModelChoiceField`` refuses
+    one outside its queryset."""
+
+    iterator = _ReadChoices
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objects: list[Any] = []
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        wanted = str(value.pk if isinstance(value, models.Model) else value)
+        for obj in self.objects:
+            if str(obj.pk) == wanted:
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class MoneyField(forms.DecimalField):

@@ -95,9 +95,6 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
         "role the letters and deliveries, the ressourceforløb, the colleagues to hand on to, the "
         "meetings and coordinators to schedule with, or the advice draft",
     ),
-    "afregning/": (17, "the settlement's lines, rates and periods, one query each"),
-    "afregning/eksport.csv": (13, "as the settlement page"),
-    "afregning/eksport.xlsx": (13, "as the settlement page"),
 }
 #: Routes whose cost grows with the data today, and why; a target still to reach.
 GROWS_WITH_DATA: dict[str, str] = {}
