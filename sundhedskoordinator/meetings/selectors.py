@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -56,12 +57,22 @@ def agreement_of_municipality(
 def agreements_by_region(day: dt.date | None = None) -> dict[int, CollaborationAgreement]:
     """Every region's version in force on ``day`` (today by default), by region id, in two
     queries; a region without one gets an unsaved one with the seed procedure's numbers."""
-    day = day or clock.today()
-    versions = CollaborationAgreement.objects.filter(valid_from__lte=day).order_by("valid_from")
+    return agreements_of(Region.objects.all(), day)
+
+
+def agreements_of(
+    regions: Iterable[Region], day: dt.date | None = None
+) -> dict[int, CollaborationAgreement]:
+    """As ``agreements_by_region``, for ``regions`` the caller has read (the regions of a
+    user's roles): one query."""
+    regions_by_id = {region.pk: region for region in regions}
+    versions = CollaborationAgreement.objects.filter(
+        region_id__in=regions_by_id, valid_from__lte=day or clock.today()
+    ).order_by("valid_from")
     in_force = {version.region_id: version for version in versions}  # the newest wins
     return {
-        region.pk: in_force.get(region.pk) or CollaborationAgreement(region=region)
-        for region in Region.objects.all()
+        pk: in_force.get(pk) or CollaborationAgreement(region=region)
+        for pk, region in regions_by_id.items()
     }
 
 

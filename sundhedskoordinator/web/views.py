@@ -42,7 +42,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import error_body
 from sundhedskoordinator.documents import scanning, storage
 from sundhedskoordinator.meetings.models import CollaborationAgreement
-from sundhedskoordinator.meetings.selectors import agreements_by_region
+from sundhedskoordinator.meetings.selectors import agreements_of
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.selectors import memberships_for
 from sundhedskoordinator.post import selectors as post_selectors
@@ -126,8 +126,15 @@ def start(request: HttpRequest) -> HttpResponse:
     remember_grants(request.user, memberships)  # type: ignore[arg-type]
     roles = list(dict.fromkeys(m.role for m in memberships))
     staff = is_staff(request.user)  # type: ignore[arg-type]
-    # The regions' agreements in force today, read at most once for the role texts and queues.
-    agreements = functools.cache(agreements_by_region)
+    # The agreements in force today of the regions the user holds roles in (every case they see
+    # is in one of them), read at most once for the role texts and queues.
+    regions = [
+        region
+        for m in memberships
+        for region in (m.region, m.municipality.region if m.municipality else None)
+        if region is not None
+    ]
+    agreements = functools.cache(functools.partial(agreements_of, regions))
     return render(
         request,
         "web/start.html",

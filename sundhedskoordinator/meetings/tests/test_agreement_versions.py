@@ -17,6 +17,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import World, local
 from sundhedskoordinator.cases import services as case_services
@@ -27,6 +29,8 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
 from sundhedskoordinator.meetings import services
 from sundhedskoordinator.meetings.models import CollaborationAgreement
+from sundhedskoordinator.meetings.selectors import agreements_of
+from sundhedskoordinator.organisations.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +178,21 @@ def test_a_meeting_days_version_is_not_changed_by_a_later_one(world: World) -> N
         CollaborationAgreement.objects.create(
             region=world.team.municipality.region, valid_from=MON_1_FEB
         )
+
+
+def test_the_agreements_of_given_regions_are_those_in_force_read_in_one_query(
+    world: World, reform: CollaborationAgreement
+) -> None:
+    """The start page asks only for the regions of the user's roles: the version in force on the
+    day for each (the seed procedure's numbers where a region has none), in one query."""
+    syddanmark = world.team.municipality.region
+    hovedstaden = Region.objects.get(code="1084")
+    with CaptureQueriesContext(connection) as queries:
+        before = agreements_of([syddanmark, hovedstaden], FRI_29_JAN)
+        after = agreements_of([syddanmark], MON_1_FEB)
+    assert len(queries) == 2
+    assert set(before) == {syddanmark.pk, hovedstaden.pk}
+    assert before[syddanmark.pk].dispatch_working_days == 10  # the seed procedure's
+    assert before[hovedstaden.pk].region == hovedstaden
+    assert (set(after), after[syddanmark.pk].pk) == ({syddanmark.pk}, reform.pk)
+    assert after[syddanmark.pk].dispatch_working_days == 5
