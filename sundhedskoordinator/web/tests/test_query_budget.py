@@ -87,7 +87,9 @@ OVER_BUDGET: dict[str, tuple[int, str]] = {
         "with its live item, its agenda history with the conversations, the offer's and the "
         "advice's versions (five); the access-log row; the timeline and the documents; and by "
         "role the letters and deliveries, the ressourceforløb, the colleagues to hand on to, the "
-        "meetings and coordinators to schedule with, or the advice draft",
+        "meetings and coordinators to schedule with, or the advice draft; each of these reads "
+        "another table for another part of the page, and the live item and the agenda history "
+        "are the only two that could share a query",
     ),
 }
 #: Routes whose cost grows with the data today, and why; a target still to reach.
