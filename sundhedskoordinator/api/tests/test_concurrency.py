@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -64,6 +65,7 @@ class Race:
                 barrier.wait()
                 results[i] = work(i)
             except Exception as error:  # noqa: BLE001 - reported by the test as a result
+                error.add_note("".join(traceback.format_exception(error)))
                 results[i] = error
             finally:
                 connection.close()
