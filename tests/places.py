@@ -128,3 +128,22 @@ class Databases:
         for name in self.made:
             with self._server() as server:
                 server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def as_a_wal_file(path: Path) -> dict[str, Any]:
+    """The suite's SQLite database copied into a file in WAL mode, and the settings that open it
+    as production does (the journal mode, BEGIN IMMEDIATE and the busy timeout come from the same
+    OPTIONS). The in-memory test database has a shared cache, where a second writer fails at once
+    instead of waiting for the first, so threads that race each other run on such a copy. The copy
+    is in WAL before anyone opens it: racers that all switched a fresh copy's journal at their first
+    query would refuse each other ("database is locked")."""
+    import sqlite3
+
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+        target.execute("PRAGMA journal_mode=WAL")
+    finally:
+        target.close()
+    return {**connection.settings_dict, "NAME": str(path)}

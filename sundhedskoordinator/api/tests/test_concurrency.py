@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import json
-import sqlite3
 import threading
 import traceback
 from collections import Counter
@@ -36,6 +35,7 @@ from sundhedskoordinator.meetings.selectors import agreement_on
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.organisations.services import grant_role
+from tests.places import as_a_wal_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,12 +47,7 @@ class Race:
     def __init__(self, tmp_path: Path) -> None:
         self.on_file: dict[str, Any] | None = None
         if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            path = tmp_path / "db.sqlite3"
-            target = sqlite3.connect(path)
-            connection.connection.backup(target)
-            target.close()
-            self.on_file = {**connection.settings_dict, "NAME": str(path)}
+            self.on_file = as_a_wal_file(tmp_path / "db.sqlite3")
 
     def run(self, n: int, work: Callable[[int], Any]) -> list[Any]:
         barrier = threading.Barrier(n)

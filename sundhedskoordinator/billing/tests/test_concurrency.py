@@ -20,20 +20,9 @@ from sundhedskoordinator.billing.models import Settlement, SettlementLine
 from sundhedskoordinator.billing.services import approve_settlement, set_rate
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError
+from tests.places import as_a_wal_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _as_a_wal_file(path: Path) -> dict[str, Any]:
-    """SQLite's test database lives in memory with a shared cache, where a second writer fails
-    at once instead of waiting for the first as it does on the WAL file production uses. So the
-    racing threads get a copy of it in a file, opened with the production settings (the
-    journal mode, BEGIN IMMEDIATE and the busy timeout come from the same OPTIONS)."""
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    return {**connection.settings_dict, "NAME": str(path)}
 
 
 def test_two_simultaneous_approvals_lock_the_period_once(
@@ -49,7 +38,7 @@ def test_two_simultaneous_approvals_lock_the_period_once(
         )
     treat(dt.date(2026, 2, 10))
     treat(dt.date(2026, 2, 17))
-    on_file = _as_a_wal_file(tmp_path / "db.sqlite3") if connection.vendor == "sqlite" else None
+    on_file = as_a_wal_file(tmp_path / "db.sqlite3") if connection.vendor == "sqlite" else None
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -34,6 +34,7 @@ from sundhedskoordinator.cases.walk import (
     walk_case_to,
 )
 from sundhedskoordinator.core import clock
+from tests.places import as_a_wal_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,18 +42,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 READERS = 3
 #: Documents on the large case beside those the walk attaches: each is a line of the package.
 DOCUMENTS = 30
-
-
-def _as_a_wal_file(path: Path) -> dict[str, Any]:
-    """The test database copied into a file, opened with the production settings."""
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    # WAL before anyone opens it (the production settings set it on connecting, which needs the
-    # file to themselves).
-    target.execute("PRAGMA journal_mode=WAL")
-    target.close()
-    return {**connection.settings_dict, "NAME": str(path)}
 
 
 class WriteLockProbe(threading.Thread):
@@ -114,7 +103,7 @@ def test_reads_go_on_while_a_large_package_is_dispatched(world: World, tmp_path:
     )
     large = _large_case(world)
     render = _render_time(large, secretariat)
-    on_file = _as_a_wal_file(tmp_path / "db.sqlite3") if connection.vendor == "sqlite" else None
+    on_file = as_a_wal_file(tmp_path / "db.sqlite3") if connection.vendor == "sqlite" else None
     probe = WriteLockProbe(on_file["NAME"]) if on_file is not None else None
     started, finished = threading.Event(), threading.Event()
     errors: list[str] = []
