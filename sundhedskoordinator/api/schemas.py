@@ -19,8 +19,15 @@ BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
 def file_answer(*media_types: str, schema: dict[str, Any] = BINARY) -> dict[str, Any]:
     """``openapi_extra`` for an operation that answers 200 with a file: the document names the
     media types that come back, so a client (and the schema-checked fuzz) knows what to expect
-    instead of a 200 documented without a body."""
-    return {"responses": {"200": {"content": dict.fromkeys(media_types, {"schema": schema})}}}
+    instead of a 200 documented without a body. OpenAPI requires every response's description."""
+    return {
+        "responses": {
+            "200": {
+                "description": "OK",
+                "content": dict.fromkeys(media_types, {"schema": schema}),
+            }
+        }
+    }
 
 
 class ErrorDetail(Schema):
