@@ -52,7 +52,11 @@ errors.install(api)
 
 
 @api.post(
-    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 400: ErrorOut}, tags=["auth"]
+    "/auth/token",
+    auth=None,
+    # 429: locked out, or the user name must wait (django-axes and access.login, as for the page).
+    response={200: TokenOut, 401: ErrorOut, 400: ErrorOut, 429: ErrorOut},
+    tags=["auth"],
 )
 def obtain_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     """A bearer token for a user name and password and, where the deployment requires a second

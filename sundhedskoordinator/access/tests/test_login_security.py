@@ -2,6 +2,7 @@
 sessions and tokens ended on role and password changes and at log-out, tokens revoked."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -9,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sundhedskoordinator.access.services import deactivate_user, revoke_role
+from sundhedskoordinator.api.management.commands.openapi import openapi_document
 from sundhedskoordinator.core import clock
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +271,27 @@ def test_a_long_uncommon_password_passes_every_check(demo_users):
     from django.contrib.auth.password_validation import validate_password
 
     assert validate_password("lænde-praktik-fynsk-2026", user=demo_users["sagsbehandler"]) is None
+
+
+def test_the_api_log_in_is_locked_out_too_and_documents_its_429(demo_users):
+    """The API's log-in shares the lockout: after three wrong passwords from one address the
+    fourth attempt is 429 ``locked_out`` in the error envelope, a status its document lists."""
+    client = Client(REMOTE_ADDR="10.0.3.1")
+
+    def attempt(password):
+        return client.post(
+            "/api/v1/auth/token",
+            {"username": "sagsbehandler", "password": password},
+            content_type="application/json",
+        )
+
+    with clock.frozen(T):
+        assert [attempt("forkert").status_code for _ in range(2)] == [401, 401]
+        assert attempt("forkert").status_code == 429
+        locked = attempt("demo")
+    assert locked.status_code == 429
+    assert locked.json()["error"]["code"] == "locked_out"
+    responses = json.loads(openapi_document())["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert responses["429"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
