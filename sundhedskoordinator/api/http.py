@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -10,6 +11,11 @@ from ninja.parser import Parser
 from ninja.types import DictStrAny
 
 from sundhedskoordinator.core.errors import DomainError
+
+#: A version as the API writes it: ASCII digits, at most 18 so that any of them fits a 64-bit
+#: integer (``str.isdigit`` also says yes to "²" and to Arabic-Indic digits, which ``int`` then
+#: refuses or reads, and ``int`` refuses more than 4,300 digits).
+VERSION = re.compile(r"[0-9]{1,18}")
 
 
 def etag(version: int) -> str:
@@ -26,7 +32,7 @@ def if_match(request: HttpRequest) -> int | None:
     if not raw or raw == "*":
         return None
     value = raw.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not VERSION.fullmatch(value):
         raise DomainError(
             "invalid_input",
             _("If-Match skal være sagens ETag."),
