@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from sundhedskoordinator.core.downloads import download
-from sundhedskoordinator.core.spreadsheets import CONTENT_TYPES, csv_bytes
+from sundhedskoordinator.core.spreadsheets import CONTENT_TYPES, append_text_safe, csv_bytes
 
 from .selectors import SettlementView
 
@@ -70,15 +70,15 @@ def settlement_xlsx(view: SettlementView) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])
     sheet = workbook.create_sheet(_("Afregning"))
-    sheet.append(_header())
+    append_text_safe(sheet, _header())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _rows(view):
-        sheet.append(row)
+        append_text_safe(sheet, row)
         sheet.cell(row=sheet.max_row, column=2).number_format = "dd-mm-yyyy"
         sheet.cell(row=sheet.max_row, column=5).number_format = "dd-mm-yyyy"
         sheet.cell(row=sheet.max_row, column=6).number_format = MONEY_FORMAT
-    sheet.append([_("I alt"), None, None, None, None, view.total, None])
+    append_text_safe(sheet, [_("I alt"), None, None, None, None, view.total, None])
     total_row = sheet.max_row
     sheet.cell(row=total_row, column=1).font = Font(bold=True)
     sheet.cell(row=total_row, column=6).font = Font(bold=True)
@@ -88,20 +88,21 @@ def settlement_xlsx(view: SettlementView) -> bytes:
     sheet.freeze_panes = "A2"
 
     info = workbook.create_sheet(_("Oplysninger"))
-    info.append([_("Kommune"), view.municipality.name])
-    info.append([_("Region"), view.municipality.region.name])
-    info.append([_("Periode fra"), view.period_start])
-    info.append([_("Periode til og med"), view.period_end])
-    info.append(
-        [_("Status"), _("Godkendt og låst") if view.is_locked else _("Kladde, ikke godkendt")]
+    append_text_safe(info, [_("Kommune"), view.municipality.name])
+    append_text_safe(info, [_("Region"), view.municipality.region.name])
+    append_text_safe(info, [_("Periode fra"), view.period_start])
+    append_text_safe(info, [_("Periode til og med"), view.period_end])
+    append_text_safe(
+        info, [_("Status"), _("Godkendt og låst") if view.is_locked else _("Kladde, ikke godkendt")]
     )
     if view.settlement is not None:
-        info.append([_("Godkendt af"), str(view.settlement.approved_by)])
-        info.append(
-            [_("Godkendt"), f"{timezone.localtime(view.settlement.approved_at):%d.%m.%Y %H:%M}"]
+        append_text_safe(info, [_("Godkendt af"), str(view.settlement.approved_by)])
+        append_text_safe(
+            info,
+            [_("Godkendt"), f"{timezone.localtime(view.settlement.approved_at):%d.%m.%Y %H:%M}"],
         )
-    info.append([_("Antal linjer"), len(view.lines)])
-    info.append([_("I alt (kr.)"), view.total])
+    append_text_safe(info, [_("Antal linjer"), len(view.lines)])
+    append_text_safe(info, [_("I alt (kr.)"), view.total])
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 40
     out = io.BytesIO()

@@ -10,10 +10,31 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from openpyxl.worksheet.worksheet import Worksheet
+
+#: A cell that starts with one of these is read as a formula by spreadsheet programs (OWASP, CSV
+#: injection): typed text such as "=HYPERLINK(...)" or "@SUM(...)" would run when opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def inert(text: str) -> str:
+    """Text for a CSV cell: one that a spreadsheet would read as a formula gets a leading
+    apostrophe, so it is shown as text. Numbers and dates are not text and are not touched."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def append_text_safe(sheet: Worksheet, row: Sequence[object]) -> None:
+    """Append ``row`` to an XLSX sheet with every text cell stored as text: openpyxl stores a
+    string that starts with "=" as a formula, which the spreadsheet would run."""
+    sheet.append(list(row))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def danish(value: object) -> object:
@@ -39,5 +60,10 @@ def csv_bytes(
     writer.writerow(header)
     cell = machine if for_programs else danish
     for row in rows:
-        writer.writerow(["" if value is None else cell(value) for value in row])
+        writer.writerow(
+            [
+                "" if value is None else inert(value) if isinstance(value, str) else cell(value)
+                for value in row
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

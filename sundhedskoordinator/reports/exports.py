@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from sundhedskoordinator.core.downloads import download
-from sundhedskoordinator.core.spreadsheets import CONTENT_TYPES, csv_bytes
+from sundhedskoordinator.core.spreadsheets import CONTENT_TYPES, append_text_safe, csv_bytes
 
 
 def _table(data: dict[str, Any]) -> tuple[list[str], list[list[object]]]:
@@ -47,21 +47,21 @@ def monthly_xlsx(data: dict[str, Any]) -> bytes:
     workbook.remove(workbook.worksheets[0])
     sheet = workbook.create_sheet(_("Pr. måned"))
     header, rows = _table(data)
-    sheet.append(header)
+    append_text_safe(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_text_safe(sheet, row)
         sheet.cell(row=sheet.max_row, column=1).number_format = "mmm yyyy"
     sheet.column_dimensions["A"].width = 12
     for index in range(2, len(header) + 1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = 22
     sheet.freeze_panes = "B2"
     info = workbook.create_sheet(_("Oplysninger"))
-    info.append([_("Kommuner"), ", ".join(data["municipalities"])])
-    info.append([_("Periode fra"), data["period_start"]])
-    info.append([_("Periode til og med"), data["period_end"]])
-    info.append([_("Hvis sager tælles med"), data["scope"]["description"]])
+    append_text_safe(info, [_("Kommuner"), ", ".join(data["municipalities"])])
+    append_text_safe(info, [_("Periode fra"), data["period_start"]])
+    append_text_safe(info, [_("Periode til og med"), data["period_end"]])
+    append_text_safe(info, [_("Hvis sager tælles med"), data["scope"]["description"]])
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 100
     out = io.BytesIO()
