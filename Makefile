@@ -20,7 +20,7 @@ PYTHON ?= $(shell for c in python3 python3.14 python3.13 python3.12; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$c; break; fi; done)
 
-.PHONY: help install run serve test lint fmt messages demo bench bench-figures mutate openapi clean
+.PHONY: help install run serve test fuzz lint fmt messages demo bench bench-figures mutate openapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -104,6 +104,13 @@ test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TE
 		echo "--- the same suite on PostgreSQL ---"; cat $(CURDIR)/var/test-postgresql.log; \
 	else postgresql=0; echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; fi; \
 	test $$sqlite -eq 0 -a $$postgresql -eq 0
+
+FUZZ_EXAMPLES ?= 10
+
+fuzz: install ## Fuzz the running server from its OpenAPI document, FUZZ_EXAMPLES (10) times longer than in test
+	@command -v sigtool >/dev/null 2>&1 || bash scripts/apt-install.sh clamav-daemon clamav
+	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(VENV)/bin/pytest tests/test_api_fuzz.py -p no:cacheprovider -s $(PYTEST_ARGS)
 
 bench: install ## Load benchmark of `make serve` (BENCH_REQUESTS, BENCH_CASES, BENCH_DATABASE_URL); docs/performance.md
 	$(PY) bench/load.py
