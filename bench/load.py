@@ -151,16 +151,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
+@contextlib.contextmanager
+def serving(env: dict[str, str], **extra: str) -> Iterator[dict[str, Any]]:
+    """`make serve` exactly, on a free port with ``WORKERS`` processes, with ``env`` and
+    ``extra``; yields its address, the environment it runs with and its gunicorn master, once
+    it answers ready, and stops it afterwards."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     served = {
         **env,
-        "BENCH_BASELINE": "1",
         "SITE_URL": url,
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WORKERS": str(WORKERS),
+        **extra,
     }
     work = Path(env["DATA_DIR"])
     log = (work / "serve.log").open("w")
@@ -188,10 +192,19 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
             log.flush()
             print((work / "serve.log").read_text()[-4000:], file=sys.stderr)
             raise
+        yield {"url": url, "env": served, "gunicorn": gunicorn_master(server.pid)}
+    finally:
+        stop(server)
+        log.close()
+
+
+def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
+    work = Path(env["DATA_DIR"])
+    with serving(env, BENCH_BASELINE="1") as server:
+        url, served, master = server["url"], server["env"], server["gunicorn"]
         world = json.loads(
             run([PYTHON, "bench/world.py"], {**served, "DJANGO_ENV": "production"}, capture=True)
         )
-        master = gunicorn_master(server.pid)
         plan = work / "plan.json"
         out = work / "samples.json"
         plan.write_text(
@@ -235,9 +248,6 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
             )
         peak = peak_memory(master)
         phases = json.loads(out.read_text())
-    finally:
-        stop(server)
-        log.close()
     return {
         # The benchmark's own wall clock, not the application's (core.clock).
         "date": time.strftime("%Y-%m-%d"),

@@ -1,7 +1,9 @@
 """What the load benchmark's clients need from a built world, printed as JSON: API tokens and log-in
 sessions of the demo users (each with its second factor confirmed, as after a real log-in through
 the form or ``POST /api/v1/auth/token`` with a TOTP code, which production requires), and
-the ids of the case, meeting, citizen, region and municipality the endpoints read and write.
+the ids of the case, meeting, citizen, region and municipality the endpoints read and write;
+for the procedure's load (bench/procedure.py) also Odense's rehab team, the coordinator, the demo
+citizen's own record and the sample PDF the case walk attaches.
 
 Run by bench/load.py with the server's own environment (the same SECRET_KEY, so the sessions are
 the server's); nothing here is part of the application.
@@ -9,6 +11,7 @@ the server's); nothing here is part of the application.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
@@ -34,11 +37,17 @@ from sundhedskoordinator.billing.models import Settlement  # noqa: E402
 from sundhedskoordinator.cases.choices import Status  # noqa: E402
 from sundhedskoordinator.cases.models import Case  # noqa: E402
 from sundhedskoordinator.cases.views import CASE_SEARCH  # noqa: E402
+from sundhedskoordinator.cases.walk import SAMPLE_PDF  # noqa: E402
 from sundhedskoordinator.citizens import search  # noqa: E402
 from sundhedskoordinator.citizens.models import Citizen  # noqa: E402
 from sundhedskoordinator.core import clock  # noqa: E402
 from sundhedskoordinator.meetings.models import Meeting  # noqa: E402
-from sundhedskoordinator.organisations.models import Municipality, Region, User  # noqa: E402
+from sundhedskoordinator.organisations.models import (  # noqa: E402
+    Municipality,
+    Region,
+    RehabTeam,
+    User,
+)
 
 #: One session per simulated client, so that no two clients save the same session row.
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -111,7 +120,8 @@ def main() -> None:
         .order_by("-n", "pk")
         .first()
     )
-    if case is None or meeting is None or citizen is None or billed is None:
+    team = RehabTeam.objects.filter(municipality=odense).order_by("pk").first()
+    if case is None or meeting is None or citizen is None or billed is None or team is None:
         raise SystemExit("The world lacks a case, a meeting or a citizen of Odense to use.")
 
     def sessions(username: str, searched: str = "") -> list[str]:
@@ -130,9 +140,13 @@ def main() -> None:
                 "citizen": citizen.pk,
                 "municipality": billed.pk,
                 "region": region.pk,
+                "team": team.pk,
+                "coordinator": users["koordinator"].pk,
+                "own_citizen": Citizen.objects.get(user=users["borger"]).pk,
+                "pdf": base64.b64encode(SAMPLE_PDF).decode(),
                 "tokens": {
                     name: issue_token(user=users[name], name="bench", second_factor=True)
-                    for name in ("sagsbehandler", "klinisk")
+                    for name in ("sagsbehandler", "klinisk", "sekretariat", "koordinator")
                 },
                 "sessions": {
                     "sagsbehandler": sessions("sagsbehandler"),
@@ -140,6 +154,7 @@ def main() -> None:
                     "sekretariat": sessions("sekretariat"),
                     "koordinator": sessions("koordinator"),
                     "borger": sessions("borger"),
+                    "leder": sessions("leder"),
                 },
             }
         )
