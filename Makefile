@@ -20,7 +20,8 @@ PYTHON ?= $(shell for c in python3 python3.14 python3.13 python3.12; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; \
 	then command -v $$c; break; fi; done)
 
-.PHONY: help install run serve test fuzz lint fmt messages demo bench bench-figures mutate openapi clean
+.PHONY: help install run serve test test-slow soak fuzz lint fmt messages demo bench bench-figures \
+	mutate openapi clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +71,14 @@ serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes,
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_ENV=production $(VENV)/bin/gunicorn sundhedskoordinator.wsgi \
 		--bind $${HOST:-0.0.0.0}:$(PORT) --workers $(WORKERS)
+
+test-slow: install ## The slow tests: 50 users doing the procedure against `make serve` for 2 minutes
+	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/test-slow EXPECTED_DATABASE=sqlite \
+		$(VENV)/bin/pytest -m slow -p no:cacheprovider $(PYTEST_ARGS)
+
+SOAK_SECONDS ?= 600
+soak: install ## The same load for SOAK_SECONDS (600); BENCH_DATABASE_URL for PostgreSQL; docs/reliability.md
+	LOAD_SECONDS=$(SOAK_SECONDS) $(PY) bench/procedure.py
 
 lint: install ## ruff lint and format check, mypy, the import layers (lint-imports)
 	$(VENV)/bin/ruff check .
