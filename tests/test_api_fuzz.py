@@ -44,7 +44,6 @@ import pytest
 import requests
 import schemathesis
 from django.conf import settings
-from django.db import connection
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -56,6 +55,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 from schemathesis.errors import FailureGroup
+
+from tests.places import Databases, Place
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -130,43 +131,6 @@ class Server:
         return "\n".join(line for line in lines if request_id in line)[-3000:]
 
 
-class Place:
-    """A database of the suite's vendor and a DATA_DIR for the server, removed at the end."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.database = ""
-        if connection.vendor == "sqlite":
-            self.url = f"sqlite:///{root / 'db.sqlite3'}"
-            return
-        db = settings.DATABASES["default"]
-        self.database = f"fuzz_{os.getpid()}_{secrets.token_hex(3)}"
-        user = db.get("USER") or "postgres"
-        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-        host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-        self.url = f"postgres://{user}{password}@{host}/{self.database}"
-        with self._server() as server:
-            server.execute(f'CREATE DATABASE "{self.database}"')
-
-    def _server(self) -> Any:
-        import psycopg
-
-        db = settings.DATABASES["default"]
-        return psycopg.connect(
-            dbname="postgres",
-            user=db.get("USER") or "postgres",
-            password=db.get("PASSWORD") or None,
-            host=db.get("HOST") or "127.0.0.1",
-            port=db.get("PORT") or 5432,
-            autocommit=True,
-        )
-
-    def drop(self) -> None:
-        if self.database:
-            with self._server() as server:
-                server.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-
-
 def _environment(place: Place, data_dir: Path) -> dict[str, str]:
     inherited = {
         key: value
@@ -176,7 +140,7 @@ def _environment(place: Place, data_dir: Path) -> dict[str, str]:
     }
     return inherited | {
         "DATA_DIR": str(data_dir),
-        "DATABASE_URL": place.url,
+        "DATABASE_URL": place.database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "CPR_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "CPR_HASH_KEY": secrets.token_urlsafe(48),
@@ -249,7 +213,8 @@ def _wait_until_ready(url: str, server: subprocess.Popen[bytes], log: Path) -> N
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("fuzz")
-    place = Place(root)
+    databases = Databases(root)
+    place = databases.new("fuzz")
     process: subprocess.Popen[bytes] | None = None
     try:
         env = _environment(place, root / "data")
@@ -293,7 +258,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=5)
-        place.drop()
+        databases.drop()
 
 
 @pytest.fixture(scope="module")

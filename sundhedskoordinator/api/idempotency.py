@@ -66,35 +66,19 @@ def run_once(
     key = _key(request)
     if not key:
         return compute()
-    user = request.auth  # type: ignore[attr-defined]
-    # A record keeps as much of the path as its column holds, and is compared as it is kept.
-    path = request.path[:PATH_LENGTH]
     previous = _previous(request, key)
     if previous is not None:
-        if replay is not None:
-            return previous.status_code, replay(previous.body)
-        return previous.status_code, previous.body
+        return _again(previous, replay)
     status, body = compute()
     # Stored and answered in the same JSON form, so the first answer and a repeat are identical.
     body = json.loads(json.dumps(body, cls=DjangoJSONEncoder))
     kept = {k: body[k] for k in ("id", "version") if k in body} if replay else body
     try:
         with transaction.atomic():
-            IdempotencyRecord.objects.create(
-                user=user,
-                key=key,
-                method=request.method or "",
-                path=path,
-                status_code=status,
-                body=kept,
-                created_at=clock.now(),
-            )
+            _remember(request, key, status, kept)
     except IntegrityError:
         # Two requests with the same key raced; the first one's answer stands.
-        previous = IdempotencyRecord.objects.get(user=user, key=key)
-        if replay is not None:
-            return previous.status_code, replay(previous.body)
-        return previous.status_code, previous.body
+        return _again(_previous(request, key), replay)
     return status, body
 
 
@@ -113,28 +97,41 @@ def act_once(
     key = _key(request)
     if not key:
         return compute()
-    user = request.auth  # type: ignore[attr-defined]
-    path = request.path[:PATH_LENGTH]
     previous = _previous(request, key)
     if previous is not None:
-        return previous.status_code, replay(previous.body)
-
-    def remember(case: Any) -> None:
-        IdempotencyRecord.objects.create(
-            user=user,
-            key=key,
-            method=request.method or "",
-            path=path,
-            status_code=status,
-            body={"id": case.pk, "version": case.version},
-            created_at=clock.now(),
-        )
-
+        return _again(previous, replay)
     try:
-        with together(remember):
+        with together(
+            lambda case: _remember(request, key, status, {"id": case.pk, "version": case.version})
+        ):
             return compute()
     except IntegrityError:
         previous = _previous(request, key)
         if previous is None:
             raise
+        return _again(previous, replay)
+
+
+def _remember(request: HttpRequest, key: str, status: int, kept: dict[str, Any]) -> None:
+    """Keep this user's key with the answer to give a repeat (as much of the path as its column
+    holds, compared as it is kept)."""
+    IdempotencyRecord.objects.create(
+        user=request.auth,  # type: ignore[attr-defined]
+        key=key,
+        method=request.method or "",
+        path=request.path[:PATH_LENGTH],
+        status_code=status,
+        body=kept,
+        created_at=clock.now(),
+    )
+
+
+def _again(
+    previous: IdempotencyRecord | None,
+    replay: Callable[[dict[str, Any]], dict[str, Any]] | None,
+) -> tuple[int, dict[str, Any]]:
+    """The first answer to a key again: ``replay`` of what was kept, or the kept answer."""
+    assert previous is not None  # noqa: S101 - called once the key's record is known to exist
+    if replay is not None:
         return previous.status_code, replay(previous.body)
+    return previous.status_code, previous.body
