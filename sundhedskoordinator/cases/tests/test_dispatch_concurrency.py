@@ -1,8 +1,14 @@
 """Reads go on while a large package is dispatched. The package's PDF is rendered before the
 dispatch's write transaction, so the write lock is held only while its rows are written: the
-coordinator's reads of another case (each writes an access-log row, a write of its own) all
-succeed during the dispatch, none waits for it, and the longest time anyone holds the write lock
-is measured from outside by a connection that tries to take it every few milliseconds.
+coordinator's reads of another case (each writes an access-log row, a write of its own) succeed
+during the dispatch and none waits for it.
+
+The proof does not rest on wall-clock times, which a busy machine stretches: the real renderer is
+watched as it runs. It must never run inside an open transaction, and it holds its own finish until
+the readers have finished reads of their own while it renders; were the rendering inside the write
+transaction, those reads would wait on SQLite's one write lock and never finish in time. The times
+are printed as the figures of the run, and on SQLite a connection outside measures how long anyone
+holds the write lock by trying to take it every few milliseconds.
 
 On SQLite as production runs it: a WAL file with BEGIN IMMEDIATE and the busy timeout (the
 in-memory test database lets a second writer fail at once instead of waiting). On PostgreSQL the
@@ -18,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import weasyprint
 from django.db import connection, connections, transaction
 
 from conftest import World
@@ -42,6 +49,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 READERS = 3
 #: Documents on the large case beside those the walk attaches: each is a line of the package.
 DOCUMENTS = 30
+#: How long the rendering waits for the readers' reads before it gives up: far longer than a read
+#: takes, far shorter than SQLite's busy timeout a read would wait for a held write lock.
+READS_WAIT_SECONDS = 15.0
 
 
 class WriteLockProbe(threading.Thread):
@@ -93,7 +103,9 @@ def _large_case(world: World) -> Case:
     return walk_case_to(case, Status.SCHEDULED, cast=world.cast, meeting=world.meeting)
 
 
-def test_reads_go_on_while_a_large_package_is_dispatched(world: World, tmp_path: Path) -> None:
+def test_reads_go_on_while_a_large_package_is_dispatched(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     coordinator, secretariat = world.users["koordinator"], world.users["sekretariat"]
     sent = walk_case_to(
         new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
@@ -109,6 +121,20 @@ def test_reads_go_on_while_a_large_package_is_dispatched(world: World, tmp_path:
     errors: list[str] = []
     timings: dict[str, float] = {}
     reads: list[tuple[float, float]] = []  # (when it ended, how long it took)
+    renderings: list[dict[str, Any]] = []  # each real rendering of the dispatch: what it saw
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def watched_write_pdf(html: weasyprint.HTML, *args: Any, **kwargs: Any) -> Any:
+        """WeasyPrint's own rendering, watched: was a transaction open, and did the readers
+        finish reads while it ran? It lets its caller go on only once they have (or after
+        ``READS_WAIT_SECONDS``, which the assertions below then report)."""
+        seen = {"in_transaction": connection.in_atomic_block, "reads_before": len(reads)}
+        renderings.append(seen)
+        waited_until = time.monotonic() + READS_WAIT_SECONDS
+        while len(reads) < seen["reads_before"] + READERS and time.monotonic() < waited_until:
+            time.sleep(0.005)
+        seen["reads_while_rendering"] = len(reads) - seen["reads_before"]
+        return write_pdf(html, *args, **kwargs)
 
     def on_the_file() -> None:
         if on_file is not None:
@@ -130,7 +156,8 @@ def test_reads_go_on_while_a_large_package_is_dispatched(world: World, tmp_path:
         try:
             started.set()
             begun = time.monotonic()
-            with connection.execute_wrapper(timed_transaction):
+            with connection.execute_wrapper(timed_transaction), monkeypatch.context() as watch:
+                watch.setattr(weasyprint.HTML, "write_pdf", watched_write_pdf)
                 services.dispatch_package(actor=secretariat, case_id=large.pk)
             timings["dispatch"] = time.monotonic() - begun
         except Exception as error:  # noqa: BLE001 - the failure to report
@@ -193,18 +220,15 @@ def test_reads_go_on_while_a_large_package_is_dispatched(world: World, tmp_path:
         f"slowest {slowest_read:.3f} s; longest stretch the write lock was busy "
         f"{longest_busy:.3f} s"
     )
-    # The dispatch's transaction lasts a fraction of the rendering it no longer holds; on SQLite,
-    # where its transaction holds the one write lock of the database, that is milliseconds.
-    assert timings["transaction"] < render / 2
-    if probe is not None:
-        assert timings["transaction"] < 0.25
-    # Nobody waited for the rendering: on SQLite, where a reader's access-log row needs the
-    # database's one write lock, the slowest read and the longest stretch the lock was busy are
-    # shorter than the rendering alone. (PostgreSQL never made a reader wait for the case's row
-    # locks; there the reads only share the machine's processors with the rendering.)
-    if probe is not None:
-        assert slowest_read < render
-        assert longest_busy < render
+    # The package was rendered, and never inside a transaction: not the dispatch's, not any other.
+    assert renderings, "the dispatch rendered no package"
+    assert not [seen for seen in renderings if seen["in_transaction"]], renderings
+    # While it rendered, the readers finished reads (as many as there are readers), each of them
+    # writing its access-log row.
+    assert all(seen["reads_while_rendering"] >= READERS for seen in renderings), renderings
+    # The write transaction itself only writes the rows: a handful of statements, whatever the
+    # package's size (its PDF is one of them, written as it was rendered).
+    assert timings["statements"] <= 30, timings
 
 
 def _render_time(case: Case, actor: Any) -> float:

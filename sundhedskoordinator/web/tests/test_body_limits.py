@@ -80,7 +80,6 @@ def small_uploads(settings: Any) -> int:
 
 def test_a_300_mb_upload_to_the_api_is_refused_before_a_byte_is_read(world: Any, api: Any) -> None:
     body = Body(allowed=0)
-    started = time.monotonic()
     response = _send(
         "/api/v1/cases/1/documents",
         body,
@@ -92,7 +91,6 @@ def test_a_300_mb_upload_to_the_api_is_refused_before_a_byte_is_read(world: Any,
     assert _error_code(response) == "body_too_large"
     assert "20 MB" in json.loads(response.content)["error"]["message"]
     assert body.taken == 0
-    assert time.monotonic() - started < 1
 
 
 def test_a_300_mb_upload_to_the_case_page_gets_a_danish_page_and_nothing_is_read(
