@@ -4,16 +4,30 @@ over (one dataclass per letter, below): this module reads no case, meeting or ci
 Each function returns the PDF bytes; the services that issue them store the bytes with the case
 (or the meeting, or the guidance) in the same transaction as the step that issues them, so what
 was sent can always be shown again exactly.
+
+Rendering takes tenths of a second to seconds, and a write transaction holds locks (on SQLite the
+one write lock of the whole database) for as long as it is open. So a step that issues letters
+runs under ``rendered_first``: asked inside its transaction for a letter it has not rendered yet,
+the step is rolled back, the letter is rendered with no transaction open, and the step runs again
+and finds it. The letter is compared by its data, so what is stored is exactly the letter of
+the state the step commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sundhedskoordinator.core import clock
+from django.db import connection
+from django.utils.translation import gettext_lazy
+
+from sundhedskoordinator.core import clock, files
+from sundhedskoordinator.core.errors import ConflictError
 
 from .models import IssuedDocument, IssuedKind
 from .pdf import render_html, render_pdf
@@ -153,7 +167,84 @@ class AppointmentLetter:
 
 
 def _render(template: str, letter: Any) -> bytes:
+    rendered = _rendered.get()
+    if rendered is not None and _in_transaction():
+        for done in rendered:
+            if done.template == template and done.letter == letter:
+                return done.pdf
+        raise _Unrendered(template, letter)
+    return _pdf(template, letter)
+
+
+def _pdf(template: str, letter: Any) -> bytes:
     return render_pdf(f"documents/pdf/{template}.html", {**letter.head.context(), "letter": letter})
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    template: str
+    letter: Any
+    pdf: bytes
+
+    @property
+    def kind(self) -> tuple[str, str]:
+        """Which letter it is, whatever it says: its template and its reference."""
+        return self.template, self.letter.head.reference
+
+
+#: The letters rendered for the step running under ``rendered_first`` (None outside one).
+_rendered: ContextVar[list[_Rendered] | None] = ContextVar("letters_rendered", default=None)
+
+
+class _Unrendered(Exception):  # noqa: N818 - a signal to render and try again, not an error
+    """A letter asked for inside the step's transaction before it was rendered."""
+
+    def __init__(self, template: str, letter: Any) -> None:
+        super().__init__(template)
+        self.template, self.letter = template, letter
+        self.kind = (template, letter.head.reference)
+
+
+def _in_transaction() -> bool:
+    """Whether a transaction of the application is open (a test's own wrapping one is not)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+#: How many times one letter (its kind and reference) is rendered for one step before the step
+#: gives up: each rendering beyond the first means what it says changed while it was rendered.
+RENDERINGS_OF_A_LETTER = 3
+_CHANGED = gettext_lazy("Andre har ændret det samme imens. Hent siden igen og prøv igen.")
+
+
+def rendered_first[**P, R](step: Callable[P, R]) -> Callable[P, R]:
+    """Run ``step`` (which writes in its own transaction) so that no letter is rendered while
+    its transaction is open: each letter it asks for there and has not had is rendered after the
+    rollback, and the step runs again, at the same moment on the clock, until it finds every
+    letter it asks for. Files the rolled-back runs saved are deleted. A step whose letter keeps
+    changing while it is rendered is refused as changed by another."""
+
+    @functools.wraps(step)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _rendered.get() is not None:  # a step within a step: the outer one renders
+            return step(*args, **kwargs)
+        rendered: list[_Rendered] = []
+        token = _rendered.set(rendered)
+        try:
+            with clock.frozen(clock.now()):
+                while True:
+                    try:
+                        with files.removed_if_failed():
+                            return step(*args, **kwargs)
+                    except _Unrendered as missing:
+                        same = [r for r in rendered if r.kind == missing.kind]
+                        if len(same) >= RENDERINGS_OF_A_LETTER:
+                            raise ConflictError("stale_version", _CHANGED) from None
+                        pdf = _pdf(missing.template, missing.letter)
+                        rendered.append(_Rendered(missing.template, missing.letter, pdf))
+        finally:
+            _rendered.reset(token)
+
+    return run
 
 
 def appointment_letter(letter: AppointmentLetter) -> bytes:

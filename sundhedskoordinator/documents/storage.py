@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db.models import Max, Model, QuerySet
 
+from sundhedskoordinator.core import files
+
 
 def store_version[Stored: Model](
     document: Stored, content: bytes, *, name: str, versions: QuerySet[Any]
@@ -28,7 +30,7 @@ def store_version[Stored: Model](
     row.version = highest + 1
     row.size = len(content)
     row.sha256 = hashlib.sha256(content).hexdigest()
-    row.file.save(name, ContentFile(content), save=False)
+    files.save(row.file, name, content)
     document.save()
     return document
 

@@ -27,7 +27,7 @@ from pypdf import PdfWriter
 from sundhedskoordinator.access.models import AccessAction
 from sundhedskoordinator.access.policy import grants_for, handler_role
 from sundhedskoordinator.access.services import log_access, log_denied
-from sundhedskoordinator.core import clock
+from sundhedskoordinator.core import clock, files
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 
 from . import memo, selectors
@@ -158,7 +158,7 @@ def send_letter(
             created_at=now,
             created_by=actor,
         )
-        delivery.document.save(letter.filename, ContentFile(letter.pdf), save=False)
+        files.save(delivery.document, letter.filename, letter.pdf)
         if channel == Channel.DIGITAL_POST:
             try:
                 content = _memo(delivery, letter, recipient, sender)
@@ -169,7 +169,7 @@ def send_letter(
                     str(exc)[:300],
                 )
             else:
-                delivery.message.save("memo.xml", ContentFile(content), save=False)
+                files.save(delivery.message, "memo.xml", content)
         elif channel == Channel.INBOX:
             # The letter is in the citizen's inbox the moment the step commits.
             delivery.state, delivery.sent_at, delivery.receipt = DeliveryState.SENT, now, "inbox"

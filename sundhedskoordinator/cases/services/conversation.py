@@ -100,6 +100,7 @@ def hold_conversation(
 
 
 @_case_refusals_logged
+@letters.rendered_first
 def cancel_conversation(
     *,
     actor: User,
@@ -169,6 +170,7 @@ def record_file_note(
 
 
 @_case_refusals_logged
+@letters.rendered_first
 def write_advice(
     *,
     actor: User,

@@ -86,6 +86,7 @@ def _check_decision_input(outcome: str, text: str, offer: dict[str, Any] | None)
 
 
 @_case_refusals_logged
+@letters.rendered_first
 def decide_case(
     *,
     actor: User,
@@ -162,6 +163,7 @@ def close_case(*, actor: User, case_id: int, expected_version: int | None = None
 
 
 @_case_refusals_logged
+@letters.rendered_first
 def withdraw_case(
     *, actor: User, case_id: int, reason: str = "", expected_version: int | None = None
 ) -> Case:

@@ -33,6 +33,7 @@ from sundhedskoordinator.cases.selectors import active_items
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import deadline_passed, dispatch_deadline
+from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.models import IssuedDocument
 from sundhedskoordinator.meetings.choices import MEETING_CANCEL_CODES, CancelCode
 from sundhedskoordinator.meetings.models import Meeting, MeetingChange
@@ -132,6 +133,7 @@ def _reissue_if_known(meeting: Meeting, items: list[AgendaItem], actor: User, no
 
 
 @logs_refusals("meeting", "meeting_id")
+@letters.rendered_first
 def change_meeting(
     *,
     actor: User,
@@ -370,6 +372,7 @@ def _target_meeting(meeting_id: int, municipality_id: int) -> Meeting:
 
 
 @_case_refusals_logged
+@letters.rendered_first
 def move_case(
     *,
     actor: User,
@@ -396,6 +399,7 @@ def move_case(
 
 
 @logs_refusals("meeting", "meeting_id")
+@letters.rendered_first
 def cancel_meeting(
     *,
     actor: User,
@@ -496,6 +500,7 @@ def _release(case: Case, item: AgendaItem, actor: User, code: str, reason: str) 
 
 
 @logs_refusals("meeting", "meeting_id")
+@letters.rendered_first
 def reorder_item(*, actor: User, meeting_id: int, item_id: int, direction: int) -> Meeting:
     """Swap an agenda item with its neighbour before (``direction`` -1) or after (+1): the
     earlier one's start goes to the other, each keeps its length, and the pair still lies where

@@ -4,13 +4,11 @@ or a whole meeting at a time; a substitute coordinator taking over an agenda ite
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sundhedskoordinator.access.policy import (
     holds_item,
@@ -26,7 +24,7 @@ from sundhedskoordinator.cases.limits import check_lengths
 from sundhedskoordinator.cases.models import AdviceDraft, AgendaItem, Case, Dispatch
 from sundhedskoordinator.cases.selectors import active_items
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import ConflictError, DomainError, NotFoundError
+from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import deadline_passed, working_days_between
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.meetings.choices import CancelCode
@@ -115,6 +113,7 @@ def deadline_rule(meeting: Meeting, region_name: str) -> str:
 
 
 @_case_refusals_logged
+@letters.rendered_first
 def schedule_case(
     *,
     actor: User,
@@ -220,6 +219,7 @@ def schedule_case(
 
 
 @_case_refusals_logged
+@letters.rendered_first
 def unschedule_case(
     *,
     actor: User,
@@ -294,17 +294,6 @@ def package_snapshot(case: Case, item: AgendaItem) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class _Package:
-    """A package frozen and rendered before the dispatch's transaction: what was read, and the
-    PDF made from it."""
-
-    item_id: int
-    deadline: dt.date
-    snapshot: dict[str, Any]
-    pdf: bytes
-
-
 def _dispatch_guards(case: Case, item: AgendaItem, transition: workflow.Transition) -> None:
     workflow.run_guards(
         transition,
@@ -335,78 +324,41 @@ def _unsaved_dispatch(
     )
 
 
-def _render_package(
-    *, actor: User, case_id: int, expected_version: int | None, now: dt.datetime
-) -> _Package:
-    """Read the case as it stands (no lock, no write), refuse as the dispatch itself would, and
-    render the package's PDF: the slow part, done while others read and write freely."""
-    case = Case.objects.select_related("citizen", "municipality__region", "responsible").get(
-        pk=case_id
-    )
-    if expected_version is not None and case.version != expected_version:
-        raise ConflictError(workflow.STALE_VERSION, _STALE)
-    transition, _role = _authorise(case, Action.DISPATCH, actor)
-    item = case.agenda_items.select_related("meeting").get(cancelled_at__isnull=True)
-    _dispatch_guards(case, item, transition)
-    snapshot = package_snapshot(case, item)
-    dispatch = _unsaved_dispatch(case, item, actor, now, snapshot)
-    pdf = letters.case_package(letter_data.package_letter(dispatch))
-    return _Package(item.pk, item.dispatch_deadline, snapshot, pdf)
-
-
-#: How often a dispatch renders again when the case changed while its package was rendered.
-DISPATCH_ATTEMPTS = 3
-_STALE = gettext_lazy(
-    "Sagen er ændret af en anden, siden du hentede den. Hent den igen og prøv igen."
-)
-
-
 @_case_refusals_logged
+@letters.rendered_first
 def dispatch_package(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """Send a frozen snapshot of the case package to the coordinator. Deadline: the 10th working
     day before the meeting (regional procedure item 8); later is allowed and recorded as late.
 
-    The package is frozen and its PDF rendered before the write transaction, so the database's
-    write lock is held only while the rows are written. Inside it the case is locked and read
-    again: if the package would differ from the one rendered (the case changed meanwhile), it is
-    rendered again, and a case that keeps changing is refused as changed by another. A refusal or
-    a failed rendering writes nothing."""
+    The package's PDF is rendered outside the write transaction (``letters.rendered_first``), so
+    the database's write lock is held only while the rows are written; the package stored is
+    the one of the case as the dispatch commits it. A refusal or a failed rendering writes
+    nothing."""
     now = clock.now()
-    for _attempt in range(DISPATCH_ATTEMPTS):
-        rendered = _render_package(
-            actor=actor, case_id=case_id, expected_version=expected_version, now=now
+    with transaction.atomic(durable=True):
+        case = _lock(case_id, expected_version)
+        transition, role = _authorise(case, Action.DISPATCH, actor)
+        item = _active_item(case)
+        _dispatch_guards(case, item, transition)
+        dispatch = _unsaved_dispatch(case, item, actor, now, package_snapshot(case, item))
+        pdf = letters.case_package(letter_data.package_letter(dispatch))
+        dispatch.save()
+        _issue(case, DocumentKind.CASE_PACKAGE, pdf, actor)
+        # The coordinator's first word of the case, with the invitation to the conversation.
+        notify(
+            users=[item.coordinator],
+            kind=NotificationKind.CASE_SENT,
+            case=case,
+            calendar=item_invitation(item),
         )
-        with transaction.atomic(durable=True):
-            case = _lock(case_id, expected_version)
-            transition, role = _authorise(case, Action.DISPATCH, actor)
-            item = _active_item(case)
-            _dispatch_guards(case, item, transition)
-            snapshot = package_snapshot(case, item)
-            if (item.pk, item.dispatch_deadline, snapshot) != (
-                rendered.item_id,
-                rendered.deadline,
-                rendered.snapshot,
-            ):
-                continue  # leaves the transaction unwritten; render what is there now
-            dispatch = _unsaved_dispatch(case, item, actor, now, snapshot)
-            dispatch.save()
-            _issue(case, DocumentKind.CASE_PACKAGE, rendered.pdf, actor)
-            # The coordinator's first word of the case, with the invitation to the conversation.
-            notify(
-                users=[item.coordinator],
-                kind=NotificationKind.CASE_SENT,
-                case=case,
-                calendar=item_invitation(item),
-            )
-            return _finish(
-                case,
-                transition,
-                actor,
-                role,
-                data={"dispatch": dispatch.pk, "late": dispatch.is_late},
-                first_sent_at=case.first_sent_at or now,
-            )
-    raise ConflictError(workflow.STALE_VERSION, _STALE)
+        return _finish(
+            case,
+            transition,
+            actor,
+            role,
+            data={"dispatch": dispatch.pk, "late": dispatch.is_late},
+            first_sent_at=case.first_sent_at or now,
+        )
 
 
 @logs_refusals("meeting", "meeting_id")
@@ -430,9 +382,14 @@ def dispatch_meeting(*, actor: User, meeting_id: int) -> tuple[int, list[str]]:
         except DomainError as error:
             refused.append(f"{item.case.reference}: {error.message}")
     if sent:
-        with transaction.atomic():
-            _issue_agenda(meeting, actor)
+        _agenda_issued(meeting, actor)
     return sent, refused
+
+
+@letters.rendered_first
+def _agenda_issued(meeting: Meeting, actor: User) -> None:
+    with transaction.atomic(durable=True):
+        _issue_agenda(meeting, actor)
 
 
 @_case_refusals_logged

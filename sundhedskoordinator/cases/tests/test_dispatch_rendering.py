@@ -1,4 +1,4 @@
-"""The dispatch renders its package before its write transaction: a rendering that fails writes
+"""The dispatch renders its package outside its write transaction: a rendering that fails writes
 nothing, and a case that changes while its package is rendered is rendered again, so the package
 sent is the case as it stood when the dispatch was written."""
 
@@ -14,10 +14,10 @@ from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.cases import services
 from sundhedskoordinator.cases.choices import DocumentKind, Status
 from sundhedskoordinator.cases.models import Case, Dispatch
-from sundhedskoordinator.cases.services.scheduling import DISPATCH_ATTEMPTS
 from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case, walk_case_to
 from sundhedskoordinator.cases.workflow import STALE_VERSION
 from sundhedskoordinator.core.errors import ConflictError
+from sundhedskoordinator.documents.letters import RENDERINGS_OF_A_LETTER
 from sundhedskoordinator.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_a_case_that_keeps_changing_while_it_renders_is_refused_as_changed(
     with pytest.raises(ConflictError) as refused:
         services.dispatch_package(actor=world.users["sekretariat"], case_id=scheduled.pk)
     assert refused.value.code == STALE_VERSION
-    assert len(renderings) == DISPATCH_ATTEMPTS == 3
+    assert len(renderings) == RENDERINGS_OF_A_LETTER == 3
     scheduled.refresh_from_db()
     assert scheduled.status == Status.SCHEDULED
     assert not Dispatch.objects.filter(case=scheduled).exists()
