@@ -19,7 +19,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.workingdays import dispatch_deadline
 
 from .choices import TERMINAL_STATES, Status
-from .models import AgendaItem, Case
+from .models import NO_DEADLINE, AgendaItem, Case
 
 #: States in which the case holds exactly one live agenda item (a closed case only if it was
 #: decided: a case closed otherwise has none).
@@ -92,6 +92,14 @@ def problems(case: Case) -> list[str]:
     check((case.closed_at is not None) == (status in TERMINAL_STATES), "closed_at and state")
     if status == Status.REJECTED:
         check(bool(case.rejection_reason), "rejected without a reason")
+    # The stored list order, recomputed here from what the case holds.
+    sent_items = {d.agenda_item_id for d in case.dispatches.all()}
+    to_send = [i.dispatch_deadline for i in live if i.pk not in sent_items]
+    check(
+        (case.list_closed, case.list_deadline)
+        == (status in TERMINAL_STATES, min(to_send, default=NO_DEADLINE)),
+        "stored list order differs from the case",
+    )
     _events(case, status, check)
     return found
 

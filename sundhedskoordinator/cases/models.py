@@ -6,6 +6,9 @@ table in ``workflow.py``.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -41,6 +44,12 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+#: The list deadline of a case with no package to send: after every real one.
+NO_DEADLINE = dt.date(9999, 12, 31)
+#: The fields of the stored list order (``Case.list_closed``, ``Case.list_deadline``).
+LIST_ORDER_FIELDS = frozenset({"list_closed", "list_deadline"})
 
 
 class Case(models.Model):
@@ -107,6 +116,12 @@ class Case(models.Model):
         _("årsag til afvisning"), max_length=30, choices=RejectionReason.choices, blank=True
     )
     anonymised_at = models.DateTimeField(_("anonymiseret"), null=True, blank=True)
+    # The default order of the case lists, kept with the case so that a page of a municipality's
+    # cases is read in the order of an index, however many cases it has: open cases before
+    # closed ones, and first among them those with a package still to send, by its deadline.
+    # ``selectors.refresh_list_order`` alone writes them; ``save`` leaves them as stored.
+    list_closed = models.BooleanField(default=False, editable=False)
+    list_deadline = models.DateField(default=NO_DEADLINE, editable=False)
 
     class Meta:
         verbose_name = _("sag")
@@ -115,10 +130,27 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "number"], name="case_number_unique_per_year"),
         ]
-        indexes = [models.Index(fields=["municipality", "status"], name="case_muni_status")]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="case_muni_status"),
+            models.Index(
+                fields=["municipality", "list_closed", "list_deadline", "-created_at", "-id"],
+                name="case_list_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the case; the list order's fields only as ``refresh_list_order`` wrote them (a
+        case read before a step and saved after it would otherwise put back the old order)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in LIST_ORDER_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_closed(self) -> bool:

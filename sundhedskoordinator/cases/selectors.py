@@ -6,19 +6,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case as DbCase
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
-    F,
     Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
+from django.db.models import Case as DbCase
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,7 +64,7 @@ from sundhedskoordinator.organisations.models import RehabTeam, User
 
 from . import workflow
 from .choices import CITIZEN_LETTER_KINDS, TERMINAL_STATES, Action, DocumentKind, Status
-from .models import Advice, AgendaItem, Case, Conversation, Document, OfferVersion
+from .models import NO_DEADLINE, Advice, AgendaItem, Case, Conversation, Document, OfferVersion
 
 CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
 
@@ -190,14 +192,10 @@ def held_conversations(case: Case) -> list[Conversation]:
 
 #: How a case list can be ordered: the name a page or the API uses, and the columns. The default
 #: puts open cases first, those with a package still to send by its dispatch deadline, then the
-#: other open cases, the newest first; every order ends on the id, so paging is stable.
+#: other open cases, the newest first (the stored ``list_closed`` and ``list_deadline``, read in
+#: the order of their index); every order ends on the id, so paging is stable.
 CASE_ORDERS: dict[str, tuple[Any, ...]] = {
-    "deadline": (
-        "closed_rank",
-        F("next_deadline").asc(nulls_last=True),
-        "-created_at",
-        "-id",
-    ),
+    "deadline": ("list_closed", "list_deadline", "-created_at", "-id"),
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
     "reference": ("year", "number", "id"),
@@ -248,7 +246,16 @@ def list_cases(
         queryset = queryset.filter(search.text_matches("reference", "citizen__name"))
     elif search:
         queryset = search.citizens(queryset, "citizen__")
-    # The next deadline still to be met: a live agenda item whose package is not yet sent.
+    ordered = queryset.order_by(*CASE_ORDERS.get(order, CASE_ORDERS[DEFAULT_CASE_ORDER]))
+    return with_table_row(ordered) if table else with_details(ordered)
+
+
+def refresh_list_order(cases: QuerySet[Case]) -> int:
+    """Write the default list order of ``cases`` as their state and agenda now stand, in one
+    UPDATE: closed or not, and the dispatch deadline of the live agenda item whose package is
+    still to be sent (``NO_DEADLINE`` without one). Every step that changes a case's state or
+    its agenda items calls it before it commits; the national world's generator calls it
+    once for all. Answers how many cases it wrote."""
     next_deadline = (
         AgendaItem.objects.filter(
             case=OuterRef("pk"), cancelled_at__isnull=True, dispatch__isnull=True
@@ -256,12 +263,14 @@ def list_cases(
         .order_by("dispatch_deadline")
         .values("dispatch_deadline")[:1]
     )
-    queryset = queryset.annotate(
-        next_deadline=Subquery(next_deadline),
-        closed_rank=DbCase(When(status__in=TERMINAL_STATES, then=1), default=0),
+    return cases.order_by().update(
+        list_closed=DbCase(
+            When(status__in=TERMINAL_STATES, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        list_deadline=Coalesce(Subquery(next_deadline), Value(NO_DEADLINE)),
     )
-    ordered = queryset.order_by(*CASE_ORDERS.get(order, CASE_ORDERS[DEFAULT_CASE_ORDER]))
-    return with_table_row(ordered) if table else with_details(ordered)
 
 
 def with_table_row(queryset: QuerySet[Case]) -> QuerySet[Case]:

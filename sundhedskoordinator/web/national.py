@@ -62,6 +62,7 @@ from sundhedskoordinator.cases.models import (
     Offer,
     OfferVersion,
 )
+from sundhedskoordinator.cases.selectors import refresh_list_order
 from sundhedskoordinator.cases.walk import HAPPY_PATH, Cast, new_case, walk_case_to
 from sundhedskoordinator.citizens.cpr import protect_cpr
 from sundhedskoordinator.citizens.models import Citizen, Guidance, ResourceCourse
@@ -971,6 +972,8 @@ def generate_world(
             done += size
             if progress is not None:
                 progress(size)
+        # The lists' order, from what each copy holds (its row carries its template's).
+        refresh_list_order(Case.objects.all())
     finally:
         _create_indexes(dropped)
     generator.save_numbers()

@@ -31,7 +31,7 @@ from sundhedskoordinator.cases.models import (
     Offer,
     OfferVersion,
 )
-from sundhedskoordinator.cases.selectors import agenda_items
+from sundhedskoordinator.cases.selectors import agenda_items, refresh_list_order
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError, DomainError
 from sundhedskoordinator.documents import letters
@@ -129,6 +129,7 @@ def _finish(
         setattr(case, name, value)
     case.version += 1
     case.save()
+    refresh_list_order(Case.objects.filter(pk=case.pk))
     record_event(
         case=case,
         kind=transition.event,

@@ -29,7 +29,7 @@ from sundhedskoordinator.cases.appointments import item_invitation
 from sundhedskoordinator.cases.choices import Action, Status
 from sundhedskoordinator.cases.limits import check_lengths
 from sundhedskoordinator.cases.models import AgendaItem, Case, Conversation
-from sundhedskoordinator.cases.selectors import active_items
+from sundhedskoordinator.cases.selectors import active_items, refresh_list_order
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import deadline_passed, dispatch_deadline
@@ -250,6 +250,8 @@ def change_meeting(
                     "late_after_move": item.late_after_move,
                 },
             )
+        # The items' dispatch deadlines moved with the meeting: so does the lists' order.
+        refresh_list_order(Case.objects.filter(pk__in=[item.case_id for item in items]))
         MeetingChange.objects.create(
             meeting=meeting,
             kind=MeetingChange.Kind.CHANGED,
