@@ -1,13 +1,20 @@
 """Places the commands of a test run in: a database of the suite's vendor (an SQLite file, or a
 fresh PostgreSQL database next to the test database, dropped at the end) with its own DATA_DIR,
-and the environment a ``manage.py`` process there is started with."""
+and the environment a ``manage.py`` process there is started with; and an S3-compatible object
+storage (moto's server mode) whose buckets a place can keep its files in."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import secrets
+import signal
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,16 +100,18 @@ class Databases:
         self.root = root
         self.made: list[str] = []
 
-    def new(self, label: str) -> Place:
+    def new(self, label: str, extra: dict[str, str] | None = None) -> Place:
+        """An empty database and DATA_DIR; ``extra`` is more of their processes' environment
+        (``ObjectStorage.bucket``'s, for a place that keeps its files in a bucket)."""
         data_dir = self.root / label
         data_dir.mkdir()
         if connection.vendor == "sqlite":
-            return Place(data_dir, f"sqlite:///{data_dir / 'db.sqlite3'}")
+            return Place(data_dir, f"sqlite:///{data_dir / 'db.sqlite3'}", dict(extra or {}))
         name = f"drill_{label}_{os.getpid()}_{secrets.token_hex(3)}"
         with self._server() as server:
             server.execute(f'CREATE DATABASE "{name}"')
         self.made.append(name)
-        return Place(data_dir, self.url(name))
+        return Place(data_dir, self.url(name), dict(extra or {}))
 
     def url(self, name: str) -> str:
         db = settings.DATABASES["default"]
@@ -128,6 +137,109 @@ class Databases:
         for name in self.made:
             with self._server() as server:
                 server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    """A TCP port of the loopback that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class ObjectStorage:
+    """An S3-compatible object storage: moto's server mode on a free port of the loopback, started
+    in its own session and stopped when the ``with`` block ends. It takes any key."""
+
+    REGION = "eu-north-1"
+    KEY = "testing"
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.popen: subprocess.Popen[bytes] | None = None
+        import boto3
+
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=self.REGION,
+            aws_access_key_id=self.KEY,
+            aws_secret_access_key=self.KEY,
+        )
+
+    def __enter__(self) -> ObjectStorage:
+        port = str(self.port)
+        with self.log.open("wb") as out:
+            self.popen = subprocess.Popen(  # noqa: S603 - the environment's own moto
+                [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", port],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            if self.popen.poll() is not None:
+                self.__exit__()
+                raise AssertionError(f"moto stopped:\n{self.tail()}")
+            try:
+                self.client.list_buckets()
+                return self
+            except Exception:  # noqa: BLE001 - the server is not listening yet
+                if time.monotonic() > deadline:
+                    self.__exit__()
+                    raise AssertionError(f"moto did not answer:\n{self.tail()}") from None
+                time.sleep(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=5)
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+    def bucket(self, name: str) -> dict[str, str]:
+        """A new, empty bucket, and the environment that keeps a place's files in it (the
+        settings' STORAGE_S3_* variables)."""
+        self.client.create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.REGION}
+        )
+        return {
+            "STORAGE_S3_BUCKET": name,
+            "STORAGE_S3_ENDPOINT_URL": self.endpoint,
+            "STORAGE_S3_REGION": self.REGION,
+            "STORAGE_S3_ACCESS_KEY_ID": self.KEY,
+            "STORAGE_S3_SECRET_ACCESS_KEY": self.KEY,
+            "STORAGE_S3_ADDRESSING_STYLE": "path",
+        }
+
+    def keys(self, bucket: str) -> Iterator[str]:
+        """Every object's key in the bucket, through the listing's pages."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield item["Key"]
+
+    def objects(self, bucket: str) -> dict[str, str]:
+        """Every object in the bucket by key, with its SHA-256, read straight from the bucket
+        (not through the code under test)."""
+        found = {}
+        for key in self.keys(bucket):
+            digest = hashlib.sha256()
+            body = self.client.get_object(Bucket=bucket, Key=key)["Body"]
+            for chunk in body.iter_chunks(1024 * 1024):
+                digest.update(chunk)
+            found[key] = digest.hexdigest()
+        return found
 
 
 def as_a_wal_file(path: Path) -> dict[str, Any]:

@@ -22,7 +22,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -38,6 +37,8 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+
+from tests.places import ObjectStorage, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -123,13 +124,6 @@ trap 'kill $worker 2>/dev/null' EXIT INT TERM
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @dataclass
 class Process:
     """A process started in its own session, so that it and its children stop together."""
@@ -157,8 +151,9 @@ class Process:
 class Cluster:
     """Everything the test starts, stopped and dropped at the end whatever happened."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, s3: ObjectStorage) -> None:
         self.tmp = tmp
+        self.s3 = s3
         self.processes: list[Process] = []
         self.database = f"sk_scaleout_{os.getpid()}"
         db = settings.DATABASES["default"]
@@ -168,7 +163,6 @@ class Cluster:
         server = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
         self.server_url = f"postgres://{credentials}@{server}"
         self.database_url = f"{self.server_url}/{self.database}"
-        self.s3_port = _free_port()
         self.bucket = "sundhedskoordinator-test"
         self.outbox = tmp / "shared-digital-post-outbox"
         self.env = {
@@ -182,12 +176,7 @@ class Cluster:
             "SITE_URL": "https://sundhedskoordinator.test",
             # Plain HTTP on the loopback: no TLS proxy in front here.
             "SECURE_SSL_REDIRECT": "false",
-            "STORAGE_S3_BUCKET": self.bucket,
-            "STORAGE_S3_ENDPOINT_URL": f"http://127.0.0.1:{self.s3_port}",
-            "STORAGE_S3_REGION": "eu-north-1",
-            "STORAGE_S3_ACCESS_KEY_ID": "testing",
-            "STORAGE_S3_SECRET_ACCESS_KEY": "testing",  # moto accepts any key
-            "STORAGE_S3_ADDRESSING_STYLE": "path",
+            **s3.bucket(self.bucket),
             "CLAMAV_SOCKET": settings.CLAMAV_SOCKET,
             "DIGITAL_POST_OUTBOX": str(self.outbox),
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -248,18 +237,19 @@ def working_day_ahead() -> dt.datetime:
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    cluster = Cluster(tmp_path)
-    cluster.sql(f'CREATE DATABASE "{cluster.database}"', database="postgres")
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-        cluster.sql(
-            f'DROP DATABASE IF EXISTS "{cluster.database}" WITH (FORCE)', database="postgres"
-        )
-        failed = [p for p in cluster.processes if p.popen.returncode not in (0, -15, None)]
-        for process in failed:
-            sys.stderr.write(f"--- {process.name} ---\n{process.tail()}\n")
+    with ObjectStorage(tmp_path / "moto.log") as s3:
+        cluster = Cluster(tmp_path, s3)
+        cluster.sql(f'CREATE DATABASE "{cluster.database}"', database="postgres")
+        try:
+            yield cluster
+        finally:
+            cluster.stop()
+            cluster.sql(
+                f'DROP DATABASE IF EXISTS "{cluster.database}" WITH (FORCE)', database="postgres"
+            )
+            failed = [p for p in cluster.processes if p.popen.returncode not in (0, -15, None)]
+            for process in failed:
+                sys.stderr.write(f"--- {process.name} ---\n{process.tail()}\n")
 
 
 def _wait_for(what: str, ready: Any, processes: list[Process], seconds: float = 90) -> Any:
@@ -345,33 +335,6 @@ def _text(message: email.message.Message) -> str:
 
 def test_two_instances_share_cases_documents_and_the_task_queue(cluster: Cluster) -> None:
     started = time.monotonic()
-    import boto3
-
-    moto = cluster.start(
-        "moto",
-        [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(cluster.s3_port)],
-        cluster.env,
-    )
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=cluster.env["STORAGE_S3_ENDPOINT_URL"],
-        region_name="eu-north-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # noqa: S106 - moto's
-    )
-
-    def bucket_made() -> bool:
-        try:
-            s3.create_bucket(
-                Bucket=cluster.bucket,
-                CreateBucketConfiguration={"LocationConstraint": "eu-north-1"},
-            )
-        except Exception:  # noqa: BLE001 - the server is not listening yet
-            return False
-        return True
-
-    _wait_for("the S3 server", bucket_made, [moto], seconds=30)
-
     # One migration before the instances start; theirs then finds nothing to do.
     production = {**cluster.env, "DJANGO_ENV": "production", "DATA_DIR": str(cluster.tmp / "m")}
     cluster.run(
@@ -381,7 +344,7 @@ def test_two_instances_share_cases_documents_and_the_task_queue(cluster: Cluster
     instances: dict[str, str] = {}
     servers = []
     for name in ("a", "b"):
-        port = _free_port()
+        port = free_port()
         instances[name] = f"http://127.0.0.1:{port}"
         env = {
             **cluster.env,
@@ -454,11 +417,7 @@ def test_two_instances_share_cases_documents_and_the_task_queue(cluster: Cluster
     assert hashlib.sha256(downloaded).hexdigest() == hashlib.sha256(content).hexdigest()
 
     # The file is in the bucket, and no instance kept a stored file on its own disk.
-    keys = [item["Key"] for item in s3.list_objects_v2(Bucket=cluster.bucket).get("Contents", [])]
-    in_bucket = {
-        hashlib.sha256(s3.get_object(Bucket=cluster.bucket, Key=key)["Body"].read()).hexdigest()
-        for key in keys
-    }
+    in_bucket = set(cluster.s3.objects(cluster.bucket).values())
     assert hashlib.sha256(content).hexdigest() in in_bucket
     for name in ("a", "b", "setup"):
         local = [p for p in (cluster.tmp / name / "files").rglob("*") if p.is_file()]
