@@ -102,8 +102,10 @@ def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
         ended = time.monotonic()
         _wait_for(lambda: any(moment > ended for _, moment in acknowledged[-3:]))
         stop.touch()
+        # The reader has the writer's output to itself until its end: communicate() reading it
+        # at the same time took part of a line now and then, and the reader's split failed.
+        reader.join(timeout=120)
         _out, err = writer.communicate(timeout=120)
-        reader.join()
         assert writer.returncode == 0, err[-3000:]
         yield Drill(source, backup, databases, acknowledged, started, ended)
     finally:
