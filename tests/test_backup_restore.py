@@ -4,12 +4,19 @@ original table by table and file by file, read straight from both databases and 
 through the code under test). On the suite's own database vendor: SQLite files in the SQLite
 run, two fresh PostgreSQL databases in the PostgreSQL run.
 
+The same again with the files in S3-compatible object storage (moto's server mode): the world is
+moved into a bucket, backed up from there, restored into a place whose storage is another, empty
+bucket, and compared table by table and object by object, read straight from both databases and
+buckets.
+
 Every command runs as its own process with its own DATA_DIR, as an operator would run it."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import shutil
 import sqlite3
 import threading
@@ -22,7 +29,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.places import Databases, Place
+from tests.places import Databases, ObjectStorage, Place
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -187,6 +194,23 @@ def _files(folder: Path) -> dict[str, str]:
     }
 
 
+def _damaged_copy(backup: Path, damaged: Path, which: int) -> str:
+    """A copy of the backup with one bit flipped in the middle of one file (``which``: its index
+    in the manifest's sorted names); the file's name."""
+    shutil.copytree(backup, damaged)
+    manifest = json.loads((damaged / "manifest.json").read_text())
+    name: str = sorted(manifest["files"])[which]
+    path = damaged / "files" / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    return name
+
+
+def _no_tables(place: Place) -> bool:
+    return _rows(place).keys() <= {"(schema)", "(sequences)"}
+
+
 # --- the drill ----------------------------------------------------------------------------------
 
 
@@ -237,20 +261,14 @@ def test_a_backup_taken_while_writing_restores_whole_into_an_empty_place(drill: 
 
 def test_a_damaged_backup_is_refused_before_anything_is_written(drill: Drill) -> None:
     damaged = drill.databases.root / "damaged"
-    shutil.copytree(drill.backup, damaged)
-    manifest = json.loads((damaged / "manifest.json").read_text())
-    name = sorted(manifest["files"])[0]
-    path = damaged / "files" / name
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
+    name = _damaged_copy(drill.backup, damaged, 0)
     target = drill.databases.new("damaged_target")
 
     result = target.manage("restore", str(damaged), check=False)
 
     assert result.returncode != 0
     assert f"The file {name} does not match its checksum" in result.stderr
-    assert _rows(target).keys() <= {"(schema)", "(sequences)"}
+    assert _no_tables(target)
     assert not _files(target.files) if target.files.exists() else True
 
 
@@ -271,3 +289,119 @@ def test_a_backup_goes_only_into_a_new_or_empty_folder(drill: Drill) -> None:
 
     assert result.returncode != 0
     assert "The backup folder is not empty" in result.stderr
+
+
+# --- the drill with the files in object storage --------------------------------------------------
+
+#: An object of many of the backup's chunks and the upload's parts, beside the documents in
+#: "folders" of its own: it is copied in pieces, never held in memory whole.
+LARGE_OBJECT = "archive/2026/12/large-scan.pdf"
+LARGE_BYTES = 24 * 1024 * 1024
+
+#: ``manage.py backup`` in a process that then prints the most memory the backup held at once
+#: (Python's own allocations, bytes); the storage's client is made before it starts.
+MEASURED_BACKUP = """
+import tracemalloc
+from django.core.files.storage import storages
+from django.core.management import call_command
+
+storages["default"].listdir("")
+tracemalloc.start()
+call_command("backup", {folder!r})
+print("peak", tracemalloc.get_traced_memory()[1])
+"""
+
+
+@dataclass
+class BucketDrill:
+    s3: ObjectStorage
+    source: Place
+    backup: Path
+    #: The most memory the backup held at once while it copied the bucket.
+    peak_bytes: int
+
+
+@pytest.fixture(scope="module")
+def bucket_drill(drill: Drill) -> Iterator[BucketDrill]:
+    """The drill's world moved into a bucket (its backup restored into a place whose storage is a
+    bucket, as an operator moves from a local folder to object storage), with a large object
+    beside its documents, and backed up from there."""
+    with ObjectStorage(drill.databases.root / "moto.log") as s3:
+        source = drill.databases.new("bucket_source", s3.bucket("source"))
+        source.manage("restore", str(drill.backup))
+        s3.client.upload_fileobj(io.BytesIO(os.urandom(LARGE_BYTES)), "source", LARGE_OBJECT)
+        backup = drill.databases.root / "bucket_backup"
+        measured = MEASURED_BACKUP.format(folder=str(backup))
+        result = source.manage("shell", "--no-imports", "-c", measured)
+        peak = int(result.stdout.rsplit("peak ", 1)[1])
+        yield BucketDrill(s3, source, backup, peak)
+
+
+def test_a_world_in_a_bucket_restores_whole_into_another_empty_bucket(
+    drill: Drill, bucket_drill: BucketDrill
+) -> None:
+    s3 = bucket_drill.s3
+    # The world arrived in the bucket whole: every file of the backup, byte for byte.
+    source_objects = s3.objects("source")
+    documents = {key: sha for key, sha in source_objects.items() if key != LARGE_OBJECT}
+    assert LARGE_OBJECT in source_objects
+    assert documents == _files(drill.backup / "files")
+
+    target = drill.databases.new("bucket_restored", s3.bucket("restored"))
+    started = time.monotonic()
+    result = target.manage("restore", str(bucket_drill.backup), "--json")
+    restore_seconds = time.monotonic() - started
+    summary = json.loads(result.stdout)
+
+    # Every table's rows, the schema and the sequences are the source's.
+    source_rows = _rows(bucket_drill.source)
+    assert _rows(target) == source_rows
+    # Every object, by its SHA-256, in the other bucket, and none on the place's own disk.
+    restored_objects = s3.objects("restored")
+    assert restored_objects == source_objects
+    assert _files(target.files) == {}
+    # The large object went through the backup in chunks, never into its memory whole.
+    assert bucket_drill.peak_bytes < LARGE_BYTES // 2, bucket_drill.peak_bytes
+
+    tables = [t for t in source_rows if not t.startswith("(")]
+    rows = sum(len(source_rows[t]) for t in tables)
+    print(
+        f"\nrestore drill, files in a bucket ({connection.vendor}): {len(restored_objects)} "
+        f"objects ({summary['file_bytes']} bytes) compared by SHA-256, {rows} rows in "
+        f"{len(tables)} tables compared; restore took {restore_seconds:.1f} s "
+        f"({summary['seconds']}); the backup held at most {bucket_drill.peak_bytes / 2**20:.1f} "
+        f"MiB at once while it copied a {LARGE_BYTES / 2**20:.0f} MiB object."
+    )
+
+
+def test_a_restore_goes_only_into_an_empty_bucket(drill: Drill, bucket_drill: BucketDrill) -> None:
+    s3 = bucket_drill.s3
+    target = drill.databases.new("bucket_occupied", s3.bucket("occupied"))
+    # One object, two "folders" down: the storage is not empty though its top is.
+    s3.client.put_object(Bucket="occupied", Key="cases/17/left-behind-v1", Body=b"%PDF-1.7")
+    before = s3.objects("occupied")
+
+    result = target.manage("restore", str(bucket_drill.backup), check=False)
+
+    assert result.returncode != 0
+    assert "The file storage is not empty" in result.stderr
+    assert s3.objects("occupied") == before
+    assert _no_tables(target)
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_written_to_a_bucket(
+    drill: Drill, bucket_drill: BucketDrill
+) -> None:
+    s3 = bucket_drill.s3
+    damaged = drill.databases.root / "bucket_damaged"
+    # The last file a restore would copy: one that wrote as it checked would have written all
+    # the others.
+    name = _damaged_copy(bucket_drill.backup, damaged, -1)
+    target = drill.databases.new("bucket_damaged_target", s3.bucket("damaged-target"))
+
+    result = target.manage("restore", str(damaged), check=False)
+
+    assert result.returncode != 0
+    assert f"The file {name} does not match its checksum" in result.stderr
+    assert _no_tables(target)
+    assert s3.objects("damaged-target") == {}

@@ -8,7 +8,7 @@ A backup is a folder:
   module holds open, so that the dump, the row counts and the list of referenced files are one and
   the same moment);
 - ``files/``: every file of the storage (the local folder or the S3-compatible bucket, listed and
-  copied through Django's storage API);
+  copied through Django's storage API, a chunk at a time whatever a file's size);
 - ``manifest.json``: the format, the database's vendor, the applied migrations, every table's
   row count and every file's size and SHA-256, the database copy's SHA-256 among them.
 
@@ -31,8 +31,10 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +110,32 @@ def _walk(storage: Storage, folder: str = "") -> Iterator[str]:
         yield from _walk(storage, f"{folder}/{sub}" if folder else sub)
 
 
+@contextmanager
+def _reading(storage: Storage, name: str) -> Iterator[Iterator[bytes]]:
+    """A stored file's bytes, ``CHUNK`` at a time, whatever its size. An object in a bucket is
+    streamed from the bucket: django-storages' own file object downloads the whole object into
+    memory before the first byte is read (its ``max_memory_size`` is 0: no limit)."""
+    with storage.open(name, "rb") as handle:
+        if not _in_a_bucket(storage):
+            yield iter(lambda: handle.read(CHUNK), b"")
+            return
+        # The S3 file's boto3 object, with the storage's prefix in its key; opening it has
+        # already asked the bucket for it (a missing one is FileNotFoundError, as on disk).
+        s3_file: Any = handle
+        body = s3_file.obj.get()["Body"]
+        try:
+            yield body.iter_chunks(CHUNK)
+        finally:
+            body.close()
+
+
+def _in_a_bucket(storage: Storage) -> bool:
+    """Whether the storage is django-storages' S3 backend (whose module is loaded if it is; it is
+    not imported otherwise, boto3 being slow to import)."""
+    s3 = sys.modules.get("storages.backends.s3")
+    return s3 is not None and isinstance(storage, s3.S3Storage)
+
+
 def _name(identifier: str) -> str:
     """A table's or column's name, quoted; only the plain names Django makes are taken."""
     if not re.fullmatch(r"[A-Za-z0-9_]+", identifier):
@@ -176,8 +204,8 @@ def backup(destination: Path) -> Summary:
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
-        with storage.open(name, "rb") as source, target.open("wb") as out:
-            while chunk := source.read(CHUNK):
+        with _reading(storage, name) as chunks, target.open("wb") as out:
+            for chunk in chunks:
                 digest.update(chunk)
                 size += len(chunk)
                 out.write(chunk)
@@ -403,8 +431,8 @@ def _verify(manifest: dict[str, Any], storage: Storage) -> None:
         raise BackupError("The restored database's migrations differ from the backup's.")
     for name, expected in manifest["files"].items():
         digest = hashlib.sha256()
-        with storage.open(name, "rb") as handle:
-            while chunk := handle.read(CHUNK):
+        with _reading(storage, name) as chunks:
+            for chunk in chunks:
                 digest.update(chunk)
         if digest.hexdigest() != expected["sha256"]:
             raise BackupError(f"The restored file {name} does not match its checksum.")
