@@ -8,7 +8,7 @@ from typing import Any
 from sundhedskoordinator.access.policy import Grant, action_roles
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import Advice, Case, Document
-from sundhedskoordinator.cases.selectors import actions_for, held_conversations
+from sundhedskoordinator.cases.selectors import actions_for, held_conversations, was_held
 from sundhedskoordinator.cases.services import Warning, offer_is_on_hold
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
@@ -192,7 +192,7 @@ def case(
                 "meeting_date": h.meeting.date,
                 "starts_at": h.starts_at,
                 "cancelled_at": h.cancelled_at,
-                "held": h.was_held,
+                "held": was_held(h),
                 "dispatch": _dispatch(h),
             }
             for h in getattr(c, "item_history", [])

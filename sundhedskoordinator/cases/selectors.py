@@ -154,9 +154,7 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
                 "agenda_items",
                 queryset=AgendaItem.objects.select_related(
                     "meeting", "dispatch", "conversation__file_note_by"
-                )
-                .annotate(was_held=Exists(Conversation.objects.filter(agenda_item=OuterRef("pk"))))
-                .order_by("starts_at", "pk"),
+                ).order_by("starts_at", "pk"),
                 to_attr="item_history",
             ),
             Prefetch(
@@ -182,11 +180,17 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def was_held(item: AgendaItem) -> bool:
+    """Whether a conversation was held at the item (read with its conversation joined, as
+    ``with_details`` does: no query)."""
+    return hasattr(item, "conversation")
+
+
 def held_conversations(case: Case) -> list[Conversation]:
     """The case's conversations, the latest first, as ``with_details`` read them with the
     agenda items they were held at (none for a case read without it)."""
     items = getattr(case, "item_history", [])
-    held = [item.conversation for item in items if hasattr(item, "conversation")]
+    held = [item.conversation for item in items if was_held(item)]
     return sorted(held, key=lambda c: c.started_at, reverse=True)
 
 

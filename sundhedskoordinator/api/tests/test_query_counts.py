@@ -25,8 +25,8 @@ LIST_QUERIES = sum(
         #     registered it), concern and decision, with the written-guidance flag as an EXISTS
         #     subquery
         1,  # prefetch: each case's live agenda item with meeting, team, people and dispatch
-        1,  # prefetch: each case's agenda history with meeting, dispatch, "held" (EXISTS) and
-        #     the conversation held at the item
+        1,  # prefetch: each case's agenda history with meeting, dispatch and the conversation
+        #     held at the item (joined: "held" is whether there is one)
         1,  # prefetch: the offer's versions, with who recorded each
         1,  # prefetch: the advice versions
     ]
