@@ -213,6 +213,9 @@ def _in_transaction() -> bool:
 #: How many times one letter (its kind and reference) is rendered for one step before the step
 #: gives up: each rendering beyond the first means what it says changed while it was rendered.
 RENDERINGS_OF_A_LETTER = 3
+#: How many letters one step renders at most before it gives up (a moved meeting writes to each
+#: of its citizens; a letter whose reference changes with every run would never be found).
+RENDERINGS_OF_A_STEP = 100
 _CHANGED = gettext_lazy("Andre har ændret det samme imens. Hent siden igen og prøv igen.")
 
 
@@ -237,7 +240,10 @@ def rendered_first[**P, R](step: Callable[P, R]) -> Callable[P, R]:
                             return step(*args, **kwargs)
                     except _Unrendered as missing:
                         same = [r for r in rendered if r.kind == missing.kind]
-                        if len(same) >= RENDERINGS_OF_A_LETTER:
+                        if (
+                            len(same) >= RENDERINGS_OF_A_LETTER
+                            or len(rendered) >= RENDERINGS_OF_A_STEP
+                        ):
                             raise ConflictError("stale_version", _CHANGED) from None
                         pdf = _pdf(missing.template, missing.letter)
                         rendered.append(_Rendered(missing.template, missing.letter, pdf))
