@@ -77,24 +77,51 @@ class ReadModelChoiceField(forms.ModelChoiceField[Any]):
         )
 
 
+#: What may group thousands besides the language's own separator: a space, a no-break space and
+#: a narrow no-break space, as "2 150,50" is written and as spreadsheets copy it.
+_SPACES = " \xa0\u202f"
+
+
 class MoneyField(forms.DecimalField):
-    """An amount in kroner as people write it in the active language: "2.150,50" and "2150,50"
-    in Danish, "2,150.50" and "2150.50" in English. Thousands separators are taken out only where
-    they group thousands, so "2.5" is never read as 25 in English."""
+    """An amount in kroner as people write it in the active language: "2.150,50", "2 150,50" and
+    "2150,50" in Danish, "2,150.50" and "2150.50" in English, a "kr." after it or not; in
+    Danish a point that does not group thousands is a decimal point ("2.5" is 2,50 kr.).
+    Thousands separators are taken out only where they group thousands, so "2.5" is never read
+    as 25 in English, nor "0.001" as 1 or "1 2" as 12. Only the digits 0-9 count, and nothing
+    of Python's number syntax ("1e3", "1_000", "+5") is taken for an amount: what is not written
+    as an amount is refused ("Indtast et tal."), never read as another one."""
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        if isinstance(value, str):
-            thousands = re.escape(str(formats.get_format("THOUSAND_SEPARATOR")))
-            decimal = re.escape(str(formats.get_format("DECIMAL_SEPARATOR")))
-            text = value.replace("\xa0", "").replace(" ", "").removesuffix("kr.").strip()
-            if re.fullmatch(rf"\d{{1,3}}(?:{thousands}\d{{3}})+(?:{decimal}\d*)?", text):
-                text = re.sub(thousands, "", text)
-            value = text
-        return super().to_python(value)
+        if not isinstance(value, str):
+            return super().to_python(value)
+        text = value.strip().removesuffix("kr.").strip()
+        if text in self.empty_values:
+            return None
+        for whole, part in _amount_patterns():
+            written = re.fullmatch(rf"(?P<whole>{whole})(?:{part}(?P<part>[0-9]*))?", text)
+            if written and (written["whole"] or written["part"]):
+                kroner = re.sub("[^0-9]", "", written["whole"]) or "0"
+                return Decimal(f"{kroner}.{written['part']}" if written["part"] else kroner)
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def _amount_patterns() -> list[tuple[str, str]]:
+    """The ways of writing an amount in the active language, tried in order: (the whole kroner,
+    the decimal separator). In Danish a point after kroner not grouped by points is a decimal
+    point, as many type it."""
+    decimal = str(formats.get_format("DECIMAL_SEPARATOR"))
+    thousands = str(formats.get_format("THOUSAND_SEPARATOR"))
+    groups = "".join(re.escape(c) for c in dict.fromkeys([thousands, *_SPACES]) if c != decimal)
+    # Grouped thousands start with a digit other than 0 and use one separator throughout.
+    grouped = rf"[1-9][0-9]{{0,2}}(?P<sep>[{groups}])[0-9]{{3}}(?:(?P=sep)[0-9]{{3}})*"
+    patterns = [(rf"{grouped}|[0-9]*", re.escape(decimal))]
+    if decimal == "," and thousands == ".":
+        patterns.append(("[0-9]*", r"\."))
+    return patterns
 
 
 View = Callable[..., HttpResponse]
