@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 import json
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from .schemas import (
     CasePatch,
     CompanionIn,
     ConversationIn,
+    Day,
     DecisionIn,
     DocumentOut,
     ErrorOut,
@@ -74,10 +74,10 @@ class CaseFilters(PageParams):
     municipality: int | None = id_filter()
     responsible: int | None = id_filter()
     team: int | None = id_filter()
-    meeting_from: dt.date | None = Field(
+    meeting_from: Day | None = Field(
         None, description="Cases on a meeting on or after this day (their live agenda item)."
     )
-    meeting_to: dt.date | None = Field(
+    meeting_to: Day | None = Field(
         None, description="Cases on a meeting on or before this day (their live agenda item)."
     )
     q: str | None = Field(

@@ -16,7 +16,7 @@ from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.reports.selectors import StatisticsFilter, monthly, statistics
 
 from .cases import ERRORS
-from .schemas import file_answer
+from .schemas import Day, file_answer
 
 router = Router(tags=["figures"])
 
@@ -30,8 +30,8 @@ CsvFormat = Literal["danish", "machine"]
 
 class SettlementQuery(Schema):
     municipality: int = Field(..., gt=0, lt=2**31)
-    date_from: dt.date = Field(..., alias="from")
-    date_to: dt.date = Field(..., alias="to")
+    date_from: Day = Field(..., alias="from")
+    date_to: Day = Field(..., alias="to")
 
 
 class RateOut(Schema):
@@ -90,15 +90,15 @@ class SettlementOut(Schema):
 
 class ApproveIn(Schema):
     municipality: int = Field(..., gt=0, lt=2**31)
-    date_from: dt.date = Field(..., alias="from")
-    date_to: dt.date = Field(..., alias="to")
+    date_from: Day = Field(..., alias="from")
+    date_to: Day = Field(..., alias="to")
     expected_total: Decimal | None = Field(None, max_digits=14, decimal_places=2)
 
 
 class RateIn(Schema):
     region: int = Field(..., gt=0, lt=2**31)
     amount: Decimal = Field(..., max_digits=10, decimal_places=2)
-    valid_from: dt.date
+    valid_from: Day
     bills_cancelled_after_dispatch: bool = False
     note: str = Field("", max_length=300)
     #: Needed when the rate reaches back into an approved, locked settlement (else 422
@@ -252,8 +252,8 @@ def preview_rate(request: HttpRequest, payload: RateIn) -> list[Any]:
 
 
 class StatisticsQuery(Schema):
-    date_from: dt.date = Field(..., alias="from")
-    date_to: dt.date = Field(..., alias="to")
+    date_from: Day = Field(..., alias="from")
+    date_to: Day = Field(..., alias="to")
     region: int | None = Field(None, gt=0, lt=2**31)
     municipality: int | None = Field(None, gt=0, lt=2**31)
     team: int | None = Field(None, gt=0, lt=2**31)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +30,7 @@ from .pagination import PageParams, id_filter, page_body, paginate
 from .schemas import (
     AgendaOut,
     CoordinatorOut,
+    Day,
     MeetingCancelIn,
     MeetingChangeIn,
     MeetingCreate,
@@ -44,8 +44,8 @@ router = Router(tags=["meetings"])
 
 class MeetingFilters(PageParams):
     team: int | None = id_filter()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
 
 
 def _user(request: HttpRequest) -> User:

@@ -4,14 +4,34 @@ rename."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from sundhedskoordinator.cases.choices import RejectionReason
 from sundhedskoordinator.meetings.choices import CancelCode
+
+#: The refusal of a day not written as the document's ``format: date`` says.
+NOT_A_DAY = "Skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-12-15."
+
+
+def _written_as_a_day(value: Any) -> Any:
+    """Only YYYY-MM-DD reaches pydantic's date parsing, which would also read a number as seconds
+    since 1970 ("0" or 0 as 1 January 1970) and take a datetime at midnight for its day: a
+    client's mistake silently read as another day."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return value
+    raise PydanticCustomError("date_format", NOT_A_DAY)
+
+
+#: A day the API reads (a query parameter or a field of a body), written YYYY-MM-DD.
+Day = Annotated[dt.date, BeforeValidator(_written_as_a_day)]
 
 BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
 
@@ -48,7 +68,7 @@ class Ref(Schema):
 class OfferIn(Schema):
     kind: str
     provider: str = ""
-    start_date: dt.date | None = None
+    start_date: Day | None = None
     hours_per_week: Decimal | None = Field(None, ge=0, le=80)
     content: str = ""
     demands: str = ""
@@ -402,13 +422,13 @@ class CitizenCreate(Schema):
     name: str
     municipality: int | None = None
     email: str = ""
-    resource_course_start: dt.date | None = None
-    resource_course_end: dt.date | None = None
+    resource_course_start: Day | None = None
+    resource_course_end: Day | None = None
     digital_post_exempt: bool = False
 
 
 class GuidanceIn(Schema):
-    given_on: dt.date
+    given_on: Day
     channel: str
     note: str = ""
 
