@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import World
 from sundhedskoordinator.api.schemas import NOT_A_DAY
+from sundhedskoordinator.billing.models import Rate
 from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.citizens.models import Citizen
 
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.django_db
 #: Citizens besides the world's one, so that a page can be full, partly full or past the end.
 MORE_CITIZENS = 6
 SLOW = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 #: New, valid CPR numbers for the citizens the body tests register (born 1 January 1971).
 CPRS = (f"010171{n:04d}" for n in itertools.count(1))
@@ -249,3 +251,57 @@ def test_a_day_in_a_body_is_kept_as_written_or_refused(
     else:
         # A day the service refuses (before the ressourceforløb, in the future): 422, in words.
         assert guidance.status_code == 422, guidance.content
+
+
+#: Days for new rates: each after the newest, as a new rate must be.
+RATE_DAYS = (dt.date(2027, 1, 1) + dt.timedelta(days=n) for n in itertools.count())
+AMOUNTS = st.decimals(
+    min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2, allow_nan=False
+)
+AMOUNT_PIECES = [*"0123456789", ".", ",", "-", "+", "e", "_", " ", "NaN", "Infinity", "١", "\x00"]
+
+
+@given(amount=AMOUNTS, as_text=st.booleans())
+@example(amount=Decimal("2150.50"), as_text=True)
+@example(amount=Decimal("0.10"), as_text=False)  # 0.1 has no exact binary float
+@SLOW
+def test_a_rate_is_kept_to_the_oere_as_sent(
+    api: Any, world: World, amount: Decimal, as_text: bool
+) -> None:
+    sent: Any = f"{amount:f}" if as_text else float(amount)
+    answer = api("klinisk").post(
+        "/rates",
+        {
+            "region": world.team.municipality.region_id,
+            "amount": sent,
+            "valid_from": next(RATE_DAYS).isoformat(),
+        },
+    )
+    assert answer.status_code == 201, answer.content
+    assert Decimal(str(answer.json()["amount"])) == amount
+    assert Rate.objects.get(pk=answer.json()["id"]).amount == amount
+
+
+@given(text=st.lists(st.sampled_from(AMOUNT_PIECES), max_size=8).map("".join))
+@example("2.150,50")  # the Danish way is the pages'; the API takes decimal strings
+@example("1e3")
+@example("-5")
+@example("0.001")
+@SLOW
+def test_a_rate_of_any_text_is_that_decimal_or_refused(api: Any, world: World, text: str) -> None:
+    before = Rate.objects.count()
+    answer = api("klinisk").post(
+        "/rates",
+        {
+            "region": world.team.municipality.region_id,
+            "amount": text,
+            "valid_from": next(RATE_DAYS).isoformat(),
+        },
+    )
+    if answer.status_code == 201:
+        stored = Rate.objects.get(pk=answer.json()["id"]).amount
+        assert stored == Decimal(text.strip()) and stored > 0, text
+        return
+    assert answer.status_code in (400, 422), answer.content
+    assert answer.json()["error"]["code"] in ("invalid_input", "rate_invalid")
+    assert Rate.objects.count() == before
