@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from sundhedskoordinator.core.forms import MoneyField, ReadModelChoiceField
+from sundhedskoordinator.core.forms import MoneyField, NumberField, ReadModelChoiceField
 from sundhedskoordinator.organisations.models import Municipality, Region
 
 DATE = {"class": "form-input", "type": "date"}
@@ -31,7 +31,7 @@ class PeriodForm(forms.Form):
 
 
 class ApproveForm(PeriodForm):
-    expected_total = forms.DecimalField(max_digits=14, decimal_places=2, widget=forms.HiddenInput)
+    expected_total = NumberField(max_digits=14, decimal_places=2, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

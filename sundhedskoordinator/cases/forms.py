@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.citizens.models import Citizen
+from sundhedskoordinator.core.forms import NumberField
 from sundhedskoordinator.meetings.choices import CITIZEN_CAUSED, CancelCode
 from sundhedskoordinator.meetings.forms import MeetingChoiceField
 from sundhedskoordinator.meetings.models import Meeting
@@ -54,7 +55,7 @@ class OfferPart(forms.Form):
         # show as empty and be sent back as no date.
         widget=forms.DateInput(attrs={"class": "form-input", "type": "date"}, format="%Y-%m-%d"),
     )
-    hours_per_week = forms.DecimalField(
+    hours_per_week = NumberField(
         label=_("Timer pr. uge"),
         required=False,
         min_value=0,

@@ -124,6 +124,23 @@ def _amount_patterns() -> list[tuple[str, str]]:
     return patterns
 
 
+class NumberField(forms.DecimalField):
+    """A decimal number as a browser's number input (or the page's own hidden field) sends it:
+    HTML's "valid floating-point number", in ASCII digits with a point ("7.5", "1e1"). What
+    Python's Decimal would take besides (underscores between digits, other scripts' digits,
+    "+5") is no number a page sends and is refused, not read as another number."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str) and value.strip() and not _HTML_NUMBER.fullmatch(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+#: HTML's valid floating-point number (the number input's value), and a point with no digits
+#: before or after it (".5", "5."), which a page without a browser's checks may send.
+_HTML_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
 View = Callable[..., HttpResponse]
 
 
