@@ -3,8 +3,8 @@ emoji, right-to-left marks, NUL, very long text, HTML, numbers and dates written
 either takes each field with its documented meaning or refuses it with a message in Danish;
 never an exception. The meanings are computed by the test: text as typed without the
 surrounding spaces, a day written YYYY-MM-DD or DD.MM.YYYY, a time in Copenhagen (refused in
-the hour that does not exist or happens twice), a tick unless "false" or "0", a choice among
-the offered ones.
+the hour that does not exist or happens twice), a tick box ticked when sent unless "false", a
+choice among the offered ones.
 
 Text that no UTF-8 can carry (lone surrogates) never reaches a form: the request's decoding
 replaces it (``test_cpr_properties`` sends such bytes to the register)."""
@@ -216,7 +216,12 @@ def _check_taken(name: str, field: forms.Field, typed: str, value: Any) -> None:
     elif isinstance(field, forms.ChoiceField):
         assert value in {str(k) for k, _ in field.choices}, where
     elif isinstance(field, forms.BooleanField):
-        assert value is (typed.lower() not in ("", "false", "0")), where
+        # A tick box sent at all is ticked unless its value is "false" (Django's CheckboxInput);
+        # a hidden true/false field also reads "0" as not ticked.
+        unticked = (
+            ("", "false") if isinstance(field.widget, forms.CheckboxInput) else ("", "false", "0")
+        )
+        assert value is (typed.lower() not in unticked), where
     elif isinstance(field, forms.DateTimeField):
         # The page's own format is read as that time in Copenhagen; other ways of writing a
         # time (Django's and ISO 8601's) are taken too, as long as they name a time.
@@ -248,6 +253,14 @@ def _must_take(field: forms.Field, typed: str) -> bool:
     return False
 
 
+#: Forms filled in by hand: a CPR number, a day written the Danish way and a NUL; a tick box
+#: sent as "0", which is ticked (only "false" is not).
+EXAMPLES = {
+    "citizen": {"cpr": "010190-1234", "name": "Ny\x00 Borger", "course_start": "01.03.2026"},
+    "confirmed-withdraw": {"reason": "Borgeren er flyttet", "confirm": "0"},
+}
+
+
 @pytest.fixture
 def english_messages() -> set[str]:
     """Every message the forms' fields give in English: a refusal must not be one of them."""
@@ -265,6 +278,7 @@ def english_messages() -> set[str]:
 
 @given(name=st.sampled_from(sorted(FORMS)), data=st.data())
 @example(name="citizen", data=None)
+@example(name="confirmed-withdraw", data=None)
 @settings(
     max_examples=150,
     deadline=None,
@@ -275,8 +289,8 @@ def test_every_page_form_takes_a_field_as_meant_or_refuses_it_in_danish(
 ) -> None:
     form_class, kwargs = FORMS[name](world)
     fields = form_class(**kwargs).fields
-    if data is None:  # the example: a CPR number, a day written the Danish way, a NUL
-        typed = {"cpr": "010190-1234", "name": "Ny\x00 Borger", "course_start": "01.03.2026"}
+    if data is None:
+        typed = EXAMPLES[name]
     else:
         typed = {field: data.draw(TEXT, label=field) for field in fields}
     form = form_class(typed, **kwargs)
