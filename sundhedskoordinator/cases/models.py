@@ -132,6 +132,8 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["municipality", "status"], name="case_muni_status"),
+            # The statistics read the cases alive in their period: not closed, or closed since.
+            models.Index(fields=["municipality", "closed_at"], name="case_muni_closed"),
             models.Index(
                 fields=["municipality", "list_closed", "list_deadline", "-created_at", "-id"],
                 name="case_list_order",

@@ -449,7 +449,13 @@ def _case_counts(basis: _Basis, months: list[_Month]) -> dict[str, int]:
                 f"requests_{index}": month.during("submitted_at"),
                 f"refusals_{index}": rejected & month.during("closed_at"),
             }
-    cases = basis.cases.annotate(
+    # Everything a case is counted by (its creation, request, advice, decision, refusal) happens
+    # between its creation and its closing: only cases alive at some moment of the period can
+    # count, found through the (municipality, closed_at) index instead of the whole history.
+    alive = Q(created_at__lt=basis.end) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=basis.start)
+    )
+    cases = basis.cases.filter(alive).annotate(
         first_advice=FilteredRelation("advice_versions", condition=Q(advice_versions__version=1))
     )
     return _count(cases, conditions)
