@@ -56,4 +56,18 @@ class JsonObjectParser(Parser):
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
+        if _holds_nul(data):
+            # No text of the procedure holds a NUL; PostgreSQL cannot store one, SQLite would.
+            raise ValueError("a text with NUL")
         return data
+
+
+def _holds_nul(value: object) -> bool:
+    """Whether a NUL character is in any text of the JSON value, keys included."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False

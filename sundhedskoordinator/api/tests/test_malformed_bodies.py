@@ -162,3 +162,29 @@ def test_demo_mode_answers_malformed_bodies_in_the_error_shape_too(
     for response in (token, upload):
         assert response.status_code in (400, 401, 413, 422), response.content[:200]
         assert set(json.loads(response.content)["error"]) == {"code", "message", "fields"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"cpr": "0101901234", "name": "Ny\u0000Borger"},
+        {"cpr": "0101901234", "name": "Ny Borger", "email": ["x", {"y": "\u0000"}]},
+        {"cpr": "0101901234", "name": "Ny Borger", "\u0000": "nøgle"},
+    ],
+    ids=["in a text", "deep in a value", "in a key"],
+)
+def test_a_nul_anywhere_in_a_json_body_is_a_malformed_body_and_nothing_is_stored(
+    world: World, api: Any, body: dict[str, Any]
+) -> None:
+    """PostgreSQL cannot store a NUL and SQLite would: the answer is the same on both, before
+    any service reads the body."""
+    from sundhedskoordinator.citizens.models import Citizen
+
+    before = Citizen.objects.count()
+    answer = api("sagsbehandler").post("/citizens", body)
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["error"]["code"] == "malformed_body"
+    assert Citizen.objects.count() == before
+    # The same body without the NUL is taken.
+    clean = {"cpr": "0101901234", "name": "Ny Borger"}
+    assert api("sagsbehandler").post("/citizens", clean).status_code == 201
