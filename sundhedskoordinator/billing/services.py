@@ -20,7 +20,7 @@ approved and locked (DESIGN section 4, "Billing"; regional procedure item 9).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -213,9 +213,28 @@ def draft_settlement(
         )
     )
     check_period(period_start, period_end, locked)
+    return _draft(
+        municipality,
+        period_start,
+        period_end,
+        events=billable_events(municipality, until=period_end),
+        billed=_billed_so_far(municipality),
+        locked=locked,
+    )
+
+
+def _draft(
+    municipality: Municipality,
+    period_start: dt.date,
+    period_end: dt.date,
+    *,
+    events: dict[int, BillableEvent],
+    billed: dict[int, tuple[Decimal, str]],
+    locked: list[tuple[dt.date, dt.date]],
+) -> SettlementDraft:
+    """The draft from what ``draft_settlement`` reads: the billable events until the period's
+    end, what each case has been billed so far and the locked periods."""
     draft = SettlementDraft(municipality, period_start, period_end)
-    events = billable_events(municipality, until=period_end)
-    billed = _billed_so_far(municipality)
     opens = first_open_day(locked)
     takes_corrections = opens is not None and period_start == opens
     if opens is not None and not takes_corrections:
@@ -301,69 +320,125 @@ def approve_settlement(
     computed now and never change. ``expected_total`` is the total the approver saw; when the
     cases have changed since, nothing is stored and the approver sees the new figures first. Only
     a period that has ended can be approved, and every billed case needs a rate."""
-    municipality = figure_municipalities(actor).filter(pk=municipality_id).first()
-    if municipality is None:
-        # Outside the figures the user may read: answered as if it did not exist, and logged.
-        log_denied(user=actor, object_type="settlement", object_id=municipality_id)
-        raise NotFoundError("not_found", _("Kommunen findes ikke."))
-    _require_billing(actor, municipality.region_id)
-    if not period_has_ended(period_end):
-        raise DomainError(
-            PERIOD_NOT_ENDED,
-            _("Perioden er ikke slut endnu. En afregning godkendes, når perioden er forbi."),
-            fields={"to": _("Vælg en slutdato før i dag.")},
-        )
+    municipality = _approver_of(actor, municipality_id, [period_end])
     try:
         with transaction.atomic(durable=True):
             # One approval per municipality at a time: the second waits here and then sees
             # the first one's lock.
             Municipality.objects.select_for_update().get(pk=municipality.pk)
             draft = draft_settlement(municipality, period_start, period_end)
-            if draft.missing_rates:
-                raise DomainError(
-                    RATE_MISSING,
-                    _("Der er ingen takst for mødedatoen i %(count)d sag(er).")
-                    % {"count": len(draft.missing_rates)},
-                    fields={
-                        ref: _("Ingen gyldig takst på mødedatoen.") for ref in draft.missing_rates
-                    },
-                )
-            if expected_total is not None and draft.total != expected_total:
-                raise ConflictError(
-                    SETTLEMENT_CHANGED,
-                    _(
-                        "Afregningen er ændret, siden du så den (nu %(total)s kr.). "
-                        "Se den igen, før du godkender."
-                    )
-                    % {"total": draft.total},
-                )
-            settlement = Settlement.objects.create(
-                municipality=municipality,
-                period_start=period_start,
-                period_end=period_end,
-                total=draft.total,
-                line_count=len(draft.lines),
-                approved_by=actor,
-                approved_at=clock.now(),
-            )
-            SettlementLine.objects.bulk_create(
-                SettlementLine(
-                    settlement=settlement,
-                    case_id=line.case_id,
-                    kind=line.kind,
-                    basis=line.basis,
-                    service_on=line.service_on,
-                    rate=line.rate,
-                    amount=line.amount,
-                    note=line.note,
-                )
-                for line in draft.lines
-            )
+            return _lock(actor, draft, expected_total)
     except IntegrityError as exc:
         raise ConflictError(
             SETTLEMENT_CHANGED,
             _("En anden har netop godkendt en afregning for kommunen. Se den igen."),
         ) from exc
+
+
+@logs_refusals("settlement", "municipality_id")
+def approve_settlements(
+    *, actor: User, municipality_id: int, periods: Sequence[tuple[dt.date, dt.date]]
+) -> list[Settlement]:
+    """Approve a run of periods of one municipality, in order, with the same lines as
+    ``approve_settlement`` for each period after the one before: all of them or, when one is
+    refused, none. The municipality's billable events are read once, up to the last period's
+    end (each period takes those up to its own end), instead of once per period: a history of
+    ten yearly settlements would otherwise be read ten times."""
+    municipality = _approver_of(actor, municipality_id, [end for _start, end in periods])
+    made: list[Settlement] = []
+    try:
+        with transaction.atomic(durable=True):
+            Municipality.objects.select_for_update().get(pk=municipality.pk)
+            locked = list(
+                Settlement.objects.filter(municipality=municipality).values_list(
+                    "period_start", "period_end"
+                )
+            )
+            billed = _billed_so_far(municipality)
+            until = max((end for _start, end in periods), default=None)
+            events = {} if until is None else billable_events(municipality, until=until)
+            for period_start, period_end in periods:
+                check_period(period_start, period_end, locked)
+                draft = _draft(
+                    municipality,
+                    period_start,
+                    period_end,
+                    events={k: e for k, e in events.items() if e.service_on <= period_end},
+                    billed=billed,
+                    locked=locked,
+                )
+                made.append(_lock(actor, draft, None))
+                locked.append((period_start, period_end))
+                for line in draft.lines:
+                    so_far = billed.get(line.case_id, (ZERO, line.reference))[0]
+                    billed[line.case_id] = (so_far + line.amount, line.reference)
+    except IntegrityError as exc:
+        raise ConflictError(
+            SETTLEMENT_CHANGED,
+            _("En anden har netop godkendt en afregning for kommunen. Se den igen."),
+        ) from exc
+    return made
+
+
+def _approver_of(actor: User, municipality_id: int, period_ends: Iterable[dt.date]) -> Municipality:
+    """The municipality, when the actor may approve its settlements and every period has
+    ended."""
+    municipality = figure_municipalities(actor).filter(pk=municipality_id).first()
+    if municipality is None:
+        # Outside the figures the user may read: answered as if it did not exist, and logged.
+        log_denied(user=actor, object_type="settlement", object_id=municipality_id)
+        raise NotFoundError("not_found", _("Kommunen findes ikke."))
+    _require_billing(actor, municipality.region_id)
+    if not all(period_has_ended(end) for end in period_ends):
+        raise DomainError(
+            PERIOD_NOT_ENDED,
+            _("Perioden er ikke slut endnu. En afregning godkendes, når perioden er forbi."),
+            fields={"to": _("Vælg en slutdato før i dag.")},
+        )
+    return municipality
+
+
+def _lock(actor: User, draft: SettlementDraft, expected_total: Decimal | None) -> Settlement:
+    """Store the draft as an approved, locked settlement, unless a case has no rate or the total
+    is not the one the approver saw (inside the approval's transaction)."""
+    if draft.missing_rates:
+        raise DomainError(
+            RATE_MISSING,
+            _("Der er ingen takst for mødedatoen i %(count)d sag(er).")
+            % {"count": len(draft.missing_rates)},
+            fields={ref: _("Ingen gyldig takst på mødedatoen.") for ref in draft.missing_rates},
+        )
+    if expected_total is not None and draft.total != expected_total:
+        raise ConflictError(
+            SETTLEMENT_CHANGED,
+            _(
+                "Afregningen er ændret, siden du så den (nu %(total)s kr.). "
+                "Se den igen, før du godkender."
+            )
+            % {"total": draft.total},
+        )
+    settlement = Settlement.objects.create(
+        municipality=draft.municipality,
+        period_start=draft.period_start,
+        period_end=draft.period_end,
+        total=draft.total,
+        line_count=len(draft.lines),
+        approved_by=actor,
+        approved_at=clock.now(),
+    )
+    SettlementLine.objects.bulk_create(
+        SettlementLine(
+            settlement=settlement,
+            case_id=line.case_id,
+            kind=line.kind,
+            basis=line.basis,
+            service_on=line.service_on,
+            rate=line.rate,
+            amount=line.amount,
+            note=line.note,
+        )
+        for line in draft.lines
+    )
     return settlement
 
 

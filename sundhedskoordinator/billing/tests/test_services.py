@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from conftest import World, local
 from sundhedskoordinator.billing.choices import Basis, LineKind
@@ -20,6 +21,7 @@ from sundhedskoordinator.billing.services import (
     RATE_MISSING,
     SETTLEMENT_CHANGED,
     approve_settlement,
+    approve_settlements,
     draft_settlement,
     set_rate,
 )
@@ -154,6 +156,91 @@ def test_a_locked_period_never_changes_and_later_changes_become_correction_lines
     # Nothing more to correct in April.
     april = draft_settlement(world.team.municipality, dt.date(2026, 4, 1), dt.date(2026, 4, 30))
     assert april.lines == []
+
+
+def test_a_run_of_periods_is_approved_as_one_period_after_another_would_be(
+    world: World, treat: Any
+) -> None:
+    """``approve_settlements`` reads the billable events once for all its periods; what it
+    stores is what ``approve_settlement`` stores for each period in turn, corrections of a
+    locked period included."""
+    rate(world, "2000.00", dt.date(2026, 1, 1))
+    treat(FEB_10)
+    treat(FEB_17)
+    recorded_late = treat(FEB_24, "sent")
+    with clock.frozen(local(dt.date(2026, 3, 2), 10)):
+        approve(world, FEBRUARY)
+    with clock.frozen(local(dt.date(2026, 3, 3), 10)):
+        set_rate(
+            actor=world.users["klinisk"],
+            region_id=world.team.municipality.region_id,
+            amount=Decimal("2100.00"),
+            valid_from=dt.date(2026, 2, 15),
+            bills_cancelled_after_dispatch=True,
+            confirm_locked_period=True,
+        )
+    walk_case_to(recorded_late.case, "held", cast=world.cast, meeting=recorded_late.meeting)
+    treat(MAR_10)
+    treat(MAR_17, cancelled=True)
+    treat(dt.date(2026, 4, 7))
+    treat(dt.date(2026, 4, 14), "closed")
+    april = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+
+    def stored() -> list[tuple[Any, ...]]:
+        return list(
+            SettlementLine.objects.order_by("settlement__period_start", "case_id").values_list(
+                "settlement__period_start",
+                "settlement__total",
+                "case_id",
+                "kind",
+                "basis",
+                "service_on",
+                "rate_id",
+                "amount",
+                "note",
+            )
+        )
+
+    # Tried first in a transaction rolled back afterwards, marked as the test's own transaction
+    # is, so that the services' durable transactions run in it as savepoints.
+    trial = transaction.atomic()
+    trial._from_testcase = True  # type: ignore[attr-defined]
+    with clock.frozen(local(dt.date(2026, 5, 4), 10)):
+        with trial:
+            approve(world, MARCH)
+            approve(world, april)
+            one_by_one = stored()
+            transaction.set_rollback(True)
+        made = approve_settlements(
+            actor=world.users["klinisk"],
+            municipality_id=world.team.municipality_id,
+            periods=[MARCH, april],
+        )
+    assert [s.period_start for s in made] == [MARCH[0], april[0]]
+    assert stored() == one_by_one
+    kinds = {line[3] for line in one_by_one}
+    assert kinds == {LineKind.ORDINARY, LineKind.CORRECTION}
+
+
+def test_a_run_of_periods_is_refused_whole(world: World, treat: Any) -> None:
+    rate(world, "2000.00", dt.date(2026, 1, 1))
+    treat(FEB_10)
+    with clock.frozen(local(dt.date(2026, 3, 20), 10)), pytest.raises(DomainError) as refused:
+        approve_settlements(
+            actor=world.users["klinisk"],
+            municipality_id=world.team.municipality_id,
+            periods=[FEBRUARY, MARCH],
+        )
+    assert refused.value.code == PERIOD_NOT_ENDED
+    treat(MAR_10)
+    with clock.frozen(local(dt.date(2026, 4, 1), 10)), pytest.raises(DomainError) as overlap:
+        approve_settlements(
+            actor=world.users["klinisk"],
+            municipality_id=world.team.municipality_id,
+            periods=[FEBRUARY, (dt.date(2026, 2, 20), dt.date(2026, 3, 31))],
+        )
+    assert overlap.value.code == PERIOD_LOCKED
+    assert Settlement.objects.count() == 0
 
 
 def test_a_locked_period_cannot_be_settled_again_or_overlapped(world: World, treat: Any) -> None:
