@@ -14,9 +14,14 @@ How it stays valid and fast:
   team. Deadlines are computed again for the new meeting day by ``core.workingdays``, as the
   services would. Documents share the template's stored file (same bytes and checksum).
 - Rows are written in chunks with explicit keys: ``executemany`` on SQLite and ``COPY`` on
-  PostgreSQL, then the key sequences are moved past them.
+  PostgreSQL, then the key sequences are moved past them. All the copies are one transaction, in
+  which the written tables' secondary indexes are dropped first and built again at the end: a
+  run cut short leaves the database as it was before the copies.
+- The rows are built in a second process (a fork, which never uses the database) while this one
+  writes them; ``workers=1`` builds and writes them in turn.
 - Settlements are approved through the billing service for every finished year that a rate
-  covers, by the region's Klinisk Funktion.
+  covers, by the region's Klinisk Funktion: a municipality's years in one approval of a run of
+  periods (``approve_settlements``), which reads its billable events once.
 
 ``cases.invariants`` checks a sample afterwards (``check_sample``): the generator's output passes
 the same checks as cases made by the services.
@@ -27,16 +32,21 @@ The random choices only shape synthetic data (seeded, repeatable); nothing here 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from queue import Empty
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
@@ -46,7 +56,11 @@ from django.db import connection, models, transaction
 from sundhedskoordinator.access.models import AccessAction, AccessLog
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.billing.models import Rate, Settlement
-from sundhedskoordinator.billing.services import approve_settlement, set_rate
+from sundhedskoordinator.billing.services import (
+    approve_settlement,
+    approve_settlements,
+    set_rate,
+)
 from sundhedskoordinator.cases.choices import Outcome, Status
 from sundhedskoordinator.cases.invariants import ON_AGENDA, problems, with_related
 from sundhedskoordinator.cases.models import (
@@ -175,6 +189,7 @@ OPEN_STATES = HAPPY_PATH[: HAPPY_PATH.index(Status.CLOSED)]
 AHEAD = set(HAPPY_PATH[: HAPPY_PATH.index(Status.HELD)])
 ACCESS_ROWS_PER_CASE = 20
 ACCESS_SPACING = dt.timedelta(hours=3)
+ACCESS_STEPS = [ACCESS_SPACING * i for i in range(ACCESS_ROWS_PER_CASE)]
 ACCESS_ROLES = (Role.CASEWORKER.value, Role.SECRETARIAT.value, Role.COORDINATOR.value)
 VIEW = AccessAction.VIEW.value
 #: Generated meetings last from 7 to 19 (local time): room for 16 cases of 45 minutes.
@@ -466,8 +481,8 @@ def _parse_date(value: Any) -> dt.date | None:
 
 
 class Writer:
-    """Rows per table, written in one go per chunk: ``executemany`` on SQLite, ``COPY`` on
-    PostgreSQL."""
+    """Rows per table, gathered for one chunk of cases and then written in one go per table:
+    ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
 
     def __init__(self) -> None:
         self.rows: dict[type[models.Model], list[Sequence[Any]]] = {}
@@ -476,13 +491,20 @@ class Writer:
     def add(self, model: type[models.Model], row: Sequence[Any]) -> None:
         self.rows.setdefault(model, []).append(row)
 
-    def flush(self, order: Iterable[type[models.Model]]) -> None:
-        for model in order:
-            rows = self.rows.pop(model, [])
-            if rows:
-                _write(model, rows)
-                label = model._meta.label
-                self.written[label] = self.written.get(label, 0) + len(rows)
+    def take(self, order: Iterable[type[models.Model]]) -> Chunk:
+        """The chunk's rows, table by table in ``order``, and nothing kept."""
+        chunk = [(model._meta.label, self.rows.pop(model)) for model in order if model in self.rows]
+        self.rows = {}
+        return chunk
+
+    def write(self, chunk: Chunk) -> None:
+        for label, rows in chunk:
+            _write(apps.get_model(label), rows)
+            self.written[label] = self.written.get(label, 0) + len(rows)
+
+
+#: One chunk's rows: per table (by its label, so that it pickles), in the order they are written.
+Chunk = list[tuple[str, list[Sequence[Any]]]]
 
 
 def _write(model: type[models.Model], rows: list[Sequence[Any]]) -> None:
@@ -499,26 +521,70 @@ def _write(model: type[models.Model], rows: list[Sequence[Any]]) -> None:
             copy.write_row(row)
 
 
-def _fast_writes() -> None:
-    """On SQLite, a large page cache and no fsync per commit while the world is written: a
-    generated world that a crash cuts short is generated again, so durability buys nothing here
-    (the connection is the command's own and closes with it)."""
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+@contextlib.contextmanager
+def _fast_writes() -> Iterator[None]:
+    """On SQLite, while the world is written: a large page cache, no fsync, and a rollback
+    journal instead of the write-ahead log. The copies are one transaction, so the log would
+    hold every page of them once more before they reach the database file; the journal keeps
+    only the few pages that existed before, enough to roll back a run cut short. No fsync: a
+    generated world that a crash of the machine cuts short is generated again, so durability
+    buys nothing here. The write-ahead log is back afterwards (and every new connection asks
+    for it)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA cache_size=-262144")
+        cursor.execute("PRAGMA journal_mode=DELETE")
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous=OFF")
-            cursor.execute("PRAGMA cache_size=-262144")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+
+
+def _immediate_constraints() -> None:
+    """On PostgreSQL, check each COPY's foreign keys when it ends rather than at the commit: the
+    copies are one transaction, and their deferred checks would queue up for all of it (and
+    PostgreSQL builds no index on a table with checks pending)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 #: Tables whose secondary indexes are dropped while the copies are written and built again once
-#: at the end: the access log (20 rows a case, four indexes) and the case events.
-REINDEXED = (AccessLog, CaseEvent)
+#: at the end, in the same transaction: every table the copies write. Keeping the indexes up to
+#: date row by row costs more than building them once from the finished table (the access log
+#: alone has five, for 20 rows a case).
+REINDEXED: tuple[type[models.Model], ...] = (
+    *(model for model, _key in CASE_TABLES),
+    Meeting,
+    AccessLog,
+)
 
 
 def _drop_indexes(models_: Iterable[type[models.Model]]) -> list[str]:
-    """Drop the tables' secondary indexes (not those behind a key or a unique constraint) and
-    return the statements that create them again."""
+    """Drop the tables' secondary indexes (not those behind a key or a unique constraint) and,
+    on PostgreSQL, their foreign keys; return the statements that create them again. PostgreSQL
+    checks a foreign key row by row with a query of its own; added again at the end, it checks
+    every row of the table in one join (SQLite's checks are lookups in the same process, cheap
+    enough to keep)."""
     statements: list[str] = []
+    keys: list[str] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in models_:
+                table = model._meta.db_table
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE contype = 'f' AND conrelid = %s::regclass",
+                    [table],
+                )
+                for name, definition in cursor.fetchall():
+                    cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+                    keys.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
         for model in models_:
             table = model._meta.db_table
             if connection.vendor == "sqlite":
@@ -538,15 +604,14 @@ def _drop_indexes(models_: Iterable[type[models.Model]]) -> list[str]:
             for name, sql in cursor.fetchall():
                 cursor.execute(f'DROP INDEX "{name}"')
                 statements.append(sql)
-    return statements
+    return statements + keys
 
 
 def _create_indexes(statements: list[str]) -> None:
     with connection.cursor() as cursor:
-        if statements and connection.vendor == "postgresql" and connection.in_atomic_block:
-            # Inside an outer transaction (a test's) the deferred foreign-key checks of the rows
-            # just written must run first: PostgreSQL builds no index over pending ones.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        if statements and connection.vendor == "postgresql":
+            # Room to sort a million cases' access log in memory (for this transaction only).
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for sql in statements:
             cursor.execute(sql)
 
@@ -571,6 +636,9 @@ def _next_ids(models_: Iterable[type[models.Model]]) -> dict[type[models.Model],
 def _reset_sequences(models_: list[type[models.Model]]) -> None:
     statements = connection.ops.sequence_reset_sql(no_style(), models_)
     with connection.cursor() as cursor:
+        if statements and connection.vendor == "postgresql":
+            # Room to sort a million cases' access log in memory (for this transaction only).
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for sql in statements:
             cursor.execute(sql)
 
@@ -819,13 +887,19 @@ class Generator:
         pk = self.ids[AccessLog]
         self.ids[AccessLog] = pk + ACCESS_ROWS_PER_CASE
         add = self.writer.rows.setdefault(AccessLog, []).append
-        for i in range(ACCESS_ROWS_PER_CASE):
-            user, name, role = readers[i % len(readers)]
-            at = min(first + ACCESS_SPACING * i, last)
+        times = [min(first + step, last) for step in ACCESS_STEPS]
+        if self.sqlite:
+            # Stored as SQLite's Django backend stores a moment: naive UTC text.
+            stamps: list[Any] = [t.replace(tzinfo=None).isoformat(" ") for t in times]
+        else:
+            stamps = times
+        count = len(readers)
+        for i, at in enumerate(stamps):
+            user, name, role = readers[i % count]
             add(
                 (
                     pk + i,
-                    at.replace(tzinfo=None).isoformat(" ") if self.sqlite else at,
+                    at,
                     user,
                     name,
                     role,
@@ -840,7 +914,8 @@ class Generator:
             )
         self.summary.access_logs += ACCESS_ROWS_PER_CASE
 
-    def flush(self) -> None:
+    def take(self) -> Chunk:
+        """The rows of the cases added since the last chunk, meetings first."""
         columns = _columns(Meeting)
         for meeting in self.new_meetings:
             self.writer.add(
@@ -849,7 +924,7 @@ class Generator:
             )
         self.summary.meetings += len(self.new_meetings)
         self.new_meetings = []
-        self.writer.flush([Meeting] + [model for model, _key in CASE_TABLES] + [AccessLog])
+        return self.writer.take([Meeting] + [model for model, _key in CASE_TABLES] + [AccessLog])
 
     def save_numbers(self) -> None:
         for year, last in self.numbers.items():
@@ -872,6 +947,56 @@ def _access_columns_match() -> None:
         raise ImproperlyConfigured(f"AccessLog columns changed: {actual}")
 
 
+@dataclass
+class Built:
+    """What building the copies leaves for the database beyond their rows: the counts, and the
+    last case number of each year."""
+
+    summary: Summary
+    numbers: dict[int, int]
+
+
+def _beside(
+    build: Callable[[Callable[[Chunk, int], None]], Built],
+    write: Callable[[Chunk, int], None],
+) -> Built:
+    """Build the rows in a second process while this one writes them: building them (Python)
+    and writing them (the database's own code) take about as long as each other, so on two
+    cores the copies take little more than the longer of the two. The second process is a fork
+    of this one after everything the copies need has been read, and it never touches the
+    database connection: it only hands each chunk back through a queue (a few chunks ahead at
+    most, to bound the memory)."""
+    context = multiprocessing.get_context("fork")
+    queue: Any = context.Queue(maxsize=3)
+
+    def builder() -> None:
+        try:
+            queue.put(("done", build(lambda rows, size: queue.put(("chunk", (rows, size))))))
+        except BaseException as error:  # handed to the writer, which raises it
+            queue.put(("error", "".join(traceback.format_exception(error))))
+
+    process = context.Process(target=builder, daemon=True)
+    process.start()
+    try:
+        while True:
+            try:
+                kind, item = queue.get(timeout=5)
+            except Empty:
+                if not process.is_alive():
+                    raise RuntimeError("the process building the copies ended early") from None
+                continue
+            if kind == "chunk":
+                write(*item)
+            elif kind == "done":
+                return item
+            else:
+                raise RuntimeError(f"building the copies failed:\n{item}")
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
 # --- The whole world ------------------------------------------------------------------------
 
 
@@ -880,6 +1005,7 @@ def generate_world(
     *,
     seed: int = 1,
     chunk: int = 2000,
+    workers: int = 2,
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
     """Add ``cases`` cases (and the organisations, staff, citizens, meetings and settlements
@@ -921,63 +1047,73 @@ def generate_world(
     staff = {m.pk: _staff(m) for m in places}
     coordinators = {r.pk: _coordinators(r) for r in regions.values()}
     weeks = YEARS * 52
-    done = 0
     copies = max(cases - len(templates), 0)
-    _fast_writes()
     generator.summary.cases = len(templates)
     if progress is not None:
         progress(len(templates))
-    dropped = _drop_indexes(REINDEXED)
-    try:
-        while done < copies:
-            size = min(chunk, copies - done)
-            with transaction.atomic():
-                for index in range(done, done + size):
-                    template, week = generator.pick(index, weeks)
-                    # Odense, the demo caseworker's municipality, gets a share of its own, so that
-                    # her lists are long; the rest are spread over the country.
-                    municipality = odense if index % 25 == 0 else generator.rng.choice(places)
-                    shift, meeting_id, deadline = generator.place(
-                        template, week, teams[municipality.pk]
-                    )
-                    people = staff[municipality.pk]
-                    caseworker = (
-                        cast.caseworker
-                        if municipality == odense and (index // 25) % 2 == 0
-                        else generator.rng.choice(people.caseworkers)
-                    )
-                    coordinator = generator.rng.choice(coordinators[municipality.region_id])
-                    generator.citizen_number += 1
-                    copy = Copy(
-                        template=template,
-                        shift=shift,
-                        municipality=municipality,
-                        users={
-                            cast.caseworker.pk: caseworker.pk,
-                            cast.secretariat.pk: people.secretariat.pk,
-                            cast.coordinator.pk: coordinator.pk,
-                        },
-                        citizen_values={
-                            **protect_cpr(_cpr(generator.citizen_number)),
-                            "name": f"{generator.rng.choice(FIRST_NAMES)} "
-                            f"{generator.rng.choice(LAST_NAMES)}",
-                            "user": None,
-                            "email": "",
-                        },
-                        meeting_id=meeting_id,
-                        deadline=deadline,
-                    )
-                    generator.add_case(copy)
-                generator.flush()
-            done += size
-            if progress is not None:
-                progress(size)
-        # The lists' order, from what each copy holds (its row carries its template's).
-        refresh_list_order(Case.objects.all())
-    finally:
+
+    def copy_of(index: int) -> Copy:
+        template, week = generator.pick(index, weeks)
+        # Odense, the demo caseworker's municipality, gets a share of its own, so that her lists
+        # are long; the rest are spread over the country.
+        municipality = odense if index % 25 == 0 else generator.rng.choice(places)
+        shift, meeting_id, deadline = generator.place(template, week, teams[municipality.pk])
+        people = staff[municipality.pk]
+        caseworker = (
+            cast.caseworker
+            if municipality == odense and (index // 25) % 2 == 0
+            else generator.rng.choice(people.caseworkers)
+        )
+        coordinator = generator.rng.choice(coordinators[municipality.region_id])
+        generator.citizen_number += 1
+        return Copy(
+            template=template,
+            shift=shift,
+            municipality=municipality,
+            users={
+                cast.caseworker.pk: caseworker.pk,
+                cast.secretariat.pk: people.secretariat.pk,
+                cast.coordinator.pk: coordinator.pk,
+            },
+            citizen_values={
+                **protect_cpr(_cpr(generator.citizen_number)),
+                "name": f"{generator.rng.choice(FIRST_NAMES)} {generator.rng.choice(LAST_NAMES)}",
+                "user": None,
+                "email": "",
+            },
+            meeting_id=meeting_id,
+            deadline=deadline,
+        )
+
+    def build(send: Callable[[Chunk, int], None]) -> Built:
+        """Every copy's rows, a chunk at a time; what the database needs after them."""
+        for start in range(0, copies, chunk):
+            size = min(chunk, copies - start)
+            for index in range(start, start + size):
+                generator.add_case(copy_of(index))
+            send(generator.take(), size)
+        return Built(generator.summary, generator.numbers)
+
+    def write(rows: Chunk, size: int) -> None:
+        generator.writer.write(rows)
+        if progress is not None:
+            progress(size)
+
+    with _fast_writes(), transaction.atomic():
+        # One transaction for all the copies: a run cut short (an error, an interrupt, a killed
+        # process) leaves the database as it was before them, with every index.
+        _immediate_constraints()
+        dropped = _drop_indexes(REINDEXED)
+        built = (
+            _beside(build, write) if workers > 1 else build(lambda rows, size: write(rows, size))
+        )
+        generator.summary, generator.numbers = built.summary, built.numbers
         _create_indexes(dropped)
-    generator.save_numbers()
-    _reset_sequences([*CLONED, Meeting, AccessLog])
+        # The lists' order, from what each copy holds (its row carries its template's); after
+        # the indexes, which its one UPDATE reads the agenda items by.
+        refresh_list_order(Case.objects.all())
+        generator.save_numbers()
+        _reset_sequences([*CLONED, Meeting, AccessLog])
     _analyse()
     lap("cases")
     summary = generator.summary
@@ -1043,19 +1179,30 @@ def _settle(regions: dict[str, Region], municipalities: dict[str, Municipality])
         )
         if first_rate is None:
             continue
-        for year in range(max(first_year, first_rate.year + (first_rate.month > 1)), today.year):
-            if year not in busy.get(municipality.pk, set()):
-                continue
-            try:
-                approve_settlement(
-                    actor=approvers[municipality.region_id],
-                    municipality_id=municipality.pk,
-                    period_start=dt.date(year, 1, 1),
-                    period_end=dt.date(year, 12, 31),
-                )
-            except DomainError:
-                break
-            made += 1
+        years = [
+            year
+            for year in range(max(first_year, first_rate.year + (first_rate.month > 1)), today.year)
+            if year in busy.get(municipality.pk, set())
+        ]
+        periods = [(dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in years]
+        actor = approvers[municipality.region_id]
+        try:
+            made += len(
+                approve_settlements(actor=actor, municipality_id=municipality.pk, periods=periods)
+            )
+        except DomainError:
+            # One period cannot be approved (a case without a rate): those before it can.
+            for period_start, period_end in periods:
+                try:
+                    approve_settlement(
+                        actor=actor,
+                        municipality_id=municipality.pk,
+                        period_start=period_start,
+                        period_end=period_end,
+                    )
+                except DomainError:
+                    break
+                made += 1
     return made
 
 

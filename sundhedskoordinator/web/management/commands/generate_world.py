@@ -25,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Seed of the random choices.")
         parser.add_argument("--chunk", type=int, default=2000, help="Cases written per batch.")
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            help="Processes for the copies: 2 builds the rows in one while the other writes them.",
+        )
+        parser.add_argument(
             "--check", type=int, default=200, help="How many generated cases to check after."
         )
 
@@ -37,7 +43,11 @@ class Command(BaseCommand):
             tqdm(total=options["cases"], unit="sag", disable=options["verbosity"] == 0) as bar,
         ):
             summary = generate_world(
-                options["cases"], seed=options["seed"], chunk=options["chunk"], progress=bar.update
+                options["cases"],
+                seed=options["seed"],
+                chunk=options["chunk"],
+                workers=options["workers"],
+                progress=bar.update,
             )
         problems = check_sample(options["check"], seed=options["seed"])
         elapsed = time.monotonic() - started
