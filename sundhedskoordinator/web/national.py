@@ -17,8 +17,10 @@ How it stays valid and fast:
   PostgreSQL, then the key sequences are moved past them. All the copies are one transaction, in
   which the written tables' secondary indexes are dropped first and built again at the end: a
   run cut short leaves the database as it was before the copies.
-- The rows are built in a second process (a fork, which never uses the database) while this one
-  writes them; ``workers=1`` builds and writes them in turn.
+- With ``workers=2`` the rows are built in a second process (a fork, which never uses the
+  database) while this one writes them. One process is the default: on a machine whose cores
+  are busy with other work the two seldom run side by side, and handing the rows over costs
+  more than it saves (docs/performance.md).
 - Settlements are approved through the billing service for every finished year that a rate
   covers, by the region's Klinisk Funktion: a municipality's years in one approval of a run of
   periods (``approve_settlements``), which reads its billable events once.
@@ -961,8 +963,8 @@ def _beside(
     write: Callable[[Chunk, int], None],
 ) -> Built:
     """Build the rows in a second process while this one writes them: building them (Python)
-    and writing them (the database's own code) take about as long as each other, so on two
-    cores the copies take little more than the longer of the two. The second process is a fork
+    and writing them (the database's own code) take about as long as each other, so with two
+    free cores the copies take little more than the longer of the two. The second process is a fork
     of this one after everything the copies need has been read, and it never touches the
     database connection: it only hands each chunk back through a queue (a few chunks ahead at
     most, to bound the memory)."""
@@ -1005,7 +1007,7 @@ def generate_world(
     *,
     seed: int = 1,
     chunk: int = 2000,
-    workers: int = 2,
+    workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
     """Add ``cases`` cases (and the organisations, staff, citizens, meetings and settlements
@@ -1104,9 +1106,7 @@ def generate_world(
         # process) leaves the database as it was before them, with every index.
         _immediate_constraints()
         dropped = _drop_indexes(REINDEXED)
-        built = (
-            _beside(build, write) if workers > 1 else build(lambda rows, size: write(rows, size))
-        )
+        built = _beside(build, write) if workers > 1 else build(write)
         generator.summary, generator.numbers = built.summary, built.numbers
         _create_indexes(dropped)
         # The lists' order, from what each copy holds (its row carries its template's); after

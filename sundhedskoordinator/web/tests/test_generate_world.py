@@ -49,7 +49,8 @@ def _world_ids(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), outer, clock.frozen(AT):
         call_command("load_demo", verbosity=0)
         before = set(Case.objects.values_list("pk", flat=True))
-        call_command("generate_world", cases=CASES, check=0, verbosity=0)
+        # Two processes: the rows built in a fork and written here, the longer way.
+        call_command("generate_world", cases=CASES, check=0, workers=2, verbosity=0)
         yield set(Case.objects.exclude(pk__in=before).values_list("pk", flat=True))
         transaction.set_rollback(True)
 

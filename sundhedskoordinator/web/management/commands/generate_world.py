@@ -27,8 +27,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=2,
-            help="Processes for the copies: 2 builds the rows in one while the other writes them.",
+            default=1,
+            help="Processes for the copies: 2 builds the rows in one while the other writes them "
+            "(pays only when a core is free).",
         )
         parser.add_argument(
             "--check", type=int, default=200, help="How many generated cases to check after."
