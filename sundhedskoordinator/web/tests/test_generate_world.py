@@ -245,7 +245,7 @@ def test_the_indexes_dropped_for_the_bulk_write_are_back(generated):
                 if f.db_index and not f.primary_key and not f.unique
             ]
             declared += [
-                [model._meta.get_field(name).column for name in index.fields]
+                [model._meta.get_field(name).column for name, _order in index.fields_orders]
                 for index in model._meta.indexes
             ]
             for columns in declared:
