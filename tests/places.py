@@ -147,6 +147,21 @@ def free_port() -> int:
         return port
 
 
+def stop_group(popen: subprocess.Popen[bytes], *, grace: float = 15) -> None:
+    """Stop a server started in its own session (``start_new_session``) with all its workers:
+    SIGTERM to the group, a graceful shutdown of ``grace`` seconds, then SIGKILL."""
+    if popen.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(popen.pid, signal.SIGTERM)
+    try:
+        popen.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(popen.pid, signal.SIGKILL)
+        popen.wait(timeout=5)
+
+
 class ObjectStorage:
     """An S3-compatible object storage: moto's server mode on a free port of the loopback, started
     in its own session and stopped when the ``with`` block ends. It takes any key."""
@@ -193,16 +208,8 @@ class ObjectStorage:
                 time.sleep(0.2)
 
     def __exit__(self, *exc: object) -> None:
-        if self.popen is None or self.popen.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGTERM)
-        try:
-            self.popen.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait(timeout=5)
+        if self.popen is not None:
+            stop_group(self.popen)
 
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""

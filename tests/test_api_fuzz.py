@@ -28,7 +28,6 @@ import contextlib
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -56,7 +55,7 @@ from schemathesis.checks import (
 )
 from schemathesis.errors import FailureGroup
 
-from tests.places import Databases, Place
+from tests.places import Databases, Place, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -249,15 +248,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         _wait_until_ready(url, process, log)
         yield Server(url=url, tokens=tokens, known=known, log=log, env=production)
     finally:
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        if process is not None:
+            stop_group(process, grace=30)
         databases.drop()
 
 

@@ -13,7 +13,6 @@ run. It makes its own database next to the test database and drops it afterwards
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import email
 import email.message
@@ -21,7 +20,6 @@ import hashlib
 import json
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -38,7 +36,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from tests.places import ObjectStorage, free_port
+from tests.places import ObjectStorage, free_port, stop_group
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -133,16 +131,7 @@ class Process:
     log: Path
 
     def stop(self) -> None:
-        if self.popen.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGTERM)
-        try:
-            self.popen.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.popen.pid, signal.SIGKILL)
-            self.popen.wait(timeout=5)
+        stop_group(self.popen)
 
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
