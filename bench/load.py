@@ -15,6 +15,8 @@ again from every result file.
 
     make bench
     BENCH_REQUESTS=500 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make bench
+    BENCH_KEEP=var/bench-1m BENCH_CASES=1000000 BENCH_REQUESTS=0 make bench   # only build, keep
+    BENCH_KEEP=var/bench-1m make bench        # measure the kept world (again)
     python bench/load.py --docs      # only make docs/performance.md again from the results
 """
 
@@ -25,6 +27,7 @@ import contextlib
 import json
 import math
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -51,6 +54,8 @@ BIN = Path(sys.executable).parent
 CLIENTS = 8
 WORKERS = 2
 BASELINE = "baseline: /bench/baseline"
+#: In a kept DATA_DIR (``BENCH_KEEP``): the world's database, keys and build figures.
+KEPT = "bench-world.json"
 
 
 def main() -> None:
@@ -59,19 +64,29 @@ def main() -> None:
         return
     requests = int(os.environ.get("BENCH_REQUESTS", "2000"))
     cases = int(os.environ.get("BENCH_CASES", "1000"))
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    keep = os.environ.get("BENCH_KEEP", "")
+    data_dir = Path(keep).resolve() if keep else Path(tempfile.mkdtemp(prefix="bench-load-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    kept = data_dir / KEPT
     try:
-        with database(data_dir) as (vendor, database_url):
+        with database(data_dir, keep=bool(keep)) as (vendor, database_url):
             env = environment(data_dir, database_url)
             run(["bash", "scripts/clamd.sh", "start"], env)
             try:
-                build(env, cases)
+                built = build(env, cases)
+                if keep:
+                    kept.write_text(json.dumps({"vendor": vendor, "env": env, "built": built}))
+                if not requests:
+                    print(f"world kept in {data_dir}; not measured (BENCH_REQUESTS=0)")
+                    return
                 result = measure(env, requests)
             finally:
                 run(["bash", "scripts/clamd.sh", "stop"], env, check=False)
     finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
     result["database"] = vendor
+    result["world"]["built"] = built
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{result['date']}-{vendor}-{result['world']['cases']}.json"
     path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -81,9 +96,14 @@ def main() -> None:
 
 
 @contextlib.contextmanager
-def database(data_dir: Path) -> Iterator[tuple[str, str]]:
+def database(data_dir: Path, *, keep: bool = False) -> Iterator[tuple[str, str]]:
     """SQLite in DATA_DIR (the default), or a database of its own on BENCH_DATABASE_URL's server,
-    dropped afterwards."""
+    dropped afterwards unless ``keep``. A world kept in DATA_DIR (``BENCH_KEEP``) is used again
+    as it is."""
+    if (data_dir / KEPT).exists():
+        kept = json.loads((data_dir / KEPT).read_text())
+        yield kept["vendor"], kept["env"].get("DATABASE_URL", "")
+        return
     server = os.environ.get("BENCH_DATABASE_URL", "")
     if not server:
         yield "sqlite", ""
@@ -97,13 +117,16 @@ def database(data_dir: Path) -> Iterator[tuple[str, str]]:
     try:
         yield "postgresql", urllib.parse.urlunsplit(url._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not keep:
+            with psycopg.connect(server, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def environment(data_dir: Path, database_url: str) -> dict[str, str]:
     """The same keys for building and serving (a session made beforehand is the server's), mail
-    made but kept in memory, and nothing of the caller's database settings."""
+    made but kept in memory, and nothing of the caller's database settings; a kept world's own."""
+    if (data_dir / KEPT).exists():
+        return {**os.environ, **json.loads((data_dir / KEPT).read_text())["env"]}
     env = {
         k: v
         for k, v in os.environ.items()
@@ -133,16 +156,37 @@ def run(
     return done.stdout if capture else ""
 
 
-def build(env: dict[str, str], cases: int) -> None:
+def build(env: dict[str, str], cases: int) -> dict[str, Any]:
+    """The world of ``cases`` cases (``BENCH_GENERATE_WORKERS`` processes, default 1), with its
+    wall clock and the generator's CPU time; a kept world's figures when there is one."""
+    kept = Path(env["DATA_DIR"]) / KEPT
+    if kept.exists():
+        return dict(json.loads(kept.read_text())["built"])
     demo = {
         **env,
         "DJANGO_ENV": "demo",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    started = time.perf_counter()
+    workers = os.environ.get("BENCH_GENERATE_WORKERS", "1")
+    started, cpu = time.perf_counter(), _children_cpu()
     run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], demo)
-    run([PYTHON, "manage.py", "generate_world", "--cases", str(cases), "-v0"], demo)
-    print(f"world built in {time.perf_counter() - started:.0f} s", flush=True)
+    run(
+        [PYTHON, "manage.py", "generate_world", "--cases", str(cases), "--workers", workers],
+        demo,
+    )
+    built = {
+        "seconds": round(time.perf_counter() - started),
+        "cpu_seconds": round(_children_cpu() - cpu),
+        "workers": int(workers),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+    print(f"world built in {built['seconds']} s ({built['cpu_seconds']} s of CPU)", flush=True)
+    return built
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def free_port() -> int:

@@ -214,7 +214,8 @@ AUTHENTICATION_BACKENDS = [
     # the per-user-name backoff (access/login.py), which refuses unheard while a name must wait.
     "axes.backends.AxesStandaloneBackend",
     "sundhedskoordinator.access.login.LoginBackoffBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check; the session's user is read with its unread count (web.auth).
+    "sundhedskoordinator.web.auth.PasswordBackend",
 ]
 # Lockout after 3 failed log-ins within 24 hours (the Danish public-sector norm) per user name
 # *and* address: a lockout per name alone let anyone lock anyone out, and one per address alone
@@ -279,10 +280,13 @@ if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("sundhedskoordinator.web.oidc.OIDCBackend")
 
 # Sessions end after 30 minutes without activity, 12 hours after log-in whatever happens, and
-# with the browser.
+# with the browser. A session in use is saved again (its expiry moved 30 minutes ahead) once a
+# minute at most (web.middleware.SessionLifetimeMiddleware), not at every request: so the idle
+# limit is between 29 and 30 minutes, and a page costs no write.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -319,11 +319,17 @@ def second_factor_missing(user: User) -> bool:
     return not (callable(is_verified) and is_verified())
 
 
-def _active_items(case: Case) -> list[Any]:
+def live_items(case: Case) -> list[Any]:
+    """The case's agenda items not cancelled (one at most, by the workflow): as prefetched
+    (``active_items``), else taken from every item the case has had (``item_history``, as
+    ``cases.selectors.with_details`` reads them), else read now."""
     items = getattr(case, "active_items", None)
     if items is None:
+        history = getattr(case, "item_history", None)
+        if history is not None:
+            return [item for item in history if item.cancelled_at is None]
         items = list(case.agenda_items.filter(cancelled_at__isnull=True))
-    return items
+    return list(items)
 
 
 def item_is_sent(item: Any) -> bool:
@@ -336,7 +342,7 @@ def item_is_sent(item: Any) -> bool:
 def holds_item(user: User, case: Case) -> bool:
     """Whether the user is already the coordinator of the case's agenda item: then there is
     nothing to take over."""
-    return any(i.coordinator_id == user.pk for i in _active_items(case))
+    return any(i.coordinator_id == user.pk for i in live_items(case))
 
 
 def may_attend(user: User | None, case: Case) -> bool:
@@ -356,7 +362,7 @@ def on_case_roles(user: User, case: Case, roles: list[str]) -> list[str]:
     who attends the conversation for them; the coordinator of its agenda item; the secretariat of
     its rehab team (the municipality's); the citizen. Being in scope is not enough to act on a
     case or to read its health content."""
-    items = _active_items(case)
+    items = live_items(case)
     on_case = []
     for role in roles:
         if role in (Role.CASEWORKER, Role.JOB_BROKER):

@@ -111,6 +111,9 @@ def logs_refusals(
 
 #: The session key under which the moment of log-in is kept (for the 12-hour limit).
 LOGGED_IN_AT = "logged_in_at"
+#: The session key of the moment the session was last renewed: saved with its expiry moved
+#: ahead (``web.middleware.SessionLifetimeMiddleware``); a log-in is such a moment.
+RENEWED_AT = "renewed_at"
 
 
 def record_login(*, user: User, session: Any) -> None:
@@ -118,7 +121,7 @@ def record_login(*, user: User, session: Any) -> None:
     starts the 12-hour limit again."""
     if session is None:
         return
-    session[LOGGED_IN_AT] = clock.now().isoformat()
+    session[LOGGED_IN_AT] = session[RENEWED_AT] = clock.now().isoformat()
     session.save()
     session_key = session.session_key
     if session_key:

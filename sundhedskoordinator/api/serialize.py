@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sundhedskoordinator.access.policy import Grant, action_roles
+from sundhedskoordinator.access.policy import Grant, action_roles, live_items
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import Advice, Case, Document
 from sundhedskoordinator.cases.selectors import actions_for, held_conversations, was_held
@@ -67,7 +67,7 @@ def case(
     offer_versions = getattr(c, "offer_version_list", [])
     concern = getattr(c, "health_concern", None) if health else None
     decision = getattr(c, "decision", None)
-    items = getattr(c, "active_items", [])
+    items = live_items(c)
     item = items[0] if items else None
     dispatch = getattr(item, "dispatch", None) if item else None
     conversations = held_conversations(c)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Count,
+    DateField,
     Exists,
     Max,
     OuterRef,
@@ -45,7 +46,7 @@ from sundhedskoordinator.access.policy import (
 from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.audit.models import CaseEvent
 from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
-from sundhedskoordinator.citizens.models import Guidance
+from sundhedskoordinator.citizens.models import Guidance, ResourceCourse
 from sundhedskoordinator.citizens.search import Search
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
@@ -125,8 +126,10 @@ def case_access_log(*, user: User, case_id: int) -> QuerySet[AccessLog]:
 
 def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Everything a case's JSON shows, in a fixed number of queries whatever the list's length:
-    the one-to-one parts joined, the active agenda item, every item with its conversation, and
-    the offer's versions and advice prefetched."""
+    the one-to-one parts joined, every agenda item the case has had with its meeting, people,
+    dispatch and conversation (the live one among them: ``access.policy.live_items``; the
+    conversations: ``held_conversations``), and the offer's versions and advice prefetched."""
+    today = clock.today()
     return (
         queryset.select_related(
             "citizen",
@@ -139,21 +142,13 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
         .prefetch_related(
             Prefetch(
                 "agenda_items",
-                queryset=AgendaItem.objects.filter(cancelled_at__isnull=True).select_related(
+                queryset=AgendaItem.objects.select_related(
                     "meeting__team",
                     "meeting__municipality",
                     "coordinator",
                     "attendee",
                     "dispatch",
-                ),
-                to_attr="active_items",
-            ),
-            # Every item the case has had, each with its conversation if one was held: the
-            # case's conversations come with them (``held_conversations``).
-            Prefetch(
-                "agenda_items",
-                queryset=AgendaItem.objects.select_related(
-                    "meeting", "dispatch", "conversation__file_note_by"
+                    "conversation__file_note_by",
                 ).order_by("starts_at", "pk"),
                 to_attr="item_history",
             ),
@@ -173,9 +168,16 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
                 Guidance.objects.filter(
                     citizen=OuterRef("citizen_id"),
                     channel__in=WRITTEN_GUIDANCE_CHANNELS,
-                    given_on__lte=clock.today(),
+                    given_on__lte=today,
                 )
-            )
+            ),
+            # Whether the citizen is in a ressourceforløb today (``workflow.in_resource_course``).
+            course_checked_on=Value(today, output_field=DateField()),
+            in_course=Exists(
+                ResourceCourse.objects.filter(
+                    ResourceCourse.active_on(today), citizen=OuterRef("citizen_id")
+                )
+            ),
         )
     )
 

@@ -26,6 +26,7 @@ from sundhedskoordinator.access.policy import (
     figure_municipalities,
     handler_role,
     handles_case,
+    live_items,
     purpose_for_log,
     purposes_for,
     sees_as_citizen,
@@ -184,8 +185,8 @@ def next_step(case: Case) -> str:
 
 
 def _items(case: Case) -> list[Any]:
-    """The case's active agenda item(s), as ``selectors.with_details`` prefetched them."""
-    return getattr(case, "active_items", [])
+    """The case's live agenda item(s), as ``selectors.with_details`` read them."""
+    return live_items(case)
 
 
 def _user(request: HttpRequest) -> User:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sundhedskoordinator.core import clock
 
 from .models import Notification, NotificationKind
+from .selectors import UNREAD, unread
 
 
 def notify(
@@ -68,4 +69,9 @@ def _send(messages: list[EmailMessage]) -> None:
 
 
 def mark_read(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
+    """Mark the user's messages read; the user, if read with its count of unread messages
+    (``selectors.with_unread_count``), then has none."""
+    marked = unread(user).update(read_at=clock.now())
+    if hasattr(user, UNREAD):
+        setattr(user, UNREAD, 0)
+    return marked

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.access.policy import Page, pages_for
-from sundhedskoordinator.notifications.models import Notification
+from sundhedskoordinator.notifications.selectors import unread_count
 
 #: Menu order, with each page's label and route.
 MENU = [
@@ -33,7 +33,7 @@ def menu(request: HttpRequest) -> dict[str, Any]:
     pages = pages_for(request.user)
     items = [(str(_("Forside")), reverse("web:start"))]
     items += [(str(label), reverse(route)) for page, label, route in MENU if page in pages]
-    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    unread = unread_count(request.user)
     items.append((str(_("Beskeder")) + (f" ({unread})" if unread else ""), reverse("web:inbox")))
     if Page.ADMIN in pages:
         items.append((str(_("Administration")), reverse("admin:index")))

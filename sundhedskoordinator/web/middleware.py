@@ -17,7 +17,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER
 from sundhedskoordinator.access.policy import second_factor_missing
-from sundhedskoordinator.access.services import LOGGED_IN_AT
+from sundhedskoordinator.access.services import LOGGED_IN_AT, RENEWED_AT
 from sundhedskoordinator.core import clock
 
 
@@ -65,9 +65,12 @@ class LanguageFromCookieMiddleware:
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session 12 hours after log-in however active it is (ASVS 5.0, V7.3), and marks every
-    answer to a logged-in user or to the API ``Cache-Control: no-store``: such pages and answers
-    may carry health data, which no browser or proxy cache should keep."""
+    """Ends a session 12 hours after log-in however active it is (ASVS 5.0, V7.3); keeps it alive
+    while it is used, by saving it again (which moves its expiry ``SESSION_COOKIE_AGE`` ahead)
+    once ``SESSION_RENEW_SECONDS`` have passed since it was last saved, not at every request, so
+    the idle limit is never longer than set and a page costs no write; and marks every answer to
+    a logged-in user or to the API ``Cache-Control: no-store``: such pages and answers may carry
+    health data, which no browser or proxy cache should keep."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -84,6 +87,12 @@ class SessionLifetimeMiddleware:
                 # At the instant the 12 hours are up the session is over, as a token is.
                 logout(request)
                 return redirect_to_login(request.get_full_path())
+            renewed_at = request.session.get(RENEWED_AT)
+            if renewed_at is None or now - dt.datetime.fromisoformat(renewed_at) >= dt.timedelta(
+                seconds=settings.SESSION_RENEW_SECONDS
+            ):
+                # A changed session is saved at the end of the request, with a new expiry.
+                request.session[RENEWED_AT] = now.isoformat()
         response = self.get_response(request)
         if request.user.is_authenticated or request.path.startswith("/api/"):
             patch_cache_control(response, no_store=True, private=True)

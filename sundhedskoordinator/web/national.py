@@ -66,6 +66,7 @@ from sundhedskoordinator.billing.services import (
 from sundhedskoordinator.cases.choices import Outcome, Status
 from sundhedskoordinator.cases.invariants import ON_AGENDA, problems, with_related
 from sundhedskoordinator.cases.models import (
+    NO_DEADLINE,
     Advice,
     AgendaItem,
     Case,
@@ -840,7 +841,8 @@ class Generator:
                         moved = value + shift
                         row[index] = moved.replace(tzinfo=None).isoformat(" ") if sqlite else moved
                     elif op is _DATE:
-                        moved = value + days
+                        # "No deadline" stays the last day there is, however far a copy moves.
+                        moved = value if value == NO_DEADLINE else value + days
                         row[index] = moved.isoformat() if sqlite else moved
                     elif op is _CLONED:
                         row[index] = ids[(target, value)]

@@ -28,6 +28,7 @@ from sundhedskoordinator.citizens.services import citizen_account
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.organisations.choices import Role
 from sundhedskoordinator.organisations.models import User
+from sundhedskoordinator.web.auth import session_user
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,9 @@ class OIDCBackend(OIDCAuthenticationBackend):
             logger.warning("OpenID Connect log-in refused: %s", type(refused).__name__)
             return None
         return user
+
+    def get_user(self, user_id: Any) -> User | None:
+        return session_user(user_id)
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         payload: dict[str, Any] = super().verify_token(token, **kwargs)

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -77,29 +78,56 @@ class MyCase:
     meeting: Any
 
 
+#: The work the start page shows, a part for each kind of role, in this order: the part's key in
+#: the address (``?arbejde=``), its tab's label, and who has it. A user with more than one part
+#: sees one at a time, under tabs: each part costs its own queries, so a page with every part
+#: would cost many.
+WORK_PARTS: list[tuple[str, Any, Callable[[Any], bool]]] = [
+    ("sager", gettext_lazy("Dit arbejde"), lambda user: handler_role(user) is not None),
+    ("sekretariat", gettext_lazy("Sekretariatet"), lambda u: bool(secretariat_municipalities(u))),
+    ("afregning", gettext_lazy("Afregninger"), lambda u: holds_role(u, Role.CLINICAL_ADMIN)),
+    ("samtaler", gettext_lazy("Mine samtaler"), lambda u: holds_role(u, Role.COORDINATOR)),
+    ("mine-sager", gettext_lazy("Dine sager"), sees_as_citizen),
+]
+#: The query key of the part shown.
+WORK_KEY = "arbejde"
+
+
+def _work_parts(user: Any, asked: str | None) -> tuple[str | None, list[tuple[str, str, bool]]]:
+    """The part of the work to show (the one asked for if the user has it, else their first)
+    and, for a user with more than one, the tabs: each part's key, label and whether shown."""
+    keys = [(key, label) for key, label, has in WORK_PARTS if has(user)]
+    if not keys:
+        return None, []
+    shown = asked if asked in {key for key, _label in keys} else keys[0][0]
+    tabs = [(key, str(label), key == shown) for key, label in keys] if len(keys) > 1 else []
+    return shown, tabs
+
+
 def _work_for(
-    user: Any, agreements: Callable[[], dict[int, CollaborationAgreement]]
+    user: Any, agreements: Callable[[], dict[int, CollaborationAgreement]], part: str | None
 ) -> dict[str, Any]:
-    """The work on the start page: a caseworker's or job broker's queues, a citizen's own
+    """The part of the work shown on the start page: a caseworker's or job broker's queues, the
+    secretariat's, the settlements to approve, a coordinator's conversations, or a citizen's own
     cases with what happens next."""
     today = clock.today()
     work: dict[str, Any] = {}
-    if handler_role(user) is not None:
+    if part == "sager":
         work["queue"] = case_selectors.handler_queue(
             user=user, today=today, agreements=agreements()
         )
         work["guidance_missing"] = citizens_without_guidance(user, today=today).count()
         work["letters_failed"] = list(post_selectors.failed_for(user)[:10])
         work["paper_waiting"] = post_selectors.awaiting_print(user).count()
-    if secretariat_municipalities(user):
+    elif part == "sekretariat":
         work["secretariat"] = case_selectors.secretariat_queue(
             user=user, today=today, agreements=agreements()
         )
-    if holds_role(user, Role.CLINICAL_ADMIN):
+    elif part == "afregning":
         work["to_approve"] = settlements_to_approve(user=user, today=today)
-    if holds_role(user, Role.COORDINATOR):
+    elif part == "samtaler":
         work["coordinator"] = case_selectors.coordinator_day(user=user, today=today)
-    if sees_as_citizen(user):
+    elif part == "mine-sager":
         now = clock.now()
         work["my_cases"] = [
             MyCase(
@@ -135,6 +163,7 @@ def start(request: HttpRequest) -> HttpResponse:
         if region is not None
     ]
     agreements = functools.cache(functools.partial(agreements_of, regions))
+    part, tabs = _work_parts(request.user, request.GET.get(WORK_KEY))
     return render(
         request,
         "web/start.html",
@@ -142,7 +171,8 @@ def start(request: HttpRequest) -> HttpResponse:
             "needs_second_factor": staff and second_factor_missing(request.user),  # type: ignore[arg-type]
             "memberships": memberships,
             "tasks": tasks_for(memberships, agreements),
-            **_work_for(request.user, agreements),
+            "work_tabs": [(label, f"?{WORK_KEY}={key}", shown) for key, label, shown in tabs],
+            **_work_for(request.user, agreements, part),
             "next_steps": next_steps_for(roles),
         },
     )

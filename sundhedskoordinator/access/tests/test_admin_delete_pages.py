@@ -21,7 +21,7 @@ from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "sundhedskoordinator.web.auth.PasswordBackend"
 
 
 @pytest.fixture

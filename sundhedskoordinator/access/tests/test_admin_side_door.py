@@ -23,7 +23,7 @@ from tests.admin_forms import form_data
 pytestmark = pytest.mark.django_db
 
 #: The backend that keeps a forced log-in's session (the others only refuse or count).
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "sundhedskoordinator.web.auth.PasswordBackend"
 
 #: The only admin forms in which the administrator picks a user: the role a user holds and the
 #: user's own second-factor device.

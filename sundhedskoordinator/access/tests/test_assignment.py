@@ -326,7 +326,7 @@ def _browser(user):
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="sundhedskoordinator.web.auth.PasswordBackend")
     return client
 
 

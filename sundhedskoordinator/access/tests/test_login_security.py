@@ -1,12 +1,15 @@
 """Log-in hardening: lockout per source and backoff per username, session lifetimes, no-store,
 sessions and tokens ended on role and password changes and at log-out, tokens revoked."""
 
+import contextlib
 import datetime as dt
 import json
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sundhedskoordinator.access.services import deactivate_user, revoke_role
@@ -191,14 +194,53 @@ def test_logging_out_of_the_web_ends_the_users_tokens(client, api, demo_users):
 
 
 def test_a_session_ends_after_30_minutes_without_activity(client, demo_users, settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     _login(client)
     assert client.get(reverse("web:start")).status_code == 200
     session = Session.objects.get(session_key=client.session.session_key)
-    # Django stores the expiry 30 minutes ahead at every request; move it to the past.
+    # Django stores the expiry 30 minutes ahead when the session is saved; move it to the past.
     session.expire_date = session.expire_date - dt.timedelta(minutes=31)
     session.save()
     assert client.get(reverse("web:start")).status_code == 302
+
+
+@contextlib.contextmanager
+def _writes():
+    """The session writes of the requests in the block (the page itself writes nothing)."""
+    writes = []
+    with CaptureQueriesContext(connection) as ctx:
+        yield writes
+    writes += [q["sql"] for q in ctx.captured_queries if "django_session" in q["sql"]]
+    writes[:] = [sql for sql in writes if not sql.lstrip().upper().startswith("SELECT")]
+
+
+def _expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_session_in_use_is_renewed_once_a_minute_not_at_every_request(client, demo_users):
+    """Activity keeps the session alive: a request a minute or more after the last renewal
+    saves it with its expiry 30 minutes ahead again; requests in between write nothing."""
+    with clock.frozen(T):
+        _login(client)
+        assert client.get(reverse("web:start")).status_code == 200
+    renewed = _expiry(client)
+    for seconds in (1, 30, 59):
+        with clock.frozen(T + dt.timedelta(seconds=seconds)), _writes() as within:
+            assert client.get(reverse("web:start")).status_code == 200
+        assert _expiry(client) == renewed, seconds
+        assert within == [], seconds
+    with clock.frozen(T + dt.timedelta(seconds=60)), _writes() as renewing:
+        assert client.get(reverse("web:start")).status_code == 200
+    assert _expiry(client) > renewed
+    assert len(renewing) == 1 and renewing[0].startswith('UPDATE "django_session"')
+    again = _expiry(client)
+    with clock.frozen(T + dt.timedelta(seconds=119)):
+        assert client.get(reverse("web:start")).status_code == 200
+    assert _expiry(client) == again
+    with clock.frozen(T + dt.timedelta(seconds=120)):
+        assert client.get(reverse("web:start")).status_code == 200
+    assert _expiry(client) > again
 
 
 def test_a_session_ends_12_hours_after_login_however_active(client, demo_users):

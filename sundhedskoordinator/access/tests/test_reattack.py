@@ -21,6 +21,9 @@ from sundhedskoordinator.organisations.services import grant_role
 
 pytestmark = pytest.mark.django_db
 
+#: The backend of a log-in with user name and password.
+PASSWORD_BACKEND = "sundhedskoordinator.web.auth.PasswordBackend"
+
 COMPANION = "Hanne Bisidder-Testesen"
 
 
@@ -204,7 +207,7 @@ def test_the_admin_site_does_not_show_the_companion(world, api):
     case = _scheduled_with_companion(world, api)
     item = AgendaItem.objects.get(case=case)
     browser = Client()
-    browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(world.users["admin"], backend=PASSWORD_BACKEND)
     page = browser.get(f"/admin/cases/agendaitem/{item.pk}/change/")
     assert page.status_code == 200
     assert COMPANION not in page.content.decode()
@@ -230,7 +233,7 @@ def test_the_admin_refuses_a_filter_on_a_field_it_does_not_show(world, api, path
     case = _scheduled_with_companion(world, api)
     api("sekretariat").post(f"/cases/{case.pk}/dispatch")
     browser = Client()
-    browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(world.users["admin"], backend=PASSWORD_BACKEND)
     response = browser.get(path)
     # Django answers a disallowed lookup by sending the list back with the error flag, never
     # with a count of matches.
@@ -242,7 +245,7 @@ def test_the_admin_refuses_a_filter_on_a_field_it_does_not_show(world, api, path
 def test_the_admin_still_filters_by_the_filters_it_shows(world, api):
     _scheduled_with_companion(world, api)
     browser = Client()
-    browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(world.users["admin"], backend=PASSWORD_BACKEND)
     municipality = world.team.municipality
     for path in (
         "/admin/meetings/meeting/?kind__exact=team_meeting",
@@ -353,7 +356,7 @@ def test_the_admin_shows_no_guidance_note_and_no_second_factor_key(world):
     Guidance.objects.filter(citizen=world.citizen).update(note=note)
     device = TOTPDevice.objects.create(user=world.users["koordinator"], name="app", confirmed=True)
     browser = Client()
-    browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(world.users["admin"], backend=PASSWORD_BACKEND)
     page = browser.get(f"/admin/citizens/citizen/{world.citizen.pk}/change/")
     assert page.status_code == 200
     assert note not in page.content.decode()
@@ -363,5 +366,5 @@ def test_the_admin_shows_no_guidance_note_and_no_second_factor_key(world):
 
 def test_a_filter_of_its_own_still_works_in_the_admin(world):
     browser = Client()
-    browser.force_login(world.users["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    browser.force_login(world.users["admin"], backend=PASSWORD_BACKEND)
     assert browser.get("/admin/axes/accessattempt/?locked_out=yes").status_code == 200

@@ -18,7 +18,7 @@ from tests.admin_forms import form_data
 pytestmark = pytest.mark.django_db
 
 #: The backend that keeps a forced log-in's session (the others only refuse or count).
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PASSWORD_BACKEND = "sundhedskoordinator.web.auth.PasswordBackend"
 
 PASSWORD = "Hemmelig-kode-17"  # noqa: S105 - a test password that must never reach the log
 

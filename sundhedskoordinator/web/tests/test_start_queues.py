@@ -140,3 +140,45 @@ def test_a_closed_case_asks_nothing_more_and_shows_no_past_meeting(client, world
         page = _start(client, world.users["borger"])
     assert "Sagen er afsluttet." in page
     assert "Det næste:" not in page and "Din samtale:" not in page
+
+
+def test_a_user_with_work_in_several_roles_sees_one_part_at_a_time_under_tabs(client, world):
+    """A caseworker who is also the team's secretariat and a coordinator and Klinisk Funktion
+    (a small organisation) gets a tab for each part of the work, in a fixed order, the first
+    shown; another tab is its own address. A single role shows no tabs."""
+    from sundhedskoordinator.organisations.choices import Role
+    from sundhedskoordinator.organisations.services import grant_role
+
+    odense = world.team.municipality
+    assert "app-tabs" not in _start(client, world.users["sagsbehandler"])
+    user = world.users["sagsbehandler"]
+    grant_role(user=user, role=Role.SECRETARIAT, municipality=odense)
+    grant_role(user=user, role=Role.COORDINATOR, region=odense.region)
+    grant_role(user=user, role=Role.CLINICAL_ADMIN, region=odense.region)
+    tabs = [
+        ("sager", "Dit arbejde"),
+        ("sekretariat", "Sekretariatet"),
+        ("afregning", "Afregninger"),
+        ("samtaler", "Mine samtaler"),
+    ]
+    sections = {
+        "sager": 'id="work-heading"',
+        "sekretariat": 'id="secretariat-heading"',
+        "afregning": 'id="billing-heading"',
+        "samtaler": 'id="coordinator-heading"',
+    }
+    page = _start(client, user)
+    links = [f'<a href="?arbejde={key}"' for key, _label in tabs]
+    assert all(link in page for link in links)
+    assert [page.index(link) for link in links] == sorted(page.index(link) for link in links)
+    for asked, shown in [
+        (None, "sager"),
+        ("sekretariat", "sekretariat"),
+        ("afregning", "afregning"),
+        ("samtaler", "samtaler"),
+        ("mine-sager", "sager"),  # not hers: the first part instead
+        ("x", "sager"),
+    ]:
+        page = client.get(START, {"arbejde": asked} if asked else {}).content.decode()
+        assert f'<a href="?arbejde={shown}" aria-current="page">' in page, asked
+        assert [key for key, mark in sections.items() if mark in page] == [shown], asked
