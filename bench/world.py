@@ -59,7 +59,7 @@ def session(user: User, *, searched: str = "") -> str:
     """A session as after the log-in form and the second factor (staff: a TOTP code; a citizen:
     MitID through OpenID Connect), optionally with a case search kept in it."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="sundhedskoordinator.web.auth.PasswordBackend")
     store = client.session
     if user.citizen_records.exists():
         store[SECOND_FACTOR_BY_PROVIDER] = True
@@ -109,10 +109,16 @@ def main() -> None:
         .order_by("pk")
         .first()
     )
-    # The settlement export drafts the year for a municipality of the region: one with an approved
-    # and locked period in that year refuses it (the demo locks Odense's last month), so the one
-    # with most cases among those without.
-    locked = Settlement.objects.filter(period_end__gte=dt.date(year, 1, 1)).values("municipality")
+    # The settlement export reads the year's approved settlement where there is one (a generated
+    # world approves whole years), else drafts the year: a draft over a period approved and
+    # locked inside the year is refused (the demo locks Odense's last month), so the municipality
+    # with most cases among those without such a period.
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    locked = (
+        Settlement.objects.filter(period_end__gte=first, period_start__lte=last)
+        .exclude(period_start=first, period_end=last)
+        .values("municipality")
+    )
     billed = (
         Municipality.objects.filter(region=region)
         .exclude(pk__in=locked)

@@ -134,6 +134,8 @@ class Case(models.Model):
             models.Index(fields=["municipality", "status"], name="case_muni_status"),
             # The statistics read the cases alive in their period: not closed, or closed since.
             models.Index(fields=["municipality", "closed_at"], name="case_muni_closed"),
+            # The case list's choice of responsible people: those of the municipality's cases.
+            models.Index(fields=["municipality", "responsible"], name="case_muni_responsible"),
             models.Index(
                 fields=["municipality", "list_closed", "list_deadline", "-created_at", "-id"],
                 name="case_list_order",

@@ -628,6 +628,17 @@ def _analyse() -> None:
         cursor.execute("ANALYZE")
 
 
+def _vacuum() -> None:
+    """On PostgreSQL, what autovacuum would do to a live database in time, at once: mark the
+    bulk-written pages all-visible, so that a count of a municipality's cases reads its index
+    alone (an index-only scan) instead of one table page per case (364 ms for Odense's 50,000
+    cases of a million before). Not inside a transaction, where VACUUM cannot run."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
 def _next_ids(models_: Iterable[type[models.Model]]) -> dict[type[models.Model], int]:
     ids = {}
     for model in models_:
@@ -1121,6 +1132,8 @@ def generate_world(
     summary = generator.summary
     summary.settlements = _settle(regions, municipalities)
     lap("settlements")
+    _vacuum()
+    lap("vacuum")
     summary.rows = generator.writer.written
     summary.seconds = seconds
     return summary
