@@ -109,19 +109,16 @@ def main() -> None:
         .order_by("pk")
         .first()
     )
-    # The settlement export reads the year's approved settlement where there is one (a generated
-    # world approves whole years), else drafts the year: a draft over a period approved and
-    # locked inside the year is refused (the demo locks Odense's last month), so the municipality
-    # with most cases among those without such a period.
+    # The settlement export reads the year's settlement where it was approved whole (a generated
+    # world approves whole years), else drafts the year, which is refused when any period from
+    # the year's start on is approved and locked (the demo locks Odense's last month): so the
+    # municipality with most cases among those whose year is approved whole or nothing locked.
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    locked = (
-        Settlement.objects.filter(period_end__gte=first, period_start__lte=last)
-        .exclude(period_start=first, period_end=last)
-        .values("municipality")
-    )
+    whole = Settlement.objects.filter(period_start=first, period_end=last).values("municipality")
+    later = Settlement.objects.filter(period_end__gte=first).values("municipality")
     billed = (
         Municipality.objects.filter(region=region)
-        .exclude(pk__in=locked)
+        .filter(Q(pk__in=whole) | ~Q(pk__in=later))
         .annotate(n=Count("cases"))
         .order_by("-n", "pk")
         .first()
