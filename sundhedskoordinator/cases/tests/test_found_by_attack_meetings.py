@@ -688,7 +688,9 @@ def test_mixed_roles_start_page(client: Any, world: World) -> None:
     grant_role(user=user, role=Role.SECRETARIAT, municipality=world.team.municipality)
     grant_role(user=user, role=Role.CASEWORKER, municipality=Municipality.objects.get(code="101"))
     client.force_login(user)
-    page = client.get("/").content.decode()
+    # Work in two roles: the secretariat's part is its own tab on the start page.
+    assert '<a href="?arbejde=sekretariat">' in client.get("/").content.decode()
+    page = client.get("/", {"arbejde": "sekretariat"}).content.decode()
     section = page.split("secretariat-heading", 1)[1].split("</section>", 1)[0]
     assert "Ole Hansen" not in section, section[:1500]
 
