@@ -249,7 +249,7 @@ def list_cases(
     if responsible:
         queryset = queryset.filter(responsible_id=responsible)
     if search and search.text.strip():
-        queryset = queryset.filter(search.text_matches("reference", "citizen__name"))
+        queryset = queryset.filter(search.names_or("reference"))
     elif search:
         queryset = search.citizens(queryset, "citizen__")
     ordered = queryset.order_by(*CASE_ORDERS.get(order, CASE_ORDERS[DEFAULT_CASE_ORDER]))

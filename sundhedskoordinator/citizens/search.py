@@ -51,6 +51,17 @@ class Search:
             q |= Q(**{f"{name}__icontains": self.text.strip()})
         return q
 
+    def names_or(self, *fields: str, citizen: str = "citizen") -> Q:
+        """The citizen (the path ``citizen``) is found by name, or any of these fields of the
+        row itself contains the text. The citizens are found by a query of their own, not by a
+        condition on the joined row: a condition over two tables could use no index, while
+        the name alone is found through its trigram index on PostgreSQL
+        (``citizens.migrations.0005``)."""
+        from .models import Citizen
+
+        found = Citizen.objects.filter(name__icontains=self.text.strip()).values("pk")
+        return self.text_matches(*fields) | Q(**{f"{citizen}__in": found})
+
 
 def remember(session: Any, key: str, post: Any) -> None:
     """Keep the POSTed search (``q``) in the session under ``key``, or forget it (``clear``)."""

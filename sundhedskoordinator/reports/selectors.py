@@ -383,8 +383,13 @@ def _basis(user: User, filters: StatisticsFilter, places: Places | None = None) 
         municipalities=municipalities,
         cases=cases,
         sent=sent,
+        # A case is only ever on its own municipality's agenda (``cases.invariants``): naming
+        # the meetings' municipalities too lets the database start from the period's meetings
+        # of those municipalities (a few thousand at a million cases) instead of every item.
         in_meetings=items.filter(
-            meeting__date__gte=filters.period_start, meeting__date__lte=filters.period_end
+            meeting__municipality_id__in=counted,
+            meeting__date__gte=filters.period_start,
+            meeting__date__lte=filters.period_end,
         ),
         advice=advice,
         every_case=sees_every_case_of(user, counted),
