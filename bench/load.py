@@ -516,6 +516,55 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+#: The smallest world the scaling table compares with (the demo world alone is smaller).
+SCALING_FROM = 1000
+#: The target: p95 at the largest world at most this many times p95 at the smallest.
+SCALING_LIMIT = 1.5
+
+
+def scaling(results: list[dict[str, Any]]) -> str:
+    """Per database, p95 of every endpoint in the newest run at each world size from
+    ``SCALING_FROM`` cases, and the largest world's p95 as a multiple of the smallest's (the
+    target: at most ``SCALING_LIMIT``)."""
+    out = []
+    for database in sorted({r["database"] for r in results}):
+        newest: dict[int, dict[str, Any]] = {}
+        for r in results:  # newest first
+            size = r["world"]["cases"]
+            if r["database"] == database and size >= SCALING_FROM and size not in newest:
+                newest[size] = r
+        if len(newest) < 2:
+            continue
+        sizes = sorted(newest)
+        p95 = {
+            size: {e["name"]: e["p95_ms"] for e in newest[size]["endpoints"] if not e["failures"]}
+            for size in sizes
+        }
+        commits = ", ".join(f"{size:,}: `{newest[size]['commit']}`" for size in sizes)
+        lines = [
+            f"### Scaling, {database}: p95 in ms by cases in the world\n",
+            f"The newest run at each size (commits {commits}); the last column is p95 at "
+            f"{sizes[-1]:,} as a multiple of p95 at {sizes[0]:,} (target: at most "
+            f"{SCALING_LIMIT}).\n",
+            "| endpoint | " + " | ".join(f"{size:,}" for size in sizes) + " | ratio |",
+            "|---|" + "--:|" * (len(sizes) + 1),
+        ]
+        for e in newest[sizes[-1]]["endpoints"]:
+            name = e["name"]
+            cells = [p95[size].get(name) for size in sizes]
+            first, last = cells[0], cells[-1]
+            ratio = "–"
+            if first and last:
+                # Rounded up, so that a miss never shows as the target itself.
+                ratio = f"{math.ceil(last / first * 100) / 100:.2f}"
+                if last / first > SCALING_LIMIT:
+                    ratio += " (over)"
+            shown = " | ".join(f"{c}" if c is not None else "–" for c in cells)
+            lines.append(f"| {name} | {shown} | {ratio} |")
+        out.append("\n".join(lines) + "\n\n")
+    return "".join(out)
+
+
 def write_docs() -> None:
     """The tables of every result file, newest first, between the markers of
     docs/performance.md; the text around them stays."""
@@ -531,7 +580,7 @@ def write_docs() -> None:
             f"{r['machine']['cpus']} CPUs shared with the load generator; commit "
             f"`{r['commit']}`. Peak memory per worker at the end: {rss}.\n\n{table(r)}\n"
         )
-    block = f"{BEGIN}\n\n" + "\n".join(sections) + f"\n{END}"
+    block = f"{BEGIN}\n\n" + scaling(results) + "\n".join(sections) + f"\n{END}"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
     head, _, rest = text.partition(BEGIN)
     _, _, tail = rest.partition(END)

@@ -325,8 +325,9 @@ class _Basis:
     cases: QuerySet[Any]
     #: The shared basis: the cases sent to the region, which every reader of them sees.
     sent: QuerySet[Any]
-    #: Agenda items of sent cases at meetings of the period.
-    in_meetings: QuerySet[AgendaItem]
+    #: What puts an agenda item among those counted: a sent case's, at a meeting of the period
+    #: (of the team, if one is chosen), as conditions on the item's fields (``at_meetings``).
+    item_conditions: dict[str, Any]
     #: First advice given in the period on sent cases.
     advice: QuerySet[Advice]
     every_case: bool
@@ -342,6 +343,17 @@ class _Basis:
                 "description": describe_scope(names, self.every_case),
             },
         }
+
+    @property
+    def in_meetings(self) -> QuerySet[AgendaItem]:
+        """Agenda items of sent cases at meetings of the period."""
+        return self.at_meetings(AgendaItem.objects.all())
+
+    def at_meetings(self, queryset: QuerySet[Any], item: str = "") -> QuerySet[Any]:
+        """``queryset`` narrowed to the rows whose agenda item (the path ``item``, e.g.
+        ``agenda_item__``) is among ``in_meetings``, joined directly rather than through a
+        subquery of the items: the database then reads each row's item and meeting once."""
+        return queryset.filter(**{f"{item}{key}": v for key, v in self.item_conditions.items()})
 
     def in_period(self, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
         return queryset.filter(self.during(field))
@@ -369,12 +381,20 @@ def _basis(user: User, filters: StatisticsFilter, places: Places | None = None) 
             Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=team))
         )
     sent = cases.filter(first_sent_at__isnull=False)
-    items = AgendaItem.objects.filter(case__in=sent)
+    # A case is only ever on its own municipality's agenda (``cases.invariants``): naming the
+    # meetings' municipalities too lets the database start from the period's meetings of those
+    # municipalities (a few thousand at a million cases) instead of every agenda item.
+    item_conditions: dict[str, Any] = {
+        "case__in": sent,
+        "meeting__municipality_id__in": counted,
+        "meeting__date__gte": filters.period_start,
+        "meeting__date__lte": filters.period_end,
+    }
     advice = Advice.objects.filter(
         case__in=sent, version=1, submitted_at__gte=start, submitted_at__lt=end
     )
     if team is not None:
-        items = items.filter(meeting__team_id=team)
+        item_conditions["meeting__team_id"] = team
         advice = advice.filter(conversation__agenda_item__meeting__team_id=team)
     return _Basis(
         filters=filters,
@@ -383,14 +403,7 @@ def _basis(user: User, filters: StatisticsFilter, places: Places | None = None) 
         municipalities=municipalities,
         cases=cases,
         sent=sent,
-        # A case is only ever on its own municipality's agenda (``cases.invariants``): naming
-        # the meetings' municipalities too lets the database start from the period's meetings
-        # of those municipalities (a few thousand at a million cases) instead of every item.
-        in_meetings=items.filter(
-            meeting__municipality_id__in=counted,
-            meeting__date__gte=filters.period_start,
-            meeting__date__lte=filters.period_end,
-        ),
+        item_conditions=item_conditions,
         advice=advice,
         every_case=sees_every_case_of(user, counted),
     )
@@ -520,8 +533,8 @@ def _municipal_only(basis: _Basis, counts: dict[str, int]) -> dict[str, Any]:
 
 
 def _statistics(basis: _Basis, counts: dict[str, int]) -> dict[str, Any]:
-    request_to_meeting = Conversation.objects.filter(
-        agenda_item__in=basis.in_meetings, case__submitted_at__isnull=False
+    request_to_meeting = basis.at_meetings(
+        Conversation.objects.filter(case__submitted_at__isnull=False), "agenda_item__"
     ).annotate(
         lead=ExpressionWrapper(
             F("agenda_item__meeting__date")
@@ -529,7 +542,7 @@ def _statistics(basis: _Basis, counts: dict[str, int]) -> dict[str, Any]:
             output_field=DurationField(),
         )
     )
-    dispatches = Dispatch.objects.filter(agenda_item__in=basis.in_meetings)
+    dispatches = basis.at_meetings(Dispatch.objects.all(), "agenda_item__")
     total_dispatches, on_time = counts["dispatches"], counts["dispatches_on_time"]
     return {
         **basis.header(),
