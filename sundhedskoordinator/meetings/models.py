@@ -176,6 +176,9 @@ class Meeting(models.Model):
                 name="meeting_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))
             )
         ]
+        # The week's meetings (a coordinator's conversations, the calendars) are found by date
+        # among ten years of every municipality's meetings.
+        indexes = [models.Index(fields=["date"], name="meeting_date")]
 
     def __str__(self) -> str:
         return f"{self.host_name} {self.date:%d.%m.%Y}"
