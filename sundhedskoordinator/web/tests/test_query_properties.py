@@ -108,6 +108,11 @@ def _expected_page(side: str | None, pages: int) -> set[int]:
     return {number} if 1 <= number <= pages else {pages}
 
 
+#: The registered citizens in a ressourceforløb (since 2025, without an end) and never told in
+#: writing about the right: every third.
+IN_COURSE = {n for n in range(MORE_CITIZENS) if n % 3 == 0}
+
+
 @pytest.fixture
 def register(world: World) -> None:
     for n in range(MORE_CITIZENS):
@@ -116,6 +121,7 @@ def register(world: World) -> None:
             cpr=f"{n % 28 + 1:02d}0670{2000 + n:04d}",
             name=f"Borger {n:02d}",
             municipality=world.team.municipality,
+            course_start=dt.date(2025, 1, 1) if n in IN_COURSE else None,
         )
 
 
@@ -136,6 +142,11 @@ QUERY = st.fixed_dictionaries(
 @example({"side": "-1", "antal": "50"})
 @example({"side": "١"})
 @example({"antal": "100000", "order": "\x00"})
+@example({"uden-vejledning": "1"})
+@example({"forloeb": "active", "uden-vejledning": "1"})
+@example({"forloeb": "none", "uden-vejledning": "1"})
+@example({"forloeb": "active"})
+@example({"forloeb": "none"})
 @SLOW
 def test_the_register_shows_the_page_and_filters_asked_for_or_the_defaults(
     client: Any, world: World, register: None, query: dict[str, str]
@@ -144,13 +155,17 @@ def test_the_register_shows_the_page_and_filters_asked_for_or_the_defaults(
     answer = client.get(reverse("citizens:list"), query)
     assert answer.status_code == 200
     size = int(query["antal"]) if query.get("antal") in ("25", "50", "100") else 25
-    # The world's citizen is in a ressourceforløb and has had written guidance; the others
-    # have neither.
+    # The world's citizen is in a ressourceforløb and has had written guidance; of the others,
+    # those IN_COURSE are in one without it, the rest in none.
+    coursed = {f"new {n}" for n in IN_COURSE}
     listed = {"world", *(f"new {n}" for n in range(MORE_CITIZENS))}
     if query.get("forloeb") == "active":
-        listed &= {"world"}
-    if query.get("forloeb") == "none" or query.get("uden-vejledning") == "1":
-        listed -= {"world"}
+        listed &= {"world"} | coursed
+    if query.get("forloeb") == "none":
+        listed -= {"world"} | coursed
+    if query.get("uden-vejledning") == "1":
+        # In a ressourceforløb today and not told in writing (BEK 2409/2021 § 2).
+        listed &= coursed
     pages = max(1, -(-len(listed) // size))
     page = answer.context["page"]
     assert (page.paginator.per_page, page.paginator.count) == (size, len(listed))
