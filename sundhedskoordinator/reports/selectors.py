@@ -1,10 +1,12 @@
 """The service's figures for a period, region, municipality and team (DESIGN section 1: lead
 times, on-time dispatch, outcomes; section 4: the guidance duty). Every figure is a database
 aggregate: the counts of the period and of each of its months in one query over the cases (with
-their decision and first advice) and one over the agenda items of the period's meetings (with
-their dispatch), each count a filtered COUNT of one pass; percentiles by letting the database
-sort and fetching the one or two rows around the rank, as PostgreSQL's ``percentile_cont`` does.
-A request costs the same number of queries whatever the period, the data and the user's roles.
+their decision and first advice), each count a filtered COUNT of one pass, and one over the
+agenda items of the period's meetings (with their dispatch and conversation), grouped by month,
+cancellation, lateness and lead time, from which both the items' counts and their spreads are
+read; percentiles from the database's count of each value, interpolated between ranks as
+PostgreSQL's ``percentile_cont`` does. A request costs the same number of queries whatever the
+period, the data and the user's roles, and reads each agenda item of the period once.
 
 The cases counted are those the user may see (``cases.selectors.scope_cases``): all of a
 municipality's cases for its manager, the cases sent to the region's coordinators for Klinisk
@@ -28,6 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -40,21 +44,23 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    Window,
+    When,
 )
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from sundhedskoordinator.access.policy import figure_municipalities, sees_every_case_of
+from sundhedskoordinator.access.policy import (
+    figure_municipalities,
+    in_case_scope,
+    sees_every_case_of,
+)
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
-from sundhedskoordinator.cases.models import Advice, AgendaItem, Conversation, Dispatch
+from sundhedskoordinator.cases.models import Advice, AgendaItem
 from sundhedskoordinator.cases.selectors import scope_cases
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.selectors import not_informed
@@ -107,31 +113,36 @@ def _quantile(by_rank: dict[int, Any], count: int, p: float) -> Decimal:
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def spread(queryset: QuerySet[Any], expression: str) -> Spread:
-    """Median and 90th percentile of the annotated ``expression`` over ``queryset``, in one
-    query whatever the number of values: the database sorts and numbers the values and counts
-    them (window functions), and returns only the few rows around each quantile's rank (a margin
-    of a row either side, so that the rank computed here in floating point always falls
-    inside)."""
-    values = queryset.exclude(**{f"{expression}__isnull": True}).order_by()
-    near = Q()
-    for p in QUANTILES:
-        # ROW_NUMBER counts from 1: rank r (from 0) is row r + 1.
-        rank = (F("total") - 1) * Value(p, output_field=FloatField())
-        near |= Q(position__gte=rank, position__lte=rank + 3)
-    rows = list(
-        values.annotate(
-            position=Window(RowNumber(), order_by=F(expression).asc()),
-            total=Window(Count("pk")),
-        )
-        .filter(near)
-        .values_list("position", "total", expression)
-    )
-    if not rows:
+def spread_of(histogram: Mapping[Any, int]) -> Spread:
+    """Median and 90th percentile of values given as how many times each occurs (the
+    database's ``GROUP BY`` count of each value): the values in order, and the one at each rank
+    ``_quantile`` needs found by adding up the counts."""
+    count = sum(histogram.values())
+    if not count:
         return Spread(0, None, None)
-    count = rows[0][1]
-    by_rank = {position - 1: value for position, _total, value in rows}
+    wanted = set()
+    for p in QUANTILES:
+        low = math.floor(p * (count - 1))
+        wanted |= {rank for rank in (low, low + 1) if rank < count}
+    by_rank: dict[int, Any] = {}
+    below = 0
+    for value in sorted(histogram):
+        times = histogram[value]
+        by_rank |= {rank: value for rank in wanted if below <= rank < below + times}
+        below += times
     return Spread(count, *(_quantile(by_rank, count, p) for p in QUANTILES))
+
+
+def _histogram(queryset: QuerySet[Any], field: str) -> Counter[Any]:
+    """How many rows of ``queryset`` have each value of ``field`` (NULL left out), in one
+    query."""
+    rows = (
+        queryset.exclude(**{f"{field}__isnull": True})
+        .order_by()
+        .values_list(field)
+        .annotate(times=Count("pk"))
+    )
+    return Counter(dict(rows))
 
 
 @dataclass(frozen=True)
@@ -325,9 +336,9 @@ class _Basis:
     cases: QuerySet[Any]
     #: The shared basis: the cases sent to the region, which every reader of them sees.
     sent: QuerySet[Any]
-    #: What puts an agenda item among those counted: a sent case's, at a meeting of the period
-    #: (of the team, if one is chosen), as conditions on the item's fields (``at_meetings``).
-    item_conditions: dict[str, Any]
+    #: The agenda items counted: those of sent cases the user may see, at meetings of the period
+    #: (of the team, if one is chosen).
+    items: QuerySet[AgendaItem]
     #: First advice given in the period on sent cases.
     advice: QuerySet[Advice]
     every_case: bool
@@ -343,17 +354,6 @@ class _Basis:
                 "description": describe_scope(names, self.every_case),
             },
         }
-
-    @property
-    def in_meetings(self) -> QuerySet[AgendaItem]:
-        """Agenda items of sent cases at meetings of the period."""
-        return self.at_meetings(AgendaItem.objects.all())
-
-    def at_meetings(self, queryset: QuerySet[Any], item: str = "") -> QuerySet[Any]:
-        """``queryset`` narrowed to the rows whose agenda item (the path ``item``, e.g.
-        ``agenda_item__``) is among ``in_meetings``, joined directly rather than through a
-        subquery of the items: the database then reads each row's item and meeting once."""
-        return queryset.filter(**{f"{item}{key}": v for key, v in self.item_conditions.items()})
 
     def in_period(self, queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
         return queryset.filter(self.during(field))
@@ -381,20 +381,28 @@ def _basis(user: User, filters: StatisticsFilter, places: Places | None = None) 
             Exists(AgendaItem.objects.filter(case=OuterRef("pk"), meeting__team_id=team))
         )
     sent = cases.filter(first_sent_at__isnull=False)
-    # A case is only ever on its own municipality's agenda (``cases.invariants``): naming the
-    # meetings' municipalities too lets the database start from the period's meetings of those
-    # municipalities (a few thousand at a million cases) instead of every agenda item.
-    item_conditions: dict[str, Any] = {
-        "case__in": sent,
-        "meeting__municipality_id__in": counted,
-        "meeting__date__gte": filters.period_start,
-        "meeting__date__lte": filters.period_end,
-    }
+    # The items' cases are those of ``sent``, with the same policy applied to the item's case
+    # joined directly rather than through a subquery, so that the database reads each item's
+    # case once. A case is only ever on its own municipality's agenda (``cases.invariants``):
+    # naming the meetings' municipalities too lets the database start from the period's
+    # meetings of those municipalities (a few thousand at a million cases) instead of every
+    # agenda item. An item at the team's meeting is one of a case the team has had.
+    items = in_case_scope(
+        AgendaItem.objects.filter(
+            case__municipality_id__in=counted,
+            case__first_sent_at__isnull=False,
+            meeting__municipality_id__in=counted,
+            meeting__date__gte=filters.period_start,
+            meeting__date__lte=filters.period_end,
+        ),
+        user,
+        via="case",
+    )
     advice = Advice.objects.filter(
         case__in=sent, version=1, submitted_at__gte=start, submitted_at__lt=end
     )
     if team is not None:
-        item_conditions["meeting__team_id"] = team
+        items = items.filter(meeting__team_id=team)
         advice = advice.filter(conversation__agenda_item__meeting__team_id=team)
     return _Basis(
         filters=filters,
@@ -403,7 +411,7 @@ def _basis(user: User, filters: StatisticsFilter, places: Places | None = None) 
         municipalities=municipalities,
         cases=cases,
         sent=sent,
-        item_conditions=item_conditions,
+        items=items,
         advice=advice,
         every_case=sees_every_case_of(user, counted),
     )
@@ -479,31 +487,73 @@ def _case_counts(basis: _Basis, months: list[_Month]) -> dict[str, int]:
     return _count(cases, conditions)
 
 
-def _item_counts(basis: _Basis, months: list[_Month]) -> dict[str, int]:
+@dataclass(frozen=True)
+class _Figures:
+    """The counts of the period and its months (by key), and the spreads of the agenda items."""
+
+    counts: dict[str, int]
+    request_to_meeting_days: Spread
+    dispatch_working_days_late: Spread
+
+
+def _item_figures(basis: _Basis, months: list[_Month]) -> _Figures:
     """Every count of the agenda items at meetings of the period and of their dispatches (at
-    most one each), for the period and for each of ``months``, in one query."""
-    # Conversations cancelled at meetings of the period, by their reason code (the billing rules
-    # bill a cancellation after dispatch by the same code); those from before the codes: other.
-    cancelled = Q(cancelled_at__isnull=False)
-    dispatched = Q(dispatch__isnull=False)
-    on_time = dispatched & Q(dispatch__is_late=False)
-    conditions = {
-        "cancellations_total": cancelled,
-        **{
-            f"cancelled_{code}": cancelled & _coded("cancel_code", code, CancelCode.OTHER)
-            for code in CancelCode.values
-        },
-        "dispatches": dispatched,
-        "dispatches_on_time": on_time,
-    }
-    for index, month in enumerate(months):
-        in_month = month.on_days("meeting__date")
-        conditions |= {
-            f"dispatches_{index}": dispatched & in_month,
-            f"dispatches_on_time_{index}": on_time & in_month,
-            f"cancellations_{index}": cancelled & in_month,
-        }
-    return _count(basis.in_meetings, conditions)
+    most one each), for the period and for each of ``months``, and the spreads of the days from
+    request to meeting (of the items whose conversation was held or recorded) and of the
+    working days dispatches were late, in one query: the items grouped by their meeting's month,
+    their cancellation code, their dispatch's lateness and their lead time, each group counted.
+    Cancellations from before the codes (no code) count as other, as the billing rules do."""
+    lead = ExpressionWrapper(
+        F("meeting__date")
+        - TruncDate("case__submitted_at", tzinfo=timezone.get_default_timezone()),
+        output_field=DurationField(),
+    )
+    rows = (
+        basis.items.order_by()
+        .annotate(
+            month=TruncMonth("meeting__date"),
+            code=models.Case(When(cancelled_at__isnull=False, then=F("cancel_code"))),
+            late=F("dispatch__is_late"),
+            days_late=F("dispatch__working_days_late"),
+            lead=models.Case(When(conversation__isnull=False, then=lead)),
+        )
+        .values_list("month", "code", "late", "days_late", "lead")
+        .annotate(times=Count("pk"))
+    )
+    codes = CancelCode.values
+    keys = ["cancellations_total", "dispatches", "dispatches_on_time"]
+    keys += [f"cancelled_{code}" for code in codes]
+    keys += [
+        f"{series}_{index}"
+        for index in range(len(months))
+        for series in ("dispatches", "dispatches_on_time", "cancellations")
+    ]
+    counts = dict.fromkeys(keys, 0)
+    month_index = {month.month: index for index, month in enumerate(months)}
+    leads: Counter[Any] = Counter()
+    lateness: Counter[Any] = Counter()
+    for month, code, late, days_late, lead_time, times in rows:
+        index = month_index.get(month)
+        in_month = [] if index is None else [f"_{index}"]
+        if code is not None:
+            code = code or CancelCode.OTHER
+            counts["cancellations_total"] += times
+            if code in codes:
+                counts[f"cancelled_{code}"] += times
+            for suffix in in_month:
+                counts[f"cancellations{suffix}"] += times
+        if late is not None:
+            counts["dispatches"] += times
+            lateness[days_late] += times
+            for suffix in in_month:
+                counts[f"dispatches{suffix}"] += times
+            if not late:
+                counts["dispatches_on_time"] += times
+                for suffix in in_month:
+                    counts[f"dispatches_on_time{suffix}"] += times
+        if lead_time is not None:
+            leads[lead_time] += times
+    return _Figures(counts, spread_of(leads), spread_of(lateness))
 
 
 def _by_key(counts: dict[str, int], prefix: str, keys: list[str]) -> dict[str, int]:
@@ -532,17 +582,8 @@ def _municipal_only(basis: _Basis, counts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _statistics(basis: _Basis, counts: dict[str, int]) -> dict[str, Any]:
-    request_to_meeting = basis.at_meetings(
-        Conversation.objects.filter(case__submitted_at__isnull=False), "agenda_item__"
-    ).annotate(
-        lead=ExpressionWrapper(
-            F("agenda_item__meeting__date")
-            - TruncDate("case__submitted_at", tzinfo=timezone.get_default_timezone()),
-            output_field=DurationField(),
-        )
-    )
-    dispatches = basis.at_meetings(Dispatch.objects.all(), "agenda_item__")
+def _statistics(basis: _Basis, figures: _Figures) -> dict[str, Any]:
+    counts = figures.counts
     total_dispatches, on_time = counts["dispatches"], counts["dispatches_on_time"]
     return {
         **basis.header(),
@@ -559,9 +600,11 @@ def _statistics(basis: _Basis, counts: dict[str, int]) -> dict[str, Any]:
             CancelCode, _by_key(counts, "cancelled", CancelCode.values)
         ),
         "cancellations_total": counts["cancellations_total"],
-        "request_to_meeting_days": spread(request_to_meeting, "lead"),
-        "dispatch_working_days_late": spread(dispatches, "working_days_late"),
-        "minutes_conversation_to_advice": spread(basis.advice, "minutes_after_conversation"),
+        "request_to_meeting_days": figures.request_to_meeting_days,
+        "dispatch_working_days_late": figures.dispatch_working_days_late,
+        "minutes_conversation_to_advice": spread_of(
+            _histogram(basis.advice, "minutes_after_conversation")
+        ),
         "dispatches": total_dispatches,
         "dispatches_on_time": on_time,
         "share_on_time": (
@@ -598,7 +641,8 @@ def months_of(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def _monthly(basis: _Basis, months: list[_Month], counts: dict[str, int]) -> dict[str, Any]:
+def _monthly(basis: _Basis, months: list[_Month], figures: _Figures) -> dict[str, Any]:
+    counts = figures.counts
     series = [
         {"key": key, "label": str(label)}
         for key, label, municipal in MONTHLY_SERIES
@@ -614,10 +658,15 @@ def _monthly(basis: _Basis, months: list[_Month], counts: dict[str, int]) -> dic
     }
 
 
-def _counts(basis: _Basis, months: list[_Month]) -> dict[str, int]:
-    """The counts of the period and of ``months``: two queries, whatever the period's length
-    and the amount of data."""
-    return _case_counts(basis, months) | _item_counts(basis, months)
+def _counts(basis: _Basis, months: list[_Month]) -> _Figures:
+    """The counts of the period and of ``months`` and the agenda items' spreads: two queries,
+    whatever the period's length and the amount of data."""
+    items = _item_figures(basis, months)
+    return _Figures(
+        _case_counts(basis, months) | items.counts,
+        items.request_to_meeting_days,
+        items.dispatch_working_days_late,
+    )
 
 
 def statistics(
@@ -647,5 +696,5 @@ def statistics_and_months(
     queries."""
     basis = _basis(user, filters, places)
     months = basis.months()
-    counts = _counts(basis, months)
-    return _statistics(basis, counts), _monthly(basis, months, counts)
+    figures = _counts(basis, months)
+    return _statistics(basis, figures), _monthly(basis, months, figures)

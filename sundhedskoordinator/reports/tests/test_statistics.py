@@ -360,3 +360,19 @@ def test_the_months_export_for_a_danish_spreadsheet_and_as_xlsx(
     assert client.get("/statistik/pr-maaned.pdf", query).status_code == 404
     client.force_login(world.users["sagsbehandler"])
     assert client.get("/statistik/pr-maaned.csv", query).status_code == 404
+
+
+def test_a_cancellation_from_before_the_codes_counts_as_other(
+    api: Any, counted: dict[str, Any]
+) -> None:
+    """An item cancelled before cancellations had codes has none (""): it is counted, as other,
+    in the period and in its month."""
+    from sundhedskoordinator.cases.models import AgendaItem
+
+    before_codes = AgendaItem.objects.filter(meeting__date=MAR_10, cancelled_at__isnull=False)
+    assert before_codes.update(cancel_code="") == 1  # F
+    body = api("leder").get("/statistics", **PERIOD).json()
+    assert body["cancellations_total"] == 1
+    assert _by_key(body["cancellations_by_reason"]) == {"other": 1}
+    months = api("leder").get("/statistics/monthly", **PERIOD).json()["months"]
+    assert [row["cancellations"] for row in months] == [0, 1]
