@@ -32,8 +32,9 @@ from pyinstrument import Profiler  # noqa: E402
 from pyinstrument.renderers import ConsoleRenderer  # noqa: E402
 
 from sundhedskoordinator.api.tokens import issue_token  # noqa: E402
+from sundhedskoordinator.billing.models import Settlement  # noqa: E402
 from sundhedskoordinator.cases.models import Case  # noqa: E402
-from sundhedskoordinator.organisations.models import User  # noqa: E402
+from sundhedskoordinator.organisations.models import Municipality, User  # noqa: E402
 
 WARM_UP = 3
 
@@ -59,16 +60,31 @@ def _requests() -> list[tuple[str, Client, str]]:
         Case.objects.filter(responsible=caseworker).order_by("-pk").values_list("pk", flat=True)
     ).first()
     api, pages = _api("sagsbehandler"), _pages("sagsbehandler")
+    # A municipality of Region Syddanmark (Klinisk Funktion's) whose year was approved whole, as
+    # in a generated world; else Odense, whose year is drafted.
+    whole = Settlement.objects.filter(
+        period_start="2025-01-01", period_end="2025-12-31", municipality__region__code="1083"
+    )
+    billed = (
+        whole.order_by("municipality_id").values_list("municipality_id", flat=True).first()
+        or Municipality.objects.get(code="461").pk
+    )
     return [
         ("API case list, 100 a page", api, "/api/v1/cases?page_size=100"),
         ("API case list, searched", api, "/api/v1/cases?page_size=100&q=Nielsen"),
         ("API case detail", api, f"/api/v1/cases/{case}"),
         ("page: case list", pages, "/sager/"),
         ("page: case", pages, f"/sager/{case}/"),
+        ("page: coordinator's start", _pages("koordinator"), "/"),
         (
             "API statistics, a year, a region",
             _api("klinisk"),
             "/api/v1/statistics?from=2025-01-01&to=2025-12-31",
+        ),
+        (
+            "API settlement CSV, a year",
+            _api("klinisk"),
+            f"/api/v1/settlements.csv?from=2025-01-01&to=2025-12-31&municipality={billed}",
         ),
     ]
 

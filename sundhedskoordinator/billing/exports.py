@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from sundhedskoordinator.core.downloads import download
 from sundhedskoordinator.core.spreadsheets import CONTENT_TYPES, append_text_safe, csv_bytes
 
+from .choices import Basis, LineKind
 from .selectors import SettlementView
 
 MONEY_FORMAT = "#,##0.00"
@@ -35,12 +36,15 @@ def _header() -> list[str]:
 
 
 def _rows(view: SettlementView) -> list[list[object]]:
+    # Each label translated once, not once a line.
+    bases = {basis: str(basis.label) for basis in Basis}
+    kinds = {kind: str(kind.label) for kind in LineKind}
     return [
         [
             line.reference,
             line.service_on,
-            str(line.basis.label),
-            str(line.kind.label),
+            bases[line.basis],
+            kinds[line.kind],
             line.rate.valid_from if line.rate else None,
             line.amount,
             line.note,

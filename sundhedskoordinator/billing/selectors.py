@@ -93,20 +93,33 @@ def settlement_of(
         .first()
     )
     if stored is not None:
+        # A year's settlement has thousands of lines: read as rows, not model instances, with
+        # the few rates they name in a query of their own.
+        rows = list(
+            stored.lines.order_by("kind", "service_on", "case__reference").values_list(
+                "case_id",
+                "case__reference",
+                "kind",
+                "basis",
+                "service_on",
+                "rate_id",
+                "amount",
+                "note",
+            )
+        )
+        rates = {rate.pk: rate for rate in Rate.objects.filter(pk__in=stored.lines.values("rate"))}
         lines = [
             DraftLine(
-                line.case_id,
-                line.case.reference,
-                LineKind(line.kind),
-                Basis(line.basis),
-                line.service_on,
-                line.rate,
-                line.amount,
-                line.note,
+                case_id,
+                reference,
+                LineKind(kind),
+                Basis(basis),
+                service_on,
+                None if rate_id is None else rates[rate_id],
+                amount,
+                note,
             )
-            for line in stored.lines.select_related("case", "rate").order_by(
-                "kind", "service_on", "case__reference"
-            )
+            for case_id, reference, kind, basis, service_on, rate_id, amount, note in rows
         ]
         return SettlementView(
             municipality, period_start, period_end, lines, stored.total, True, stored
