@@ -15,6 +15,7 @@ from django.test import Client
 from conftest import World, local
 from sundhedskoordinator.billing.choices import LineKind
 from sundhedskoordinator.billing.models import Rate
+from sundhedskoordinator.billing.selectors import settlement_of
 from sundhedskoordinator.billing.services import (
     CONFIRMATION_REQUIRED,
     approve_settlement,
@@ -141,6 +142,17 @@ def test_the_preview_shows_the_lines_and_the_confirmed_rate_makes_them_once(
             period_end=MARCH[1],
         )
     assert approved.total == Decimal("200.00")
+    # Read back as stored, line for line as drafted: case, kind, basis, day, rate, amount, note.
+    stored = settlement_of(
+        user=world.users["klinisk"],
+        municipality=municipality,
+        period_start=MARCH[0],
+        period_end=MARCH[1],
+    )
+    assert stored.is_locked
+    assert sorted(stored.lines, key=lambda line: line.case_id) == sorted(
+        march.lines, key=lambda line: line.case_id
+    )
     april = draft_settlement(municipality, *APRIL)
     assert april.lines == []
     assert april.corrections_from is None
