@@ -762,16 +762,18 @@ class CoordinatorDay:
 
 def coordinator_items(*, user: User, first: dt.date, last: dt.date) -> QuerySet[AgendaItem]:
     """The agenda items sent to the user as coordinator with meetings from ``first`` to
-    ``last``, in time order."""
+    ``last``, in time order. The access policy is applied to the item's case joined directly,
+    not through a subquery of every case the user may see: SQLite would otherwise start from
+    that subquery (a region's sent cases) instead of the week's meetings."""
+    items = AgendaItem.objects.filter(
+        coordinator=user,
+        cancelled_at__isnull=True,
+        dispatch__isnull=False,
+        meeting__date__gte=first,
+        meeting__date__lte=last,
+    )
     return (
-        AgendaItem.objects.filter(
-            coordinator=user,
-            cancelled_at__isnull=True,
-            dispatch__isnull=False,
-            meeting__date__gte=first,
-            meeting__date__lte=last,
-            case__in=scope_cases(user).values("pk"),
-        )
+        in_case_scope(items, user, via="case")
         .select_related("case__citizen", "meeting__team", "meeting__municipality")
         .order_by("starts_at")
     )
