@@ -57,7 +57,7 @@ from django.db import connection, models, transaction
 
 from sundhedskoordinator.access.models import AccessAction, AccessLog
 from sundhedskoordinator.audit.models import CaseEvent
-from sundhedskoordinator.billing.models import Rate, Settlement
+from sundhedskoordinator.billing.models import Rate, Settlement, SettlementLine
 from sundhedskoordinator.billing.services import (
     approve_settlement,
     approve_settlements,
@@ -435,6 +435,8 @@ CASE_TABLES: list[tuple[type[models.Model], str]] = [
     (CaseEvent, "case_id"),
 ]
 CLONED = {model for model, _key in CASE_TABLES}
+#: The tables the settlements of the world are written to, after the copies.
+SETTLED = (Rate, Settlement, SettlementLine)
 
 
 def _columns(model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -626,6 +628,18 @@ def _analyse() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def _analyse_settled() -> None:
+    """On SQLite, planner statistics for the tables the settlements were written to: the
+    ANALYZE after the copies ran before them, and with its count of a few lines SQLite reads a
+    year's settlement lines by scanning every line of every settlement (602 ms for one export at a
+    million cases instead of a few). PostgreSQL's VACUUM (ANALYZE) after them covers these too."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in SETTLED:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
 
 def _vacuum() -> None:
@@ -1132,6 +1146,7 @@ def generate_world(
     summary = generator.summary
     summary.settlements = _settle(regions, municipalities)
     lap("settlements")
+    _analyse_settled()
     _vacuum()
     lap("vacuum")
     summary.rows = generator.writer.written
