@@ -267,6 +267,11 @@ ALLOWED_SKIPS: dict[str, tuple[str, str]] = {
         "sqlite",
         "two instances share a database server; the PostgreSQL run proves it",
     ),
+    "sundhedskoordinator/cases/tests/test_case_lock.py::"
+    "test_an_action_does_not_wait_for_another_case_of_the_municipality": (
+        "sqlite",
+        "SQLite has one write lock for the whole database; PostgreSQL locks rows",
+    ),
     "sundhedskoordinator/cases/tests/test_search_index.py::"
     "test_the_name_and_the_reference_are_searched_through_their_trigram_indexes": (
         "sqlite",

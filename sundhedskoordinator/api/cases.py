@@ -165,7 +165,7 @@ def create_case(
     request: HttpRequest, payload: CaseCreate, response: HttpResponse
 ) -> Status[dict[str, Any]]:
     user = _user(request)
-    citizen = citizen_in_scope(user, payload.citizen)
+    citizen = citizen_in_scope(user, payload.citizen, history=False)
 
     def compute() -> tuple[int, dict[str, Any]]:
         result = services.create_case(

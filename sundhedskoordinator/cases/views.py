@@ -301,7 +301,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("borger", "")
     number = _number(chosen)
     initial = {"citizen": number} if number else {}
-    form = CaseCreateForm(request.POST or None, citizens=scope_citizens(user), initial=initial)
+    form = CaseCreateForm(
+        request.POST or None, citizens=scope_citizens(user, history=False), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = services.create_case(

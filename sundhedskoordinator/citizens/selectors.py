@@ -20,30 +20,33 @@ from .models import Citizen, Guidance, ResourceCourse
 from .search import Search
 
 
-def scope_citizens(user: User) -> QuerySet[Citizen]:
-    """Citizens of the municipalities where the user holds a municipal role."""
-    return (
-        Citizen.objects.filter(municipality_id__in=citizen_municipalities(user))
-        .select_related("municipality")
-        .prefetch_related(
-            Prefetch("resource_courses", queryset=ResourceCourse.objects.order_by("-start_date")),
-            Prefetch(
-                "guidance",
-                queryset=Guidance.objects.select_related("given_by", "letter").order_by(
-                    "-given_on", "-id"
-                ),
+def scope_citizens(user: User, *, history: bool = True) -> QuerySet[Citizen]:
+    """Citizens of the municipalities where the user holds a municipal role; with ``history``,
+    each with their ressourceforløb and the guidance they were given, newest first."""
+    citizens = Citizen.objects.filter(
+        municipality_id__in=citizen_municipalities(user)
+    ).select_related("municipality")
+    if not history:
+        return citizens
+    return citizens.prefetch_related(
+        Prefetch("resource_courses", queryset=ResourceCourse.objects.order_by("-start_date")),
+        Prefetch(
+            "guidance",
+            queryset=Guidance.objects.select_related("given_by", "letter").order_by(
+                "-given_on", "-id"
             ),
-        )
+        ),
     )
 
 
 CITIZEN_NOT_FOUND = _("Borgeren findes ikke, eller du har ikke adgang.")
 
 
-def citizen_in_scope(user: User, citizen_id: int) -> Citizen:
-    """The citizen if the user may see them; otherwise NotFoundError, and the refusal is logged
-    (linked to the record when it exists, so the citizen sees the attempt in "Min log")."""
-    citizen = scope_citizens(user).filter(pk=citizen_id).first()
+def citizen_in_scope(user: User, citizen_id: int, *, history: bool = True) -> Citizen:
+    """The citizen if the user may see them (``history``: as ``scope_citizens``); otherwise
+    NotFoundError, and the refusal is logged (linked to the record when it exists, so the citizen
+    sees the attempt in "Min log")."""
+    citizen = scope_citizens(user, history=history).filter(pk=citizen_id).first()
     if citizen is None:
         known = Citizen.objects.filter(pk=citizen_id).first() if 0 < citizen_id < 2**63 else None
         log_denied(user=user, object_type="citizen", object_id=citizen_id, citizen=known)

@@ -8,7 +8,13 @@ from django.test.utils import CaptureQueriesContext
 
 from sundhedskoordinator.cases import services
 from sundhedskoordinator.cases.choices import Status
-from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case, walk_case_to
+from sundhedskoordinator.cases.walk import (
+    SAMPLE_CONCERN,
+    SAMPLE_OFFER,
+    SAMPLE_PDF,
+    new_case,
+    walk_case_to,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +119,76 @@ def test_case_detail_costs_the_same_with_more_documents(world, api):
     assert _queries(client, f"/cases/{other.pk}") == few == DETAIL_QUERIES == 7
     assert DETAIL_QUERIES <= BUDGET
     assert len(client.get(f"/cases/{other.pk}/documents").json()) == 5
+
+
+#: ``POST /cases`` by a caseworker, with the offer and the citizen's description, in a year whose
+#: case numbers have begun (the first case of a year also makes the year's row):
+CREATE_QUERIES = sum(
+    [
+        1,  # the bearer token, joined with its user
+        1,  # the user's role memberships
+        1,  # the citizen in scope (without the ressourceforløb and guidance history)
+        1,  # the transaction begins (a savepoint inside the test's own transaction)
+        1,  # the year's case sequence, locked
+        1,  # UPDATE of the sequence's last number
+        1,  # INSERT of the case (a new case has no offer nor description: nothing is looked up)
+        1,  # INSERT of the offer (who registered it is the authenticated user: not looked up)
+        1,  # INSERT of the offer's first version (a new offer has no versions before it)
+        1,  # whether the citizen was given written guidance (BEK 2409/2021 § 2)
+        1,  # INSERT of the citizen's description
+        1,  # INSERT of the case's event
+        1,  # the transaction ends
+        1,  # the case in scope as the answer shows it, joined as in the detail
+        1,  # prefetch: the agenda history
+        1,  # prefetch: the offer's versions
+        1,  # prefetch: the advice versions
+        1,  # INSERT of the access-log row: the answer shows the description it wrote
+    ]
+)
+#: ``POST /cases/{id}/submit`` by the responsible caseworker on a complete draft:
+SUBMIT_QUERIES = sum(
+    [
+        1,  # the bearer token, joined with its user
+        1,  # the user's role memberships
+        1,  # the case in scope (a case out of scope is refused before anything is written)
+        1,  # the transaction begins
+        1,  # the case locked, with its citizen, municipality and region, responsible caseworker,
+        #     offer and description
+        1,  # the case's agenda items (who is on the case)
+        1,  # the region's collaboration agreement of today (the groups with the right)
+        1,  # the citizen's ressourceforløb (a request needs an active one)
+        1,  # UPDATE of the case
+        1,  # UPDATE of the case's list order
+        1,  # INSERT of the case's event
+        1,  # the transaction ends
+        1,  # the case in scope as the answer shows it
+        1,  # prefetch: the agenda history
+        1,  # prefetch: the offer's versions
+        1,  # prefetch: the advice versions
+        1,  # INSERT of the access-log row
+    ]
+)
+
+
+def _posted(client, path, body):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(path, body)
+    assert response.status_code in (200, 201), response.content
+    return response.json(), len(ctx.captured_queries)
+
+
+def test_creating_and_requesting_a_case_cost_what_the_writes_need(world, api):
+    """The two writes of the load benchmark, counted by hand above: nothing is read that the
+    action knows already (a new case's missing offer, the acting user, a new offer's versions)."""
+    client = api("sagsbehandler")
+    body = {"citizen": world.citizen.pk, "offer": SAMPLE_OFFER, "health_concern": SAMPLE_CONCERN}
+    _posted(client, "/cases", body)  # the year's first case makes the year's sequence row
+    for _ in range(2):
+        created, creating = _posted(client, "/cases", body)
+        assert creating == CREATE_QUERIES == 18
+        assert [v["version"] for v in created["offer_history"]] == [1]
+        submitted, submitting = _posted(
+            client, f"/cases/{created['id']}/submit", {"channel": "meeting"}
+        )
+        assert submitting == SUBMIT_QUERIES == 17
+        assert submitted["status"] == Status.REQUESTED

@@ -64,10 +64,14 @@ _case_refusals_logged = logs_refusals(
 
 
 def _lock(case_id: int, expected_version: int | None) -> Case:
-    """The case, locked for this transaction, at the version the caller last saw."""
+    """The case, locked for this transaction, at the version the caller last saw; with its
+    offer and the citizen's description, which most actions read. Only the case's row and its
+    citizen's are locked: the municipality, the region and the responsible caseworker are shared
+    by many cases, and locking them would make every action in a municipality wait for the one
+    before it."""
     case = (
-        Case.objects.select_for_update()
-        .select_related("citizen", "municipality__region", "responsible")
+        Case.objects.select_for_update(of=("self", "citizen"))
+        .select_related("citizen", "municipality__region", "responsible", "offer", "health_concern")
         .get(pk=case_id)
     )
     if expected_version is not None and case.version != expected_version:
@@ -248,6 +252,8 @@ def _save_offer(
     next version, so every earlier version stays readable; None when nothing changed. A start
     date is refused when it is set before today (``workflow.offer_starts_in_time``)."""
     instance = getattr(case, "offer", None) or Offer(case=case)
+    # A case's offer is never deleted, so an offer made now has no versions before it.
+    first = instance.pk is None
     current = current_offer_values(case)
     if current is not None and all(current[k] == v for k, v in values.items()):
         return None
@@ -262,7 +268,11 @@ def _save_offer(
     _validate(instance, "offer")
     instance.save()
     case.offer = instance
-    latest = case.offer_versions.order_by("-version").values_list("version", flat=True).first()
+    latest = (
+        None
+        if first
+        else case.offer_versions.order_by("-version").values_list("version", flat=True).first()
+    )
     return OfferVersion.objects.create(
         case=case,
         version=(latest or 0) + 1,
@@ -273,11 +283,17 @@ def _save_offer(
     )
 
 
+#: The fields of an offer or a description that name the acting user.
+_SET_BY_THE_SERVICE = ("registered_by", "recorded_by")
+
+
 def _validate(instance: Any, prefix: str) -> None:
     """The model's own checks (choices, lengths), as a refusal with the field names the API
     and the forms use."""
     try:
-        instance.full_clean(exclude=["case"])
+        # Not the case nor who recorded it: the service sets both from rows it has read, and
+        # checking that they exist would cost a query each.
+        instance.full_clean(exclude=["case", *_SET_BY_THE_SERVICE])
     except ValidationError as exc:
         fields = {f"{prefix}.{k}": " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
         raise DomainError(workflow.INVALID_INPUT, " ".join(fields.values()), fields=fields) from exc

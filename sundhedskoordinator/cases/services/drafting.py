@@ -104,6 +104,9 @@ def create_case(
             created_at=now,
             status=transition.target,
         )
+        # A case made now has neither an offer nor a description yet: no need to look.
+        Case.offer.related.set_cached_value(case, None)
+        Case.health_concern.related.set_cached_value(case, None)
         changed = _apply_changes(
             case, actor, actor_role, offer=offer, health_concern=health_concern
         )
