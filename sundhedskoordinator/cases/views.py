@@ -291,6 +291,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: The most citizens the new-case form lists to choose from; a user who sees more (a large
+#: municipality's caseworker) finds the citizen in the register first.
+LISTED_CITIZENS = 300
+
+
 @login_required
 @never_cache
 def case_create(request: HttpRequest) -> HttpResponse:
@@ -301,9 +306,15 @@ def case_create(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("borger", "")
     number = _number(chosen)
     initial = {"citizen": number} if number else {}
-    form = CaseCreateForm(
-        request.POST or None, citizens=scope_citizens(user, history=False), initial=initial
-    )
+    citizens = scope_citizens(user, history=False)
+    if citizens[: LISTED_CITIZENS + 1].count() > LISTED_CITIZENS:
+        # Too many to list in the form: the citizen is found in the register (searched by
+        # name or CPR number, paged) and comes from her page, or with the form sent from it.
+        picked = {n for n in (number, _number(request.POST.get("citizen", ""))) if n}
+        citizens = citizens.filter(pk__in=picked)
+        if not picked or not citizens.exists():
+            return render(request, "cases/case_choose_citizen.html")
+    form = CaseCreateForm(request.POST or None, citizens=citizens, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.create_case(

@@ -113,3 +113,58 @@ def test_the_date_fields_are_filled_in_the_form_a_date_input_reads(client, world
     client.force_login(world.users["sagsbehandler"])
     page = client.get(reverse("citizens:detail", args=[world.citizen.pk])).content.decode()
     assert 'value="2026-11-23"' in page
+
+
+def _options(page: str) -> list[str]:
+    """The citizens the new-case form offers (the empty choice left out)."""
+    import re
+
+    select = re.search(r'<select name="citizen".*?</select>', page, re.S)
+    return re.findall(r'<option value="(\d+)"', select.group(0)) if select else []
+
+
+def test_the_new_case_form_lists_the_citizens_up_to_its_limit(client, world, monkeypatch):
+    from sundhedskoordinator.cases import views
+
+    seen = Citizen.objects.filter(municipality=world.citizen.municipality).count()
+    monkeypatch.setattr(views, "LISTED_CITIZENS", seen)
+    client.force_login(world.users["sagsbehandler"])
+    page = client.get(reverse("cases:create")).content.decode()
+    assert len(_options(page)) == seen
+
+
+def test_a_caseworker_who_sees_more_citizens_finds_the_citizen_in_the_register_first(
+    client, world, monkeypatch
+):
+    from sundhedskoordinator.cases import views
+    from sundhedskoordinator.cases.models import Case
+    from sundhedskoordinator.cases.walk import SAMPLE_OFFER
+    from sundhedskoordinator.citizens.cpr import protect_cpr
+    from sundhedskoordinator.organisations.models import Municipality
+
+    seen = Citizen.objects.filter(municipality=world.citizen.municipality).count()
+    monkeypatch.setattr(views, "LISTED_CITIZENS", seen - 1)
+    client.force_login(world.users["sagsbehandler"])
+    create = reverse("cases:create")
+    page = client.get(create).content.decode()
+    assert _options(page) == [] and 'name="citizen"' not in page
+    assert f'action="{reverse("citizens:list")}"' in page and 'name="q"' in page
+    # From the citizen's page: the form offers her alone, chosen.
+    page = client.get(f"{create}?borger={world.citizen.pk}").content.decode()
+    assert _options(page) == [str(world.citizen.pk)]
+    assert f'<option value="{world.citizen.pk}" selected>' in page
+    offer = {k: v for k, v in SAMPLE_OFFER.items() if v is not None}
+    response = client.post(
+        f"{create}?borger={world.citizen.pk}", {"citizen": world.citizen.pk, **offer}
+    )
+    assert response.status_code == 302
+    assert Case.objects.filter(citizen=world.citizen).count() == 1
+    # A citizen of another municipality is not offered, and nothing is written.
+    other = Citizen.objects.create(
+        name="Ida Holm",
+        municipality=Municipality.objects.exclude(pk=world.citizen.municipality_id).first(),
+        **protect_cpr("0101901234"),
+    )
+    response = client.post(f"{create}?borger={other.pk}", {"citizen": other.pk, **offer})
+    assert response.status_code == 200 and 'name="citizen"' not in response.content.decode()
+    assert not Case.objects.filter(citizen=other).exists()
