@@ -676,13 +676,18 @@ def stuck_items(today: dt.date) -> QuerySet[AgendaItem]:
 
 def stuck_cases(*, user: User, today: dt.date, coordinator: User | None = None) -> QuerySet[Case]:
     """The cases the user sees whose meeting passed without a conversation (``stuck_items``),
-    oldest meeting first; with ``coordinator``, only those whose agenda item is theirs."""
-    items = stuck_items(today)
+    oldest meeting first; with ``coordinator``, only those whose agenda item is theirs.
+
+    The cases' own state is asked for beside the items' rule, which holds it too: so the
+    database starts from the few cases waiting for a conversation now (an index on municipality
+    and state) and looks up each one's items, instead of reading every item of the coordinator
+    over ten years (54,378 at a million cases, 79 ms on SQLite) to find them."""
+    items = stuck_items(today).filter(case_id=OuterRef("pk"))
     if coordinator is not None:
         items = items.filter(coordinator=coordinator)
     return (
         scope_cases(user)
-        .filter(pk__in=items.values("case_id"))
+        .filter(Exists(items), status__in=AWAITING_CONVERSATION)
         .select_related("citizen")
         .annotate(
             meeting_date=Max(
