@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _lock_elsewhere(case_id: int) -> str:
-    """"locked" if another connection takes the case's lock within a second, else "waited"."""
+    """Whether another connection takes the case's lock within a second: locked or waited."""
     outcome: list[str] = []
 
     def run() -> None:
