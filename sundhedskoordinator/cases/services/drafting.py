@@ -105,11 +105,17 @@ def create_case(
             status=transition.target,
         )
         # A case made now has neither an offer nor a description yet: no need to look.
-        Case.offer.related.set_cached_value(case, None)
-        Case.health_concern.related.set_cached_value(case, None)
+        unwritten = (Case.offer.related, Case.health_concern.related)
+        for relation in unwritten:
+            relation.set_cached_value(case, None)
         changed = _apply_changes(
             case, actor, actor_role, offer=offer, health_concern=health_concern
         )
+        # What was not written now is looked up when asked for later, as on any case read
+        # (another action may write it meanwhile).
+        for relation in unwritten:
+            if relation.get_cached_value(case) is None:
+                relation.delete_cached_value(case)
         # One event for the whole action: what it recorded travels in its data.
         record_event(
             case=case,
