@@ -107,22 +107,59 @@ def remember_grants(user: User, memberships: Iterable[RoleMembership]) -> list[G
     return grants
 
 
-def _case_filter(user: User, grants: list[Grant] | None = None, via: str = "") -> Q:
+@dataclass(frozen=True)
+class _Reach:
+    """Where the user's cases can be: the municipalities of every case, the regions of the sent
+    cases, and the citizen's own (the one reading of the grants both filters below share)."""
+
+    municipalities: set[int]
+    regions: set[int]
+    own: bool
+
+
+def _reach(user: User, grants: list[Grant] | None) -> _Reach:
     grants = grants_for(user) if grants is None else grants
+    return _Reach(
+        municipalities={g.municipality_id for g in grants if g.municipality_id},
+        regions={
+            g.region_id for g in grants if g.region_id and g.role in REGIONAL_ROLES | {Role.MANAGER}
+        },
+        own=any(g.role == Role.CITIZEN for g in grants),
+    )
+
+
+def _case_filter(user: User, grants: list[Grant] | None = None, via: str = "") -> Q:
+    reach = _reach(user, grants)
     at = f"{via}__" if via else ""
-    municipalities = {g.municipality_id for g in grants if g.municipality_id}
-    regions = {
-        g.region_id for g in grants if g.region_id and g.role in REGIONAL_ROLES | {Role.MANAGER}
-    }
     condition = Q(**{f"{at}pk__in": []})
-    if municipalities:
-        condition |= Q(**{f"{at}municipality_id__in": municipalities})
-    if regions:
+    if reach.municipalities:
+        condition |= Q(**{f"{at}municipality_id__in": reach.municipalities})
+    if reach.regions:
         condition |= Q(
-            **{f"{at}municipality__region_id__in": regions, f"{at}first_sent_at__isnull": False}
+            **{
+                f"{at}municipality__region_id__in": reach.regions,
+                f"{at}first_sent_at__isnull": False,
+            }
         )
-    if any(g.role == Role.CITIZEN for g in grants):
+    if reach.own:
         condition |= Q(**{f"{at}citizen__user": user})
+    return condition
+
+
+def case_citizens_filter(user: User, grants: list[Grant] | None = None) -> Q:
+    """The citizen records (``citizens.Citizen``) whose cases the user may see can only be
+    among these: a case's citizen is a record of the case's own municipality
+    (``cases.invariants``). A narrowing for searches over the citizens of the user's cases, so
+    that the database reads the citizens of those municipalities rather than the country's;
+    the cases themselves are still kept by ``in_case_scope``."""
+    reach = _reach(user, grants)
+    condition = Q(pk__in=[])
+    if reach.municipalities:
+        condition |= Q(municipality_id__in=reach.municipalities)
+    if reach.regions:
+        condition |= Q(municipality__region_id__in=reach.regions)
+    if reach.own:
+        condition |= Q(user=user)
     return condition
 
 

@@ -32,6 +32,7 @@ from sundhedskoordinator.access.policy import (
     CaseRoles,
     Grant,
     action_roles,
+    case_citizens_filter,
     grants_for,
     holds_item,
     in_case_scope,
@@ -230,6 +231,7 @@ def list_cases(
     filters serve the API and the pages. ``team`` and the meeting dates (both included) look at
     the case's live agenda item. Each case comes ``with_details`` (the API's JSON), or with
     ``table`` only with what a row of the case list shows (``with_table_row``)."""
+    grants = grants_for(user) if grants is None else grants
     queryset = scope_cases(user, grants)
     if status:
         queryset = queryset.filter(status__in=status.split(","))
@@ -249,7 +251,8 @@ def list_cases(
     if responsible:
         queryset = queryset.filter(responsible_id=responsible)
     if search and search.text.strip():
-        queryset = queryset.filter(search.names_or("reference"))
+        among = case_citizens_filter(user, grants)
+        queryset = queryset.filter(search.names_or("reference", among=among))
     elif search:
         queryset = search.citizens(queryset, "citizen__")
     ordered = queryset.order_by(*CASE_ORDERS.get(order, CASE_ORDERS[DEFAULT_CASE_ORDER]))

@@ -51,16 +51,20 @@ class Search:
             q |= Q(**{f"{name}__icontains": self.text.strip()})
         return q
 
-    def names_or(self, *fields: str, citizen: str = "citizen") -> Q:
+    def names_or(self, *fields: str, citizen: str = "citizen", among: Q | None = None) -> Q:
         """The citizen (the path ``citizen``) is found by name, or any of these fields of the
         row itself contains the text. The citizens are found by a query of their own, not by a
         condition on the joined row: a condition over two tables could use no index, while
         the name alone is found through its trigram index on PostgreSQL
-        (``citizens.migrations.0005``)."""
+        (``citizens.migrations.0005``). ``among``: a condition on the citizens that every
+        citizen of the rows searched meets (``access.policy.case_citizens_filter``), so that
+        only those are read rather than every citizen of that name in the country."""
         from .models import Citizen
 
-        found = Citizen.objects.filter(name__icontains=self.text.strip()).values("pk")
-        return self.text_matches(*fields) | Q(**{f"{citizen}__in": found})
+        found = Citizen.objects.filter(name__icontains=self.text.strip())
+        if among is not None:
+            found = found.filter(among)
+        return self.text_matches(*fields) | Q(**{f"{citizen}__in": found.values("pk")})
 
 
 def remember(session: Any, key: str, post: Any) -> None:

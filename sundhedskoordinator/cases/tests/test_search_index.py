@@ -5,12 +5,15 @@ reference, which is what ``icontains`` compares), and finds the same on both eng
 import pytest
 from django.db import connection
 
+from sundhedskoordinator.access.policy import case_citizens_filter
+from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import Case
 from sundhedskoordinator.cases.selectors import list_cases
-from sundhedskoordinator.cases.walk import new_case
+from sundhedskoordinator.cases.walk import new_case, walk_case_to
 from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.citizens.search import Search
+from sundhedskoordinator.organisations.models import Municipality, User
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +58,66 @@ def test_the_name_and_the_reference_are_searched_through_their_trigram_indexes(w
     assert "citizen_name_trgm" in names, names
     references = _plan(Case.objects.filter(reference__icontains="2026-0"))
     assert "case_reference_trgm" in references, references
-    # The case list's search asks for the citizens by name in a query of their own, which can
-    # use the index; a condition on the joined citizen's row could not.
+    # The case list's search asks for the citizens by name in a query of their own (a
+    # subplan), which can use an index: the name's, or that of the citizens of the user's
+    # municipalities, whichever the planner finds the fewer (on these small tables, the
+    # latter). A condition on the joined citizen's row could use neither.
     cases = _plan(list_cases(user=caseworker, search=Search.parse("ole"), table=True))
-    assert "citizen_name_trgm" in cases, cases
+    assert "SubPlan" in cases, cases
+    assert "citizen_name_trgm" in cases or "citizen_unique_per_municipality" in cases, cases
+
+
+def test_a_search_reads_only_the_citizens_of_the_users_reach_and_finds_every_case_in_it(world):
+    """The name is looked for among the citizen records of the municipalities the user's cases
+    can be in (``access.policy.case_citizens_filter``), not the country's; what each kind of
+    user finds is unchanged: their municipality's cases, the region's sent cases, their own."""
+    caseworker, coordinator = world.users["sagsbehandler"], world.users["koordinator"]
+    odense = world.citizen.municipality
+    neighbour = Municipality.objects.filter(region=odense.region).exclude(pk=odense.pk).first()
+    elsewhere = Municipality.objects.exclude(region=odense.region).first()
+    assert neighbour is not None and elsewhere is not None
+    sent = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=caseworker),
+        Status.SENT,
+        cast=world.cast,
+        meeting=world.meeting,
+    )
+    draft_elsewhere = Citizen.objects.create(
+        cpr_encrypted="x",
+        cpr_hash="h-elsewhere",
+        cpr_masked="x",
+        name="Mette Sørensen",
+        municipality=elsewhere,
+    )
+    neighbours = Citizen.objects.create(
+        cpr_encrypted="x",
+        cpr_hash="h-neighbour",
+        cpr_masked="x",
+        name="Mette Sørensen",
+        municipality=neighbour,
+    )
+
+    def reach(user: User) -> set[int]:
+        return set(Citizen.objects.filter(case_citizens_filter(user)).values_list("pk", flat=True))
+
+    # A caseworker's reach is her municipality's citizens; a coordinator's, the region's; a
+    # citizen's, their own records.
+    assert world.citizen.pk in reach(caseworker)
+    assert {neighbours.pk, draft_elsewhere.pk} & reach(caseworker) == set()
+    assert {world.citizen.pk, neighbours.pk} <= reach(coordinator)
+    assert draft_elsewhere.pk not in reach(coordinator)
+    assert reach(world.users["borger"]) == {world.citizen.pk}
+    assert reach(world.users["admin"]) == set()
+
+    def found(user: User) -> set[str]:
+        search = Search.parse("sørensen")
+        return set(list_cases(user=user, search=search).values_list("reference", flat=True))
+
+    for user in (caseworker, coordinator, world.users["borger"]):
+        assert found(user) == {sent.reference}, user
+    assert found(world.users["koordinator2"]) == set()
+    # The list's query narrows the citizens it reads by the user's reach: dropping the
+    # narrowing would read every citizen of that name in the country.
+    sql = str(list_cases(user=caseworker, search=Search.parse("sørensen")).query)
+    citizens_read = sql.split('FROM "citizens_citizen"')[1]
+    assert '."municipality_id" IN (' in citizens_read, sql
