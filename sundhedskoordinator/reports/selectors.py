@@ -398,19 +398,18 @@ def _basis(user: User, filters: StatisticsFilter, places: Places | None = None) 
         user,
         via="case",
     )
-    # The first advice of the period on the same cases, the policy likewise applied to the
-    # advice's case joined directly: the database can start from the period's advice (through
-    # its date's index) rather than from every sent case of the municipalities.
-    advice = in_case_scope(
-        Advice.objects.filter(
-            case__municipality_id__in=counted,
-            case__first_sent_at__isnull=False,
-            version=1,
-            submitted_at__gte=start,
-            submitted_at__lt=end,
-        ),
-        user,
-        via="case",
+    # The first advice of the period on the sent cases of the counted municipalities: the
+    # cases of ``sent``, as every reader of figures sees every sent case of the municipalities
+    # ``scope_for`` gave (the policy's ``figure_municipalities``), named by the case's columns
+    # alone. SQLite can then start from the period's advice, through its date's index, rather
+    # than from every sent case of the municipalities (1.1 s at a million cases), and
+    # PostgreSQL, without a join to the municipalities to misjudge, keeps its hash of the cases.
+    advice = Advice.objects.filter(
+        case__municipality_id__in=counted,
+        case__first_sent_at__isnull=False,
+        version=1,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
     )
     if team is not None:
         items = items.filter(meeting__team_id=team)
