@@ -28,10 +28,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from sundhedskoordinator.access.login import SECOND_FACTOR_BY_PROVIDER  # noqa: E402
 from sundhedskoordinator.api.tokens import issue_token  # noqa: E402
 from sundhedskoordinator.billing.models import Settlement  # noqa: E402
 from sundhedskoordinator.cases.choices import Status  # noqa: E402
@@ -48,6 +45,7 @@ from sundhedskoordinator.organisations.models import (  # noqa: E402
     RehabTeam,
     User,
 )
+from tests.sessions import confirm_second_factor  # noqa: E402
 
 #: One session per simulated client, so that no two clients save the same session row.
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -61,13 +59,7 @@ def session(user: User, *, searched: str = "") -> str:
     client = Client()
     client.force_login(user, backend="sundhedskoordinator.web.auth.PasswordBackend")
     store = client.session
-    if user.citizen_records.exists():
-        store[SECOND_FACTOR_BY_PROVIDER] = True
-    else:
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="bench", defaults={"confirmed": True}
-        )
-        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    confirm_second_factor(store, user)
     if searched:
         search.remember(store, CASE_SEARCH, {"q": searched})
     store.save()

@@ -48,6 +48,7 @@ from sundhedskoordinator.organisations.models import Municipality, Region, User
 from sundhedskoordinator.organisations.services import grant_role
 from sundhedskoordinator.web.tests.test_link_walk import SKIP, _links
 from tests.generated import Treater
+from tests.sessions import confirm_second_factor
 
 # The tests only read what the module's fixture measured, in its own transaction; the mark makes
 # pytest-django set up the test database.
@@ -81,7 +82,15 @@ PAGES: dict[str, tuple[str, str]] = {
 #: PostgreSQL) and why; each is a target still to reach, not an allowance.
 #: ``test_the_list_of_routes_over_budget_is_current``
 #: fails when one of them comes within the budget, so the list only shrinks.
-OVER_BUDGET: dict[str, tuple[int, str]] = {}
+OVER_BUDGET: dict[str, tuple[int, str]] = {
+    "sager/<int:case_id>/": (
+        13,
+        "the responsible caseworker's page of a case still to be sent: the session, the user, "
+        "the second factor's device (django-otp), the grants, the case, its agenda items, the "
+        "offer's and the advice's versions, the access-log row, the letters' deliveries, the "
+        "documents, the colleagues to hand the case on to and the timeline",
+    )
+}
 #: Routes whose cost grows with the data today, and why; a target still to reach.
 GROWS_WITH_DATA: dict[str, str] = {}
 
@@ -153,10 +162,15 @@ class Users:
             client, headers = Client(), {"Authorization": f"Bearer {self.tokens[sample.username]}"}
         else:
             if sample.username not in self.browsers:
-                self.browsers[sample.username] = Client()
+                browser = self.browsers[sample.username] = Client()
                 # The log-in renews the session; on the frozen clock it is not renewed again
                 # (once a minute: access/tests/test_login_security.py counts that write).
-                self.browsers[sample.username].force_login(user)
+                browser.force_login(user)
+                # As in production, the session has confirmed its second factor: django-otp
+                # then reads the session's device at every request, which counts.
+                store = browser.session
+                confirm_second_factor(store, user)
+                store.save()
             client, headers = self.browsers[sample.username], {}
         # The log keeps the last 9,000 statements; the capture counts by its length.
         connection.queries_log.clear()
