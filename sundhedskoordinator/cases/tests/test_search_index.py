@@ -82,19 +82,16 @@ def test_a_search_reads_only_the_citizens_of_the_users_reach_and_finds_every_cas
         cast=world.cast,
         meeting=world.meeting,
     )
-    draft_elsewhere = Citizen.objects.create(
-        cpr_encrypted="x",
-        cpr_hash="h-elsewhere",
-        cpr_masked="x",
-        name="Mette Sørensen",
-        municipality=elsewhere,
-    )
-    neighbours = Citizen.objects.create(
-        cpr_encrypted="x",
-        cpr_hash="h-neighbour",
-        cpr_masked="x",
-        name="Mette Sørensen",
-        municipality=neighbour,
+    # Namesakes, with no case, in another municipality of the region and in another region.
+    neighbours, draft_elsewhere = (
+        Citizen.objects.create(
+            cpr_encrypted="x",
+            cpr_hash=f"namesake-{municipality.pk}",
+            cpr_masked="x",
+            name="Mette Sørensen",
+            municipality=municipality,
+        )
+        for municipality in (neighbour, elsewhere)
     )
 
     def reach(user: User) -> set[int]:

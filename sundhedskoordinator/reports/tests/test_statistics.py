@@ -11,6 +11,8 @@ from django.test import Client
 
 from conftest import World, local
 from sundhedskoordinator.cases.choices import Outcome, RejectionReason, Status
+from sundhedskoordinator.cases.models import Case
+from sundhedskoordinator.cases.services import write_advice
 from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.organisations.models import Municipality, RehabTeam
@@ -376,3 +378,22 @@ def test_a_cancellation_from_before_the_codes_counts_as_other(
     assert _by_key(body["cancellations_by_reason"]) == {"other": 1}
     months = api("leder").get("/statistics/monthly", **PERIOD).json()["months"]
     assert [row["cancellations"] for row in months] == [0, 1]
+
+
+def test_a_corrected_advice_counts_once_by_the_first_version(
+    api: Any, counted: dict[str, Any], world: World
+) -> None:
+    """The minutes from conversation to advice are those of the first advice: a correction the
+    next day (a new version, some 1,500 minutes after the conversation) adds no value."""
+    advised = Case.objects.get(municipality__code="461", status=Status.ADVISED)  # C
+    with clock.frozen(local(dt.date(2026, 3, 18), 10)):
+        write_advice(
+            actor=world.users["koordinator"],
+            case_id=advised.pk,
+            text="Rettet: skånehensyn præciseret efter samtalen.",
+            correction_reason="Skånehensynene var ikke skrevet tydeligt nok.",
+        )
+    assert advised.advice_versions.count() == 2
+    body = api("leder").get("/statistics", **PERIOD).json()
+    # As in the hand count: A and B 12 minutes, C 40; C's correction is not a value.
+    assert body["minutes_conversation_to_advice"] == {"count": 3, "median": "12.0", "p90": "34.4"}
