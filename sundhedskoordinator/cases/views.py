@@ -398,13 +398,6 @@ def _action_forms(read: selectors.CaseRead, user: User, *, course_ended: bool) -
     forms: dict[str, Any] = {}
     # The user's own advice draft (nobody else's is ever read), only where the form is shown.
     draft = None
-    if "reassign" in actions:
-        forms["reassign"] = ReassignForm(
-            prefix="reassign",
-            colleagues=case_handlers_in(municipality_id=case.municipality_id).exclude(
-                pk=case.responsible_id
-            ),
-        )
     if "submit" in actions:
         forms["submit"] = ConcernForm() if writes_as_citizen(read.roles) else SubmitForm()
     if "update" in actions and not writes_as_citizen(read.roles):
@@ -861,14 +854,52 @@ edit = _form_view(
     done=gettext_lazy("Tilbuddet og borgerens beskrivelse er gemt."),
 )
 close = _form_view("close", ReasonForm, A.CLOSE)
-reassign = _form_view(
-    "reassign",
-    ReassignForm,
-    A.REASSIGN,
-    lambda d: {"responsible_id": d["responsible"].pk},
-    prefix="reassign",
-    colleagues=User.objects.filter(is_active=True),
+#: Said to a user who opens the hand-on form but may not hand the case on now.
+NOT_YOURS_TO_HAND_ON = gettext_lazy(
+    "Du kan ikke give sagen videre. Det kan sagens ansvarlige og teamets leder, mens sagen er åben."
 )
+
+
+@login_required
+def reassign(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Hand the case to a colleague of the municipality, on its own page: the case page only
+    links here, so that it does not read the municipality's caseworkers for a form few open.
+    The same ``services.run_action`` as the API; the choices are the colleagues the service
+    accepts (``case_handlers_in``), and a refusal keeps the choice with the error beside it."""
+    user = _user(request)
+    try:
+        case = selectors.case_in_scope(user=user, case_id=case_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    allowed = A.REASSIGN in selectors.actions_for(user, case, action_roles(user, case))
+    colleagues = case_handlers_in(municipality_id=case.municipality_id).exclude(
+        pk=case.responsible_id
+    )
+    posted = request.method == "POST"
+    form = ReassignForm(request.POST if posted else None, prefix="reassign", colleagues=colleagues)
+    refusal: DomainError | None = None
+    if posted and form.is_valid():
+        try:
+            services.run_action(
+                A.REASSIGN,
+                actor=user,
+                case_id=case_id,
+                expected_version=_number(request.POST.get("version")),
+                responsible_id=form.cleaned_data["responsible"].pk,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+            refusal = error
+        else:
+            messages.success(request, str(DONE[A.REASSIGN]))
+            return redirect("cases:detail", case_id=case_id)
+    if not allowed:
+        # Not this user's to hand on (now): said on the case page, with no form to fill in.
+        messages.error(request, refusal.message if refusal else str(NOT_YOURS_TO_HAND_ON))
+        return redirect("cases:detail", case_id=case_id)
+    return render(request, "cases/reassign.html", {"case": case, "form": form})
+
+
 take_over = _form_view("take_over", ReasonForm, A.TAKE_OVER)
 companion = _form_view(
     "companion",

@@ -152,6 +152,7 @@ def upcoming_meetings_for(*, municipality_id: int, today: dt.date) -> QuerySet[M
         Meeting.objects.filter(
             municipality_id=municipality_id, date__gte=today, cancelled_at__isnull=True
         )
-        .select_related("team")
+        # A stand-alone conversation's meeting is named by its municipality (``host_name``).
+        .select_related("team", "municipality")
         .order_by("starts_at")
     )

@@ -5,6 +5,7 @@ L8) on the API, with its expected answer written from DESIGN, not from the polic
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -16,7 +17,7 @@ from sundhedskoordinator.cases.workflow import NOT_ON_CASE
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.notifications.models import Notification
 from sundhedskoordinator.organisations.choices import Role
-from sundhedskoordinator.organisations.models import Region, User
+from sundhedskoordinator.organisations.models import Municipality, Region, User
 from sundhedskoordinator.organisations.services import grant_role
 
 pytestmark = pytest.mark.django_db
@@ -349,25 +350,74 @@ def test_the_case_page_offers_the_listed_purposes_and_opens_health_data_for_one(
     assert AccessLog.objects.filter(case=case, action="view").count() == 1
 
 
-def test_the_responsible_hands_the_case_on_from_the_page_and_a_colleague_cannot(world):
+def _options(response):
+    """The users a hand-on form offers, by id, in the order shown."""
+    return [int(pk) for pk in re.findall(r'<option value="(\d+)"', response.content.decode())]
+
+
+def test_the_responsible_hands_the_case_on_from_its_own_page_and_a_colleague_cannot(world):
     case = _case(world, Status.REQUESTED)
-    jonas = world.users["jobformidler"]
+    jonas, sara = world.users["jobformidler"], world.users["sagsbehandler"]
+    odense = Municipality.objects.get(code="461")
+    # Two more of Odense's caseworkers: one who can take the case, one who has left.
+    ida = User.objects.create_user(username="ida", first_name="Ida", last_name="Bruun")
+    grant_role(user=ida, role=Role.CASEWORKER, municipality=odense)
+    gone = User.objects.create_user(username="gone", first_name="Gert", last_name="Gammel")
+    grant_role(user=gone, role=Role.CASEWORKER, municipality=odense)
+    gone.is_active = False
+    gone.save()
+    form_path = f"/sager/{case.pk}/giv-videre/"
     assert "Giv sagen videre" not in _browser(jonas).get(f"/sager/{case.pk}/").content.decode()
-    caseworker = _browser(world.users["sagsbehandler"])
-    assert "Giv sagen videre" in caseworker.get(f"/sager/{case.pk}/").content.decode()
-    # The refusal is said on the case page, with no form she cannot use.
+    caseworker = _browser(sara)
+    assert f'href="{form_path}"' in caseworker.get(f"/sager/{case.pk}/").content.decode()
+    # The form, on its own page, offers Odense's other active caseworkers and job brokers by
+    # first name: Ida and Jonas; not Sara herself, not Gert, not another municipality's Søren.
+    shown = caseworker.get(form_path)
+    assert shown.status_code == 200
+    assert _options(shown) == [ida.pk, jonas.pk]
+    assert _options(_browser(world.users["leder"]).get(form_path)) == [ida.pk, jonas.pk]
+    # A colleague who may not hand the case on is told so on the case page, with no form.
+    turned = _browser(jonas).get(form_path, follow=True)
+    assert turned.redirect_chain == [(f"/sager/{case.pk}/", 302)]
+    assert "Du kan ikke give sagen videre" in turned.content.decode()
     refused = _browser(jonas).post(
-        f"/sager/{case.pk}/giv-videre/",
-        {"reassign-responsible": jonas.pk, "version": case.version},
-        follow=True,
+        form_path, {"reassign-responsible": jonas.pk, "version": case.version}, follow=True
     )
     assert "ikke tilknyttet sagen" in refused.content.decode()
+    # A choice from outside the list, or a stale page, is shown again on the form's page with
+    # the error; the choices are still Odense's, and nothing changes.
+    other = world.users["sagsbehandler2"]
+    outside = caseworker.post(
+        form_path, {"reassign-responsible": other.pk, "version": case.version}
+    )
+    assert outside.status_code == 200 and _options(outside) == [ida.pk, jonas.pk]
+    assert "Der er fejl i formularen" in outside.content.decode()
+    assert other.last_name not in outside.content.decode()
+    stale = caseworker.post(form_path, {"reassign-responsible": jonas.pk, "version": 0})
+    assert stale.status_code == 200 and "Der er fejl i formularen" in stale.content.decode()
+    assert Case.objects.get(pk=case.pk).responsible == sara
     done = caseworker.post(
-        f"/sager/{case.pk}/giv-videre/",
+        form_path,
         {"reassign-responsible": jonas.pk, "version": Case.objects.get(pk=case.pk).version},
     )
-    assert done.status_code == 302
+    assert done.status_code == 302 and done["Location"] == f"/sager/{case.pk}/"
     assert Case.objects.get(pk=case.pk).responsible == jonas
+
+
+def test_a_case_with_no_colleague_to_take_it_says_so_and_leads_back(world):
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.REQUESTED,
+        cast=world.cast,
+    )
+    jonas = world.users["jobformidler"]
+    jonas.is_active = False
+    jonas.save()
+    page = _browser(world.users["sagsbehandler"]).get(f"/sager/{case.pk}/giv-videre/")
+    html = page.content.decode()
+    assert page.status_code == 200 and _options(page) == []
+    assert "ingen anden aktiv sagsbehandler eller jobformidler" in html
+    assert f'href="/sager/{case.pk}/"' in html and "<form" not in html.split("<main")[-1]
 
 
 def test_the_job_broker_who_attends_acts_on_the_case_but_does_not_hand_it_on(world, api):

@@ -113,12 +113,15 @@ ROUTES: dict[str, Read | Other] = {
             "<int:case_id>/vejledning/",
             "<int:case_id>/bisidder/",
             "<int:case_id>/afvis/",
-            "<int:case_id>/giv-videre/",
             "<int:case_id>/overtag/",
             "<int:case_id>/flyt/",
             "<int:case_id>/ret/",
         )
     },
+    "sager/<int:case_id>/giv-videre/": Other(
+        "the hand-on form: scoped like the case page, shown to those who may hand the case on "
+        "and the others sent to the case (access/tests/test_assignment.py)"
+    ),
     "sager/<int:case_id>/kvittering/": Other(
         "the citizen's receipt: scoped like the case page, others are sent to the case "
         "(cases/tests/test_receipt.py)"
