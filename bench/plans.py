@@ -35,7 +35,7 @@ REQUESTS = [
     (
         "sagsbehandler",
         "API case list, filtered by state",
-        "/api/v1/cases?page_size=100&status=closed",
+        "/api/v1/cases?page_size=100&status=sent",
     ),
     (
         "klinisk",
