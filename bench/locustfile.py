@@ -147,6 +147,7 @@ def _write() -> None:
     out = [
         {
             "name": phase.spec["name"],
+            "warm_up": phase.spec.get("warm_up", False),
             "seconds": phase.ended - phase.started,
             "rss_kb": phase.rss_kb,
             "samples": phase.samples,
