@@ -132,10 +132,10 @@ class Case(models.Model):
         ]
         indexes = [
             # A list filtered by state, in the default order (``selectors.CASE_ORDERS``): the
-            # database reads the state's cases in the order shown, rather than walking every
-            # case of the municipality in that order to find a rare state's (a million cases:
-            # 49 sent among Odense's 50,000), or sorting the state's cases. Also the count of
-            # each state.
+            # database reads the state's cases in the order shown instead of sorting them, and
+            # the list's LIMIT can never lead it to walk every case of the municipality in that
+            # order to find a rare state's (a million cases: 49 sent among Odense's 50,000).
+            # Also the count of each state.
             models.Index(
                 fields=[
                     "municipality",
