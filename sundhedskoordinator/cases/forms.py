@@ -247,6 +247,7 @@ class ReassignForm(forms.Form):
     responsible = forms.ModelChoiceField(
         label=_("Ny ansvarlig"),
         queryset=User.objects.none(),
+        empty_label=_("Vælg en kollega"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 

@@ -877,25 +877,28 @@ def reassign(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     posted = request.method == "POST"
     form = ReassignForm(request.POST if posted else None, prefix="reassign", colleagues=colleagues)
-    refusal: DomainError | None = None
     if posted and form.is_valid():
+        # A page whose version cannot be read is out of date: no case has version -1, so the
+        # service refuses it as it refuses a stale page.
+        expected = _number(request.POST.get("version"))
         try:
             services.run_action(
                 A.REASSIGN,
                 actor=user,
                 case_id=case_id,
-                expected_version=_number(request.POST.get("version")),
+                expected_version=-1 if expected is None else expected,
                 responsible_id=form.cleaned_data["responsible"].pk,
             )
         except DomainError as error:
             add_domain_error(form, error)
-            refusal = error
         else:
             messages.success(request, str(DONE[A.REASSIGN]))
             return redirect("cases:detail", case_id=case_id)
     if not allowed:
-        # Not this user's to hand on (now): said on the case page, with no form to fill in.
-        messages.error(request, refusal.message if refusal else str(NOT_YOURS_TO_HAND_ON))
+        # Not this user's to hand on (now), whoever was chosen: said in the same words on the
+        # case page, with no form to fill in, so that the answer tells nothing of who the
+        # municipality's caseworkers are. The service has refused and logged a valid try.
+        messages.error(request, str(NOT_YOURS_TO_HAND_ON))
         return redirect("cases:detail", case_id=case_id)
     return render(request, "cases/reassign.html", {"case": case, "form": form})
 

@@ -375,15 +375,27 @@ def test_the_responsible_hands_the_case_on_from_its_own_page_and_a_colleague_can
     shown = caseworker.get(form_path)
     assert shown.status_code == 200
     assert _options(shown) == [ida.pk, jonas.pk]
-    assert _options(_browser(world.users["leder"]).get(form_path)) == [ida.pk, jonas.pk]
+    html = shown.content.decode()
+    assert '<option value="" selected>Vælg en kollega</option>' in html
+    assert "Ansvarlig nu: Sara Holm" in html and "du mister adgangen" in html
+    # The team's manager never had the health data: she is told who is told.
+    managing = _browser(world.users["leder"]).get(form_path)
+    assert _options(managing) == [ida.pk, jonas.pk]
+    assert "du mister adgangen" not in managing.content.decode()
+    assert "Den nye og den hidtidige ansvarlige får besked" in managing.content.decode()
     # A colleague who may not hand the case on is told so on the case page, with no form.
     turned = _browser(jonas).get(form_path, follow=True)
     assert turned.redirect_chain == [(f"/sager/{case.pk}/", 302)]
     assert "Du kan ikke give sagen videre" in turned.content.decode()
-    refused = _browser(jonas).post(
-        form_path, {"reassign-responsible": jonas.pk, "version": case.version}, follow=True
-    )
-    assert "ikke tilknyttet sagen" in refused.content.decode()
+    # Whoever is chosen, a colleague of the municipality or not, the answer is the same: it
+    # tells nothing of who the municipality's caseworkers are.
+    for chosen in (ida, world.users["sagsbehandler2"], gone):
+        refused = _browser(jonas).post(
+            form_path, {"reassign-responsible": chosen.pk, "version": case.version}, follow=True
+        )
+        assert refused.redirect_chain == [(f"/sager/{case.pk}/", 302)]
+        assert "Du kan ikke give sagen videre" in refused.content.decode()
+        assert "ikke tilknyttet sagen" not in refused.content.decode()
     # A choice from outside the list, or a stale page, is shown again on the form's page with
     # the error; the choices are still Odense's, and nothing changes.
     other = world.users["sagsbehandler2"]
@@ -393,8 +405,11 @@ def test_the_responsible_hands_the_case_on_from_its_own_page_and_a_colleague_can
     assert outside.status_code == 200 and _options(outside) == [ida.pk, jonas.pk]
     assert "Der er fejl i formularen" in outside.content.decode()
     assert other.last_name not in outside.content.decode()
-    stale = caseworker.post(form_path, {"reassign-responsible": jonas.pk, "version": 0})
-    assert stale.status_code == 200 and "Der er fejl i formularen" in stale.content.decode()
+    for version in ({"version": 0}, {"version": "abc"}, {}):
+        # A stale page, or one whose version cannot be read, is refused as out of date.
+        stale = caseworker.post(form_path, {"reassign-responsible": jonas.pk, **version})
+        assert stale.status_code == 200, version
+        assert "Sagen er ændret af en anden" in stale.content.decode(), version
     assert Case.objects.get(pk=case.pk).responsible == sara
     done = caseworker.post(
         form_path,
