@@ -88,6 +88,19 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _danish_first() -> Any:
+    """Every test starts in the product's language, Danish, whatever language an earlier test's
+    request or ``translation.activate`` left active in the thread: a test's outcome must not
+    depend on the order the tests run in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def demo_users(db: None) -> dict[str, User]:
     """The demo world's organisations and users, loaded through the real loader."""

@@ -569,6 +569,16 @@ def _date(value: str | None) -> dt.date | None:
 
 _number = whole_number
 
+#: The version of a page whose version cannot be read: no case has it, so the service refuses
+#: the page as out of date, as it refuses a stale one, instead of skipping the check.
+UNREADABLE_VERSION = -1
+
+
+def _posted_version(request: HttpRequest) -> int:
+    """The case's version the page was made from (its hidden ``version`` field)."""
+    version = _number(request.POST.get("version"))
+    return UNREADABLE_VERSION if version is None else version
+
 
 def _form_view(
     key: str,
@@ -599,7 +609,9 @@ def _form_view(
             return redirect("cases:detail", case_id=case_id)
         form = form_class(request.POST, request.FILES, **form_kwargs)
         refusal: DomainError | None = None
-        expected = _number(request.POST.get("version")) if versioned else None
+        # A page whose version cannot be read is out of date: no case has version -1, so the
+        # service refuses it as it refuses a stale page, instead of skipping the check.
+        expected = _posted_version(request) if versioned else None
         if form.is_valid():
             try:
                 services.run_action(
@@ -878,15 +890,12 @@ def reassign(request: HttpRequest, case_id: int) -> HttpResponse:
     posted = request.method == "POST"
     form = ReassignForm(request.POST if posted else None, prefix="reassign", colleagues=colleagues)
     if posted and form.is_valid():
-        # A page whose version cannot be read is out of date: no case has version -1, so the
-        # service refuses it as it refuses a stale page.
-        expected = _number(request.POST.get("version"))
         try:
             services.run_action(
                 A.REASSIGN,
                 actor=user,
                 case_id=case_id,
-                expected_version=-1 if expected is None else expected,
+                expected_version=_posted_version(request),
                 responsible_id=form.cleaned_data["responsible"].pk,
             )
         except DomainError as error:

@@ -210,6 +210,32 @@ def test_a_stale_form_is_refused_and_changes_nothing(client, world):
     assert Case.objects.get().status == Status.REQUESTED
 
 
+@pytest.mark.parametrize("version", [{}, {"version": ""}, {"version": "abc"}, {"version": "-1"}])
+def test_a_form_whose_version_cannot_be_read_is_refused_as_out_of_date(client, world, version):
+    """A page without a readable version is not let through unchecked: the check that protects
+    against overwriting a colleague's change is refused, as a stale page is."""
+    case = walk_case_to(
+        new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
+        Status.REQUESTED,
+        cast=world.cast,
+    )
+    client.force_login(world.users["sagsbehandler"])
+    form = {
+        "reject-reason": "Ikke i ressourceforløb.",
+        "reject-reason_code": "not_in_resource_course",
+        "reject-confirm": "on",
+    }
+    response = client.post(reverse("cases:reject", args=[case.pk]), {**form, **version})
+    assert response.status_code == 200
+    assert "ændret af en anden" in response.content.decode()
+    assert Case.objects.get().status == Status.REQUESTED
+    # The same form with the page's version is carried out.
+    client.post(
+        reverse("cases:reject", args=[case.pk]), {**form, "version": Case.objects.get().version}
+    )
+    assert Case.objects.get().status == Status.REJECTED
+
+
 def test_the_overview_counts_cases_per_state_and_lists_deadlines_at_risk(client, world):
     walk_case_to(
         new_case(citizen=world.citizen, caseworker=world.users["sagsbehandler"]),
