@@ -487,7 +487,8 @@ def _case_counts(basis: _Basis, months: list[_Month]) -> dict[str, int]:
             }
     # Everything a case is counted by (its creation, request, advice, decision, refusal) happens
     # between its creation and its closing: only cases alive at some moment of the period can
-    # count, found through the (municipality, closed_at) index instead of the whole history.
+    # count, found through the index ``case_alive`` (municipality, closed_at, then every column
+    # counted here: ``cases.models.FIGURE_COLUMNS``) instead of the whole history.
     alive = Q(created_at__lt=basis.end) & (
         Q(closed_at__isnull=True) | Q(closed_at__gte=basis.start)
     )
