@@ -88,11 +88,21 @@ def main() -> None:
     result["database"] = vendor
     result["world"]["built"] = built
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{result['date']}-{vendor}-{result['world']['cases']}.json"
+    path = result_path(RESULTS, f"{result['date']}-{vendor}-{result['world']['cases']}")
     path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(result))
     print(f"\nwritten to {path.relative_to(ROOT)}")
     write_docs()
+
+
+def result_path(folder: Path, name: str) -> Path:
+    """``<name>.json`` in ``folder``, or for a second run of the same day, database and size
+    ``<name>-2.json`` (``-3`` …): a run never writes over an earlier one."""
+    path, number = folder / f"{name}.json", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{name}-{number}.json"
+    return path
 
 
 @contextlib.contextmanager
@@ -543,15 +553,22 @@ SCALING_FROM = 1000
 SCALING_LIMIT = 1.5
 
 
+def nominal(cases: int) -> int:
+    """The world's size as the power of ten at or below its number of cases."""
+    return 10 ** (len(str(cases)) - 1) if cases > 0 else 0
+
+
 def scaling(results: list[dict[str, Any]]) -> str:
     """Per database, p95 of every endpoint in the newest run at each world size from
     ``SCALING_FROM`` cases, and the largest world's p95 as a multiple of the smallest's (the
-    target: at most ``SCALING_LIMIT``)."""
+    target: at most ``SCALING_LIMIT``). A world's size is its power of ten (``nominal``): the
+    demo world's cases and those an earlier load run created make a world of a million hold
+    1,000,014 or 1,000,314 cases, and both are the million."""
     out = []
     for database in sorted({r["database"] for r in results}):
         newest: dict[int, dict[str, Any]] = {}
         for r in results:  # newest first
-            size = r["world"]["cases"]
+            size = nominal(r["world"]["cases"])
             if r["database"] == database and size >= SCALING_FROM and size not in newest:
                 newest[size] = r
         if len(newest) < 2:
@@ -561,10 +578,13 @@ def scaling(results: list[dict[str, Any]]) -> str:
             size: {e["name"]: e["p95_ms"] for e in newest[size]["endpoints"] if not e["failures"]}
             for size in sizes
         }
-        commits = ", ".join(f"{size:,}: `{newest[size]['commit']}`" for size in sizes)
+        commits = ", ".join(
+            f"{size:,}: {newest[size]['world']['cases']:,} cases at `{newest[size]['commit']}`"
+            for size in sizes
+        )
         lines = [
             f"### Scaling, {database}: p95 in ms by cases in the world\n",
-            f"The newest run at each size (commits {commits}); the last column is p95 at "
+            f"The newest run at each size ({commits}); the last column is p95 at "
             f"{sizes[-1]:,} as a multiple of p95 at {sizes[0]:,} (target: at most "
             f"{SCALING_LIMIT}).\n",
             "| endpoint | " + " | ".join(f"{size:,}" for size in sizes) + " | ratio |",

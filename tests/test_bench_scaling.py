@@ -39,7 +39,8 @@ RUNS = [  # newest first, as write_docs sorts them
 def test_the_ratio_of_the_largest_to_the_smallest_world_and_the_ones_over_the_target():
     text = load.scaling(RUNS)
     assert "### Scaling, postgresql" in text and "sqlite" not in text
-    assert "1,014: `bbb`, 1,000,014: `bbb`" in text
+    assert "1,000: 1,014 cases at `bbb`, 1,000,000: 1,000,014 cases at `bbb`" in text
+    assert "| endpoint | 1,000 | 1,000,000 | ratio |" in text
     # 300 / 200 = 1.5 is within the target; 1500 / 1000 = 1.5 as well; nothing at 10.
     assert "| detail | 200.0 | 300.0 | 1.50 |" in text
     assert "| stats | 1000.0 | 1500.0 | 1.50 |" in text
@@ -53,3 +54,23 @@ def test_a_ratio_over_the_target_is_marked_and_a_failed_endpoint_has_none():
     text = load.scaling(runs)
     assert "| detail | 200.0 | 301.0 | 1.51 (over) |" in text  # 1.505, rounded up
     assert "| stats | 900.0 | – | – |" in text
+
+
+def test_worlds_of_the_same_power_of_ten_are_one_size_and_the_newest_is_shown():
+    """A million-case world holds the demo world's 14 cases and those earlier load runs created:
+    1,000,314 is the million too, and an older run of it is not taken as a larger world."""
+    runs = [
+        _run("postgresql", 1_000_014, "2026-12-03T13:00", "new", detail=120.0, stats=None),
+        _run("postgresql", 1_014, "2026-12-03T12:00", "new", detail=100.0, stats=None),
+        _run("postgresql", 1_000_314, "2026-12-02T13:00", "old", detail=900.0, stats=None),
+    ]
+    text = load.scaling(runs)
+    assert "1,000: 1,014 cases at `new`, 1,000,000: 1,000,014 cases at `new`" in text
+    assert "| detail | 100.0 | 120.0 | 1.20 |" in text
+    assert "900.0" not in text
+    assert [load.nominal(n) for n in (14, 1_014, 100_014, 1_000_314)] == [
+        10,
+        1_000,
+        100_000,
+        1_000_000,
+    ]
