@@ -10,7 +10,8 @@ endpoints one after another (bench/locustfile.py). For each endpoint it reports 
 50th/95th/99th percentile, failures (every answer but 2xx), SQL queries per request (the
 server's ``X-Queries``), the workers' peak memory (VmHWM) after it, and its throughput as a
 share of ``/bench/baseline``'s. The result is written to
-``bench/results/<date>-<database>-<cases>.json`` and the tables in docs/performance.md are made
+``bench/results/<date>-<database>-<cases>.json`` (a later run of the same day, database and
+size as ``…-2.json``, ``…-3.json``) and the tables in docs/performance.md are made
 again from every result file.
 
     make bench
