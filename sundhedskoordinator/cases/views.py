@@ -609,8 +609,6 @@ def _form_view(
             return redirect("cases:detail", case_id=case_id)
         form = form_class(request.POST, request.FILES, **form_kwargs)
         refusal: DomainError | None = None
-        # A page whose version cannot be read is out of date: no case has version -1, so the
-        # service refuses it as it refuses a stale page, instead of skipping the check.
         expected = _posted_version(request) if versioned else None
         if form.is_valid():
             try:

@@ -50,3 +50,34 @@ def test_the_caseworker_hands_the_case_to_a_colleague_on_its_own_page(
     assert page.url.endswith(f"/sager/{case.pk}/")
     assert Case.objects.get(pk=case.pk).responsible == jonas
     session.close()
+
+
+def test_the_teams_manager_hands_the_case_on_and_is_told_who_is_told(
+    browser: Browser, live_server, demo_users, tmp_path
+):
+    """The manager never had the case's health data: the page says who is responsible now and
+    that both caseworkers are told, not that she loses access. Checked at 1280 and 390 px."""
+    caseworker, jonas = demo_users["sagsbehandler"], demo_users["jobformidler"]
+    cast = Cast(caseworker, demo_users["sekretariat"], demo_users["koordinator"])
+    case = walk_case_to(
+        new_case(citizen=guided_citizen(demo_users), caseworker=caseworker),
+        Status.REQUESTED,
+        cast=cast,
+    )
+    session = Session(browser, live_server.url, "leder", tmp_path)
+    page = session.page
+    page.goto(f"{live_server.url}/sager/{case.pk}/")
+    expect(page.get_by_text("Den nye og den hidtidige ansvarlige får besked.")).to_be_visible()
+    page.get_by_role("link", name="Vælg en kollega").click()
+    expect(page.get_by_text(f"Ansvarlig nu: {caseworker.get_full_name()}.")).to_be_visible()
+    expect(page.get_by_text("Den nye og den hidtidige ansvarlige får besked.")).to_be_visible()
+    expect(page.get_by_text("du mister adgangen")).to_have_count(0)
+    session.check("hand-on-manager")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    session.check("hand-on-manager-390")
+    page.get_by_label("Ny ansvarlig").select_option(str(jonas.pk))
+    page.get_by_role("button", name="Giv videre").click()
+    expect(page.get_by_text("Sagen er givet videre.")).to_be_visible()
+    assert Case.objects.get(pk=case.pk).responsible == jonas
+    session.close()
