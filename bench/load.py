@@ -54,6 +54,9 @@ PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 CLIENTS = 8
 WORKERS = 2
+#: Settings of the server a run can be made with instead of their defaults (an experiment), kept
+#: with its results and shown with its table.
+SERVER_SETTINGS = ("DB_CONN_MAX_AGE", "POSTGRES_JIT")
 BASELINE = "baseline: /bench/baseline"
 #: In a kept DATA_DIR (``BENCH_KEEP``): the world's database, keys and build figures.
 KEPT = "bench-world.json"
@@ -310,7 +313,12 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": run(["git", "rev-parse", "--short", "HEAD"], env, capture=True).strip(),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "server": {"workers": WORKERS, "clients": CLIENTS, "make": "serve"},
+        "server": {
+            "workers": WORKERS,
+            "clients": CLIENTS,
+            "make": "serve",
+            "settings": {k: served[k] for k in SERVER_SETTINGS if k in served},
+        },
         "world": {"cases": world["cases"], "year": world["year"]},
         "requests_per_endpoint": requests,
         "run_seconds": round(time.perf_counter() - started, 1),
@@ -612,21 +620,31 @@ def write_docs() -> None:
     docs/performance.md; the text around them stays."""
     results = [json.loads(p.read_text(encoding="utf-8")) for p in RESULTS.glob("*.json")]
     results.sort(key=lambda r: (r["finished_at"], r["database"]), reverse=True)
-    sections = []
-    for r in results:
-        rss = " and ".join(f"{mb} MB" for mb in r["peak_rss_mb_per_worker"] or []) or "not read"
-        sections.append(
-            f"### {r['date']}, {r['database']}, {r['world']['cases']} cases\n\n"
-            f"{r['server']['workers']} gunicorn workers (`make serve`), {r['server']['clients']} "
-            f"locust clients, {r['requests_per_endpoint']} requests per endpoint, "
-            f"{r['machine']['cpus']} CPUs shared with the load generator; commit "
-            f"`{r['commit']}`. Peak memory per worker at the end: {rss}.\n\n{table(r)}\n"
-        )
+    sections = [section(r) for r in results]
     block = f"{BEGIN}\n\n" + scaling(results) + "\n".join(sections) + f"\n{END}"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
     head, _, rest = text.partition(BEGIN)
     _, _, tail = rest.partition(END)
     DOC.write_text(head + block + tail, encoding="utf-8")
+
+
+def section(r: dict[str, Any]) -> str:
+    """A run's heading, how it was served (and any setting changed for it) and its table."""
+    rss = " and ".join(f"{mb} MB" for mb in r["peak_rss_mb_per_worker"] or []) or "not read"
+    changed = r["server"].get("settings") or {}
+    settings = (
+        " Served with " + ", ".join(f"`{k}={v}`" for k, v in sorted(changed.items())) + "."
+        if changed
+        else ""
+    )
+    return (
+        f"### {r['date']}, {r['database']}, {r['world']['cases']} cases\n\n"
+        f"{r['server']['workers']} gunicorn workers (`make serve`), {r['server']['clients']} "
+        f"locust clients, {r['requests_per_endpoint']} requests per endpoint, "
+        f"{r['machine']['cpus']} CPUs shared with the load generator; commit "
+        f"`{r['commit']}`. Peak memory per worker at the end: {rss}.{settings}\n\n"
+        f"{table(r)}\n"
+    )
 
 
 if __name__ == "__main__":

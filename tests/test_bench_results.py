@@ -24,3 +24,32 @@ def test_a_second_run_of_the_day_is_kept_beside_the_first(tmp_path):
     assert load.result_path(tmp_path, "2026-12-03-sqlite-1014") == (
         tmp_path / "2026-12-03-sqlite-1014.json"
     )
+
+
+def _result(**server_settings):
+    return {
+        "date": "2026-12-03",
+        "database": "postgresql",
+        "world": {"cases": 1014},
+        "server": {"workers": 2, "clients": 8, "settings": server_settings},
+        "requests_per_endpoint": 300,
+        "machine": {"cpus": 2},
+        "commit": "abc1234",
+        "peak_rss_mb_per_worker": [150.0, 151.5],
+        "endpoints": [],
+    }
+
+
+def test_a_run_served_with_a_setting_changed_says_so_beside_its_table():
+    text = load.section(_result(DB_CONN_MAX_AGE="600", POSTGRES_JIT="on"))
+    assert "Served with `DB_CONN_MAX_AGE=600`, `POSTGRES_JIT=on`." in text
+    assert "commit `abc1234`. Peak memory per worker at the end: 150.0 MB and 151.5 MB." in text
+
+
+def test_a_run_with_the_defaults_names_no_setting():
+    text = load.section(_result())
+    assert "Served with" not in text
+    # A run kept before the settings were recorded has none either.
+    older = _result()
+    del older["server"]["settings"]
+    assert "Served with" not in load.section(older)

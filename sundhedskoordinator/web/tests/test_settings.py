@@ -1,9 +1,12 @@
 """Production settings are checked in a fresh process, as a deployment would load them."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -112,3 +115,52 @@ def test_bench_baseline_puts_the_query_counter_first(tmp_path):
         "True",
         "sundhedskoordinator.web.middleware.QueryCountMiddleware",
     ]
+
+
+#: Two requests through Django's WSGI handler in a fresh process, as gunicorn serves them (the
+#: test client keeps connections open whatever the settings), with a connection open before
+#: them: after each, the connection Django holds, or None when it was closed at the end of the
+#: request.
+TWO_REQUESTS = """
+import json
+from wsgiref.util import setup_testing_defaults
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+
+app = WSGIHandler()
+connection.ensure_connection()
+held = []
+for _ in range(2):
+    environ = {"PATH_INFO": "/health/live", "HTTP_HOST": "127.0.0.1"}
+    setup_testing_defaults(environ)
+    statuses = []
+    body = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    b"".join(body)
+    body.close()  # as a WSGI server does: Django's request_finished
+    held.append([statuses[0], id(connection.connection) if connection.connection else None])
+print("HELD " + json.dumps(held))
+"""
+
+
+@pytest.mark.django_db
+def test_a_worker_keeps_its_database_connection_between_requests(tmp_path):
+    """Opening a connection for every request cost PostgreSQL a new server process each time:
+    with the connection kept, the same world served 60-80 % more requests a second
+    (docs/performance.md). Served as `make serve` serves: a fresh process, default settings."""
+    from django.db import connection
+
+    env = {"DJANGO_ENV": "demo", "ALLOWED_HOSTS": "127.0.0.1"}
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    result = _manage("shell", "--no-imports", "-c", TWO_REQUESTS, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    held = json.loads(
+        next(line for line in result.stdout.splitlines() if line.startswith("HELD "))[5:]
+    )
+    (first_status, first), (second_status, second) = held
+    assert first_status.startswith("200") and second_status.startswith("200"), held
+    assert first is not None, "the connection was closed at the end of the first request"
+    assert second == first, "the second request opened a new connection"
