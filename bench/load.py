@@ -54,9 +54,6 @@ PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 CLIENTS = 8
 WORKERS = 2
-#: Settings of the server a run can be made with instead of their defaults (an experiment), kept
-#: with its results and shown with its table.
-SERVER_SETTINGS = ("DB_CONN_MAX_AGE", "POSTGRES_JIT")
 BASELINE = "baseline: /bench/baseline"
 #: In a kept DATA_DIR (``BENCH_KEEP``): the world's database, keys and build figures.
 KEPT = "bench-world.json"
@@ -317,7 +314,7 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
             "workers": WORKERS,
             "clients": CLIENTS,
             "make": "serve",
-            "settings": {k: served[k] for k in SERVER_SETTINGS if k in served},
+            "settings": world["server_settings"],
         },
         "world": {"cases": world["cases"], "year": world["year"]},
         "requests_per_endpoint": requests,
@@ -629,7 +626,8 @@ def write_docs() -> None:
 
 
 def section(r: dict[str, Any]) -> str:
-    """A run's heading, how it was served (and any setting changed for it) and its table."""
+    """A run's heading, how it was served (with the settings its figures depend on, for runs
+    that recorded them: ``bench/world.py``'s ``server_settings``) and its table."""
     rss = " and ".join(f"{mb} MB" for mb in r["peak_rss_mb_per_worker"] or []) or "not read"
     changed = r["server"].get("settings") or {}
     settings = (

@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sundhedskoordinator.settings")
@@ -51,6 +52,18 @@ from tests.sessions import confirm_second_factor  # noqa: E402
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 #: The name searched for on the case list (page and API): a surname of the demo citizens.
 SEARCH = "Nielsen"
+
+
+def server_settings() -> dict[str, Any]:
+    """The settings a load run's figures depend on, as the server has them (this process runs
+    with the server's environment): how long a worker keeps its database connection, and on
+    PostgreSQL whether its JIT compiler is on."""
+    database = settings.DATABASES["default"]
+    kept: dict[str, Any] = {"DB_CONN_MAX_AGE": database["CONN_MAX_AGE"]}
+    options = database.get("OPTIONS", {}).get("options", "")
+    if "jit=" in options:
+        kept["POSTGRES_JIT"] = options.split("jit=", 1)[1].split()[0]
+    return kept
 
 
 def session(user: User, *, searched: str = "") -> str:
@@ -126,6 +139,7 @@ def main() -> None:
         json.dumps(
             {
                 "session_cookie": settings.SESSION_COOKIE_NAME,
+                "server_settings": server_settings(),
                 "year": year,
                 "search": SEARCH,
                 "cases": Case.objects.count(),

@@ -175,9 +175,8 @@ SQLITE_OPTIONS = {
 }
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}")
 # Each worker keeps its connection between requests (on PostgreSQL checked before reuse): opening
-# one per request cost PostgreSQL a new server process each time, and the same world served 60-80 %
-# more requests a second with it kept (docs/performance.md). 0 closes it after every request, as a
-# pooler in transaction mode (PgBouncer) needs.
+# one per request cost PostgreSQL a new server process each time, and the same world served 45-80 %
+# more requests a second with it kept (docs/performance.md). 0 closes it after every request.
 _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600))
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {**SQLITE_OPTIONS, **_database.get("OPTIONS", {})}
