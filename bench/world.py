@@ -27,6 +27,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -56,13 +57,16 @@ SEARCH = "Nielsen"
 
 def server_settings() -> dict[str, Any]:
     """The settings a load run's figures depend on, as the server has them (this process runs
-    with the server's environment): how long a worker keeps its database connection, and on
-    PostgreSQL whether its JIT compiler is on."""
-    database = settings.DATABASES["default"]
-    kept: dict[str, Any] = {"DB_CONN_MAX_AGE": database["CONN_MAX_AGE"]}
-    options = database.get("OPTIONS", {}).get("options", "")
-    if "jit=" in options:
-        kept["POSTGRES_JIT"] = options.split("jit=", 1)[1].split()[0]
+    with the server's environment and connects as it does): how long a worker keeps its
+    database connection, and on PostgreSQL whether its JIT compiler is on and how many parallel
+    workers a query may take (``jit`` and ``max_parallel_workers_per_gather`` as the server
+    reports them for this connection: set by ``POSTGRES_JIT``, or on the database or server)."""
+    kept: dict[str, Any] = {"DB_CONN_MAX_AGE": settings.DATABASES["default"]["CONN_MAX_AGE"]}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for name in ("jit", "max_parallel_workers_per_gather"):
+                cursor.execute(f"SHOW {name}")
+                kept[name] = cursor.fetchone()[0]
     return kept
 
 
