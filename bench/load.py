@@ -318,6 +318,9 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
         },
         "world": {"cases": world["cases"], "year": world["year"]},
         "requests_per_endpoint": requests,
+        # What was changed for this run, in words (BENCH_EXPERIMENT), beyond what
+        # ``server_settings`` reads; empty for a run served as the product is.
+        "experiment": os.environ.get("BENCH_EXPERIMENT", ""),
         "run_seconds": round(time.perf_counter() - started, 1),
         "peak_rss_mb_per_worker": [round(kb / 1024, 1) for kb in peak],
         "endpoints": summarise(phases),
@@ -569,13 +572,19 @@ def scaling(results: list[dict[str, Any]]) -> str:
     ``SCALING_FROM`` cases, and the largest world's p95 as a multiple of the smallest's (the
     target: at most ``SCALING_LIMIT``). A world's size is its power of ten (``nominal``): the
     demo world's cases and those an earlier load run created make a world of a million hold
-    1,000,014 or 1,000,314 cases, and both are the million."""
+    1,000,014 or 1,000,314 cases, and both are the million. A run served with a setting changed
+    for the occasion (``BENCH_EXPERIMENT``) is never the one compared."""
     out = []
     for database in sorted({r["database"] for r in results}):
         newest: dict[int, dict[str, Any]] = {}
         for r in results:  # newest first
             size = nominal(r["world"]["cases"])
-            if r["database"] == database and size >= SCALING_FROM and size not in newest:
+            if (
+                r["database"] == database
+                and size >= SCALING_FROM
+                and size not in newest
+                and not r.get("experiment")
+            ):
                 newest[size] = r
         if len(newest) < 2:
             continue
@@ -640,7 +649,9 @@ def section(r: dict[str, Any]) -> str:
         f"{r['server']['workers']} gunicorn workers (`make serve`), {r['server']['clients']} "
         f"locust clients, {r['requests_per_endpoint']} requests per endpoint, "
         f"{r['machine']['cpus']} CPUs shared with the load generator; commit "
-        f"`{r['commit']}`. Peak memory per worker at the end: {rss}.{settings}\n\n"
+        f"`{r['commit']}`. Peak memory per worker at the end: {rss}.{settings}"
+        + (f" Experiment: {r['experiment']}." if r.get("experiment") else "")
+        + "\n\n"
         f"{table(r)}\n"
     )
 

@@ -51,3 +51,10 @@ def test_a_run_kept_before_the_settings_were_recorded_names_none():
     older = _result()
     del older["server"]["settings"]
     assert "Served with" not in load.section(older)
+
+
+def test_an_experiment_says_what_was_changed_beside_its_table():
+    result = _result(DB_CONN_MAX_AGE=600)
+    result["experiment"] = "parallel workers off on the database"
+    assert "Experiment: parallel workers off on the database." in load.section(result)
+    assert "Experiment" not in load.section(_result(DB_CONN_MAX_AGE=600))

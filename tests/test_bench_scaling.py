@@ -74,3 +74,18 @@ def test_worlds_of_the_same_power_of_ten_are_one_size_and_the_newest_is_shown():
         100_000,
         1_000_000,
     ]
+
+
+def test_an_experiment_is_never_the_run_a_size_is_compared_by():
+    """A run served with a setting changed for the occasion (``BENCH_EXPERIMENT``) is kept and
+    shown, but the scaling table compares the newest runs served as the product is."""
+    experiment = _run("postgresql", 1_000_614, "2026-12-03T16:00", "ddd", detail=100.0)
+    experiment["experiment"] = "parallel workers off on the database"
+    runs = [
+        experiment,
+        _run("postgresql", 1_000_314, "2026-12-03T15:00", "ddd", detail=400.0),
+        _run("postgresql", 1_614, "2026-12-03T14:00", "ddd", detail=200.0),
+    ]
+    text = load.scaling(runs)
+    assert "1,000,000: 1,000,314 cases at `ddd`" in text
+    assert "| detail | 200.0 | 400.0 | 2.00 (over) |" in text
