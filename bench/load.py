@@ -638,10 +638,10 @@ def section(r: dict[str, Any]) -> str:
     """A run's heading, how it was served (with the settings its figures depend on, for runs
     that recorded them: ``bench/world.py``'s ``server_settings``) and its table."""
     rss = " and ".join(f"{mb} MB" for mb in r["peak_rss_mb_per_worker"] or []) or "not read"
-    changed = r["server"].get("settings") or {}
+    recorded = r["server"].get("settings") or {}
     settings = (
-        " Served with " + ", ".join(f"`{k}={v}`" for k, v in sorted(changed.items())) + "."
-        if changed
+        " Served with " + ", ".join(f"`{k}={v}`" for k, v in sorted(recorded.items())) + "."
+        if recorded
         else ""
     )
     return (

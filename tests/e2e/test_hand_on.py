@@ -17,16 +17,22 @@ from .test_journey import Session
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_caseworker_hands_the_case_to_a_colleague_on_its_own_page(
-    browser: Browser, live_server, demo_users, tmp_path
-):
-    caseworker, jonas = demo_users["sagsbehandler"], demo_users["jobformidler"]
+def _requested_case(demo_users) -> Case:
+    """A requested case of the demo caseworker's, which she or her team's manager may hand on."""
+    caseworker = demo_users["sagsbehandler"]
     cast = Cast(caseworker, demo_users["sekretariat"], demo_users["koordinator"])
-    case = walk_case_to(
+    return walk_case_to(
         new_case(citizen=guided_citizen(demo_users), caseworker=caseworker),
         Status.REQUESTED,
         cast=cast,
     )
+
+
+def test_the_caseworker_hands_the_case_to_a_colleague_on_its_own_page(
+    browser: Browser, live_server, demo_users, tmp_path
+):
+    jonas = demo_users["jobformidler"]
+    case = _requested_case(demo_users)
     session = Session(browser, live_server.url, "sagsbehandler", tmp_path)
     page = session.page
     page.goto(f"{live_server.url}/sager/{case.pk}/")
@@ -58,12 +64,7 @@ def test_the_teams_manager_hands_the_case_on_and_is_told_who_is_told(
     """The manager never had the case's health data: the page says who is responsible now and
     that both caseworkers are told, not that she loses access. Checked at 1280 and 390 px."""
     caseworker, jonas = demo_users["sagsbehandler"], demo_users["jobformidler"]
-    cast = Cast(caseworker, demo_users["sekretariat"], demo_users["koordinator"])
-    case = walk_case_to(
-        new_case(citizen=guided_citizen(demo_users), caseworker=caseworker),
-        Status.REQUESTED,
-        cast=cast,
-    )
+    case = _requested_case(demo_users)
     session = Session(browser, live_server.url, "leder", tmp_path)
     page = session.page
     page.goto(f"{live_server.url}/sager/{case.pk}/")
