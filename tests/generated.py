@@ -55,7 +55,7 @@ class Treater:
 
     def _cast(self, municipality: str) -> tuple[RehabTeam, Cast]:
         caseworker, secretariat, coordinator = (self.users[u] for u in STAFF[municipality])
-        team = RehabTeam.objects.get(municipality__code=municipality)
+        team = RehabTeam.objects.filter(municipality__code=municipality).earliest("pk")
         return team, Cast(caseworker, secretariat, coordinator)
 
     def _citizen(self, cast: Cast, team: RehabTeam, day: dt.date, *, guided: bool) -> Any:
@@ -88,12 +88,15 @@ class Treater:
         outcome: str = Outcome.ADJUST,
         guided: bool = True,
         advice_minutes: int | None = None,
+        team: RehabTeam | None = None,
     ) -> Treated:
         """A case requested ``requested_days_before`` the meeting on ``day`` and sent right away
         (or ``sent_late_on`` that day), then taken to ``target``; ``cancelled`` cancels it at
         the meeting instead (the citizen did not come, or the reason code given);
-        ``advice_minutes`` sets when the advice comes after the talk."""
-        team, cast = self._cast(municipality)
+        ``advice_minutes`` sets when the advice comes after the talk; ``team``: another team of
+        the municipality than its first."""
+        first_team, cast = self._cast(municipality)
+        team = team or first_team
         with clock.frozen(local(day - dt.timedelta(days=requested_days_before), 10)):
             meeting = self.meetings.get((team.pk, day))
             if meeting is None:

@@ -89,6 +89,15 @@ def problems(case: Case) -> list[str]:
         hasattr(case, "decision") == (status in DECIDED_OR_LATER and on_agenda),
         "decision present in the wrong state",
     )
+    # The statistics find advice and decisions by the municipality they keep of their case, and
+    # count them as the sent cases' (``reports.selectors``).
+    given = [a.municipality_id for a in case.advice_versions.all()]
+    given += [case.decision.municipality_id] if hasattr(case, "decision") else []
+    check(
+        all(municipality == case.municipality_id for municipality in given),
+        "advice or decision of another municipality",
+    )
+    check(not given or case.first_sent_at is not None, "advice or decision on a case never sent")
     check((case.closed_at is not None) == (status in TERMINAL_STATES), "closed_at and state")
     if status == Status.REJECTED:
         check(bool(case.rejection_reason), "rejected without a reason")

@@ -144,6 +144,40 @@ def test_the_region_team_and_municipality_filters(api: Any, counted: dict[str, A
     assert body["request_to_meeting_days"] == {"count": 1, "median": "25.0", "p90": "25.0"}
 
 
+def test_a_team_counts_only_the_advice_and_decisions_of_its_own_meetings(
+    api: Any, counted: dict[str, Any], treat: Any
+) -> None:
+    """Odense's second team holds J's meeting on 10 March: J's advice (25 minutes after the
+    talk) and decision (unchanged) are Odense's and that team's, not the first team's."""
+    second = RehabTeam.objects.create(
+        municipality_id=counted["odense"], name="Rehab Syd", location="Ørbækvej 100, Odense"
+    )
+    treat(
+        MAR_10,
+        Status.DECIDED,
+        team=second,
+        requested_days_before=20,
+        outcome=Outcome.UNCHANGED,
+        advice_minutes=25,
+    )
+    odense = api("klinisk").get("/statistics", municipality=counted["odense"], **PERIOD).json()
+    first = api("klinisk").get("/statistics", team=counted["odense_team"], **PERIOD).json()
+    other = api("klinisk").get("/statistics", team=second.pk, **PERIOD).json()
+    # Odense: A adjusted, B another offer, J unchanged; advice of A, B, C and J.
+    assert _by_key(odense["outcomes"]) == {"adjust": 1, "other_offer": 1, "unchanged": 1}
+    assert odense["minutes_conversation_to_advice"]["count"] == 4
+    # The first team: as before J (A and B decided, A, B and C advised).
+    assert _by_key(first["outcomes"]) == {"adjust": 1, "other_offer": 1}
+    assert first["minutes_conversation_to_advice"] == {"count": 3, "median": "12.0", "p90": "34.4"}
+    # The second team: J alone.
+    assert _by_key(other["outcomes"]) == {"unchanged": 1}
+    assert other["minutes_conversation_to_advice"] == {"count": 1, "median": "25.0", "p90": "25.0"}
+    months = api("klinisk").get("/statistics/monthly", team=second.pk, **PERIOD)
+    assert months.status_code == 200, months.content
+    march = next(m for m in months.json()["months"] if m["month"] == "2026-03-01")
+    assert (march["advice"], march["decisions"]) == (1, 1)
+
+
 def test_figures_outside_the_users_scope_are_not_found(api: Any, counted: dict[str, Any]) -> None:
     for username, params in (
         ("leder", {"municipality": counted["copenhagen"]}),

@@ -23,7 +23,7 @@ from sundhedskoordinator.billing.models import Settlement, SettlementLine
 from sundhedskoordinator.billing.services import billable_events
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.invariants import problems, with_related
-from sundhedskoordinator.cases.models import AgendaItem, Case, Document
+from sundhedskoordinator.cases.models import Advice, AgendaItem, Case, Decision, Document
 from sundhedskoordinator.cases.walk import new_case
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
@@ -219,6 +219,21 @@ def test_the_invariants_find_a_broken_case(generated):
     Case.objects.filter(pk=other.pk).update(responsible=stranger)
     handed = with_related(Case.objects.filter(pk=other.pk)).get()
     assert any("responsible has no role" in p for p in problems(handed))
+    # Advice and a decision keeping another municipality than their case's are found too (the
+    # statistics count them by it).
+    decided = generated.filter(decision__isnull=False).earliest("pk")
+    elsewhere = Municipality.objects.exclude(pk=decided.municipality_id).earliest("pk")
+    Advice.objects.filter(case=decided).update(municipality=elsewhere)
+    moved_advice = with_related(Case.objects.filter(pk=decided.pk)).get()
+    assert any("advice or decision of another municipality" in p for p in problems(moved_advice))
+    Advice.objects.filter(case=decided).update(municipality_id=decided.municipality_id)
+    Decision.objects.filter(case=decided).update(municipality=elsewhere)
+    moved_decision = with_related(Case.objects.filter(pk=decided.pk)).get()
+    assert any("advice or decision of another municipality" in p for p in problems(moved_decision))
+    # And advice on a case never sent.
+    Case.objects.filter(pk=decided.pk).update(first_sent_at=None)
+    unsent = with_related(Case.objects.filter(pk=decided.pk)).get()
+    assert any("advice or decision on a case never sent" in p for p in problems(unsent))
 
 
 def test_every_demo_case_passes_the_invariants(generated):
