@@ -14,6 +14,7 @@ UPDATE "{table}" SET "municipality_id" = (
 
 def _municipality(null: bool) -> models.ForeignKey:
     return models.ForeignKey(
+        db_index=False,
         editable=False,
         null=null,
         on_delete=django.db.models.deletion.PROTECT,
@@ -48,7 +49,6 @@ class Migration(migrations.Migration):
                     "version",
                     "minutes_after_conversation",
                     "conversation",
-                    "case",
                     "id",
                 ],
                 name="advice_submitted",

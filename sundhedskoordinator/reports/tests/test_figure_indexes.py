@@ -5,8 +5,8 @@ them by index-only scans and SQLite from covering indexes, without reading the w
 case's texts, the package's snapshot) of a region's year. At a million cases on PostgreSQL this
 took a year and a region from about 600 to about 250 ms (docs/performance.md). A column added to
 a figure's query and not to its index fails here, for every reader and with a team chosen.
-(Where a plan reaches a row through another index, as the first advice of each case through
-its case and version, the database still reads that row.)"""
+(Where a plan reaches a row through another index, as an item's dispatch through its item, the
+database may still read that row.)"""
 
 from __future__ import annotations
 
@@ -54,9 +54,8 @@ def _columns(key: str, model: Any) -> set[str]:
 
 def _read(sql: str) -> dict[str, set[str]]:
     """The columns ``sql`` reads of each table. A table joined under an alias (Django's
-    ``"cases_case" "T7"``, a FilteredRelation's ``"cases_advice" "first_advice"``, a
-    subquery's ``"U0"``) is named by its table; a qualifier that is neither fails the test, so
-    no read is left unchecked."""
+    ``"cases_case" "T7"``, a subquery's ``"U0"``) is named by its table; a qualifier that is
+    neither fails the test, so no read is left unchecked."""
     tables = set(re.findall(r'(?:FROM|JOIN) "(\w+)"', sql))
     aliases = {alias: table for table, alias in re.findall(r'(?:FROM|JOIN) "(\w+)" "(\w+)"', sql)}
     read: dict[str, set[str]] = {}

@@ -144,11 +144,13 @@ def test_the_region_team_and_municipality_filters(api: Any, counted: dict[str, A
     assert body["request_to_meeting_days"] == {"count": 1, "median": "25.0", "p90": "25.0"}
 
 
-def test_a_team_counts_only_the_advice_and_decisions_of_its_own_meetings(
+def test_a_team_counts_the_advice_and_decisions_of_its_own_cases(
     api: Any, counted: dict[str, Any], treat: Any
 ) -> None:
     """Odense's second team holds J's meeting on 10 March: J's advice (25 minutes after the
-    talk) and decision (unchanged) are Odense's and that team's, not the first team's."""
+    talk) and decision (unchanged) are Odense's and that team's, not the first team's. (A team's
+    advice is that given after a conversation at its meeting; its decisions those of the cases
+    it has had on an agenda.)"""
     second = RehabTeam.objects.create(
         municipality_id=counted["odense"], name="Rehab Syd", location="Ørbækvej 100, Odense"
     )
