@@ -98,16 +98,6 @@ def problems(case: Case) -> list[str]:
         "advice or decision of another municipality",
     )
     check(not given or case.first_sent_at is not None, "advice or decision on a case never sent")
-    # The statistics count a case's items by what each keeps of it (``AgendaItem.case_sent``,
-    # ``AgendaItem.requested_on``).
-    requested = timezone.localdate(case.submitted_at) if case.submitted_at else None
-    check(
-        all(
-            item.case_sent == (case.first_sent_at is not None) and item.requested_on == requested
-            for item in case.agenda_items.all()
-        ),
-        "agenda item disagrees with its case",
-    )
     check((case.closed_at is not None) == (status in TERMINAL_STATES), "closed_at and state")
     if status == Status.REJECTED:
         check(bool(case.rejection_reason), "rejected without a reason")
