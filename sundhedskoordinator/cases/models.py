@@ -496,14 +496,12 @@ class Conversation(models.Model):
         return f"{self.case} {self.started_at:%d.%m.%Y}"
 
 
-class Advice(models.Model):
-    """The coordinator's written health-professional advice (regional procedure item 6).
-    Submitted advice is never changed: a correction is a new version with a reason."""
+class KeepsCaseMunicipality(models.Model):
+    """A part of a case that keeps its case's municipality (set in ``save``), so that the
+    statistics find a period's advice or decisions of the municipalities they count from the
+    part's own figure index, without joining every sent case of them (``FIGURE_COLUMNS``). A
+    case never changes municipality."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="advice_versions")
-    #: The case's municipality, kept on the advice (``save``) so that the statistics find a
-    #: period's advice of the municipalities they count from this table's index alone, without
-    #: joining every sent case of them (``FIGURE_COLUMNS``). A case never changes municipality.
     municipality = models.ForeignKey(
         "organisations.Municipality",
         on_delete=models.PROTECT,
@@ -512,6 +510,22 @@ class Advice(models.Model):
         # The figure index starts with it; an index of its own would only cost writes.
         db_index=False,
     )
+
+    case: Any
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.municipality_id = self.case.municipality_id
+        super().save(*args, **kwargs)
+
+
+class Advice(KeepsCaseMunicipality):
+    """The coordinator's written health-professional advice (regional procedure item 6).
+    Submitted advice is never changed: a correction is a new version with a reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="advice_versions")
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="advice")
     version = models.PositiveSmallIntegerField(_("version"))
     text = models.TextField(_("vurdering og anbefalede tilpasninger"))
@@ -538,10 +552,6 @@ class Advice(models.Model):
     def __str__(self) -> str:
         return f"{self.case} v{self.version}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.municipality_id = self.case.municipality_id
-        super().save(*args, **kwargs)
-
 
 class AdviceDraft(models.Model):
     """The advice as its coordinator left it before submitting: seen by nobody else, replaced at
@@ -565,21 +575,11 @@ class AdviceDraft(models.Model):
         return f"{self.case} ({self.author_id})"
 
 
-class Decision(models.Model):
+class Decision(KeepsCaseMunicipality):
     """The caseworker's decision on the advice: adjust the offer, start another, or keep it
     (regional procedure item 7), with the reasons the letter to the citizen gives."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
-    #: The case's municipality, kept on the decision (``save``) as on the advice, so that the
-    #: statistics count a period's outcomes from this table's index alone.
-    municipality = models.ForeignKey(
-        "organisations.Municipality",
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-        # The figure index starts with it; an index of its own would only cost writes.
-        db_index=False,
-    )
     outcome = models.CharField(_("stillingtagen"), max_length=20, choices=Outcome.choices)
     text = models.TextField(_("begrundelse"))
     decided_at = models.DateTimeField(_("truffet"))
@@ -605,7 +605,3 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.get_outcome_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.municipality_id = self.case.municipality_id
-        super().save(*args, **kwargs)
