@@ -19,7 +19,7 @@ from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.workingdays import dispatch_deadline
 
 from .choices import TERMINAL_STATES, Status
-from .models import NO_DEADLINE, AgendaItem, Case
+from .models import NO_DEADLINE, AgendaItem, Case, request_day
 
 #: States in which the case holds exactly one live agenda item (a closed case only if it was
 #: decided: a case closed otherwise has none).
@@ -98,6 +98,16 @@ def problems(case: Case) -> list[str]:
         "advice or decision of another municipality",
     )
     check(not given or case.first_sent_at is not None, "advice or decision on a case never sent")
+    # The statistics count a case's items by what each keeps of it (``AgendaItem.case_sent``,
+    # ``AgendaItem.requested_on``).
+    requested = request_day(case.submitted_at)
+    check(
+        all(
+            item.case_sent == (case.first_sent_at is not None) and item.requested_on == requested
+            for item in case.agenda_items.all()
+        ),
+        "agenda item disagrees with its case",
+    )
     check((case.closed_at is not None) == (status in TERMINAL_STATES), "closed_at and state")
     if status == Status.REJECTED:
         check(bool(case.rejection_reason), "rejected without a reason")

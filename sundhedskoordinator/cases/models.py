@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.core import clock
@@ -73,7 +74,7 @@ FIGURE_COLUMNS: dict[str, list[str]] = {
         "id",
     ],
     "decision": ["municipality", "decided_at", "outcome", "case", "id"],
-    "item": ["meeting", "case", "cancelled_at", "cancel_code", "id"],
+    "item": ["meeting", "case_sent", "cancelled_at", "cancel_code", "requested_on", "case", "id"],
     "dispatch": ["agenda_item", "is_late", "working_days_late"],
     "conversation": ["agenda_item", "id"],
 }
@@ -334,6 +335,12 @@ class Document(models.Model):
         return f"{self.get_kind_display()} v{self.version} ({self.case})"
 
 
+def request_day(submitted_at: dt.datetime | None) -> dt.date | None:
+    """The day a case was requested, as its items keep it (``AgendaItem.requested_on``) and the
+    statistics count lead times from: the local day of its ``submitted_at``."""
+    return timezone.localdate(submitted_at) if submitted_at is not None else None
+
+
 class AgendaItem(models.Model):
     """A case on a meeting's agenda: one team case slot followed by the advice-writing block.
     The participants are the citizen, the coordinator and the responsible caseworker or personal
@@ -389,6 +396,15 @@ class AgendaItem(models.Model):
     # The meeting moved to a day whose dispatch deadline lies before the day the package was
     # sent: the dispatch stays valid, but it is now late for the meeting, and said so.
     late_after_move = models.BooleanField(_("for sent efter mødets flytning"), default=False)
+    # Of the case, kept on each of its items so that the statistics count the items at a
+    # period's meetings from this table's index alone, without looking up each item's case
+    # among the region's (``FIGURE_COLUMNS``): whether the case has been sent to the region
+    # (its ``first_sent_at``; set on its items when it is first sent), and the day it was
+    # requested (the local day of its ``submitted_at``, which an item never precedes).
+    # The database's default lets an app process still running the code of before the column
+    # make items while a deployment migrates.
+    case_sent = models.BooleanField(default=False, db_default=False, editable=False)
+    requested_on = models.DateField(null=True, editable=False)
 
     class Meta:
         # The table keeps the name it had when the items lived in the meetings app.
@@ -417,6 +433,12 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} {self.starts_at:%H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.case_sent = self.case.first_sent_at is not None
+            self.requested_on = request_day(self.case.submitted_at)
+        super().save(*args, **kwargs)
 
     @property
     def deadline_passed(self) -> bool:

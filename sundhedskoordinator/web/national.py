@@ -78,6 +78,7 @@ from sundhedskoordinator.cases.models import (
     HealthConcern,
     Offer,
     OfferVersion,
+    request_day,
 )
 from sundhedskoordinator.cases.selectors import refresh_list_order
 from sundhedskoordinator.cases.walk import HAPPY_PATH, Cast, new_case, walk_case_to
@@ -674,8 +675,8 @@ def _reset_sequences(models_: list[type[models.Model]]) -> None:
 # --- Copies -------------------------------------------------------------------------------
 
 # What happens to a column of a copied row.
-_DT, _DATE, _CLONED, _USER, _MUNICIPALITY, _MEETING, _DEADLINE, _CITIZEN = (
-    object() for _ in range(8)
+_DT, _DATE, _CLONED, _USER, _MUNICIPALITY, _MEETING, _DEADLINE, _CITIZEN, _REQUESTED = (
+    object() for _ in range(9)
 )
 CITIZEN_FIELDS = ("cpr_encrypted", "cpr_hash", "cpr_masked", "name", "user", "email")
 
@@ -713,6 +714,8 @@ def _plan(model: type[models.Model]) -> Plan:
                 ops.append((index, _MEETING, None))
         elif isinstance(f, models.DateTimeField):
             ops.append((index, _DT, None))
+        elif model is AgendaItem and f.name == "requested_on":
+            ops.append((index, _REQUESTED, None))
         elif isinstance(f, models.DateField):
             deadline = model in (AgendaItem, Dispatch) and f.name in (
                 "dispatch_deadline",
@@ -848,6 +851,11 @@ class Generator:
         """Copy the template's rows with new keys, the copy's people, meeting and times."""
         template, shift = copy.template, copy.shift
         days = dt.timedelta(days=round(shift / dt.timedelta(days=1)))
+        # The copy's request moves by the whole shift, a later meeting slot's hours too, which
+        # may take it into another day than the whole days the dates move by: its items keep
+        # the copy's own request day, as the services set it (``AgendaItem.requested_on``).
+        submitted = template.case.submitted_at
+        requested = request_day(submitted + shift) if submitted is not None else None
         ids: dict[tuple[type[models.Model], int], int] = {}
         sqlite = self.sqlite
         for model, _key in CASE_TABLES:
@@ -877,6 +885,8 @@ class Generator:
                         row[index] = copy.municipality.pk
                     elif op is _MEETING:
                         row[index] = copy.meeting_id
+                    elif op is _REQUESTED:
+                        row[index] = requested.isoformat() if sqlite else requested  # type: ignore[union-attr]
                     elif op is _DEADLINE:
                         row[index] = copy.deadline.isoformat() if sqlite else copy.deadline  # type: ignore[union-attr]
                     elif op is _CITIZEN:

@@ -343,6 +343,10 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
         dispatch = _unsaved_dispatch(case, item, actor, now, package_snapshot(case, item))
         pdf = letters.case_package(letter_data.package_letter(dispatch))
         dispatch.save()
+        if case.first_sent_at is None:
+            # The case's items now count as sent to the region (``AgendaItem.case_sent``).
+            AgendaItem.objects.filter(case=case).update(case_sent=True)
+            item.case_sent = True
         _issue(case, DocumentKind.CASE_PACKAGE, pdf, actor)
         # The coordinator's first word of the case, with the invitation to the conversation.
         notify(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 from collections import Counter
 from decimal import Decimal
 
@@ -24,12 +25,28 @@ from sundhedskoordinator.billing.services import billable_events
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.invariants import problems, with_related
 from sundhedskoordinator.cases.models import Advice, AgendaItem, Case, Decision, Document
-from sundhedskoordinator.cases.walk import new_case
+from sundhedskoordinator.cases.selectors import refresh_list_order
+from sundhedskoordinator.cases.walk import Cast, new_case
+from sundhedskoordinator.citizens.cpr import protect_cpr
 from sundhedskoordinator.citizens.models import Citizen
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.organisations.choices import Role
-from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
-from sundhedskoordinator.web.national import REINDEXED
+from sundhedskoordinator.organisations.models import (
+    Municipality,
+    Region,
+    RehabTeam,
+    RoleMembership,
+    User,
+)
+from sundhedskoordinator.web.national import (
+    COPENHAGEN,
+    REINDEXED,
+    Copy,
+    Generator,
+    _load_template_rows,
+    _walk_templates,
+)
+from tests.generated import STAFF
 
 pytestmark = pytest.mark.django_db
 
@@ -234,6 +251,76 @@ def test_the_invariants_find_a_broken_case(generated):
     Case.objects.filter(pk=decided.pk).update(first_sent_at=None)
     unsent = with_related(Case.objects.filter(pk=decided.pk)).get()
     assert any("advice or decision on a case never sent" in p for p in problems(unsent))
+    # And its agenda items, which keep that it was sent.
+    assert any("agenda item disagrees with its case" in p for p in problems(unsent))
+    # And an item that keeps another request day than its case's.
+    AgendaItem.objects.filter(pk=item.pk).update(
+        requested_on=item.requested_on - dt.timedelta(days=1)
+    )
+    misdated = with_related(Case.objects.filter(pk=item.case_id)).get()
+    assert any("agenda item disagrees with its case" in p for p in problems(misdated))
+
+
+def test_a_copy_in_a_later_slot_keeps_the_day_it_was_requested(generated):
+    """A copy placed in a later slot of its meeting moves by that slot's minutes too, beyond the
+    whole days its dates move by. Templates requested late in the evening make those minutes
+    take the request into the next day (a world of a million, generated in the evening): each
+    copy's items keep its own request day, as the services would have set it, and every copy
+    passes the invariants. Sixteen copies of one week fill the slots of its meeting days."""
+    odense = Municipality.objects.get(code="461")
+    team = RehabTeam.objects.filter(municipality=odense).order_by("pk").first()
+    cast = Cast(*(User.objects.get(username=n) for n in STAFF["461"]))
+    evening = dt.datetime(2026, 11, 23, 22, 30, tzinfo=dt.UTC)  # 23:30 in Copenhagen
+    with clock.frozen(evening):
+        templates = _walk_templates(odense, cast, team, random.Random(1))  # noqa: S311 (names)
+        for template in templates:
+            _load_template_rows(template)
+        generator = Generator(seed=1, templates=templates)
+        requested_late = [
+            t
+            for t in templates
+            if t.meeting is not None and t.case.submitted_at.astimezone(COPENHAGEN).hour == 23
+        ]
+        assert requested_late
+        before = set(Case.objects.values_list("pk", flat=True))
+        slots = set()
+        for index in range(16):
+            template = requested_late[index % len(requested_late)]
+            shift, meeting_id, deadline = generator.place(template, 300, team)
+            assert template.item_start is not None
+            slots.add((template.item_start + shift).astimezone(COPENHAGEN).time())
+            generator.add_case(
+                Copy(
+                    template=template,
+                    shift=shift,
+                    municipality=odense,
+                    users={},
+                    citizen_values={
+                        **protect_cpr(f"0101{50 + index:02d}4321"),
+                        "name": f"Kopi {index}",
+                        "user": None,
+                        "email": "",
+                    },
+                    meeting_id=meeting_id,
+                    deadline=deadline,
+                )
+            )
+        generator.writer.write(generator.take())
+        # As the command does after the copies are written.
+        refresh_list_order(Case.objects.exclude(pk__in=before))
+        copies = with_related(Case.objects.exclude(pk__in=before))
+        assert copies.count() == 16
+        # Later slots were used, and some copies were requested on the day after their
+        # template's (the case this test is about).
+        assert len(slots) > 2
+        assert any(c.submitted_at.astimezone(COPENHAGEN).hour < 12 for c in copies)
+        assert [p for case in copies for p in problems(case)] == []
+        items = AgendaItem.objects.filter(case__in=copies)
+        assert items.count() >= 16
+        assert all(
+            item.requested_on == item.case.submitted_at.astimezone(COPENHAGEN).date()
+            for item in items.select_related("case")
+        )
 
 
 def test_every_demo_case_passes_the_invariants(generated):
