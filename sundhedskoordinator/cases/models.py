@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +82,32 @@ FIGURE_COLUMNS: dict[str, list[str]] = {
 
 #: The fields of the stored list order (``Case.list_closed``, ``Case.list_deadline``).
 LIST_ORDER_FIELDS = frozenset({"list_closed", "list_deadline"})
+
+
+def list_order(status: str | None = None) -> dict[str, Any]:
+    """The default list order of a case as its state and agenda now stand, as the expressions
+    an UPDATE of cases writes to ``LIST_ORDER_FIELDS``: closed or not, and the dispatch deadline
+    of the live agenda item whose package is still to be sent (``NO_DEADLINE`` without one).
+    ``status``: the state the same UPDATE writes, which its expressions cannot read (they see
+    the row as it was before the statement)."""
+    next_deadline = (
+        AgendaItem.objects.filter(
+            case=OuterRef("pk"), cancelled_at__isnull=True, dispatch__isnull=True
+        )
+        .order_by("dispatch_deadline")
+        .values("dispatch_deadline")[:1]
+    )
+    closed: Any = models.Case(
+        When(status__in=TERMINAL_STATES, then=Value(True)),
+        default=Value(False),
+        output_field=models.BooleanField(),
+    )
+    if status is not None:
+        closed = Value(status in TERMINAL_STATES, output_field=models.BooleanField())
+    return {
+        "list_closed": closed,
+        "list_deadline": Coalesce(Subquery(next_deadline), Value(NO_DEADLINE)),
+    }
 
 
 class Case(models.Model):
@@ -198,15 +225,21 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def save(self, *args: Any, with_list_order: bool = False, **kwargs: Any) -> None:
         """Save the case; the list order's fields only as ``refresh_list_order`` wrote them (a
-        case read before a step and saved after it would otherwise put back the old order)."""
+        case read before a step and saved after it would otherwise put back the old order), or,
+        ``with_list_order``, written anew in the same UPDATE (``list_order``), as a step that
+        changes the case's state or its agenda does: one statement instead of two, and the
+        fields hold the order written afterwards."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in LIST_ORDER_FIELDS
+                if not f.primary_key and (with_list_order or f.name not in LIST_ORDER_FIELDS)
             ]
+            if with_list_order:
+                for name, expression in list_order(self.status).items():
+                    setattr(self, name, expression)
         super().save(*args, **kwargs)
 
     @property

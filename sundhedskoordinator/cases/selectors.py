@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Case as DbCase
 from django.db.models import (
-    BooleanField,
     Count,
     DateField,
     Exists,
@@ -20,8 +20,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models import Case as DbCase
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,7 +64,15 @@ from sundhedskoordinator.organisations.models import RehabTeam, User
 
 from . import workflow
 from .choices import CITIZEN_LETTER_KINDS, TERMINAL_STATES, Action, DocumentKind, Status
-from .models import NO_DEADLINE, Advice, AgendaItem, Case, Conversation, Document, OfferVersion
+from .models import (
+    Advice,
+    AgendaItem,
+    Case,
+    Conversation,
+    Document,
+    OfferVersion,
+    list_order,
+)
 
 CASE_NOT_FOUND = "Sagen findes ikke, eller du har ikke adgang til den."
 
@@ -260,26 +266,12 @@ def list_cases(
 
 
 def refresh_list_order(cases: QuerySet[Case]) -> int:
-    """Write the default list order of ``cases`` as their state and agenda now stand, in one
-    UPDATE: closed or not, and the dispatch deadline of the live agenda item whose package is
-    still to be sent (``NO_DEADLINE`` without one). Every step that changes a case's state or
-    its agenda items calls it before it commits; the national world's generator calls it
-    once for all. Answers how many cases it wrote."""
-    next_deadline = (
-        AgendaItem.objects.filter(
-            case=OuterRef("pk"), cancelled_at__isnull=True, dispatch__isnull=True
-        )
-        .order_by("dispatch_deadline")
-        .values("dispatch_deadline")[:1]
-    )
-    return cases.order_by().update(
-        list_closed=DbCase(
-            When(status__in=TERMINAL_STATES, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        list_deadline=Coalesce(Subquery(next_deadline), Value(NO_DEADLINE)),
-    )
+    """Write the default list order of ``cases`` as their state and agenda now stand
+    (``models.list_order``), in one UPDATE. Every step that changes a case's state or its agenda
+    writes it before it commits, with the case's own UPDATE where it saves the case
+    (``Case.save(with_list_order=True)``); a move of a meeting's items, and the national world's
+    generator once for all, call this. Answers how many cases it wrote."""
+    return cases.order_by().update(**list_order())
 
 
 def with_table_row(queryset: QuerySet[Case]) -> QuerySet[Case]:

@@ -129,8 +129,8 @@ CREATE_QUERIES = sum(
         1,  # the user's role memberships
         1,  # the citizen in scope (without the ressourceforløb and guidance history)
         1,  # the transaction begins (a savepoint inside the test's own transaction)
-        1,  # the year's case sequence, locked
-        1,  # UPDATE of the sequence's last number
+        1,  # UPDATE of the year's case sequence, answering its new last number (RETURNING;
+        #     the row stays locked until the commit)
         1,  # INSERT of the case (a new case has no offer nor description: nothing is looked up)
         1,  # INSERT of the offer (who registered it is the authenticated user: not looked up)
         1,  # INSERT of the offer's first version (a new offer has no versions before it)
@@ -157,8 +157,7 @@ SUBMIT_QUERIES = sum(
         1,  # the case's agenda items (who is on the case)
         1,  # the region's collaboration agreement of today (the groups with the right)
         1,  # the citizen's ressourceforløb (a request needs an active one)
-        1,  # UPDATE of the case
-        1,  # UPDATE of the case's list order
+        1,  # UPDATE of the case with its list order, in one statement
         1,  # INSERT of the case's event
         1,  # the transaction ends
         1,  # the case in scope as the answer shows it
@@ -185,10 +184,10 @@ def test_creating_and_requesting_a_case_cost_what_the_writes_need(world, api):
     _posted(client, "/cases", body)  # the year's first case makes the year's sequence row
     for _ in range(2):
         created, creating = _posted(client, "/cases", body)
-        assert creating == CREATE_QUERIES == 18
+        assert creating == CREATE_QUERIES == 17
         assert [v["version"] for v in created["offer_history"]] == [1]
         submitted, submitting = _posted(
             client, f"/cases/{created['id']}/submit", {"channel": "meeting"}
         )
-        assert submitting == SUBMIT_QUERIES == 17
+        assert submitting == SUBMIT_QUERIES == 16
         assert submitted["status"] == Status.REQUESTED

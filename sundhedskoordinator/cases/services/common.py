@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import (
@@ -31,7 +32,7 @@ from sundhedskoordinator.cases.models import (
     Offer,
     OfferVersion,
 )
-from sundhedskoordinator.cases.selectors import agenda_items, refresh_list_order
+from sundhedskoordinator.cases.selectors import agenda_items
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import ConflictError, DomainError
 from sundhedskoordinator.documents import letters
@@ -132,8 +133,7 @@ def _finish(
     for name, value in changes.items():
         setattr(case, name, value)
     case.version += 1
-    case.save()
-    refresh_list_order(Case.objects.filter(pk=case.pk))
+    case.save(with_list_order=True)
     record_event(
         case=case,
         kind=transition.event,
@@ -148,11 +148,28 @@ def _finish(
 
 
 def _next_reference(year: int) -> tuple[int, str]:
-    """Draw the next number of the year under a row lock: RSK-2026-000123."""
-    sequence, _created = CaseSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return sequence.last_number, f"RSK-{year}-{sequence.last_number:06d}"
+    """Draw the next number of the year: RSK-2026-000123. One UPDATE raises the year's last
+    number and answers it; it holds the row's lock until the commit, so two cases never get the
+    same number. The year's first case makes the row, under a lock (and a database without
+    RETURNING takes that way each time)."""
+    number = None
+    if connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING as well
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(CaseSequence._meta.db_table)} "  # noqa: S608 (names of ours)
+                f"SET {quote('last_number')} = {quote('last_number')} + 1 "
+                f"WHERE {quote('year')} = %s RETURNING {quote('last_number')}",
+                [year],
+            )
+            row = cursor.fetchone()
+        number = row[0] if row else None
+    if number is None:
+        sequence, _created = CaseSequence.objects.select_for_update().get_or_create(year=year)
+        sequence.last_number += 1
+        sequence.save(update_fields=["last_number"])
+        number = sequence.last_number
+    return number, f"RSK-{year}-{number:06d}"
 
 
 def _store_document(
