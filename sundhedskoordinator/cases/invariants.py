@@ -108,6 +108,17 @@ def problems(case: Case) -> list[str]:
         ),
         "agenda item disagrees with its case",
     )
+    # And of its own dispatch and conversation (``AgendaItem.dispatch_late``, ``.held``).
+    dispatches = {d.agenda_item_id: d for d in case.dispatches.all()}
+    held = {c.agenda_item_id for c in case.conversations.all()}
+    for item in case.agenda_items.all():
+        sent = dispatches.get(item.pk)
+        check(
+            (item.dispatch_late, item.dispatch_days_late)
+            == ((sent.is_late, sent.working_days_late) if sent else (None, None)),
+            "agenda item disagrees with its dispatch",
+        )
+        check(item.held == (item.pk in held), "agenda item disagrees with its conversation")
     check((case.closed_at is not None) == (status in TERMINAL_STATES), "closed_at and state")
     if status == Status.REJECTED:
         check(bool(case.rejection_reason), "rejected without a reason")

@@ -75,8 +75,18 @@ FIGURE_COLUMNS: dict[str, list[str]] = {
         "id",
     ],
     "decision": ["municipality", "decided_at", "outcome", "case", "id"],
-    "item": ["meeting", "case_sent", "cancelled_at", "cancel_code", "requested_on", "case", "id"],
-    "dispatch": ["agenda_item", "is_late", "working_days_late"],
+    "item": [
+        "meeting",
+        "case_sent",
+        "cancelled_at",
+        "cancel_code",
+        "requested_on",
+        "dispatch_late",
+        "dispatch_days_late",
+        "held",
+        "case",
+        "id",
+    ],
     "conversation": ["agenda_item", "id"],
 }
 
@@ -438,6 +448,14 @@ class AgendaItem(models.Model):
     # make items while a deployment migrates.
     case_sent = models.BooleanField(default=False, db_default=False, editable=False)
     requested_on = models.DateField(null=True, editable=False)
+    # Of the item's own dispatch and conversation, kept on it for the same reason, so that the
+    # statistics do not look up each of a region's year of items in those tables: whether its
+    # package was sent late and by how many working days (both empty until it is sent; written
+    # by ``Dispatch.save``), and whether its conversation was held (``Conversation.save``).
+    # Neither a dispatch nor a conversation changes once made.
+    dispatch_late = models.BooleanField(null=True, editable=False)
+    dispatch_days_late = models.SmallIntegerField(null=True, editable=False)
+    held = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         # The table keeps the name it had when the items lived in the meetings app.
@@ -503,12 +521,20 @@ class Dispatch(models.Model):
         verbose_name = _("afsendelse")
         verbose_name_plural = _("afsendelser")
         ordering = ["-sent_at"]
-        # The statistics count each item's dispatch and its lateness from the index: a row
-        # holds the package's snapshot, and reading the rows of a region's year is slow.
-        indexes = [models.Index(fields=FIGURE_COLUMNS["dispatch"], name="dispatch_figures")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.sent_at:%d.%m.%Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the dispatch; a new one also on its item, which the statistics count it by
+        (``AgendaItem.dispatch_late``)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            kept = {"dispatch_late": self.is_late, "dispatch_days_late": self.working_days_late}
+            AgendaItem.objects.filter(pk=self.agenda_item_id).update(**kept)
+            for name, value in kept.items():
+                setattr(self.agenda_item, name, value)
 
 
 class Conversation(models.Model):
@@ -538,7 +564,8 @@ class Conversation(models.Model):
         verbose_name = _("samtale")
         verbose_name_plural = _("samtaler")
         ordering = ["-started_at"]
-        # The statistics ask of each item whether its conversation was held, from the index.
+        # The statistics for a team find the advice given at the team's meetings through each
+        # advice's conversation, from the index.
         indexes = [models.Index(fields=FIGURE_COLUMNS["conversation"], name="conversation_figures")]
         constraints = [
             models.CheckConstraint(
@@ -549,6 +576,15 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.started_at:%d.%m.%Y}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save the conversation; a new one also on its item, which the statistics count it by
+        (``AgendaItem.held``)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            AgendaItem.objects.filter(pk=self.agenda_item_id).update(held=True)
+            self.agenda_item.held = True
 
 
 class KeepsCaseMunicipality(models.Model):

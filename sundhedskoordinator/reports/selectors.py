@@ -2,11 +2,12 @@
 times, on-time dispatch, outcomes; section 4: the guidance duty). Every figure is a database
 aggregate: the counts of the period and of each of its months in one query over the cases alive
 in it, each count a filtered COUNT of one pass; one over the agenda items of the period's
-meetings (with their dispatch and conversation), grouped by month, cancellation, lateness and
-lead time, from which both the items' counts and their spreads are read; one over the period's
-decisions and one over its first advice (grouped by the minutes after the conversation), both
-found by the municipality they keep of their case; percentiles from the database's count of each
-value, interpolated between ranks as PostgreSQL's ``percentile_cont`` does. A request costs the
+meetings (from what each keeps of its case, its dispatch and its conversation), grouped by
+month, cancellation, lateness and lead time, from which both the items' counts and their spreads
+are read; one over the period's decisions and one over its first advice (grouped by the minutes
+after the conversation), both found by the municipality they keep of their case; percentiles
+from the database's count of each value, interpolated between ranks as PostgreSQL's
+``percentile_cont`` does. A request costs the
 same number of queries whatever the period, the data and the user's roles, and reads each agenda
 item of the period once.
 
@@ -532,9 +533,9 @@ def _item_figures(basis: _Basis, months: list[_Month]) -> tuple[dict[str, int], 
         .annotate(
             month=TruncMonth("meeting__date"),
             code=models.Case(When(cancelled_at__isnull=False, then=F("cancel_code"))),
-            late=F("dispatch__is_late"),
-            days_late=F("dispatch__working_days_late"),
-            lead=models.Case(When(conversation__isnull=False, then=lead)),
+            late=F("dispatch_late"),
+            days_late=F("dispatch_days_late"),
+            lead=models.Case(When(held=True, then=lead)),
         )
         .values_list("month", "code", "late", "days_late", "lead")
         .annotate(times=Count("pk"))

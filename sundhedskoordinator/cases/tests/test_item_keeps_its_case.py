@@ -60,3 +60,19 @@ def test_every_item_of_a_case_keeps_that_it_was_sent_and_when_it_was_requested(
         )
     third = Case.objects.get(pk=case.pk).agenda_items.get(cancelled_at__isnull=True)
     assert (third.case_sent, third.requested_on) == (True, requested)
+
+
+def test_an_item_keeps_its_dispatch_lateness_and_whether_its_conversation_was_held(
+    treat: Any,
+) -> None:
+    """The meeting is on Tuesday 17 March; its deadline is Tuesday 3 March, 10 working days
+    before. A package sent on Tuesday 10 March is 5 working days late (4, 5, 6, 9 and 10 March,
+    counted by hand); one sent in time is 0 days late; a package not sent yet is neither."""
+    late = treat(
+        MEETING, Status.HELD, requested_days_before=40, sent_late_on=dt.date(2026, 3, 10)
+    ).case.agenda_items.get()
+    assert (late.dispatch_late, late.dispatch_days_late, late.held) == (True, 5, True)
+    in_time = treat(MEETING, Status.SENT, requested_days_before=40).case.agenda_items.get()
+    assert (in_time.dispatch_late, in_time.dispatch_days_late, in_time.held) == (False, 0, False)
+    waiting = treat(MEETING, Status.SCHEDULED, requested_days_before=40).case.agenda_items.get()
+    assert (waiting.dispatch_late, waiting.dispatch_days_late, waiting.held) == (None, None, False)

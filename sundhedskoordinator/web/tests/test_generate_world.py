@@ -259,6 +259,15 @@ def test_the_invariants_find_a_broken_case(generated):
     )
     misdated = with_related(Case.objects.filter(pk=item.case_id)).get()
     assert any("agenda item disagrees with its case" in p for p in problems(misdated))
+    # And items that keep another lateness than their dispatch's, or a conversation not held.
+    sent = AgendaItem.objects.filter(case__in=generated, dispatch__isnull=False).earliest("pk")
+    AgendaItem.objects.filter(pk=sent.pk).update(dispatch_days_late=sent.dispatch_days_late + 1)
+    relate = with_related(Case.objects.filter(pk=sent.case_id)).get()
+    assert any("agenda item disagrees with its dispatch" in p for p in problems(relate))
+    held = AgendaItem.objects.filter(case__in=generated, held=True).earliest("pk")
+    AgendaItem.objects.filter(pk=held.pk).update(held=False)
+    unheld = with_related(Case.objects.filter(pk=held.case_id)).get()
+    assert any("agenda item disagrees with its conversation" in p for p in problems(unheld))
 
 
 def test_a_copy_in_a_later_slot_keeps_the_day_it_was_requested(generated):
