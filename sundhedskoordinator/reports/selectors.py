@@ -42,16 +42,13 @@ from typing import Any
 from django.db import models
 from django.db.models import (
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     When,
 )
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -524,20 +521,22 @@ def _item_figures(basis: _Basis, months: list[_Month]) -> tuple[dict[str, int], 
     """Every count of the agenda items at meetings of the period and of their dispatches (at
     most one each), for the period and for each of ``months``, and the spreads of the days from
     request to meeting (of the items whose conversation was held or recorded) and of the
-    working days dispatches were late, in one query: the items grouped by their meeting's month,
-    their cancellation code, their dispatch's lateness and their lead time, each group counted.
+    working days dispatches were late, in one query: the items grouped by their meeting's day,
+    their cancellation code, their dispatch's lateness and their request day, each group
+    counted; the month and the lead time are worked out here from the days. (Grouped by month
+    and lead time in the query, SQLite computed both in Django's Python functions for each item:
+    about 300 ms for a region's year at a million, against about 55 ms like this.)
     Cancellations from before the codes (no code) count as other, as the billing rules do."""
-    lead = ExpressionWrapper(F("meeting__date") - F("requested_on"), output_field=DurationField())
     rows = (
         basis.items.order_by()
         .annotate(
-            month=TruncMonth("meeting__date"),
+            day=F("meeting__date"),
             code=models.Case(When(cancelled_at__isnull=False, then=F("cancel_code"))),
             late=F("dispatch_late"),
             days_late=F("dispatch_days_late"),
-            lead=models.Case(When(held=True, then=lead)),
+            requested=models.Case(When(held=True, then=F("requested_on"))),
         )
-        .values_list("month", "code", "late", "days_late", "lead")
+        .values_list("day", "code", "late", "days_late", "requested")
         .annotate(times=Count("pk"))
     )
     codes = CancelCode.values
@@ -552,8 +551,8 @@ def _item_figures(basis: _Basis, months: list[_Month]) -> tuple[dict[str, int], 
     month_index = {month.month: index for index, month in enumerate(months)}
     leads: Counter[Any] = Counter()
     lateness: Counter[Any] = Counter()
-    for month, code, late, days_late, lead_time, times in rows:
-        index = month_index.get(month)
+    for day, code, late, days_late, requested, times in rows:
+        index = month_index.get(day.replace(day=1))
         in_month = [] if index is None else [f"_{index}"]
         if code is not None:
             code = code or CancelCode.OTHER
@@ -571,8 +570,8 @@ def _item_figures(basis: _Basis, months: list[_Month]) -> tuple[dict[str, int], 
                 counts["dispatches_on_time"] += times
                 for suffix in in_month:
                     counts[f"dispatches_on_time{suffix}"] += times
-        if lead_time is not None:
-            leads[lead_time] += times
+        if requested is not None:
+            leads[day - requested] += times
     return counts, spread_of(leads), spread_of(lateness)
 
 
