@@ -153,7 +153,7 @@ def _next_reference(year: int) -> tuple[int, str]:
     same number. The year's first case makes the row, under a lock (and a database without
     RETURNING takes that way each time)."""
     number = None
-    if connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING as well
+    if connection.features.can_return_rows_from_update:
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
