@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,7 +19,17 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import (
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, JSONArray
 
 from sundhedskoordinator.organisations.choices import MUNICIPAL_ROLES, REGIONAL_ROLES, Role
 from sundhedskoordinator.organisations.models import Municipality, Region, RoleMembership, User
@@ -68,7 +79,8 @@ def forget_grants(user_id: int) -> None:
 
 def grants_for(user: User) -> list[Grant]:
     """The user's roles with their organisations: one query per request (``grants_cached``), read
-    fresh in the next one, so that a role taken away counts from then on."""
+    fresh in the next one, so that a role taken away counts from then on; none where the request
+    read them with its user (``grants_column``)."""
     if not user.is_authenticated or not user.is_active:
         return []
     cache = _request_grants.get()
@@ -87,6 +99,46 @@ def grants_for(user: User) -> list[Grant]:
     if cache is not None:
         cache[user.pk] = grants
     return grants
+
+
+def grants_column(user_id: str) -> Subquery[Any]:
+    """The grants of the user whose id is in the column ``user_id`` of the query that reads them,
+    as one text column (``remember_grants_column``): the request's user and their grants in one
+    query. Each membership is a JSON array of role, municipality, region and the organisation's
+    name; the column joins them with commas (SQLite cannot order an aggregate:
+    ``remember_grants_column`` puts them in the order ``grants_for`` reads them)."""
+    one = Cast(
+        JSONArray(
+            "role",
+            "municipality_id",
+            "region_id",
+            Coalesce("municipality__name", "region__name", Value("")),
+        ),
+        TextField(),
+    )
+    return Subquery(
+        RoleMembership.objects.filter(user_id=OuterRef(user_id))
+        .order_by()
+        .values("user_id")
+        .annotate(grants=StringAgg(one, Value(",")))
+        .values("grants"),
+        output_field=TextField(),
+    )
+
+
+def remember_grants_column(user: User, column: str | None) -> None:
+    """The grants ``grants_column`` read with ``user``, kept for the rest of the request as if
+    ``grants_for`` had read them (outside a request they are not kept: every question there
+    reads afresh)."""
+    cache = _request_grants.get()
+    if cache is None or not user.is_authenticated or not user.is_active:
+        return
+    cache[user.pk] = [
+        Grant(role, municipality_id, region_id, name)
+        for role, municipality_id, region_id, name in sorted(
+            json.loads(f"[{column or ''}]"), key=lambda grant: grant[0]
+        )
+    ]
 
 
 def _organisation_name(membership: RoleMembership) -> str:

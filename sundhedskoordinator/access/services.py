@@ -11,7 +11,7 @@ from django.db import transaction
 from django_otp import devices_for_user
 
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import DomainError
+from sundhedskoordinator.core.errors import DomainError, OutOfScopeError
 from sundhedskoordinator.organisations.models import RoleMembership, User
 
 from .models import AccessAction, AccessLog, ApiToken, LoginSession
@@ -78,7 +78,8 @@ R = TypeVar("R")
 def logs_refusals(
     object_type: str, key: str, *, case_of: Callable[[Any], Any] | None = None
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorate a service so that its refusal of who may act (403) is written to the access log
+    """Decorate a service so that its refusal of who may act (403, or 404 for an object out of
+    the user's scope: ``OutOfScopeError``) is written to the access log
     with the kind of object and the object's id (the ``key`` argument, an id or a model
     instance), once the service's own transaction has been rolled back, so that the entry is
     kept (DESIGN section 2: every refused attempt is logged; a case's or a citizen's refusals
@@ -91,7 +92,7 @@ def logs_refusals(
             try:
                 return service(*args, **kwargs)
             except DomainError as error:
-                if error.status == 403:
+                if error.status == 403 or isinstance(error, OutOfScopeError):
                     subject = kwargs[key]
                     object_id = getattr(subject, "pk", subject)
                     case = case_of(object_id) if case_of is not None else None

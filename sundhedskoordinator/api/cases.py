@@ -111,10 +111,13 @@ def _case_body(
     case_id: int,
     warnings: list[services.Warning] | None = None,
     purpose: str = "",
+    *,
+    new: bool = False,
 ) -> dict[str, Any]:
-    """The case as this user may read it; a read of health data is logged by the selector."""
+    """The case as this user may read it; a read of health data is logged by the selector.
+    ``new``: made by this request (``selectors.read_case``)."""
     user = _user(request)
-    read = selectors.read_case(user=user, case_id=case_id, purpose=purpose)
+    read = selectors.read_case(user=user, case_id=case_id, purpose=purpose, new=new)
     return serialize.case(read.case, user, read.grants, warnings, health=bool(read.health_role))
 
 
@@ -175,7 +178,7 @@ def create_case(
             offer=payload.offer.model_dump() if payload.offer else None,
             health_concern=payload.health_concern.model_dump() if payload.health_concern else None,
         )
-        return 201, _case_body(request, result.case.pk, result.warnings)
+        return 201, _case_body(request, result.case.pk, result.warnings, new=True)
 
     status, body = act_once(request, compute, _replayed(request), 201)
     set_etag(response, body["version"])
@@ -238,10 +241,10 @@ def patch_case(
 def _action(
     request: HttpRequest, case_id: int, response: HttpResponse, run: Any
 ) -> Status[dict[str, Any]]:
-    """The shared shape of every action endpoint: scope check, If-Match, Idempotency-Key, one
-    service call, and the case as it is after the action."""
+    """The shared shape of every action endpoint: If-Match, Idempotency-Key, one service call
+    (which finds the case only in the user's scope: 404 otherwise, before anything is written),
+    and the case as it is after the action."""
     user = _user(request)
-    selectors.case_in_scope(user=user, case_id=case_id)
     expected = if_match(request)
 
     def compute() -> tuple[int, dict[str, Any]]:
@@ -279,8 +282,8 @@ class ActionEndpoint:
         return {self.renamed.get(k, k): v for k, v in data.items()}
 
 
-#: Every action endpoint, generated below with the same shape: scope check, If-Match,
-#: Idempotency-Key, one ``services.run_action`` call, the case as it is after the action.
+#: Every action endpoint, generated below with the same shape: If-Match, Idempotency-Key, one
+#: ``services.run_action`` call, the case as it is after the action.
 ACTION_ENDPOINTS = [
     ActionEndpoint(Action.SUBMIT, "submit", "submit", SubmitIn, optional=True),
     ActionEndpoint(Action.COMPLETE, "complete", "complete"),

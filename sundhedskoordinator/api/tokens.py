@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 
 from sundhedskoordinator.access.models import ApiToken
+from sundhedskoordinator.access.policy import grants_column, remember_grants_column
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.organisations.models import User
 
@@ -34,8 +35,10 @@ def issue_token(*, user: User, name: str = "", second_factor: bool = False) -> s
 
 
 def _valid(token: str) -> ApiToken | None:
+    """The token if it is valid, with its user and the user's grants (one query)."""
     return (
         ApiToken.objects.select_related("user")
+        .annotate(user_grants=grants_column("user_id"))
         .filter(
             key_hash=_hash(token),
             revoked_at__isnull=True,
@@ -60,6 +63,7 @@ def user_for_token(token: str) -> User | None:
     if found is None or (settings.OTP_REQUIRED and not found.second_factor):
         return None
     user = found.user
+    remember_grants_column(user, found.user_grants)  # type: ignore[attr-defined]
     # As django-otp's middleware does for a session: reads ask ``user.is_verified()``.
     user.is_verified = lambda: found.second_factor  # type: ignore[attr-defined]
     return user

@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Case as DbCase
 from django.db.models import (
     Count,
-    DateField,
     Exists,
     Max,
     OuterRef,
@@ -17,7 +16,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
 )
 from django.utils import timezone
@@ -44,9 +42,8 @@ from sundhedskoordinator.access.policy import (
 )
 from sundhedskoordinator.access.services import log_access
 from sundhedskoordinator.audit.models import CaseEvent
-from sundhedskoordinator.citizens.choices import WRITTEN_GUIDANCE_CHANNELS
-from sundhedskoordinator.citizens.models import Guidance, ResourceCourse
 from sundhedskoordinator.citizens.search import Search
+from sundhedskoordinator.citizens.selectors import citizen_facts
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.workingdays import (
@@ -131,12 +128,34 @@ def case_access_log(*, user: User, case_id: int) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(case=case).select_related("case").order_by("-at", "-id")
 
 
-def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
+def with_details(queryset: QuerySet[Case], *, new: bool = False) -> QuerySet[Case]:
     """Everything a case's JSON shows, in a fixed number of queries whatever the list's length:
     the one-to-one parts joined, every agenda item the case has had with its meeting, people,
     dispatch and conversation (the live one among them: ``access.policy.live_items``; the
-    conversations: ``held_conversations``), and the offer's versions and advice prefetched."""
+    conversations: ``held_conversations``), and the offer's versions and advice prefetched.
+    ``new``: cases made in this request, which have had no agenda items and no advice: those
+    two are not read (``known_empty``)."""
     today = clock.today()
+    history = Prefetch(
+        "agenda_items",
+        queryset=AgendaItem.objects.select_related(
+            "meeting__team",
+            "meeting__municipality",
+            "coordinator",
+            "attendee",
+            "dispatch",
+            "conversation__file_note_by",
+        ).order_by("starts_at", "pk"),
+        to_attr="item_history",
+    )
+    versions = Prefetch(
+        "offer_versions",
+        queryset=OfferVersion.objects.select_related("recorded_by").order_by("-version"),
+        to_attr="offer_version_list",
+    )
+    advice = Prefetch(
+        "advice_versions", queryset=Advice.objects.order_by("-version"), to_attr="advice_list"
+    )
     return (
         queryset.select_related(
             "citizen",
@@ -146,47 +165,19 @@ def with_details(queryset: QuerySet[Case]) -> QuerySet[Case]:
             "health_concern",
             "decision",
         )
-        .prefetch_related(
-            Prefetch(
-                "agenda_items",
-                queryset=AgendaItem.objects.select_related(
-                    "meeting__team",
-                    "meeting__municipality",
-                    "coordinator",
-                    "attendee",
-                    "dispatch",
-                    "conversation__file_note_by",
-                ).order_by("starts_at", "pk"),
-                to_attr="item_history",
-            ),
-            Prefetch(
-                "offer_versions",
-                queryset=OfferVersion.objects.select_related("recorded_by").order_by("-version"),
-                to_attr="offer_version_list",
-            ),
-            Prefetch(
-                "advice_versions",
-                queryset=Advice.objects.order_by("-version"),
-                to_attr="advice_list",
-            ),
-        )
-        .annotate(
-            has_written_guidance=Exists(
-                Guidance.objects.filter(
-                    citizen=OuterRef("citizen_id"),
-                    channel__in=WRITTEN_GUIDANCE_CHANNELS,
-                    given_on__lte=today,
-                )
-            ),
-            # Whether the citizen is in a ressourceforløb today (``workflow.in_resource_course``).
-            course_checked_on=Value(today, output_field=DateField()),
-            in_course=Exists(
-                ResourceCourse.objects.filter(
-                    ResourceCourse.active_on(today), citizen=OuterRef("citizen_id")
-                )
-            ),
-        )
+        .prefetch_related(*([versions] if new else [history, versions, advice]))
+        # Whether the citizen had written guidance and is in a ressourceforløb today
+        # (``selectors.guidance_missing``, ``workflow.in_resource_course``).
+        .annotate(**citizen_facts(today, "citizen_id"))
     )
+
+
+def known_empty(case: Case) -> Case:
+    """A case read by ``with_details(new=True)``, with the agenda history and advice it cannot
+    have yet, as the full read would have given them."""
+    case.item_history = []  # type: ignore[attr-defined]
+    case.advice_list = []  # type: ignore[attr-defined]
+    return case
 
 
 def was_held(item: AgendaItem) -> bool:
@@ -318,18 +309,26 @@ class CaseRead:
 
 
 def read_case(
-    *, user: User, case_id: int, purpose: str = "", grants: list[Grant] | None = None
+    *,
+    user: User,
+    case_id: int,
+    purpose: str = "",
+    grants: list[Grant] | None = None,
+    new: bool = False,
 ) -> CaseRead:
     """The one way a page or endpoint reads a case: scoped by the policy (404 outside it, and the
     refused attempt logged), with its health data only for the roles DESIGN names, and every
-    read of health data written to the access log with the purpose given."""
+    read of health data written to the access log with the purpose given. ``new``: the case was
+    made in this request (``with_details``)."""
     check_purpose(purpose)
     grants = grants_for(user) if grants is None else grants
     try:
-        case = get_case(user, case_id, with_details(Case.objects.all()), grants)
+        case = get_case(user, case_id, with_details(Case.objects.all(), new=new), grants)
     except NotFoundError:
         log_denied(user=user, object_type="case", object_id=case_id, grants=grants)
         raise
+    if new:
+        known_empty(case)
     roles = roles_in_case(user, case, grants)
     health_role = may_read_health(user, case, roles, purpose=purpose)
     if health_role:

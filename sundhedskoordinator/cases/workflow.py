@@ -97,8 +97,8 @@ def health_concern_is_described(case: Case, params: Params) -> list[Missing]:
 
 def in_resource_course(case: Case, day: dt.date) -> bool:
     """LAB § 113, stk. 3: the right belongs to citizens in a ressourceforløb, on that day (as
-    ``cases.selectors.with_details`` read it with the case for today, else read now)."""
-    if getattr(case, "course_checked_on", None) == day:
+    ``citizens.selectors.citizen_facts`` read it with the case for that day, else read now)."""
+    if getattr(case, "checked_on", None) == day:
         return bool(case.in_course)  # type: ignore[attr-defined]
     return any(course.is_active_on(day) for course in case.citizen.resource_courses.all())
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import DateField, Exists, F, Max, OuterRef, Prefetch, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.access.policy import citizen_municipalities
 from sundhedskoordinator.access.services import log_denied
+from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.post.services import Recipient
@@ -46,7 +47,12 @@ def citizen_in_scope(user: User, citizen_id: int, *, history: bool = True) -> Ci
     """The citizen if the user may see them (``history``: as ``scope_citizens``); otherwise
     NotFoundError, and the refusal is logged (linked to the record when it exists, so the citizen
     sees the attempt in "Min log")."""
-    citizen = scope_citizens(user, history=history).filter(pk=citizen_id).first()
+    citizen = (
+        scope_citizens(user, history=history)
+        .annotate(**citizen_facts(clock.today()))
+        .filter(pk=citizen_id)
+        .first()
+    )
     if citizen is None:
         known = Citizen.objects.filter(pk=citizen_id).first() if 0 < citizen_id < 2**63 else None
         log_denied(user=user, object_type="citizen", object_id=citizen_id, citizen=known)
@@ -54,8 +60,33 @@ def citizen_in_scope(user: User, citizen_id: int, *, history: bool = True) -> Ci
     return citizen
 
 
+def written_guidance(on: dt.date, citizen: str = "pk") -> Exists:
+    """Whether the citizen of the row (its column ``citizen``) was told in writing about the right
+    no later than ``on`` (BEK 2409/2021 § 2), as a column or filter of the query."""
+    return Exists(
+        Guidance.objects.filter(
+            citizen=OuterRef(citizen), channel__in=WRITTEN_GUIDANCE_CHANNELS, given_on__lte=on
+        )
+    )
+
+
+def citizen_facts(on: dt.date, citizen: str = "pk") -> dict[str, Any]:
+    """What the rules ask of the citizen of the row on the day ``on``, read with the row as
+    annotations: whether they had written guidance by then (``has_written_guidance``) and whether
+    they are in a ressourceforløb (``cases.workflow.in_resource_course``), with the day they
+    hold for (``checked_on``): a later day reads them again."""
+    return {
+        "checked_on": Value(on, output_field=DateField()),
+        "has_written_guidance": written_guidance(on, citizen),
+        "in_course": _active_course(on, citizen),
+    }
+
+
 def has_written_guidance(citizen: Citizen, *, on_or_before: dt.date) -> bool:
-    """Whether written guidance about the right was given no later than ``on_or_before``."""
+    """Whether written guidance about the right was given no later than ``on_or_before`` (as
+    ``citizen_facts`` read it with the citizen for that day, else read now)."""
+    if getattr(citizen, "checked_on", None) == on_or_before:
+        return bool(citizen.has_written_guidance)  # type: ignore[attr-defined]
     return citizen.guidance.filter(
         channel__in=WRITTEN_GUIDANCE_CHANNELS, given_on__lte=on_or_before
     ).exists()
@@ -64,10 +95,7 @@ def has_written_guidance(citizen: Citizen, *, on_or_before: dt.date) -> bool:
 def not_informed(citizens: QuerySet[Citizen], *, on: dt.date) -> QuerySet[Citizen]:
     """Of ``citizens``, those in a ressourceforløb on ``on`` who had not been told in writing
     about the right by then (BEK 2409/2021 § 2)."""
-    written = Guidance.objects.filter(
-        citizen=OuterRef("pk"), channel__in=WRITTEN_GUIDANCE_CHANNELS, given_on__lte=on
-    )
-    return citizens.filter(_active_course(on)).exclude(Exists(written))
+    return citizens.filter(_active_course(on)).exclude(written_guidance(on))
 
 
 def citizens_without_guidance(user: User, *, today: dt.date) -> QuerySet[Citizen]:
@@ -75,13 +103,9 @@ def citizens_without_guidance(user: User, *, today: dt.date) -> QuerySet[Citizen
     return not_informed(scope_citizens(user), on=today)
 
 
-def _active_course(on: dt.date) -> Exists:
+def _active_course(on: dt.date, citizen: str = "pk") -> Exists:
     return Exists(
-        ResourceCourse.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on),
-            citizen=OuterRef("pk"),
-            start_date__lte=on,
-        )
+        ResourceCourse.objects.filter(ResourceCourse.active_on(on), citizen=OuterRef(citizen))
     )
 
 

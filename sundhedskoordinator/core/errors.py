@@ -38,6 +38,11 @@ class NotFoundError(DomainError):
     status = 404
 
 
+class OutOfScopeError(NotFoundError):
+    """Asked by a user outside whose scope the object is, or for one that does not exist: the
+    same 404, and a refused attempt that the access log keeps."""
+
+
 class ConflictError(DomainError):
     """A stale version or another concurrent change."""
 

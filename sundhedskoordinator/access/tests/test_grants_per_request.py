@@ -71,3 +71,32 @@ def test_outside_a_request_every_question_reads_afresh(world):
         policy.grants_for(user)
         policy.grants_for(user)
     assert _membership_reads(queries.captured_queries) == 2
+
+
+def test_the_bearer_tokens_read_brings_the_grants_as_the_policy_reads_them(world):
+    """A user with roles in two municipalities and a region: the grants that come with the token
+    (one query in all) are the ones ``grants_for`` reads on its own, organisation names included,
+    and the rest of the request asks nothing more of the memberships."""
+    from sundhedskoordinator.api.tokens import issue_token, user_for_token
+    from sundhedskoordinator.organisations.models import Municipality, Region
+    from sundhedskoordinator.organisations.services import grant_role
+
+    user = world.users["sagsbehandler"]
+    svendborg = Municipality.objects.get(code="479")
+    grant_role(user=user, role=Role.SECRETARIAT, municipality=svendborg)
+    grant_role(user=user, role=Role.CLINICAL_ADMIN, region=Region.objects.get(code="1083"))
+    expected = {
+        (Role.CASEWORKER, world.citizen.municipality_id, None, "Odense Kommune"),
+        (Role.SECRETARIAT, svendborg.pk, None, "Svendborg Kommune"),
+        (Role.CLINICAL_ADMIN, None, Region.objects.get(code="1083").pk, "Region Syddanmark"),
+    }
+    token = issue_token(user=user, second_factor=True)
+    with policy.grants_cached(), CaptureQueriesContext(connection) as queries:
+        found = user_for_token(token)
+        assert found == user
+        grants = policy.grants_for(found)
+        policy.holds_role(found, Role.SECRETARIAT)
+    assert len(queries.captured_queries) == 1
+    assert {(g.role, g.municipality_id, g.region_id, g.organisation) for g in grants} == expected
+    assert [g.role for g in grants] == sorted(g.role for g in grants)
+    assert set(grants) == set(policy.grants_for(user))

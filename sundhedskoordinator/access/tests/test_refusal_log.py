@@ -10,9 +10,11 @@ import pytest
 from django.test import Client
 
 from sundhedskoordinator.access.models import AccessAction, AccessLog
-from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.choices import Action, Status
+from sundhedskoordinator.cases.services import run_action
 from sundhedskoordinator.cases.walk import new_case, walk_case_to
 from sundhedskoordinator.citizens import services as citizen_services
+from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.documents.models import IssuedDocument, IssuedKind
 from sundhedskoordinator.organisations.models import Municipality
 
@@ -67,6 +69,24 @@ def test_a_page_action_refused_to_a_colleague_is_logged_too(world):
     )
     assert response.status_code == 200  # the case page again, with the refusal said
     assert _denied(world.users["jobformidler"], "case").filter(case=case).count() == 1
+
+
+def test_an_action_on_a_case_outside_scope_answers_404_logs_once_and_changes_nothing(world, api):
+    """The service finds the case only in the actor's scope, for the API and the pages alike: a
+    caseworker of another municipality is told the case does not exist, nothing is written, and
+    the attempt is logged once, on the case, where the citizen sees it."""
+    case = _case(world, Status.DRAFT)
+    other = world.users["sagsbehandler2"]  # Copenhagen: Odense's case is outside his scope
+    response = api("sagsbehandler2").post(f"/cases/{case.pk}/submit", {"channel": "meeting"})
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    with pytest.raises(NotFoundError):
+        run_action(Action.SUBMIT, actor=other, case_id=case.pk, channel="meeting")
+    case.refresh_from_db()
+    assert case.status == Status.DRAFT and case.submitted_at is None
+    rows = list(_denied(other, "case"))
+    assert [(r.case_id, r.object_id) for r in rows] == [(case.pk, str(case.pk))] * 2
+    entries = api("borger").get("/me/access-log").json()["items"]
+    assert any(e["action"] == "denied" and e["user"] == other.get_full_name() for e in entries)
 
 
 def test_a_meeting_outside_scope_answers_404_and_is_logged(world, api):

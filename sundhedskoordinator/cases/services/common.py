@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import (
     action_roles,
+    in_case_scope,
     item_is_sent,
 )
 from sundhedskoordinator.access.services import logs_refusals
@@ -32,9 +33,10 @@ from sundhedskoordinator.cases.models import (
     Offer,
     OfferVersion,
 )
-from sundhedskoordinator.cases.selectors import agenda_items
+from sundhedskoordinator.cases.selectors import CASE_NOT_FOUND, agenda_items
+from sundhedskoordinator.citizens.selectors import citizen_facts
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import ConflictError, DomainError
+from sundhedskoordinator.core.errors import ConflictError, DomainError, OutOfScopeError
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.models import IssuedKind
 from sundhedskoordinator.documents.storage import store_version
@@ -64,17 +66,25 @@ _case_refusals_logged = logs_refusals(
 )
 
 
-def _lock(case_id: int, expected_version: int | None) -> Case:
+def _lock(case_id: int, expected_version: int | None, actor: User | None = None) -> Case:
     """The case, locked for this transaction, at the version the caller last saw; with its
-    offer and the citizen's description, which most actions read. Only the case's row and its
+    offer and the citizen's description, which most actions read, and what the rules ask of the
+    citizen today (``citizen_facts``). With the ``actor``, only a case in their scope is found
+    (the policy's ``in_case_scope``): any other answers 404 before anything is locked, read or
+    written, and the attempt is logged (``_case_refusals_logged``). Only the case's row and its
     citizen's are locked: the municipality, the region and the responsible caseworker are shared
     by many cases, and locking them would make every action in a municipality wait for the one
     before it."""
+    cases = Case.objects.all() if actor is None else in_case_scope(Case.objects.all(), actor)
     case = (
-        Case.objects.select_for_update(of=("self", "citizen"))
+        cases.select_for_update(of=("self", "citizen"))
         .select_related("citizen", "municipality__region", "responsible", "offer", "health_concern")
-        .get(pk=case_id)
+        .annotate(**citizen_facts(clock.today(), "citizen_id"))
+        .filter(pk=case_id)
+        .first()
     )
+    if case is None:
+        raise OutOfScopeError("not_found", CASE_NOT_FOUND)
     if expected_version is not None and case.version != expected_version:
         raise ConflictError(
             workflow.STALE_VERSION,

@@ -53,7 +53,7 @@ def hold_conversation(
     if attendees is not None:
         limits.check_attendees(attendees)
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.HOLD_CONVERSATION, actor)
         item = _active_item(case)
         workflow.run_guards(
@@ -114,7 +114,7 @@ def cancel_conversation(
     the region bills it follows from the code (``billing``)."""
     check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.CANCEL, actor)
         workflow.run_guards(transition, case, {"reason": reason, "reason_code": reason_code})
         item = _active_item(case)
@@ -140,7 +140,7 @@ def record_file_note(
     """The caseworker's note of what was agreed at the conversation (notatpligt)."""
     check_lengths({"text": (text, limits.NOTE)})
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.RECORD_FILE_NOTE, actor)
         if not text.strip():
             raise DomainError(
@@ -190,7 +190,7 @@ def write_advice(
         }
     )
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         action = Action.WRITE_ADVICE if case.status == Status.HELD else Action.CORRECT_ADVICE
         transition, role = _authorise(case, action, actor)
         workflow.run_guards(
@@ -253,7 +253,7 @@ def save_advice_draft(
         }
     )
     with transaction.atomic(durable=True):
-        case = _lock(case_id, None)
+        case = _lock(case_id, None, actor)
         action = Action.WRITE_ADVICE if case.status == Status.HELD else Action.CORRECT_ADVICE
         _authorise(case, action, actor)
         draft, _created = AdviceDraft.objects.update_or_create(

@@ -145,7 +145,7 @@ def update_case(
     (``reassign_case``)."""
     check_lengths({"no_health_information_note": (no_health_information_note, limits.NOTE)})
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.UPDATE, actor)
         if writes_as_citizen([role]) and (
             offer is not None or no_health_information_note is not None
@@ -278,7 +278,7 @@ def add_document(
     _authorise(unlocked.get(pk=case_id), Action.ADD_DOCUMENT, actor)
     file_type = accept_upload(filename=filename, content=content)
     with transaction.atomic(durable=True):
-        case = _lock(case_id, None)
+        case = _lock(case_id, None, actor)
         transition, role = _authorise(case, Action.ADD_DOCUMENT, actor)
         document = _store_document(
             case,
@@ -315,7 +315,7 @@ def submit_case(
     3). ``health_concern`` records the description in the same transaction, so a refused request
     writes nothing."""
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.SUBMIT, actor)
         if health_concern is not None:
             _apply_changes(case, actor, role, offer=None, health_concern=health_concern)
@@ -354,7 +354,7 @@ def submit_case(
 def complete_case(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """The case file holds what the coordinator needs (regional procedure item 4)."""
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.COMPLETE, actor)
         agreement = agreement_on(case.municipality.region_id, clock.today())
         workflow.run_guards(
@@ -377,7 +377,7 @@ def reassign_case(
     active caseworker or job broker of the municipality. A scheduled conversation follows: the
     new responsible attends where the old one would have. Both are told; the event is logged."""
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.REASSIGN, actor)
         if not may_hand_on(actor, case, role):
             raise DomainError(

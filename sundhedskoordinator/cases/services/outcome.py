@@ -101,7 +101,7 @@ def decide_case(
     decision; the letter to the citizen describes it. The offer is no longer on hold."""
     _check_decision_input(outcome, text, offer)
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.DECIDE, actor)
         values = _decision_inputs(case, outcome, text, offer)
         version = (
@@ -157,7 +157,7 @@ def preview_decision_letter(
 def close_case(*, actor: User, case_id: int, expected_version: int | None = None) -> Case:
     """Archive the decided case."""
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.CLOSE, actor)
         return _finish(case, transition, actor, role, closed_at=clock.now())
 
@@ -173,7 +173,7 @@ def withdraw_case(
     (``billing``)."""
     check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.WITHDRAW, actor)
         if case.status in (Status.SCHEDULED, Status.SENT):
             item = _active_item(case)
@@ -221,7 +221,7 @@ def reject_case(
     with a written reason and one of the reason codes statistics count refusals by."""
     check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.REJECT, actor)
         workflow.run_guards(transition, case, {"reason": reason, "reason_code": reason_code})
         return _finish(

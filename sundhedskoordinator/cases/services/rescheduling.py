@@ -390,7 +390,7 @@ def move_case(
     package already sent is sent again for the new meeting."""
     check_lengths({"late_reason": (late_reason, limits.REASON), "reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         _authorise(case, Action.MOVE, actor)
         item = _active_item(case)
         target = _target_meeting(meeting_id, case.municipality_id)

@@ -139,7 +139,7 @@ def schedule_case(
         }
     )
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.SCHEDULE, actor)
         # Locking the meeting row serialises two secretaries filling the same agenda.
         # Only the case's own municipality's meetings exist for it: another municipality's
@@ -232,7 +232,7 @@ def unschedule_case(
     billed, so a written reason is optional even for "other"."""
     check_lengths({"reason": (reason, limits.REASON)})
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.UNSCHEDULE, actor)
         workflow.run_guards(transition, case, {"reason_code": reason_code, "reason": reason})
         item = _active_item(case)
@@ -336,7 +336,7 @@ def dispatch_package(*, actor: User, case_id: int, expected_version: int | None 
     nothing."""
     now = clock.now()
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.DISPATCH, actor)
         item = _active_item(case)
         _dispatch_guards(case, item, transition)
@@ -416,7 +416,7 @@ def set_companion(
         }
     )
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.SET_COMPANION, actor)
         item = _active_item(case)
         workflow.run_guards(
@@ -436,7 +436,7 @@ def take_over_item(*, actor: User, case_id: int, expected_version: int | None = 
     2, "overtager"): from now on they, not the one planned, hold the conversation and write the
     advice. Open and logged; the coordinator who had it is told."""
     with transaction.atomic(durable=True):
-        case = _lock(case_id, expected_version)
+        case = _lock(case_id, expected_version, actor)
         transition, role = _authorise(case, Action.TAKE_OVER, actor)
         item = _active_item(case)
         if holds_item(actor, case):
