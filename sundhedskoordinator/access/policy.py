@@ -105,8 +105,8 @@ def grants_column(user_id: str) -> Subquery[Any]:
     """The grants of the user whose id is in the column ``user_id`` of the query that reads them,
     as one text column (``remember_grants_column``): the request's user and their grants in one
     query. Each membership is a JSON array of role, municipality, region and the organisation's
-    name; the column joins them with commas (SQLite cannot order an aggregate:
-    ``remember_grants_column`` puts them in the order ``grants_for`` reads them)."""
+    name; the column joins them with commas, in no order (SQLite orders an aggregate only from
+    3.44): ``remember_grants_column`` puts them in the order ``grants_for`` reads them."""
     one = Cast(
         JSONArray(
             "role",

@@ -174,7 +174,8 @@ def with_details(queryset: QuerySet[Case], *, new: bool = False) -> QuerySet[Cas
 
 def known_empty(case: Case) -> Case:
     """A case read by ``with_details(new=True)``, with the agenda history and advice it cannot
-    have yet, as the full read would have given them."""
+    have yet, as the full read would have given them: read back by the request that made it,
+    still a draft, it is several steps by other people away from a meeting or advice."""
     case.item_history = []  # type: ignore[attr-defined]
     case.advice_list = []  # type: ignore[attr-defined]
     return case

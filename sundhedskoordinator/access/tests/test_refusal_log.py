@@ -11,8 +11,9 @@ from django.test import Client
 
 from sundhedskoordinator.access.models import AccessAction, AccessLog
 from sundhedskoordinator.cases.choices import Action, Status
+from sundhedskoordinator.cases.models import Document
 from sundhedskoordinator.cases.services import run_action
-from sundhedskoordinator.cases.walk import new_case, walk_case_to
+from sundhedskoordinator.cases.walk import SAMPLE_PDF, new_case, walk_case_to
 from sundhedskoordinator.citizens import services as citizen_services
 from sundhedskoordinator.core.errors import NotFoundError
 from sundhedskoordinator.documents.models import IssuedDocument, IssuedKind
@@ -87,6 +88,32 @@ def test_an_action_on_a_case_outside_scope_answers_404_logs_once_and_changes_not
     assert [(r.case_id, r.object_id) for r in rows] == [(case.pk, str(case.pk))] * 2
     entries = api("borger").get("/me/access-log").json()["items"]
     assert any(e["action"] == "denied" and e["user"] == other.get_full_name() for e in entries)
+
+
+def test_a_document_for_a_case_outside_scope_or_missing_answers_404_before_the_file_is_judged(
+    world,
+):
+    """The upload judges its file before it locks the case; it finds the case in the actor's
+    scope first, so a case outside it, or none, is a 404 and a logged attempt, not a 403 or an
+    error."""
+    case = _case(world, Status.REQUESTED)
+    other = world.users["sagsbehandler2"]
+    documents = Document.objects.count()
+    for case_id in (case.pk, 2**40):
+        with pytest.raises(NotFoundError):
+            run_action(
+                Action.ADD_DOCUMENT,
+                actor=other,
+                case_id=case_id,
+                kind="other",
+                filename="bilag.pdf",
+                content=SAMPLE_PDF,
+            )
+    assert Document.objects.count() == documents
+    assert [r.object_id for r in _denied(other, "case").order_by("id")] == [
+        str(case.pk),
+        str(2**40),
+    ]
 
 
 def test_a_meeting_outside_scope_answers_404_and_is_logged(world, api):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.access.policy import (
@@ -36,7 +37,12 @@ from sundhedskoordinator.cases.models import (
 from sundhedskoordinator.cases.selectors import CASE_NOT_FOUND, agenda_items
 from sundhedskoordinator.citizens.selectors import citizen_facts
 from sundhedskoordinator.core import clock
-from sundhedskoordinator.core.errors import ConflictError, DomainError, OutOfScopeError
+from sundhedskoordinator.core.errors import (
+    ConflictError,
+    DomainError,
+    NotFoundError,
+    OutOfScopeError,
+)
 from sundhedskoordinator.documents import letters
 from sundhedskoordinator.documents.models import IssuedKind
 from sundhedskoordinator.documents.storage import store_version
@@ -66,25 +72,40 @@ _case_refusals_logged = logs_refusals(
 )
 
 
-def _lock(case_id: int, expected_version: int | None, actor: User | None = None) -> Case:
+def _in_scope(actor: User | None, case_id: int) -> QuerySet[Case]:
+    """The case as the actor may find it: only in their scope (the policy's ``in_case_scope``);
+    ``None`` for the system's own steps (a meeting's cancellation moving its cases, retention),
+    which act on any case."""
+    cases = Case.objects.filter(pk=case_id)
+    return cases if actor is None else in_case_scope(cases, actor)
+
+
+def _found(case: Case | None, actor: User | None) -> Case:
+    """The case ``_in_scope`` found; a case the actor cannot see answers 404 like a missing one,
+    and is logged as a refused attempt (``_case_refusals_logged``)."""
+    if case is not None:
+        return case
+    if actor is None:
+        raise NotFoundError("not_found", CASE_NOT_FOUND)
+    raise OutOfScopeError("not_found", CASE_NOT_FOUND)
+
+
+def _lock(case_id: int, expected_version: int | None, actor: User | None) -> Case:
     """The case, locked for this transaction, at the version the caller last saw; with its
     offer and the citizen's description, which most actions read, and what the rules ask of the
-    citizen today (``citizen_facts``). With the ``actor``, only a case in their scope is found
-    (the policy's ``in_case_scope``): any other answers 404 before anything is locked, read or
-    written, and the attempt is logged (``_case_refusals_logged``). Only the case's row and its
-    citizen's are locked: the municipality, the region and the responsible caseworker are shared
-    by many cases, and locking them would make every action in a municipality wait for the one
-    before it."""
-    cases = Case.objects.all() if actor is None else in_case_scope(Case.objects.all(), actor)
-    case = (
-        cases.select_for_update(of=("self", "citizen"))
+    citizen today (``citizen_facts``). Only a case in the ``actor``'s scope is found
+    (``_in_scope``): any other answers 404 before anything is locked, read or written. Only the
+    case's row and its citizen's are locked: the municipality, the region and the responsible
+    caseworker are shared by many cases, and locking them would make every action in a
+    municipality wait for the one before it."""
+    case = _found(
+        _in_scope(actor, case_id)
+        .select_for_update(of=("self", "citizen"))
         .select_related("citizen", "municipality__region", "responsible", "offer", "health_concern")
         .annotate(**citizen_facts(clock.today(), "citizen_id"))
-        .filter(pk=case_id)
-        .first()
+        .first(),
+        actor,
     )
-    if case is None:
-        raise OutOfScopeError("not_found", CASE_NOT_FOUND)
     if expected_version is not None and case.version != expected_version:
         raise ConflictError(
             workflow.STALE_VERSION,

@@ -45,6 +45,8 @@ from .common import (
     _authorise,
     _case_refusals_logged,
     _finish,
+    _found,
+    _in_scope,
     _land,
     _lock,
     _next_reference,
@@ -274,8 +276,10 @@ def add_document(
     # Judging the file (its type from its content, the malware scan) takes long for a large one:
     # done before the write transaction, once the actor is known to be allowed to add it, so the
     # write lock is held only while the file and its row are kept.
-    unlocked = Case.objects.select_related("citizen", "municipality__region", "responsible")
-    _authorise(unlocked.get(pk=case_id), Action.ADD_DOCUMENT, actor)
+    unlocked = _in_scope(actor, case_id).select_related(
+        "citizen", "municipality__region", "responsible"
+    )
+    _authorise(_found(unlocked.first(), actor), Action.ADD_DOCUMENT, actor)
     file_type = accept_upload(filename=filename, content=content)
     with transaction.atomic(durable=True):
         case = _lock(case_id, None, actor)

@@ -37,6 +37,8 @@ from .common import (
     _case_refusals_logged,
     _coordinator_if_sent,
     _finish,
+    _found,
+    _in_scope,
     _issue,
     _lock,
     _save_offer,
@@ -134,7 +136,12 @@ def preview_decision_letter(
     """The letter the decision would send, for the caseworker to read before deciding: the same
     checks as ``decide_case``, and nothing is written."""
     _check_decision_input(outcome, text, offer)
-    case = Case.objects.select_related("citizen", "municipality__region", "offer").get(pk=case_id)
+    case = _found(
+        _in_scope(actor, case_id)
+        .select_related("citizen", "municipality__region", "offer")
+        .first(),
+        actor,
+    )
     _authorise(case, Action.DECIDE, actor)
     values = _decision_inputs(case, outcome, text, offer)
     version = (

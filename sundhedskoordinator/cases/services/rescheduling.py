@@ -434,7 +434,7 @@ def cancel_meeting(
         # say so, and are never billed.
         item_code = CancelCode.MEETING_CANCELLED if reason_code == CancelCode.OTHER else reason_code
         for item in items:
-            case = _lock(item.case_id, None)
+            case = _lock(item.case_id, None, None)  # the meeting's cases: the system moves them
             try:
                 if target is not None:
                     _move_item(case, item, target, actor, late_reason=late_reason, reason=reason)

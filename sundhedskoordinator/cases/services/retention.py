@@ -35,7 +35,7 @@ def anonymise_case(*, case_id: int) -> Case:
     advice), and log it. The citizen record is anonymised too once none of their cases is left
     un-anonymised. Retention: DESIGN section 4 (default 10 years after closing)."""
     with transaction.atomic(durable=True):
-        case = _lock(case_id, None)
+        case = _lock(case_id, None, None)  # retention is the system's own step
         if case.status not in TERMINAL_STATES or case.anonymised_at is not None:
             raise DomainError(workflow.INVALID_TRANSITION, _("Kun afsluttede sager anonymiseres."))
         Offer.objects.filter(case=case).update(provider="", content="", demands="")
