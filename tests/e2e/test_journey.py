@@ -48,6 +48,9 @@ class Session:
         expect(self.page.get_by_role("heading", level=1)).to_contain_text("Velkommen")
 
     def check(self, name: str) -> None:
+        # The caller has waited for the page it means (its heading or a message); this waits for
+        # the rest of it, so axe is never injected into a document that is still being replaced.
+        self.page.wait_for_load_state()
         self.page.add_script_tag(path=str(AXE))
         violations = self.page.evaluate(
             """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -93,6 +96,7 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
     caseworker = Session(browser, base, "sagsbehandler", tmp_path)
     page = caseworker.page
     page.get_by_role("link", name="Sager", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sager")
     caseworker.check("01-sagsbehandler-sager")
     # The status filter replaces only the table (htmx) and keeps the address bookmarkable.
     page.get_by_label("Status").select_option("closed")
@@ -115,6 +119,7 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
     # 2. The citizen asks for the conversation in their own words.
     borger = Session(browser, base, "borger", tmp_path)
     borger.page.get_by_role("link", name="Mine sager").first.click()
+    expect(borger.page.get_by_role("heading", level=1)).to_have_text("Mine sager")
     borger.check("04-borger-mine-sager")
     borger.page.goto(case_url)
     borger.check("05-borger-anmodning")
@@ -159,8 +164,10 @@ def test_the_procedure_in_the_browser(browser, live_server, demo_users, tmp_path
     secretariat.page.get_by_role("button", name="Sæt på dagsorden").click()
     expect(secretariat.page.get_by_text("Planlagt efter fristen")).to_be_visible()
     secretariat.page.get_by_role("link", name="Møder", exact=True).first.click()
+    expect(secretariat.page.get_by_role("heading", level=1)).to_have_text("Møder")
     secretariat.check("09-sekretariat-moeder")
     secretariat.page.get_by_role("link", name=today.strftime("%Y")).first.click()
+    expect(secretariat.page.get_by_role("heading", level=1)).to_contain_text("Dagsorden")
     secretariat.check("10-sekretariat-dagsorden")
     secretariat.page.get_by_role("button", name="Send alle, der ikke er sendt").click()
     expect(secretariat.page.get_by_text("sendt til sundhedskoordinatoren")).to_be_visible()

@@ -16,13 +16,14 @@ from django.db import OperationalError, connection, transaction
 
 from conftest import World
 from sundhedskoordinator.cases.services.common import _lock
+from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.cases.walk import new_case
 from sundhedskoordinator.citizens.services import create_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _lock_elsewhere(case_id: int) -> str:
+def _lock_elsewhere(case_id: int, actor: User) -> str:
     """Whether another connection takes the case's lock within a second: locked or waited."""
     outcome: list[str] = []
 
@@ -31,7 +32,7 @@ def _lock_elsewhere(case_id: int) -> str:
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL lock_timeout = '1s'")
-                _lock(case_id, None)
+                _lock(case_id, None, actor)
             outcome.append("locked")
         except OperationalError:
             outcome.append("waited")
@@ -61,6 +62,6 @@ def test_an_action_does_not_wait_for_another_case_of_the_municipality(world: Wor
         second.responsible_id,
     )
     with transaction.atomic():
-        _lock(first.pk, None)
-        assert _lock_elsewhere(second.pk) == "locked"
-        assert _lock_elsewhere(first.pk) == "waited"
+        _lock(first.pk, None, caseworker)
+        assert _lock_elsewhere(second.pk, caseworker) == "locked"
+        assert _lock_elsewhere(first.pk, caseworker) == "waited"
