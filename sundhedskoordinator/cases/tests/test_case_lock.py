@@ -16,9 +16,9 @@ from django.db import OperationalError, connection, transaction
 
 from conftest import World
 from sundhedskoordinator.cases.services.common import _lock
-from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.cases.walk import new_case
 from sundhedskoordinator.citizens.services import create_citizen
+from sundhedskoordinator.organisations.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
