@@ -16,7 +16,7 @@ from sundhedskoordinator.organisations.models import User
 from sundhedskoordinator.reports.selectors import StatisticsFilter, monthly, statistics
 
 from .cases import ERRORS
-from .schemas import Day, file_answer
+from .schemas import Day, Out, file_answer
 
 router = Router(tags=["figures"])
 
@@ -34,7 +34,7 @@ class SettlementQuery(Schema):
     date_to: Day = Field(..., alias="to")
 
 
-class RateOut(Schema):
+class RateOut(Out):
     id: int
     region: int
     amount: Decimal
@@ -49,7 +49,7 @@ class RateOut(Schema):
     confirmed_at: dt.datetime | None = None
 
 
-class RateCorrectionOut(Schema):
+class RateCorrectionOut(Out):
     municipality: str
     period_start: dt.date
     reference: str
@@ -58,7 +58,7 @@ class RateCorrectionOut(Schema):
     note: str
 
 
-class LineOut(Schema):
+class LineOut(Out):
     case_id: int
     reference: str
     kind: str
@@ -69,7 +69,7 @@ class LineOut(Schema):
     note: str
 
 
-class SettlementOut(Schema):
+class SettlementOut(Out):
     municipality: int
     municipality_name: str
     region: int
@@ -259,26 +259,26 @@ class StatisticsQuery(Schema):
     team: int | None = Field(None, gt=0, lt=2**31)
 
 
-class SpreadOut(Schema):
+class SpreadOut(Out):
     count: int
     median: Decimal | None
     p90: Decimal | None
 
 
-class CountOut(Schema):
+class CountOut(Out):
     key: str
     label: str
     count: int
 
 
-class FigureScopeOut(Schema):
+class FigureScopeOut(Out):
     #: "all_cases": every case of the municipalities counted; "sent_cases": those sent to the
     #: region only (Klinisk Funktion, a region's manager).
     basis: str
     description: str
 
 
-class StatisticsOut(Schema):
+class StatisticsOut(Out):
     period_start: dt.date
     period_end: dt.date
     municipalities: list[str]
@@ -321,12 +321,12 @@ def statistics_view(request: HttpRequest, query: Query[StatisticsQuery]) -> dict
     )
 
 
-class SeriesOut(Schema):
+class SeriesOut(Out):
     key: str
     label: str
 
 
-class MonthlyOut(Schema):
+class MonthlyOut(Out):
     period_start: dt.date
     period_end: dt.date
     municipalities: list[str]
