@@ -31,6 +31,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 from pyinstrument.renderers import ConsoleRenderer  # noqa: E402
 
+# Started as a server worker starts: the URLs loaded and what is loaded frozen (``gc.freeze``).
+import sundhedskoordinator.wsgi  # noqa: E402, F401
 from sundhedskoordinator.api.tokens import issue_token  # noqa: E402
 from sundhedskoordinator.billing.models import Settlement  # noqa: E402
 from sundhedskoordinator.cases.models import Case  # noqa: E402

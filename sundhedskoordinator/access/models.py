@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.loading import QuickLoad
 from sundhedskoordinator.organisations.choices import Role
 
 
@@ -30,7 +31,7 @@ OBJECT_LABELS = {
 }
 
 
-class AccessLog(models.Model):
+class AccessLog(QuickLoad, models.Model):
     """One read of a case's health data (or a refused attempt). It names the object, never its
     content."""
 
@@ -73,7 +74,7 @@ class AccessLog(models.Model):
         return str(Role(self.role).label) if self.role in Role.values else self.role
 
 
-class LoginSession(models.Model):
+class LoginSession(QuickLoad, models.Model):
     """Which sessions a user has open, so that taking a role away or deactivating the user ends
     them at once (Django's sessions cannot be found by user)."""
 
@@ -87,7 +88,7 @@ class LoginSession(models.Model):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class OIDCIdentity(models.Model):
+class OIDCIdentity(QuickLoad, models.Model):
     """The OpenID Connect identity a staff member logs in with: the provider's issuer and its
     stable subject (``sub``), bound at the first log-in. After that the provider's user name and
     e-mail no longer decide who logs in (OpenID Connect Core 1.0, section 5.7: only ``iss`` and
@@ -112,7 +113,7 @@ class OIDCIdentity(models.Model):
         return f"{self.issuer} {self.subject}"
 
 
-class LoginBackoff(models.Model):
+class LoginBackoff(QuickLoad, models.Model):
     """Failed log-ins for one user name from every source together: they slow the next attempt
     for that name down (a short wait that grows) but never lock it, so that nobody can shut a
     colleague out by typing wrong passwords. The lockout itself is per user name *and* address
@@ -126,7 +127,7 @@ class LoginBackoff(models.Model):
         return f"{self.username} ({self.failures})"
 
 
-class ApiToken(models.Model):
+class ApiToken(QuickLoad, models.Model):
     """A bearer token. Only its SHA-256 is stored; the token itself is shown once, when issued."""
 
     user = models.ForeignKey(

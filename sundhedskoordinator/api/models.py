@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from sundhedskoordinator.core.loading import QuickLoad
 
-class IdempotencyRecord(models.Model):
+
+class IdempotencyRecord(QuickLoad, models.Model):
     """The first answer to a POST with an ``Idempotency-Key``; a repeat gets the same answer and
     changes nothing."""
 

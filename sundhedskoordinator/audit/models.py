@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.loading import QuickLoad
+
 
 class EventKind(models.TextChoices):
     """What happened. The *actor* is the user who acted; the *subject* is always the case."""
@@ -41,7 +43,7 @@ class EventKind(models.TextChoices):
     AGENDA_REORDERED = "agenda_reordered", _("Tiden på dagsordenen ændret")
 
 
-class CaseEvent(models.Model):
+class CaseEvent(QuickLoad, models.Model):
     """One entry of a case's history. Rows are only ever inserted."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="events")
@@ -75,7 +77,7 @@ class AdminAction(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("API-nøgle tilbagekaldt")
 
 
-class AdminLogEntry(models.Model):
+class AdminLogEntry(QuickLoad, models.Model):
     """One change the administrator made in the admin site to users, roles, memberships and
     the other records he may edit (DESIGN section 2: "his changes are logged"). Written in the
     same transaction as the change; rows are only ever inserted (the database refuses UPDATE and

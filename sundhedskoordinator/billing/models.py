@@ -8,10 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.loading import QuickLoad
+
 from .choices import Basis, LineKind
 
 
-class Rate(models.Model):
+class Rate(QuickLoad, models.Model):
     """Klinisk Funktion's rate for one rehab-team case, valid from ``valid_from`` until the day
     before the next rate of the region starts (``valid_to`` is then set; open while it is the
     newest). Whether a case cancelled after dispatch is billed is part of the rate, because the
@@ -66,7 +68,7 @@ class Rate(models.Model):
         return f"{self.region}: {self.amount} kr. fra {self.valid_from:%d.%m.%Y}"
 
 
-class Settlement(models.Model):
+class Settlement(QuickLoad, models.Model):
     """An approved settlement of one municipality for one period. It exists only once approved,
     and then it is locked: its lines never change; what turns out differently later goes into
     the next period's settlement as correction lines."""
@@ -104,7 +106,7 @@ class Settlement(models.Model):
         return f"{self.municipality} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
 
 
-class SettlementLine(models.Model):
+class SettlementLine(QuickLoad, models.Model):
     """One billed case, or one correction of an earlier line. A case has at most one ordinary
     line in all settlements (the database refuses a second)."""
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.loading import QuickLoad
 from sundhedskoordinator.core.workingdays import deadline_passed
 from sundhedskoordinator.meetings.choices import CancelCode
 from sundhedskoordinator.meetings.models import Meeting
@@ -37,7 +38,7 @@ from .choices import (
 )
 
 
-class CaseSequence(models.Model):
+class CaseSequence(QuickLoad, models.Model):
     """The last reference number issued per year; the row is locked while a number is drawn, so
     two cases never get the same reference."""
 
@@ -120,7 +121,7 @@ def list_order(status: str | None = None) -> dict[str, Any]:
     }
 
 
-class Case(models.Model):
+class Case(QuickLoad, models.Model):
     """One request for the health coordinator's assessment of one concrete offer (LAB § 113,
     stk. 3). ``version`` grows with every change and guards against lost updates."""
 
@@ -262,7 +263,7 @@ class Case(models.Model):
 OFFER_FIELDS = ("kind", "provider", "start_date", "hours_per_week", "content", "demands")
 
 
-class OfferDescription(models.Model):
+class OfferDescription(QuickLoad, models.Model):
     """What describes an offer (``OFFER_FIELDS``): the case's offer and each of its versions."""
 
     kind = models.CharField(_("type"), max_length=30, choices=OfferKind.choices)
@@ -321,7 +322,7 @@ class OfferVersion(OfferDescription):
         return f"{self.case} v{self.version}"
 
 
-class HealthConcern(models.Model):
+class HealthConcern(QuickLoad, models.Model):
     """The citizen's description of where the offer does not take enough account of their health
     (regional procedure item 3, part 2), written by the citizen or by the caseworker for them."""
 
@@ -348,7 +349,7 @@ def document_path(instance: Document, filename: str) -> str:
     return f"cases/{instance.case_id}/{instance.kind}-v{instance.version}-{instance.sha256[:16]}"
 
 
-class Document(models.Model):
+class Document(QuickLoad, models.Model):
     """A file in the case. A new upload of the same kind is a new version; old ones stay."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
@@ -384,7 +385,7 @@ def request_day(submitted_at: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(submitted_at) if submitted_at is not None else None
 
 
-class AgendaItem(models.Model):
+class AgendaItem(QuickLoad, models.Model):
     """A case on a meeting's agenda: one team case slot followed by the advice-writing block.
     The participants are the citizen, the coordinator and the responsible caseworker or personal
     job broker (BEK 2409/2021 § 3), and a companion (bisidder) if the citizen brings one.
@@ -497,7 +498,7 @@ class AgendaItem(models.Model):
         return deadline_passed(self.dispatch_deadline, clock.today())
 
 
-class Dispatch(models.Model):
+class Dispatch(QuickLoad, models.Model):
     """The case package sent to the coordinator: a frozen snapshot of what was sent, with the
     deadline it was measured against (regional procedure item 8: 10 working days before)."""
 
@@ -537,7 +538,7 @@ class Dispatch(models.Model):
                 setattr(self.agenda_item, name, value)
 
 
-class Conversation(models.Model):
+class Conversation(QuickLoad, models.Model):
     """The conversation between citizen, coordinator and caseworker (BEK 2409/2021 § 3), and the
     caseworker's file note of what was agreed (notatpligt, offentlighedsloven § 13)."""
 
@@ -587,7 +588,7 @@ class Conversation(models.Model):
             self.agenda_item.held = True
 
 
-class KeepsCaseMunicipality(models.Model):
+class KeepsCaseMunicipality(QuickLoad, models.Model):
     """A part of a case that keeps its case's municipality (set in ``save``), so that the
     statistics find a period's advice or decisions of the municipalities they count from the
     part's own figure index, without joining every sent case of them (``FIGURE_COLUMNS``). A
@@ -644,7 +645,7 @@ class Advice(KeepsCaseMunicipality):
         return f"{self.case} v{self.version}"
 
 
-class AdviceDraft(models.Model):
+class AdviceDraft(QuickLoad, models.Model):
     """The advice as its coordinator left it before submitting: seen by nobody else, replaced at
     each save, gone once the advice is submitted (or the case anonymised)."""
 

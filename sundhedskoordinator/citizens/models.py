@@ -9,10 +9,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.loading import QuickLoad
+
 from .choices import WRITTEN_GUIDANCE_CHANNELS, GuidanceChannel
 
 
-class Citizen(models.Model):
+class Citizen(QuickLoad, models.Model):
     """A citizen (borger) as one municipality's jobcenter knows them: each municipality keeps its
     own record (it is the data controller of its own register), so a person who moves has one
     record per municipality, and one municipality never learns from the system whether another
@@ -57,7 +59,7 @@ class Citizen(models.Model):
         return self.name
 
 
-class ResourceCourse(models.Model):
+class ResourceCourse(QuickLoad, models.Model):
     """A ressourceforløb (LAB § 68 b). Only citizens in an active one have the right (LAB § 113,
     stk. 3)."""
 
@@ -92,7 +94,7 @@ class ResourceCourse(models.Model):
         return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-class Guidance(models.Model):
+class Guidance(QuickLoad, models.Model):
     """Guidance given to a citizen about the right (BEK 2409/2021 § 2: in writing, no later than
     when a concrete offer is presented). Each is recorded with date, channel and who gave it."""
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.loading import QuickLoad
+
 
 class IssuedKind(models.TextChoices):
     AGENDA = "agenda", _("Dagsorden")
@@ -19,7 +21,7 @@ def issued_path(instance: IssuedDocument, filename: str) -> str:
     return f"issued/{owner}/{instance.kind}-v{instance.version}-{instance.sha256[:16]}.pdf"
 
 
-class IssuedDocument(models.Model):
+class IssuedDocument(QuickLoad, models.Model):
     """A PDF as it was issued; it is never changed, a new issue is a new version."""
 
     kind = models.CharField(_("art"), max_length=30, choices=IssuedKind.choices)

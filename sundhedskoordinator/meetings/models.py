@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sundhedskoordinator.core import clock
+from sundhedskoordinator.core.loading import QuickLoad
 from sundhedskoordinator.core.workingdays import deadline_passed
 
 from .choices import CancelCode, MeetingKind, RightGroup
@@ -32,7 +33,7 @@ def default_required_documents() -> list[str]:
     return ["action_plan", "health_information"]
 
 
-class CollaborationAgreement(models.Model):
+class CollaborationAgreement(QuickLoad, models.Model):
     """A region's collaboration agreement (samarbejdsaftale) with its municipalities: the numbers
     of the procedure. The seed procedure (Bilag 13, August 2021) is the default: the package is
     sent 10 working days before the meeting, a case takes one 30-minute team slot followed by a
@@ -122,7 +123,7 @@ class CollaborationAgreement(models.Model):
         return group in self.right_groups
 
 
-class Meeting(models.Model):
+class Meeting(QuickLoad, models.Model):
     """A rehab-team meeting (or a stand-alone conversation meeting, with or without a team) of a
     municipality on a local date. Its dispatch deadline is computed when the meeting is created
     and stored with the rule that made it."""
@@ -197,7 +198,7 @@ class Meeting(models.Model):
         return deadline_passed(self.dispatch_deadline, clock.today())
 
 
-class MeetingChange(models.Model):
+class MeetingChange(QuickLoad, models.Model):
     """One change of a meeting, kept for its history: what it was and became, who changed it
     and why. The cases on it carry their own events of the same change."""
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.loading import QuickLoad
+
 
 class NotificationKind(models.TextChoices):
     CASE_SENT = "case_sent", _("En sag er sendt til dig")
@@ -23,7 +25,7 @@ class NotificationKind(models.TextChoices):
     REMIND_STUCK = "remind_stuck", _("Påmindelse: mødet er holdt, men samtalen er ikke registreret")
 
 
-class Notification(models.Model):
+class Notification(QuickLoad, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -42,7 +44,7 @@ class Notification(models.Model):
         return f"{self.user_id} {self.kind}"
 
 
-class Reminder(models.Model):
+class Reminder(QuickLoad, models.Model):
     """That a reminder of one kind about one case went to one user. The unique constraint makes
     every reminder go out once, however often the scheduler runs and however many run at once."""
 

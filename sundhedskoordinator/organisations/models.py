@@ -8,10 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.loading import QuickLoad
+
 from .choices import MUNICIPAL_ROLES, REGIONAL_ROLES, UNSCOPED_ROLES, Role
 
 
-class Region(models.Model):
+class Region(QuickLoad, models.Model):
     """One of the five Danish regions. Its Klinisk Funktion employs the health coordinators,
     keeps the rates and bills the municipalities (regional procedure, item 9)."""
 
@@ -32,7 +34,7 @@ class Region(models.Model):
         return self.name
 
 
-class Municipality(models.Model):
+class Municipality(QuickLoad, models.Model):
     """A municipality (kommune) and its jobcenter; it belongs to exactly one region."""
 
     code = models.CharField(_("kommunekode"), max_length=3, unique=True)
@@ -66,7 +68,7 @@ class Municipality(models.Model):
         return self.name
 
 
-class RehabTeam(models.Model):
+class RehabTeam(QuickLoad, models.Model):
     """A municipality's rehabilitation team (LOB § 9); it holds the meetings cases go to."""
 
     municipality = models.ForeignKey(
@@ -90,7 +92,7 @@ class RehabTeam(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(QuickLoad, AbstractUser):
     """A person who logs in. What they may do comes from their role memberships, never from
     Django's staff flags (those only open the admin site)."""
 
@@ -123,7 +125,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class RoleMembership(models.Model):
+class RoleMembership(QuickLoad, models.Model):
     """One role held by one user in one organisation (DESIGN section 2). A user may hold several.
 
     Municipal roles are held in a municipality, regional roles in a region, a manager in either,

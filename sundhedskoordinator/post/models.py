@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sundhedskoordinator.core.loading import QuickLoad
+
 from .choices import Channel, DeliveryState, LetterKind
 
 
@@ -17,7 +19,7 @@ def letter_path(instance: Delivery, filename: str) -> str:
     return f"post/{instance.message_uuid}/{filename}"
 
 
-class Delivery(models.Model):
+class Delivery(QuickLoad, models.Model):
     #: The message's identity at the receiver: the same UUID on every attempt, so the national
     #: service (and our outbox) takes a message once however often it is handed over.
     message_uuid = models.UUIDField(_("meddelelses-id"), default=uuid.uuid4, unique=True)

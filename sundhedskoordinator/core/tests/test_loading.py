@@ -1,0 +1,101 @@
+"""Instances read through ``QuickLoad.from_db`` are those Django's own ``Model.from_db`` builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.db.models.signals import post_init
+
+from sundhedskoordinator.cases.choices import Status
+from sundhedskoordinator.cases.models import AgendaItem, Case
+from sundhedskoordinator.core.loading import QuickLoad
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = "sundhedskoordinator."
+
+
+def _our_models() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models()
+        if model.__module__.startswith(OUR_APPS) and not model._meta.proxy
+    ]
+
+
+def test_every_model_of_ours_loads_quickly() -> None:
+    models_ = _our_models()
+    assert len(models_) > 30
+    missing = [m.__name__ for m in models_ if not issubclass(m, QuickLoad)]
+    assert missing == []
+
+
+def _djangos_own(model: type[models.Model], values: tuple[Any, ...]) -> models.Model:
+    """The instance Django's ``Model.from_db`` builds (through ``Model.__init__``)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    built: models.Model = models.Model.from_db.__func__(  # type: ignore[attr-defined]
+        model, "default", names, values
+    )
+    return built
+
+
+def test_each_row_loads_as_django_would_build_it(treat: Any) -> None:
+    treat(dt.date(2026, 2, 10), Status.ADVISED)
+    treat(dt.date(2026, 2, 10), Status.DECIDED)
+    compared = 0
+    for model in _our_models():
+        names = [field.attname for field in model._meta.concrete_fields]
+        for loaded, values in zip(
+            model._default_manager.order_by("pk"),
+            model._default_manager.order_by("pk").values_list(*names),
+            strict=True,
+        ):
+            expected = _djangos_own(model, values)
+            got = {k: v for k, v in vars(loaded).items() if k != "_state"}
+            assert got == {k: v for k, v in vars(expected).items() if k != "_state"}, model
+            assert loaded._state.adding is False
+            assert loaded._state.db == "default"
+            compared += 1
+    # The demo organisations, two cases with their items, dispatches, talks, advice, decision.
+    assert compared > 50
+
+
+def test_a_loaded_case_is_saved_as_an_update_and_follows_its_relations(treat: Any) -> None:
+    case = treat(dt.date(2026, 2, 10), Status.ADVISED).case
+    loaded = Case.objects.get(pk=case.pk)
+    assert loaded.citizen.name == case.citizen.name
+    assert [item.pk for item in loaded.agenda_items.all()] == list(
+        AgendaItem.objects.filter(case=case).values_list("pk", flat=True)
+    )
+    loaded.no_health_information_note = "Ingen helbredsoplysninger endnu."
+    loaded.save(update_fields=["no_health_information_note"])
+    assert Case.objects.count() == 1
+    assert Case.objects.get().no_health_information_note == "Ingen helbredsoplysninger endnu."
+    loaded.full_clean(exclude=["citizen", "municipality", "responsible"])
+
+
+def test_a_row_of_some_fields_is_left_to_django(treat: Any) -> None:
+    case = treat(dt.date(2026, 2, 10), Status.ADVISED).case
+    partial = Case.objects.only("reference").get(pk=case.pk)
+    assert partial.get_deferred_fields() >= {"status", "citizen_id"}
+    assert partial.reference == case.reference
+    assert partial.status == Status.ADVISED  # read when first asked for
+
+
+def test_a_receiver_of_post_init_still_hears_every_instance(treat: Any) -> None:
+    treat(dt.date(2026, 2, 10), Status.ADVISED)
+    heard: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        heard.append(instance)
+
+    post_init.connect(receiver, sender=Case)
+    try:
+        loaded = list(Case.objects.all())
+    finally:
+        post_init.disconnect(receiver, sender=Case)
+    assert heard == loaded
