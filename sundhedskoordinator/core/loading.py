@@ -8,18 +8,39 @@ from the database needs none of that while no receiver listens to the two signal
 are already converted, and a new instance has no cached relation for a foreign key's descriptor
 to clear. ``QuickLoad.from_db`` (the hook Django documents for this) puts the values straight
 into the instance's ``__dict__`` with the same state Django gives it, and leaves every other
-case (a deferred field, a receiver of either signal) to Django's own ``from_db``.
+case (a deferred field, a receiver of either signal, a field whose descriptor does more than
+store its value) to Django's own ``from_db``.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
-#: Each model's concrete fields' attribute names, in the order of a row's values.
-_attnames: dict[type, tuple[str, ...]] = {}
+#: The descriptors of a field's attribute whose setting, on a new instance, only stores the
+#: value in its ``__dict__`` (a foreign key's also clears a cached relation, which a new
+#: instance has none of). A field with any other (an image's dimensions, say) leaves its model
+#: to Django's ``from_db``.
+PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
+
+#: Each model's concrete fields' attribute names, in the order of a row's values; ``None``
+#: where a field's descriptor does more than store its value.
+_attnames: dict[type, tuple[str, ...] | None] = {}
+
+
+def _plain_attnames(model: Any) -> tuple[str, ...] | None:
+    names = tuple(field.attname for field in model._meta.concrete_fields)
+    for name in names:
+        descriptor = inspect.getattr_static(model, name, None)
+        if descriptor is not None and type(descriptor) not in PLAIN_DESCRIPTORS:
+            return None
+    return names
 
 
 class QuickLoad:
@@ -36,13 +57,10 @@ class QuickLoad:
         *,
         fetch_mode: Any = None,
     ) -> Any:
-        names = _attnames.get(cls)
-        if names is None:
-            names = _attnames[cls] = tuple(
-                field.attname
-                for field in cls._meta.concrete_fields  # type: ignore[attr-defined]
-            )
-        if len(values) != len(names) or pre_init.receivers or post_init.receivers:
+        if cls not in _attnames:
+            _attnames[cls] = _plain_attnames(cls)
+        names = _attnames[cls]
+        if names is None or len(values) != len(names) or pre_init.receivers or post_init.receivers:
             return super().from_db(db, field_names, values, fetch_mode=fetch_mode)  # type: ignore[misc]
         new = cls.__new__(cls)
         state = ModelState()

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
 
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import AgendaItem, Case
+from sundhedskoordinator.core import loading
 from sundhedskoordinator.core.loading import QuickLoad
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,8 @@ def test_every_model_of_ours_loads_quickly() -> None:
     assert len(models_) > 30
     missing = [m.__name__ for m in models_ if not issubclass(m, QuickLoad)]
     assert missing == []
+    left_to_django = [m.__name__ for m in models_ if loading._plain_attnames(m) is None]
+    assert left_to_django == []
 
 
 def _djangos_own(model: type[models.Model], values: tuple[Any, ...]) -> models.Model:
@@ -99,3 +103,22 @@ def test_a_receiver_of_post_init_still_hears_every_instance(treat: Any) -> None:
     finally:
         post_init.disconnect(receiver, sender=Case)
     assert heard == loaded
+
+
+def test_a_field_whose_descriptor_does_more_leaves_its_model_to_django(
+    treat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A field such as an image's, whose descriptor also sets other fields, is set through its
+    descriptor: Django's own ``from_db`` builds the instance."""
+    treat(dt.date(2026, 2, 10), Status.ADVISED)
+    set_through: list[Any] = []
+
+    class Recording(DeferredAttribute):
+        def __set__(self, instance: Any, value: Any) -> None:
+            set_through.append(value)
+            instance.__dict__[self.field.attname] = value
+
+    monkeypatch.setattr(Case, "status", Recording(Case._meta.get_field("status")))
+    monkeypatch.setattr(loading, "_attnames", {})
+    loaded = Case.objects.get()
+    assert set_through == [Status.ADVISED] == [loaded.status]
