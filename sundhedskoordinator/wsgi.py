@@ -15,5 +15,7 @@ get_resolver().url_patterns  # noqa: B018
 # What is loaded now (about 200,000 objects: modules, classes, the URLs, the API's schemas) lives
 # as long as the worker. Frozen, the garbage collector no longer walks it again in each full
 # collection a request sets off: a list of 100 cases spent about a third of its CPU time there
-# (docs/performance.md, "The garbage collector").
+# (docs/performance.md, "The garbage collector"). Garbage of the start is collected first, so
+# that none of it is kept for good.
+gc.collect()
 gc.freeze()

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
+from django.test.utils import CaptureQueriesContext
 
 from sundhedskoordinator.cases.choices import Status
 from sundhedskoordinator.cases.models import AgendaItem, Case
@@ -39,33 +40,83 @@ def test_every_model_of_ours_loads_quickly() -> None:
 
 
 def _djangos_own(model: type[models.Model], values: tuple[Any, ...]) -> models.Model:
-    """The instance Django's ``Model.from_db`` builds (through ``Model.__init__``)."""
+    """The instance Django's ``Model.from_db`` builds (through ``Model.__init__``) for a
+    queryset's row (a queryset's fetch mode is ``FETCH_ONE`` unless it says otherwise)."""
     names = [field.attname for field in model._meta.concrete_fields]
     built: models.Model = models.Model.from_db.__func__(  # type: ignore[attr-defined]
-        model, "default", names, values
+        model, "default", names, values, fetch_mode=models.FETCH_ONE
     )
     return built
 
 
-def test_each_row_loads_as_django_would_build_it(treat: Any) -> None:
+class DjangosFromDb:
+    """Counts the instances Django's own ``Model.from_db`` builds while in use."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.built: list[type[models.Model]] = []
+        own = models.Model.from_db.__func__  # type: ignore[attr-defined]
+
+        def counting(cls: Any, *args: Any, **kwargs: Any) -> Any:
+            self.built.append(cls)
+            return own(cls, *args, **kwargs)
+
+        monkeypatch.setattr(models.Model, "from_db", classmethod(counting))
+
+
+def _state(instance: models.Model) -> dict[str, Any]:
+    return {k: v for k, v in vars(instance._state).items() if k != "fields_cache"}
+
+
+def test_each_row_loads_as_django_would_build_it(
+    treat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     treat(dt.date(2026, 2, 10), Status.ADVISED)
     treat(dt.date(2026, 2, 10), Status.DECIDED)
-    compared = 0
+    rows: list[tuple[type[models.Model], list[tuple[Any, ...]], list[models.Model]]] = []
     for model in _our_models():
         names = [field.attname for field in model._meta.concrete_fields]
-        for loaded, values in zip(
-            model._default_manager.order_by("pk"),
-            model._default_manager.order_by("pk").values_list(*names),
-            strict=True,
-        ):
-            expected = _djangos_own(model, values)
-            got = {k: v for k, v in vars(loaded).items() if k != "_state"}
+        rows.append(
+            (
+                model,
+                list(model._default_manager.order_by("pk").values_list(*names)),
+                [],
+            )
+        )
+    djangos = DjangosFromDb(monkeypatch)
+    for model, _values, loaded in rows:
+        loaded.extend(model._default_manager.order_by("pk"))
+    assert djangos.built == []  # every instance came the quick way
+    monkeypatch.undo()
+    compared = 0
+    for model, values, loaded in rows:
+        assert len(loaded) == len(values), model
+        for instance, row in zip(loaded, values, strict=True):
+            expected = _djangos_own(model, row)
+            got = {k: v for k, v in vars(instance).items() if k != "_state"}
             assert got == {k: v for k, v in vars(expected).items() if k != "_state"}, model
-            assert loaded._state.adding is False
-            assert loaded._state.db == "default"
+            assert _state(instance) == _state(expected)
+            assert _state(instance) == {
+                "adding": False,
+                "db": "default",
+                "fetch_mode": models.FETCH_ONE,
+            }
             compared += 1
     # The demo organisations, two cases with their items, dispatches, talks, advice, decision.
     assert compared > 50
+
+
+def test_a_fetch_mode_is_kept_on_each_instance(treat: Any) -> None:
+    """A queryset's fetch mode (Django 6.1) goes with its instances, as Django's own keeps it:
+    with ``FETCH_PEERS`` the first case's citizen is fetched for every case read with it."""
+    treat(dt.date(2026, 2, 10), Status.ADVISED)
+    treat(dt.date(2026, 2, 10), Status.DECIDED)
+    peers = Case.objects.all().fetch_mode(models.FETCH_PEERS)
+    cases = list(peers.order_by("pk"))
+    assert [case._state.fetch_mode for case in cases] == [models.FETCH_PEERS] * 2
+    with CaptureQueriesContext(connection) as queries:
+        names = [case.citizen.name for case in cases]
+    assert len(queries) == 1
+    assert names == list(Case.objects.order_by("pk").values_list("citizen__name", flat=True))
 
 
 def test_a_loaded_case_is_saved_as_an_update_and_follows_its_relations(treat: Any) -> None:
