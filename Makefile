@@ -60,7 +60,7 @@ run: demo ## Set up and serve the demo on http://127.0.0.1:$PORT with a task wor
 	$(PY) manage.py schedule_reminders
 	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
 	$(PY) manage.py db_worker --interval 5 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes, no demo data
@@ -68,7 +68,7 @@ serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes,
 	DJANGO_ENV=production $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_ENV=production $(PY) manage.py schedule_reminders
 	DJANGO_ENV=production $(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
 	DJANGO_ENV=production $(VENV)/bin/gunicorn sundhedskoordinator.wsgi \
 		--bind $${HOST:-0.0.0.0}:$(PORT) --workers $(WORKERS)
 

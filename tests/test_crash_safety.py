@@ -84,7 +84,7 @@ export DJANGO_ENV=production
 {python} manage.py migrate --no-input -v0
 {python} manage.py schedule_reminders
 {python} manage.py db_worker --interval 0.2 & worker=$!
-trap 'kill $worker 2>/dev/null' EXIT INT TERM
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
 {gunicorn} sundhedskoordinator.wsgi --bind 127.0.0.1:{port} --workers 2
 """
 

@@ -117,7 +117,7 @@ export DJANGO_ENV=production
 {sys.executable} manage.py migrate --no-input -v0
 {sys.executable} manage.py schedule_reminders
 {sys.executable} manage.py db_worker & worker=$!
-trap 'kill $worker 2>/dev/null' EXIT INT TERM
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
 {BIN / "gunicorn"} sundhedskoordinator.wsgi --bind 127.0.0.1:{{port}} --workers 1 --access-logfile -
 """
 
