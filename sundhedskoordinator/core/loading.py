@@ -9,7 +9,7 @@ are already converted, and a new instance has no cached relation for a foreign k
 to clear. ``QuickLoad.from_db`` (the hook Django documents for this) puts the values straight
 into the instance's ``__dict__`` with the same state Django gives it, and leaves every other
 case (a deferred field, a receiver of either signal, a field whose descriptor does more than
-store its value) to Django's own ``from_db``.
+store its value, a model with an ``__init__`` of its own) to Django's own ``from_db``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from django.db.models.base import ModelState
+from django.db.models.base import Model, ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
@@ -35,6 +35,8 @@ _attnames: dict[type, tuple[str, ...] | None] = {}
 
 
 def _plain_attnames(model: Any) -> tuple[str, ...] | None:
+    if model.__init__ is not Model.__init__:
+        return None  # an ``__init__`` of its own would be skipped
     names = tuple(field.attname for field in model._meta.concrete_fields)
     for name in names:
         descriptor = inspect.getattr_static(model, name, None)

@@ -173,3 +173,18 @@ def test_a_field_whose_descriptor_does_more_leaves_its_model_to_django(
     monkeypatch.setattr(loading, "_attnames", {})
     loaded = Case.objects.get()
     assert set_through == [Status.ADVISED] == [loaded.status]
+
+
+def test_a_model_with_an_init_of_its_own_is_left_to_django(
+    treat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    treat(dt.date(2026, 2, 10), Status.ADVISED)
+    built: list[Any] = []
+
+    def own_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        models.Model.__init__(self, *args, **kwargs)
+        built.append(self)
+
+    monkeypatch.setattr(Case, "__init__", own_init)
+    monkeypatch.setattr(loading, "_attnames", {})
+    assert built == [Case.objects.get()]
