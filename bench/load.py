@@ -513,6 +513,8 @@ def summarise(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
         samples = phase["samples"]
         times = sorted(s[0] for s in samples)
         queries = [s[2] for s in samples if s[2] is not None]
+        # The size of each successful answer, in samples that recorded it (a fourth field).
+        sizes = [s[3] for s in samples if len(s) > 3 and 200 <= s[1] < 300]
         seconds = phase["seconds"]
         rows.append(
             {
@@ -529,6 +531,7 @@ def summarise(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "peak_rss_mb": (
                     round(max(phase["rss_kb"]) / 1024, 1) if phase.get("rss_kb") else None
                 ),
+                "answer_kb": round(statistics.fmean(sizes) / 1024, 1) if sizes else None,
             }
         )
     baseline = next((r["per_second"] for r in rows if r["name"] == BASELINE), 0)
@@ -537,11 +540,15 @@ def summarise(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _kb(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "–"
+
+
 def table(result: dict[str, Any]) -> str:
     lines = [
         "| endpoint | requests | failures | req/s | of baseline | p50 ms | p95 ms | p99 ms "
-        "| queries mean / max | peak RSS MB |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| queries mean / max | peak RSS MB | answer KB |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in result["endpoints"]:
         share = f"{r['of_baseline']:.1%}" if r["of_baseline"] is not None else "–"
@@ -551,7 +558,8 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"| {r['name']} | {r['requests']} | {r['failures']} | {r['per_second']} | {share} "
             f"| {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {queries} "
-            f"| {r['peak_rss_mb'] if r['peak_rss_mb'] is not None else '–'} |"
+            f"| {r['peak_rss_mb'] if r['peak_rss_mb'] is not None else '–'} "
+            f"| {_kb(r.get('answer_kb'))} |"
         )
     return "\n".join(lines)
 
@@ -570,10 +578,12 @@ def nominal(cases: int) -> int:
 def scaling(results: list[dict[str, Any]]) -> str:
     """Per database, p95 of every endpoint in the newest run at each world size from
     ``SCALING_FROM`` cases, and the largest world's p95 as a multiple of the smallest's (the
-    target: at most ``SCALING_LIMIT``). A world's size is its power of ten (``nominal``): the
-    demo world's cases and those an earlier load run created make a world of a million hold
-    1,000,014 or 1,000,314 cases, and both are the million. A run served with a setting changed
-    for the occasion (``BENCH_EXPERIMENT``) is never the one compared."""
+    target: at most ``SCALING_LIMIT``), beside the mean size of its answers at the smallest and
+    the largest world (a list answers a few cases at a thousand and a full page at a million, so
+    its ratio is partly the cost of more cases in one answer). A world's size is its power of
+    ten (``nominal``): the demo world's cases and those an earlier load run created make a world
+    of a million hold 1,000,014 or 1,000,314 cases, and both are the million. A run served with
+    a setting changed for the occasion (``BENCH_EXPERIMENT``) is never the one compared."""
     out = []
     for database in sorted({r["database"] for r in results}):
         newest: dict[int, dict[str, Any]] = {}
@@ -593,6 +603,10 @@ def scaling(results: list[dict[str, Any]]) -> str:
             size: {e["name"]: e["p95_ms"] for e in newest[size]["endpoints"] if not e["failures"]}
             for size in sizes
         }
+        answer = {
+            size: {e["name"]: e.get("answer_kb") for e in newest[size]["endpoints"]}
+            for size in sizes
+        }
         commits = ", ".join(
             f"{size:,}: {newest[size]['world']['cases']:,} cases at `{newest[size]['commit']}`"
             for size in sizes
@@ -602,8 +616,10 @@ def scaling(results: list[dict[str, Any]]) -> str:
             f"The newest run at each size ({commits}); the last column is p95 at "
             f"{sizes[-1]:,} as a multiple of p95 at {sizes[0]:,} (target: at most "
             f"{SCALING_LIMIT}).\n",
-            "| endpoint | " + " | ".join(f"{size:,}" for size in sizes) + " | ratio |",
-            "|---|" + "--:|" * (len(sizes) + 1),
+            "| endpoint | "
+            + " | ".join(f"{size:,}" for size in sizes)
+            + f" | ratio | answer KB, {sizes[0]:,} → {sizes[-1]:,} |",
+            "|---|" + "--:|" * (len(sizes) + 2),
         ]
         for e in newest[sizes[-1]]["endpoints"]:
             name = e["name"]
@@ -616,7 +632,11 @@ def scaling(results: list[dict[str, Any]]) -> str:
                 if last / first > SCALING_LIMIT:
                     ratio += " (over)"
             shown = " | ".join(f"{c}" if c is not None else "–" for c in cells)
-            lines.append(f"| {name} | {shown} | {ratio} |")
+            small, large = answer[sizes[0]].get(name), answer[sizes[-1]].get(name)
+            sized = (
+                f"{_kb(small)} → {_kb(large)}" if small is not None and large is not None else "–"
+            )
+            lines.append(f"| {name} | {shown} | {ratio} | {sized} |")
         out.append("\n".join(lines) + "\n\n")
     return "".join(out)
 

@@ -1,7 +1,7 @@
 """The load of bench/load.py: every client runs the plan's endpoints one after another, each a
 fixed number of requests shared by all clients, and waits for the others at the end of each, so
-that every endpoint is measured alone. Each request's time, status and ``X-Queries`` are written
-to ``BENCH_OUT`` when the last endpoint is done.
+that every endpoint is measured alone. Each request's time, status, ``X-Queries`` and the size
+of its answer are written to ``BENCH_OUT`` when the last endpoint is done.
 
 The plan (``BENCH_PLAN``, written by load.py) lists the endpoints: ``method``, ``path``, an
 optional JSON ``body``, ``requests``, and either the API ``token`` or the page ``sessions`` (one
@@ -44,7 +44,8 @@ class Phase:
     done: Event = field(default_factory=Event)
     started: float = 0.0
     ended: float = 0.0
-    samples: list[tuple[float, int, int | None]] = field(default_factory=list)
+    #: (milliseconds, status, ``X-Queries``, bytes of the answer) per request.
+    samples: list[tuple[float, int, int | None, int]] = field(default_factory=list)
     #: The workers' peak memory (VmHWM, kB) when the endpoint is done: it only grows.
     rss_kb: list[int] = field(default_factory=list)
     created: list[int] = field(default_factory=list)
@@ -114,12 +115,12 @@ class BenchClient(FastHttpUser):
         if "{created}" in path:
             created = COLLECTED.get(spec["uses"], [])
             if number >= len(created):  # its create failed, which is counted there already
-                phase.samples.append((0.0, 0, None))
+                phase.samples.append((0.0, 0, None, 0))
                 return
             path = path.replace("{created}", str(created[number]))
         # Each request carries exactly its own client's session, none the server set before.
         self.client.cookiejar.clear()
-        status, queries = 0, None
+        status, queries, size = 0, None, 0
         started = time.perf_counter()
         with self.client.request(
             spec["method"],
@@ -134,13 +135,14 @@ class BenchClient(FastHttpUser):
             status = response.status_code or 0
             raw = response.headers.get("X-Queries") if response.headers else None
             queries = int(raw) if raw else None
+            size = len(response.content or b"")
             if 200 <= status < 300:
                 response.success()
                 if spec.get("collect"):
                     COLLECTED.setdefault(spec["collect"], []).append(response.json()["id"])
             else:
                 response.failure(f"{status}: {(response.text or '')[:200]}")
-        phase.samples.append((elapsed, status, queries))
+        phase.samples.append((elapsed, status, queries, size))
 
 
 def _write() -> None:
