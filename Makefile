@@ -57,20 +57,11 @@ demo: install ## Migrate and load the demo world (keeps existing data)
 
 run: demo ## Set up and serve the demo on http://127.0.0.1:$PORT with a task worker (SQLite in $DATA_DIR)
 	@echo "Sundhedskoordinator: http://$(HOST):$(PORT)/  (demo users, password 'demo')"
-	$(PY) manage.py schedule_reminders
-	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
-	$(PY) manage.py db_worker --interval 5 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" PYTHON=$(PY) HOST=$(HOST) PORT=$(PORT) \
+		TASK_INTERVAL=5 bash scripts/serve.sh dev
 
 serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes, no demo data
-	DJANGO_ENV=production $(PY) manage.py migrate --no-input -v0
-	DJANGO_ENV=production $(PY) manage.py collectstatic --no-input -v0
-	DJANGO_ENV=production $(PY) manage.py schedule_reminders
-	DJANGO_ENV=production $(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
-	DJANGO_ENV=production $(VENV)/bin/gunicorn sundhedskoordinator.wsgi \
-		--bind $${HOST:-0.0.0.0}:$(PORT) --workers $(WORKERS)
+	PYTHON=$(PY) PORT=$(PORT) WORKERS=$(WORKERS) bash scripts/serve.sh
 
 test-slow: install ## The slow tests: 50 users doing the procedure against `make serve` for 2 minutes
 	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/test-slow EXPECTED_DATABASE=sqlite \

@@ -78,15 +78,6 @@ for problem in problems[:20]:
     print(problem)
 """
 
-SERVE = """
-set -e
-export DJANGO_ENV=production
-{python} manage.py migrate --no-input -v0
-{python} manage.py schedule_reminders
-{python} manage.py db_worker --interval 0.2 & worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
-{gunicorn} sundhedskoordinator.wsgi --bind 127.0.0.1:{port} --workers 2
-"""
 
 OFFER = {
     "kind": "company_internship",
@@ -116,14 +107,22 @@ class Server:
         self.starts = 0
 
     def start(self) -> None:
-        script = SERVE.format(
-            python=sys.executable, gunicorn=Path(sys.executable).parent / "gunicorn", port=self.port
-        )
+        # What `make serve` runs, without collectstatic (the API serves no static files) and
+        # with a task worker that looks at the queue five times a second.
+        served = {
+            **self.place.env(),
+            "PYTHON": sys.executable,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "WORKERS": "2",
+            "STATIC": "0",
+            "TASK_INTERVAL": "0.2",
+        }
         with self.log.open("ab") as out:
             self.popen = subprocess.Popen(  # noqa: S603 - our own command
-                ["bash", "-c", script],  # noqa: S607
+                ["bash", "scripts/serve.sh"],  # noqa: S607
                 cwd=ROOT,
-                env=self.place.env(),
+                env=served,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -108,18 +108,10 @@ print("SCALEOUT " + json.dumps({{
 """
 
 
-#: What `make serve PORT=... WORKERS=1` runs, without `collectstatic`: the API serves no static
-#: files, and compressing the front-end's files for each instance takes minutes on a small
-#: machine.
-SERVE = f"""
-set -e
-export DJANGO_ENV=production
-{sys.executable} manage.py migrate --no-input -v0
-{sys.executable} manage.py schedule_reminders
-{sys.executable} manage.py db_worker & worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null || true' EXIT INT TERM
-{BIN / "gunicorn"} sundhedskoordinator.wsgi --bind 127.0.0.1:{{port}} --workers 1 --access-logfile -
-"""
+#: What `make serve WORKERS=1` runs (``scripts/serve.sh``), without `collectstatic` (``STATIC=0``):
+#: the API serves no static files, and compressing the front-end's files for each instance takes
+#: minutes on a small machine. The access log shows which instance answered what.
+SERVE = {"PYTHON": sys.executable, "WORKERS": "1", "STATIC": "0", "ACCESS_LOG": "-"}
 
 
 @dataclass
@@ -337,10 +329,12 @@ def test_two_instances_share_cases_documents_and_the_task_queue(cluster: Cluster
         instances[name] = f"http://127.0.0.1:{port}"
         env = {
             **cluster.env,
+            **SERVE,
             "DATA_DIR": str(cluster.tmp / name),
             "HOST": "127.0.0.1",
+            "PORT": str(port),
         }
-        servers.append(cluster.start(name, ["bash", "-c", SERVE.format(port=port)], env))
+        servers.append(cluster.start(name, ["bash", "scripts/serve.sh"], env))
 
     def serving() -> bool:
         for url in instances.values():
