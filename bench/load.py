@@ -6,10 +6,11 @@ of ``BENCH_DATABASE_URL``, dropped afterwards) it builds the world (``manage.py 
 --cases $BENCH_CASES``: the demo world and a national one), starts ``make serve``
 with ``WORKERS=2`` and ``BENCH_BASELINE=1`` on a free port, and drives it from a separate process
 with locust (headless, 8 clients, keep-alive): ``BENCH_REQUESTS`` requests per endpoint, the
-endpoints one after another (bench/locustfile.py). For each endpoint it reports throughput, the
+endpoints one after another (bench/locustfile.py), the reads in ``BENCH_ROUNDS`` rounds (3;
+``in_rounds``) and the writes after them. For each endpoint it reports throughput, the
 50th/95th/99th percentile, failures (every answer but 2xx), SQL queries per request (the
-server's ``X-Queries``), the workers' peak memory (VmHWM) after it, and its throughput as a
-share of ``/bench/baseline``'s. The result is written to
+server's ``X-Queries``), the mean size of its answers, the workers' peak memory (VmHWM) after
+it, and its throughput as a share of ``/bench/baseline``'s. The result is written to
 ``bench/results/<date>-<database>-<cases>.json`` (a later run of the same day, database and
 size as ``…-2.json``, ``…-3.json``) and the tables in docs/performance.md are made
 again from every result file.
@@ -269,7 +270,7 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
                     "clients": CLIENTS,
                     "session_cookie": world["session_cookie"],
                     "gunicorn": master,
-                    "endpoints": warm_up(measured) + measured,
+                    "endpoints": warm_up(measured) + in_rounds(measured, ROUNDS),
                 }
             )
         )
@@ -318,6 +319,7 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
         },
         "world": {"cases": world["cases"], "year": world["year"]},
         "requests_per_endpoint": requests,
+        "rounds": ROUNDS,
         # What was changed for this run, in words (BENCH_EXPERIMENT), beyond what
         # ``server_settings`` reads; empty for a run served as the product is.
         "experiment": os.environ.get("BENCH_EXPERIMENT", ""),
@@ -329,6 +331,26 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
 
 #: Requests per client to each read before the measured run.
 WARM_UP = 2
+
+#: The reads are measured in this many rounds (``in_rounds``).
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def in_rounds(plan: list[dict[str, Any]], rounds: int) -> list[dict[str, Any]]:
+    """The reads of ``plan`` (the baseline among them) ``rounds`` times in turn, each time with
+    its share of the requests, then the writes once. The machine the benchmark shares is not
+    equally fast all the time (baselines of 844 and 1,525 a second on one afternoon): in turns
+    a slow minute costs every read a part of its requests rather than one read all of them.
+    The writes come last and once, so that every read sees the world as built (the cases they
+    create would head the caseworker's list)."""
+    reads = [spec for spec in plan if spec["method"] == "GET"]
+    out = []
+    for number in range(rounds):
+        for spec in reads:
+            share = spec["requests"] // rounds + (number < spec["requests"] % rounds)
+            if share:
+                out.append({**spec, "requests": share, "round": number + 1})
+    return out + [spec for spec in plan if spec["method"] != "GET"]
 
 
 def warm_up(plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -506,31 +528,39 @@ def _percentile(ordered: list[float], share: float) -> float:
 
 
 def summarise(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
+    """One row per endpoint, in the order they first ran; an endpoint measured in several rounds
+    (``in_rounds``) is pooled: its requests over the seconds of all its rounds, its percentiles
+    over all its samples, beside each round's own throughput."""
+    measured: dict[str, list[dict[str, Any]]] = {}
     for phase in phases:
-        if phase.get("warm_up"):
-            continue
-        samples = phase["samples"]
+        if not phase.get("warm_up"):
+            measured.setdefault(phase["name"], []).append(phase)
+    rows = []
+    for name, rounds in measured.items():
+        samples = [sample for phase in rounds for sample in phase["samples"]]
         times = sorted(s[0] for s in samples)
         queries = [s[2] for s in samples if s[2] is not None]
         # The size of each successful answer, in samples that recorded it (a fourth field).
         sizes = [s[3] for s in samples if len(s) > 3 and 200 <= s[1] < 300]
-        seconds = phase["seconds"]
+        seconds = sum(phase["seconds"] for phase in rounds)
+        rss = [kb for phase in rounds for kb in phase.get("rss_kb") or []]
         rows.append(
             {
-                "name": phase["name"],
+                "name": name,
                 "requests": len(samples),
                 "failures": sum(1 for s in samples if not 200 <= s[1] < 300),
                 "statuses": sorted({s[1] for s in samples}),
                 "per_second": round(len(samples) / seconds, 1) if seconds else 0.0,
+                "per_second_by_round": [
+                    round(len(phase["samples"]) / phase["seconds"], 1) if phase["seconds"] else 0.0
+                    for phase in rounds
+                ],
                 "p50_ms": round(_percentile(times, 0.50), 1),
                 "p95_ms": round(_percentile(times, 0.95), 1),
                 "p99_ms": round(_percentile(times, 0.99), 1),
                 "queries_mean": round(statistics.fmean(queries), 1) if queries else None,
                 "queries_max": max(queries) if queries else None,
-                "peak_rss_mb": (
-                    round(max(phase["rss_kb"]) / 1024, 1) if phase.get("rss_kb") else None
-                ),
+                "peak_rss_mb": round(max(rss) / 1024, 1) if rss else None,
                 "answer_kb": round(statistics.fmean(sizes) / 1024, 1) if sizes else None,
             }
         )
@@ -546,8 +576,8 @@ def _kb(value: float | None) -> str:
 
 def table(result: dict[str, Any]) -> str:
     lines = [
-        "| endpoint | requests | failures | req/s | of baseline | p50 ms | p95 ms | p99 ms "
-        "| queries mean / max | peak RSS MB | answer KB |",
+        "| endpoint | requests | failures | req/s (rounds) | of baseline | p50 ms | p95 ms "
+        "| p99 ms | queries mean / max | peak RSS MB | answer KB |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in result["endpoints"]:
@@ -555,8 +585,11 @@ def table(result: dict[str, Any]) -> str:
         queries = (
             f"{r['queries_mean']} / {r['queries_max']}" if r["queries_max"] is not None else "–"
         )
+        # A read measured in rounds shows the slowest and fastest round's throughput beside it.
+        rounds = r.get("per_second_by_round") or []
+        rate = f"{r['per_second']}" + (f" ({min(rounds)}–{max(rounds)})" if len(rounds) > 1 else "")
         lines.append(
-            f"| {r['name']} | {r['requests']} | {r['failures']} | {r['per_second']} | {share} "
+            f"| {r['name']} | {r['requests']} | {r['failures']} | {rate} | {share} "
             f"| {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {queries} "
             f"| {r['peak_rss_mb'] if r['peak_rss_mb'] is not None else '–'} "
             f"| {_kb(r.get('answer_kb'))} |"
@@ -667,7 +700,9 @@ def section(r: dict[str, Any]) -> str:
     return (
         f"### {r['date']}, {r['database']}, {r['world']['cases']} cases\n\n"
         f"{r['server']['workers']} gunicorn workers (`make serve`), {r['server']['clients']} "
-        f"locust clients, {r['requests_per_endpoint']} requests per endpoint, "
+        f"locust clients, {r['requests_per_endpoint']} requests per endpoint"
+        + (f" (the reads in {r['rounds']} rounds)" if r.get("rounds", 1) > 1 else "")
+        + ", "
         f"{r['machine']['cpus']} CPUs shared with the load generator; commit "
         f"`{r['commit']}`. Peak memory per worker at the end: {rss}.{settings}"
         + (f" Experiment: {r['experiment']}." if r.get("experiment") else "")

@@ -58,3 +58,10 @@ def test_an_experiment_says_what_was_changed_beside_its_table():
     result["experiment"] = "parallel workers off on the database"
     assert "Experiment: parallel workers off on the database." in load.section(result)
     assert "Experiment" not in load.section(_result(DB_CONN_MAX_AGE=600))
+
+
+def test_a_run_in_rounds_says_so_and_one_before_them_does_not():
+    result = _result()
+    result["rounds"] = 3
+    assert "300 requests per endpoint (the reads in 3 rounds), 2 CPUs" in load.section(result)
+    assert "300 requests per endpoint, 2 CPUs" in load.section(_result())
