@@ -57,11 +57,11 @@ demo: install ## Migrate and load the demo world (keeps existing data)
 
 run: demo ## Set up and serve the demo on http://127.0.0.1:$PORT with a task worker (SQLite in $DATA_DIR)
 	@echo "Sundhedskoordinator: http://$(HOST):$(PORT)/  (demo users, password 'demo')"
-	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" PYTHON=$(PY) HOST=$(HOST) PORT=$(PORT) \
-		TASK_INTERVAL=5 bash scripts/serve.sh dev
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" SERVE_PYTHON=$(PY) HOST=$(HOST) PORT=$(PORT) \
+		SERVE_TASK_INTERVAL=5 bash scripts/serve.sh dev
 
 serve: install ## Production server (gunicorn) on $PORT with $WORKERS processes, no demo data
-	PYTHON=$(PY) PORT=$(PORT) WORKERS=$(WORKERS) bash scripts/serve.sh
+	SERVE_PYTHON=$(PY) PORT=$(PORT) WORKERS=$(WORKERS) bash scripts/serve.sh
 
 test-slow: install ## The slow tests: 50 users doing the procedure against `make serve` for 2 minutes
 	env -u DATABASE_URL DATA_DIR=$(CURDIR)/var/test-slow EXPECTED_DATABASE=sqlite \

@@ -111,12 +111,12 @@ class Server:
         # with a task worker that looks at the queue five times a second.
         served = {
             **self.place.env(),
-            "PYTHON": sys.executable,
+            "SERVE_PYTHON": sys.executable,
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "WORKERS": "2",
-            "STATIC": "0",
-            "TASK_INTERVAL": "0.2",
+            "SERVE_STATIC": "0",
+            "SERVE_TASK_INTERVAL": "0.2",
         }
         with self.log.open("ab") as out:
             self.popen = subprocess.Popen(  # noqa: S603 - our own command
@@ -392,7 +392,7 @@ def test_a_stopped_server_finishes_what_it_took_and_then_exits(
         assert server.popen is not None
         stopping = time.monotonic()
         os.killpg(server.popen.pid, signal.SIGTERM)
-        server.popen.wait(timeout=60)
+        status = server.popen.wait(timeout=60)
         exited = time.monotonic() - stopping
         for thread in threads:
             thread.join(timeout=60)
@@ -408,6 +408,8 @@ def test_a_stopped_server_finishes_what_it_took_and_then_exits(
     # Every request answered is kept, and none that was not answered left a write behind.
     assert {pk for _, pk in answered} == stored
     assert exited < 30
+    # A stop asked for is a clean exit, not a failure a supervisor would restart.
+    assert status == 0, server.tail()
     # Nothing of the group is left running.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.popen.pid, 0)

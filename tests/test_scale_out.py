@@ -108,10 +108,16 @@ print("SCALEOUT " + json.dumps({{
 """
 
 
-#: What `make serve WORKERS=1` runs (``scripts/serve.sh``), without `collectstatic` (``STATIC=0``):
-#: the API serves no static files, and compressing the front-end's files for each instance takes
-#: minutes on a small machine. The access log shows which instance answered what.
-SERVE = {"PYTHON": sys.executable, "WORKERS": "1", "STATIC": "0", "ACCESS_LOG": "-"}
+#: What `make serve WORKERS=1` runs (``scripts/serve.sh``), without `collectstatic`
+#: (``SERVE_STATIC=0``): the API serves no static files, and compressing the front-end's files for
+#: each instance takes minutes on a small machine. The access log shows which instance answered
+#: what.
+SERVE = {
+    "SERVE_PYTHON": sys.executable,
+    "WORKERS": "1",
+    "SERVE_STATIC": "0",
+    "SERVE_ACCESS_LOG": "-",
+}
 
 
 @dataclass
