@@ -334,6 +334,8 @@ WARM_UP = 2
 
 #: The reads are measured in this many rounds (``in_rounds``).
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+if ROUNDS < 1:
+    raise SystemExit("BENCH_ROUNDS must be 1 or more.")
 
 
 def in_rounds(plan: list[dict[str, Any]], rounds: int) -> list[dict[str, Any]]:

@@ -44,6 +44,9 @@ class Phase:
     done: Event = field(default_factory=Event)
     started: float = 0.0
     ended: float = 0.0
+    #: When the clients were let go on to the next endpoint: after the workers' memory was read,
+    #: which is not the next endpoint's time.
+    released: float = 0.0
     #: (milliseconds, status, ``X-Queries``, bytes of the answer) per request.
     samples: list[tuple[float, int, int | None, int]] = field(default_factory=list)
     #: The workers' peak memory (VmHWM, kB) when the endpoint is done: it only grows.
@@ -70,6 +73,7 @@ def _arrive(phase: Phase) -> None:
     if phase.arrived == CLIENTS:
         phase.ended = time.perf_counter()
         phase.rss_kb = peak_memory(PLAN["gunicorn"])
+        phase.released = time.perf_counter()
         phase.done.set()
     else:
         phase.done.wait()
@@ -94,7 +98,7 @@ class BenchClient(FastHttpUser):
         for index, phase in enumerate(PHASES):
             if not phase.started:
                 previous = PHASES[index - 1] if index else START
-                phase.started = previous.ended
+                phase.started = previous.released
             while (number := phase.claim()) is not None:
                 self._request(phase, number)
             _arrive(phase)

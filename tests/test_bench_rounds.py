@@ -60,17 +60,18 @@ def test_a_read_is_pooled_over_its_rounds():
     rows = load.summarise(
         [
             _phase(load.BASELINE, 0.1, [1.0] * 100, 100),
-            _phase("list", 2.0, [10.0, 20.0], 150),
+            # The larger peak in the first round: the pooled peak is the largest, not the last.
+            _phase("list", 2.0, [10.0, 20.0], 160),
             _phase(load.BASELINE, 0.4, [1.0] * 100, 101),
-            _phase("list", 6.0, [30.0, 40.0, 50.0, 60.0], 160),
+            _phase("list", 5.5, [30.0, 40.0, 50.0, 60.0], 150),
         ]
     )
     by_name = {row["name"]: row for row in rows}
     assert list(by_name) == [load.BASELINE, "list"]
     listed = by_name["list"]
     assert listed["requests"] == 6
-    assert listed["per_second"] == 0.8  # 6 requests in 8 seconds
-    assert listed["per_second_by_round"] == [1.0, 0.7]  # 2 in 2 s, 4 in 6 s (0.67)
+    assert listed["per_second"] == 0.8  # 6 requests in 7.5 seconds
+    assert listed["per_second_by_round"] == [1.0, 0.7]  # 2 in 2 s, 4 in 5.5 s (0.73)
     assert listed["p50_ms"] == 30.0  # the 3rd of 10, 20, 30, 40, 50, 60
     assert listed["p95_ms"] == 60.0
     assert listed["peak_rss_mb"] == 160.0

@@ -114,7 +114,7 @@ def test_the_size_of_the_answers_stands_beside_the_ratio_where_the_runs_recorded
             1_014,
             "2026-12-05T15:00",
             "e",
-            {"list": 9.0, "detail": 4.25},
+            {"list": 9.0, "detail": 4.24},
             list=80.0,
             detail=90.0,
         ),
