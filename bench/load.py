@@ -529,6 +529,10 @@ def _percentile(ordered: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else 0.0
 
 
+def _rate(requests: int, seconds: float) -> float:
+    return round(requests / seconds, 1) if seconds else 0.0
+
+
 def summarise(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per endpoint, in the order they first ran; an endpoint measured in several rounds
     (``in_rounds``) is pooled: its requests over the seconds of all its rounds, its percentiles
@@ -552,10 +556,9 @@ def summarise(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "requests": len(samples),
                 "failures": sum(1 for s in samples if not 200 <= s[1] < 300),
                 "statuses": sorted({s[1] for s in samples}),
-                "per_second": round(len(samples) / seconds, 1) if seconds else 0.0,
+                "per_second": _rate(len(samples), seconds),
                 "per_second_by_round": [
-                    round(len(phase["samples"]) / phase["seconds"], 1) if phase["seconds"] else 0.0
-                    for phase in rounds
+                    _rate(len(phase["samples"]), phase["seconds"]) for phase in rounds
                 ],
                 "p50_ms": round(_percentile(times, 0.50), 1),
                 "p95_ms": round(_percentile(times, 0.95), 1),
