@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sundhedskoordinator.core.errors import (
+    BODY_METHODS,
     BODY_TOO_LARGE,
     MALFORMED_BODY,
     DomainError,
@@ -117,3 +118,28 @@ def install(api: NinjaAPI) -> None:
             )
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+#: What every operation that takes a body may answer before it runs: the body limits refuse a
+#: body too large for its route (413 ``body_too_large``) or one they cannot read (400
+#: ``malformed_body``), and so do ``too_large`` and ``malformed`` above.
+BODY_REFUSALS = {400: "Bad Request", 413: "Content Too Large"}
+
+
+class DocumentedAPI(NinjaAPI):
+    """The API whose OpenAPI document also lists the body refusals on every operation that takes
+    a body, so that no operation's decorator has to remember them."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                if method.upper() in BODY_METHODS:
+                    for status, description in BODY_REFUSALS.items():
+                        operation["responses"].setdefault(
+                            status, {"description": description, "content": error}
+                        )
+        return schema

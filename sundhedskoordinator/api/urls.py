@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
-from ninja import NinjaAPI
 from ninja.responses import Status
 
 from sundhedskoordinator.access.login import record_success
@@ -35,7 +34,7 @@ _docs_csp = csp_override(
     }
 )
 
-api = NinjaAPI(
+api = errors.DocumentedAPI(
     title="Sundhedskoordinator API",
     version="1",
     description="Ret til sundhedskoordinator: citizens, cases and their workflow actions, "

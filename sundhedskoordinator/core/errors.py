@@ -59,6 +59,8 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
 #: it claims to be (400): malformed multipart or JSON, a wrong content type, invalid UTF-8.
 BODY_TOO_LARGE = "body_too_large"
 MALFORMED_BODY = "malformed_body"
+#: The methods whose body the server reads, and so may refuse with one of those two.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: A request Django refused for another reason (a field it cannot take, a host it does not serve).
 INVALID_INPUT = "invalid_input"
 

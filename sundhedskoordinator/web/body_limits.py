@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from sundhedskoordinator.core.errors import (
+    BODY_METHODS,
     BODY_TOO_LARGE,
     INVALID_INPUT,
     MALFORMED_BODY,
@@ -65,9 +66,6 @@ BODY_LIMITS: tuple[BodyLimit, ...] = (
     BodyLimit(re.compile(r"^/log-ind/$"), lambda: 16 * KIB, "a user name and a password"),
     BodyLimit(re.compile(r"^/"), lambda: TEXT_BODY, "the free texts of one action or form"),
 )
-
-#: Methods whose body Django may read.
-_WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def limit_for(path: str) -> int:
@@ -117,7 +115,7 @@ class BodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in _WITH_BODY:
+        if request.method not in BODY_METHODS:
             return self.get_response(request)
         with tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE) as kept:
             refused = self._refuse(request, kept)

@@ -35,3 +35,51 @@ def test_the_validator_refuses_a_broken_document() -> None:
     del document["paths"]["/api/v1/cases"]["get"]["responses"]["200"]["description"]
     with pytest.raises(Exception, match="description"):
         schemathesis.openapi.from_dict(document).validate()
+
+
+#: The methods whose body the server reads, and so can refuse as too large or unreadable
+#: (DESIGN §6; the body limits of web/body_limits.py answer before any operation runs).
+WITH_BODY = {"post", "put", "patch", "delete"}
+
+
+def test_every_operation_that_takes_a_body_documents_its_refusal() -> None:
+    """A body too large for its route is answered 413 ``body_too_large``, and a body the server
+    cannot read 400 ``malformed_body``, whatever the operation; a client learns both from the
+    document, in the one error shape."""
+    document = json.loads(openapi_document())
+    missing = [
+        f"{method.upper()} {path} {status}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if method in WITH_BODY
+        for status in ("400", "413")
+        if operation["responses"].get(status, {}).get("content", {}).get("application/json")
+        != {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+    ]
+    assert missing == []
+
+
+def test_only_those_operations_document_it() -> None:
+    """A read carries no body, so no read is said to refuse one as too large."""
+    document = json.loads(openapi_document())
+    reads = [
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if method not in WITH_BODY and "413" in operation["responses"]
+    ]
+    assert reads == []
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_refuses_a_large_body_as_documented() -> None:
+    """The case the fuzz found: a log-in body over the token endpoint's 4 KiB is answered 413,
+    and that answer is one the document promises (status, content type and body)."""
+    from sundhedskoordinator.api.tests.test_fuzz import CONFORMANCE, schema
+
+    operation = schema["/api/v1/auth/token"]["POST"]
+    case = operation.Case(body={"username": "x" * 5000, "password": "y", "otp": ""})
+    response = case.call()
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+    case.validate_response(response, checks=CONFORMANCE)
