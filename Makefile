@@ -87,6 +87,7 @@ messages: install ## Update the translation catalogues from the source
 test: install ## Lint, then the whole suite on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
 	command -v sigtool >/dev/null 2>&1 || missing="$$missing clamav-daemon clamav"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then bash scripts/apt-install.sh $$missing; fi
 	$(MAKE) --no-print-directory lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
@@ -113,6 +114,9 @@ fuzz: install ## Fuzz the running server from its OpenAPI document, FUZZ_EXAMPLE
 		$(VENV)/bin/pytest tests/test_api_fuzz.py -p no:cacheprovider -s $(PYTEST_ARGS)
 
 bench: install ## Load benchmark of `make serve` (BENCH_REQUESTS, BENCH_CASES, BENCH_DATABASE_URL); docs/performance.md
+	@missing=""; command -v sigtool >/dev/null 2>&1 || missing="clamav-daemon clamav"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	if [ -n "$$missing" ]; then bash scripts/apt-install.sh $$missing; fi
 	$(PY) bench/load.py
 
 bench-figures: install ## Check a generated year's statistics and settlements against a recomputation, and time them

@@ -10,7 +10,8 @@ endpoints one after another (bench/locustfile.py), the reads in ``BENCH_ROUNDS``
 ``in_rounds``) and the writes after them. For each endpoint it reports throughput, the
 50th/95th/99th percentile, failures (every answer but 2xx), SQL queries per request (the
 server's ``X-Queries``), the mean size of its answers, the workers' peak memory (VmHWM) after
-it, and its throughput as a share of ``/bench/baseline``'s. The result is written to
+it, and its throughput as a share of ``/bench/baseline``'s. Then wrk reads some of them again
+(``crosscheck``), a second measurement by another tool. The result is written to
 ``bench/results/<date>-<database>-<cases>.json`` (a later run of the same day, database and
 size as ``…-2.json``, ``…-3.json``) and the tables in docs/performance.md are made
 again from every result file.
@@ -56,6 +57,8 @@ BIN = Path(sys.executable).parent
 CLIENTS = 8
 WORKERS = 2
 BASELINE = "baseline: /bench/baseline"
+#: The server runs behind a TLS proxy in production; the benchmark speaks plain HTTP to it.
+PROXY = {"X-Forwarded-Proto": "https"}
 #: In a kept DATA_DIR (``BENCH_KEEP``): the world's database, keys and build figures.
 KEPT = "bench-world.json"
 
@@ -305,6 +308,8 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
             )
         peak = peak_memory(master)
         phases = json.loads(out.read_text())
+        endpoints_measured = summarise(phases)
+        checked = crosscheck(url, measured, world["session_cookie"], endpoints_measured)
     return {
         # The benchmark's own wall clock, not the application's (core.clock).
         "date": time.strftime("%Y-%m-%d"),
@@ -325,7 +330,8 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
         "experiment": os.environ.get("BENCH_EXPERIMENT", ""),
         "run_seconds": round(time.perf_counter() - started, 1),
         "peak_rss_mb_per_worker": [round(kb / 1024, 1) for kb in peak],
-        "endpoints": summarise(phases),
+        "endpoints": endpoints_measured,
+        **({"crosscheck": checked} if checked else {}),
     }
 
 
@@ -602,6 +608,118 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+#: The second, independent measurement: wrk (in C, with its own event loop) reads the same
+#: server right after locust, each of these for ``BENCH_WRK_SECONDS`` (10; 0 leaves it out), with
+#: as many connections as locust has clients. It checks locust's figures, and shows how much of
+#: the machine locust's own Python takes from the server.
+CROSSCHECK = (
+    BASELINE,
+    "API case list, 100 a page",
+    "API case detail",
+    "page: case list",
+    "page: case",
+)
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+WRK_THREADS = 2
+WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
+
+
+def wrk_command(wrk: str, url: str, spec: dict[str, Any], cookie: str, seconds: int) -> list[str]:
+    """wrk's command line for one read of the plan: its token, or the first of its sessions
+    (every connection the same one), and the proxy's header, as locust sends them."""
+    headers = dict(PROXY)
+    if "token" in spec:
+        headers["Authorization"] = f"Bearer {spec['token']}"
+    if "sessions" in spec:
+        headers["Cookie"] = f"{cookie}={spec['sessions'][0]}"
+    command = [wrk, "--threads", str(WRK_THREADS), "--connections", str(CLIENTS)]
+    command += ["--duration", f"{seconds}s", "--timeout", "60s", "--script", str(WRK_SCRIPT)]
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    return [*command, url + spec["path"]]
+
+
+def wrk_figures(output: str) -> dict[str, Any]:
+    """The figures of one wrk run, from the line bench/wrk.lua prints."""
+    line = next((ln for ln in output.splitlines() if ln.startswith('{"wrk":')), None)
+    if line is None:
+        raise SystemExit("wrk printed no figures (bench/wrk.lua):\n" + output[-2000:])
+    raw = json.loads(line)
+    return {
+        "requests": raw["requests"],
+        "failures": raw["failures"] + raw["socket_errors"],
+        "per_second": _rate(raw["requests"], raw["seconds"]),
+        "p50_ms": round(raw["p50_ms"], 1),
+        "p95_ms": round(raw["p95_ms"], 1),
+        "p99_ms": round(raw["p99_ms"], 1),
+    }
+
+
+def crosscheck_rows(
+    rows: list[dict[str, Any]], locust: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each wrk row with its share of wrk's own baseline and its throughput over locust's."""
+    baseline = next((r["per_second"] for r in rows if r["name"] == BASELINE), 0)
+    by_locust = {r["name"]: r["per_second"] for r in locust}
+    for row in rows:
+        row["of_baseline"] = round(row["per_second"] / baseline, 3) if baseline else None
+        other = by_locust.get(row["name"])
+        row["of_locust"] = round(row["per_second"] / other, 2) if other else None
+    return rows
+
+
+def crosscheck(
+    url: str, plan: list[dict[str, Any]], cookie: str, locust: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    wrk = shutil.which("wrk")
+    if WRK_SECONDS <= 0 or wrk is None:
+        print("no cross-check with wrk: " + ("BENCH_WRK_SECONDS=0" if wrk else "wrk is missing"))
+        return None
+    version = subprocess.run(  # noqa: S603
+        [wrk, "--version"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    rows = []
+    for name in CROSSCHECK:
+        spec = next(s for s in plan if s["name"] == name)
+        done = subprocess.run(  # noqa: S603
+            wrk_command(wrk, url, spec, cookie, WRK_SECONDS),
+            capture_output=True,
+            text=True,
+            timeout=WRK_SECONDS + 120,
+            check=False,
+        )
+        rows.append({"name": name, **wrk_figures(done.stdout + done.stderr)})
+        print(f"wrk: {name}: {rows[-1]['per_second']}/s", flush=True)
+    return {
+        "driver": " ".join(version[:2]) if len(version) > 1 else "wrk",
+        "threads": WRK_THREADS,
+        "connections": CLIENTS,
+        "seconds": WRK_SECONDS,
+        "endpoints": crosscheck_rows(rows, locust),
+    }
+
+
+def crosscheck_table(check: dict[str, Any]) -> str:
+    lines = [
+        f"Cross-check with {check['driver']} ({check['threads']} threads, "
+        f"{check['connections']} connections, {check['seconds']} s an endpoint), right after "
+        "the run on the same server:",
+        "",
+        "| endpoint | wrk req/s | locust req/s | wrk ÷ locust | of wrk's baseline "
+        "| wrk p50 / p95 / p99 ms | failures |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in check["endpoints"]:
+        locust = round(r["per_second"] / r["of_locust"], 1) if r["of_locust"] else None
+        share = f"{r['of_baseline']:.1%}" if r["of_baseline"] is not None else "–"
+        lines.append(
+            f"| {r['name']} | {r['per_second']} | {locust if locust is not None else '–'} "
+            f"| {f'{r["of_locust"]:.2f}' if r['of_locust'] else '–'} | {share} "
+            f"| {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['failures']} |"
+        )
+    return "\n".join(lines)
+
+
 #: The smallest world the scaling table compares with (the demo world alone is smaller).
 SCALING_FROM = 1000
 #: The target: p95 at the largest world at most this many times p95 at the smallest.
@@ -713,6 +831,7 @@ def section(r: dict[str, Any]) -> str:
         + (f" Experiment: {r['experiment']}." if r.get("experiment") else "")
         + "\n\n"
         f"{table(r)}\n"
+        + (f"\n{crosscheck_table(r['crosscheck'])}\n" if r.get("crosscheck") else "")
     )
 
 

@@ -26,12 +26,10 @@ from gevent.event import Event
 from locust import FastHttpUser, constant, task
 
 sys.path.insert(0, os.path.dirname(__file__))  # noqa: PTH120
-from load import peak_memory  # noqa: E402
+from load import PROXY, peak_memory  # noqa: E402
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["BENCH_PLAN"], encoding="utf-8").read())  # noqa: SIM115, PTH123
 CLIENTS: int = PLAN["clients"]
-#: The server runs behind a TLS proxy in production; the benchmark speaks plain HTTP to it.
-PROXY = {"X-Forwarded-Proto": "https"}
 
 
 @dataclass
