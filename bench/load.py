@@ -699,7 +699,10 @@ def crosscheck(
     }
 
 
-def crosscheck_table(check: dict[str, Any]) -> str:
+def crosscheck_table(result: dict[str, Any]) -> str:
+    """wrk's figures of a run beside locust's for the same endpoints."""
+    check = result["crosscheck"]
+    by_locust = {r["name"]: r["per_second"] for r in result["endpoints"]}
     lines = [
         f"Cross-check with {check['driver']} ({check['threads']} threads, "
         f"{check['connections']} connections, {check['seconds']} s an endpoint), right after "
@@ -710,12 +713,11 @@ def crosscheck_table(check: dict[str, Any]) -> str:
         "|---|--:|--:|--:|--:|--:|--:|",
     ]
     for r in check["endpoints"]:
-        locust = round(r["per_second"] / r["of_locust"], 1) if r["of_locust"] else None
         share = f"{r['of_baseline']:.1%}" if r["of_baseline"] is not None else "–"
+        ratio = f"{r['of_locust']:.2f}" if r["of_locust"] is not None else "–"
         lines.append(
-            f"| {r['name']} | {r['per_second']} | {locust if locust is not None else '–'} "
-            f"| {f'{r["of_locust"]:.2f}' if r['of_locust'] else '–'} | {share} "
-            f"| {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['failures']} |"
+            f"| {r['name']} | {r['per_second']} | {by_locust.get(r['name'], '–')} | {ratio} "
+            f"| {share} | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['failures']} |"
         )
     return "\n".join(lines)
 
@@ -830,8 +832,7 @@ def section(r: dict[str, Any]) -> str:
         f"`{r['commit']}`. Peak memory per worker at the end: {rss}.{settings}"
         + (f" Experiment: {r['experiment']}." if r.get("experiment") else "")
         + "\n\n"
-        f"{table(r)}\n"
-        + (f"\n{crosscheck_table(r['crosscheck'])}\n" if r.get("crosscheck") else "")
+        f"{table(r)}\n" + (f"\n{crosscheck_table(r)}\n" if r.get("crosscheck") else "")
     )
 
 

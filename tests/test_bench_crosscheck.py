@@ -154,6 +154,22 @@ def test_a_run_with_a_crosscheck_shows_it_under_its_table() -> None:
     assert "| baseline: /bench/baseline | 1600.0 | 1000.0 | 1.60 | 100.0% " in text
 
 
+def test_an_endpoint_locust_did_not_measure_shows_no_figure_of_its_own() -> None:
+    alone = {
+        "name": "page: case",
+        "requests": 500,
+        "failures": 0,
+        "per_second": 50.0,
+        "p50_ms": 150.0,
+        "p95_ms": 170.0,
+        "p99_ms": 180.0,
+        "of_baseline": 0.031,
+        "of_locust": None,
+    }
+    text = load.section(_result({**CROSSCHECK, "endpoints": [*CROSSCHECK["endpoints"], alone]}))
+    assert "| page: case | 50.0 | – | – | 3.1% | 150.0 / 170.0 / 180.0 | 0 |" in text
+
+
 def test_a_run_without_one_shows_none() -> None:
     assert "Cross-check" not in load.section(_result(None))
 
