@@ -27,7 +27,9 @@ if DJANGO_ENV not in {"demo", "production"}:
 IS_PRODUCTION = DJANGO_ENV == "production"
 DEMO_MODE = not IS_PRODUCTION
 
-DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var"))).resolve()
+# Empty counts as unset, as in the scripts (``${DATA_DIR:-…}``): not the current directory,
+# where demo mode's keys would be written beside the code.
+DATA_DIR = Path(env_str("DATA_DIR") or str(BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 

@@ -120,9 +120,10 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
 
 
-#: What every operation that takes a body may answer before it runs: the body limits refuse a
-#: body too large for its route (413 ``body_too_large``) or one they cannot read (400
-#: ``malformed_body``), and so do ``too_large`` and ``malformed`` above.
+#: What every operation that takes a body may answer before it runs: a body too large for its
+#: route (413 ``body_too_large``, from the body limits or ``too_large`` above), or one that cannot
+#: be read as what it claims to be (400 ``malformed_body``, from the body limits, the parser or
+#: ``malformed`` above).
 BODY_REFUSALS = {400: "Bad Request", 413: "Content Too Large"}
 
 

@@ -171,3 +171,27 @@ def test_a_worker_keeps_its_database_connection_between_requests(tmp_path):
     assert first_status.startswith("200") and second_status.startswith("200"), held
     assert first is not None, "the connection was closed at the end of the first request"
     assert second == first, "the connection was closed at the end of the second request"
+
+
+def test_an_empty_data_dir_is_the_default_not_the_current_directory(tmp_path):
+    """``DATA_DIR=`` (set, but to nothing) means the default ``var/`` as it does for the scripts
+    (``${DATA_DIR:-…}``), never the directory the command runs in: demo mode writes its keys
+    into DATA_DIR, and in a checkout they would sit beside the code, ready to be committed."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_ENV"}}
+    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.DATA_DIR)",
+        ],
+        cwd=tmp_path,
+        env={**clean, "DATA_DIR": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(ROOT / "var")
+    assert list(tmp_path.iterdir()) == []
