@@ -11,7 +11,7 @@ endpoints one after another (bench/locustfile.py), the reads in ``BENCH_ROUNDS``
 50th/95th/99th percentile, failures (every answer but 2xx), SQL queries per request (the
 server's ``X-Queries``), the mean size of its answers, the workers' peak memory (VmHWM) after
 it, and its throughput as a share of ``/bench/baseline``'s. Then wrk reads some of them again
-(``crosscheck``), a second measurement by another tool. The result is written to
+(``crosscheck``), a second measurement by a second load generator. The result is written to
 ``bench/results/<date>-<database>-<cases>.json`` (a later run of the same day, database and
 size as ``…-2.json``, ``…-3.json``) and the tables in docs/performance.md are made
 again from every result file.
@@ -265,51 +265,19 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
             run([PYTHON, "bench/world.py"], {**served, "DJANGO_ENV": "production"}, capture=True)
         )
         measured = endpoints(world, requests)
-        plan = work / "plan.json"
-        out = work / "samples.json"
-        plan.write_text(
-            json.dumps(
-                {
-                    "clients": CLIENTS,
-                    "session_cookie": world["session_cookie"],
-                    "gunicorn": master,
-                    "endpoints": warm_up(measured) + in_rounds(measured, ROUNDS),
-                }
-            )
-        )
+        scheduled = warm_up(measured) + in_rounds(measured, ROUNDS)
         print(f"{world['cases']} cases; {requests} requests per endpoint", flush=True)
-        started = time.perf_counter()
-        with (work / "locust.log").open("w") as locust_log:
-            subprocess.run(  # noqa: S603
-                [
-                    str(BIN / "locust"),
-                    "-f",
-                    "bench/locustfile.py",
-                    "--headless",
-                    "--users",
-                    str(CLIENTS),
-                    "--spawn-rate",
-                    str(CLIENTS),
-                    "--host",
-                    url,
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                cwd=ROOT,
-                env={**os.environ, "BENCH_PLAN": str(plan), "BENCH_OUT": str(out)},
-                stdout=locust_log,
-                stderr=subprocess.STDOUT,
-                check=False,
-            )
-        if not out.exists():
-            raise SystemExit(
-                "locust wrote no samples:\n" + (work / "locust.log").read_text()[-3000:]
-            )
+        # The reads, then wrk's cross-check of some of them, then the writes: wrk reads the
+        # world as locust's reads did, before the created cases head the caseworker's list.
+        drive = {"url": url, "work": work, "world": world, "master": master}
+        (work / "locust.log").write_text("")
+        phases, seconds = locust(**drive, plan=[s for s in scheduled if s["method"] == "GET"])
+        checked = crosscheck(url, measured, world["session_cookie"], summarise(phases))
+        writes = [s for s in scheduled if s["method"] != "GET"]
+        if writes:
+            written, more = locust(**drive, plan=writes)
+            phases, seconds = phases + written, seconds + more
         peak = peak_memory(master)
-        phases = json.loads(out.read_text())
-        endpoints_measured = summarise(phases)
-        checked = crosscheck(url, measured, world["session_cookie"], endpoints_measured)
     return {
         # The benchmark's own wall clock, not the application's (core.clock).
         "date": time.strftime("%Y-%m-%d"),
@@ -328,11 +296,58 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
         # What was changed for this run, in words (BENCH_EXPERIMENT), beyond what
         # ``server_settings`` reads; empty for a run served as the product is.
         "experiment": os.environ.get("BENCH_EXPERIMENT", ""),
-        "run_seconds": round(time.perf_counter() - started, 1),
+        # locust's own time, the cross-check's left out.
+        "run_seconds": round(seconds, 1),
         "peak_rss_mb_per_worker": [round(kb / 1024, 1) for kb in peak],
-        "endpoints": endpoints_measured,
+        "endpoints": summarise(phases),
         **({"crosscheck": checked} if checked else {}),
     }
+
+
+def locust(
+    *, url: str, work: Path, world: dict[str, Any], master: int, plan: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], float]:
+    """One headless locust run of ``plan`` (bench/locustfile.py): its phases, and its seconds."""
+    plan_file, out = work / "plan.json", work / "samples.json"
+    out.unlink(missing_ok=True)
+    plan_file.write_text(
+        json.dumps(
+            {
+                "clients": CLIENTS,
+                "session_cookie": world["session_cookie"],
+                "gunicorn": master,
+                "endpoints": plan,
+            }
+        )
+    )
+    started = time.perf_counter()
+    with (work / "locust.log").open("a") as locust_log:
+        subprocess.run(  # noqa: S603
+            [
+                str(BIN / "locust"),
+                "-f",
+                "bench/locustfile.py",
+                "--headless",
+                "--users",
+                str(CLIENTS),
+                "--spawn-rate",
+                str(CLIENTS),
+                "--host",
+                url,
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "BENCH_PLAN": str(plan_file), "BENCH_OUT": str(out)},
+            stdout=locust_log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    seconds = time.perf_counter() - started
+    if not out.exists():
+        raise SystemExit("locust wrote no samples:\n" + (work / "locust.log").read_text()[-3000:])
+    return json.loads(out.read_text()), seconds
 
 
 #: Requests per client to each read before the measured run.
@@ -609,9 +624,9 @@ def table(result: dict[str, Any]) -> str:
 
 
 #: The second, independent measurement: wrk (in C, with its own event loop) reads the same
-#: server right after locust, each of these for ``BENCH_WRK_SECONDS`` (10; 0 leaves it out), with
-#: as many connections as locust has clients. It checks locust's figures, and shows how much of
-#: the machine locust's own Python takes from the server.
+#: server between locust's reads and its writes, each of these for ``BENCH_WRK_SECONDS`` (10; 0
+#: leaves it out), with as many connections as locust has clients. It checks locust's figures,
+#: and shows how much of the machine locust's own Python takes from the server.
 CROSSCHECK = (
     BASELINE,
     "API case list, 100 a page",
@@ -626,7 +641,8 @@ WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
 
 def wrk_command(wrk: str, url: str, spec: dict[str, Any], cookie: str, seconds: int) -> list[str]:
     """wrk's command line for one read of the plan: its token, or the first of its sessions
-    (every connection the same one), and the proxy's header, as locust sends them."""
+    (every connection the same one, where each locust client has its own), and the proxy's
+    header."""
     headers = dict(PROXY)
     if "token" in spec:
         headers["Authorization"] = f"Bearer {spec['token']}"
@@ -652,6 +668,10 @@ def wrk_figures(output: str) -> dict[str, Any]:
         "p50_ms": round(raw["p50_ms"], 1),
         "p95_ms": round(raw["p95_ms"], 1),
         "p99_ms": round(raw["p99_ms"], 1),
+        # With the answer's headers: wrk counts the bytes it read.
+        "kb_per_answer": round(raw["bytes"] / raw["requests"] / 1024, 1)
+        if raw["requests"]
+        else None,
     }
 
 
@@ -671,6 +691,8 @@ def crosscheck_rows(
 def crosscheck(
     url: str, plan: list[dict[str, Any]], cookie: str, locust: list[dict[str, Any]]
 ) -> dict[str, Any] | None:
+    """wrk's figures for the ``CROSSCHECK`` reads; a wrk that fails is recorded, and the run's
+    own figures are kept."""
     wrk = shutil.which("wrk")
     if WRK_SECONDS <= 0 or wrk is None:
         print("no cross-check with wrk: " + ("BENCH_WRK_SECONDS=0" if wrk else "wrk is missing"))
@@ -678,25 +700,34 @@ def crosscheck(
     version = subprocess.run(  # noqa: S603
         [wrk, "--version"], capture_output=True, text=True, check=False
     ).stdout.split()
-    rows = []
-    for name in CROSSCHECK:
-        spec = next(s for s in plan if s["name"] == name)
-        done = subprocess.run(  # noqa: S603
-            wrk_command(wrk, url, spec, cookie, WRK_SECONDS),
-            capture_output=True,
-            text=True,
-            timeout=WRK_SECONDS + 120,
-            check=False,
-        )
-        rows.append({"name": name, **wrk_figures(done.stdout + done.stderr)})
-        print(f"wrk: {name}: {rows[-1]['per_second']}/s", flush=True)
-    return {
+    check: dict[str, Any] = {
         "driver": " ".join(version[:2]) if len(version) > 1 else "wrk",
+        # Measured between locust's reads and its writes (runs before that made it after both).
+        "before_writes": True,
         "threads": WRK_THREADS,
         "connections": CLIENTS,
         "seconds": WRK_SECONDS,
-        "endpoints": crosscheck_rows(rows, locust),
     }
+    rows = []
+    for name in CROSSCHECK:
+        spec = next(s for s in plan if s["name"] == name)
+        try:
+            done = subprocess.run(  # noqa: S603
+                wrk_command(wrk, url, spec, cookie, WRK_SECONDS),
+                capture_output=True,
+                text=True,
+                timeout=WRK_SECONDS + 120,
+                check=False,
+            )
+            rows.append({"name": name, **wrk_figures(done.stdout + done.stderr)})
+        except (subprocess.TimeoutExpired, SystemExit) as failed:
+            check["error"] = f"{name}: {failed}"[:500]
+            print(f"wrk failed, the cross-check stops: {check['error']}", flush=True)
+            break
+        print(f"wrk: {name}: {rows[-1]['per_second']}/s", flush=True)
+        if rows[-1]["failures"]:
+            print(f"wrk: {name}: {rows[-1]['failures']} failures", flush=True)
+    return {**check, "endpoints": crosscheck_rows(rows, locust)}
 
 
 def crosscheck_table(result: dict[str, Any]) -> str:
@@ -705,20 +736,28 @@ def crosscheck_table(result: dict[str, Any]) -> str:
     by_locust = {r["name"]: r["per_second"] for r in result["endpoints"]}
     lines = [
         f"Cross-check with {check['driver']} ({check['threads']} threads, "
-        f"{check['connections']} connections, {check['seconds']} s an endpoint), right after "
-        "the run on the same server:",
+        f"{check['connections']} connections, {check['seconds']} s an endpoint) on the same "
+        "server, "
+        + (
+            "between locust's reads and its writes:"
+            if check.get("before_writes")
+            else "after locust's writes (so the lists it read began with the cases they created):"
+        ),
         "",
         "| endpoint | wrk req/s | locust req/s | wrk ÷ locust | of wrk's baseline "
-        "| wrk p50 / p95 / p99 ms | failures |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        "| wrk p50 / p95 / p99 ms | failures | wrk KB an answer, with headers |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in check["endpoints"]:
         share = f"{r['of_baseline']:.1%}" if r["of_baseline"] is not None else "–"
         ratio = f"{r['of_locust']:.2f}" if r["of_locust"] is not None else "–"
         lines.append(
             f"| {r['name']} | {r['per_second']} | {by_locust.get(r['name'], '–')} | {ratio} "
-            f"| {share} | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['failures']} |"
+            f"| {share} | {r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']} | {r['failures']} "
+            f"| {_kb(r.get('kb_per_answer'))} |"
         )
+    if check.get("error"):
+        lines += ["", f"wrk failed, and the cross-check stopped there: {check['error']}"]
     return "\n".join(lines)
 
 

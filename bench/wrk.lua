@@ -25,9 +25,9 @@ function done(summary, latency, requests)
   end
   local errors = summary.errors
   io.write(string.format(
-    '{"wrk": 1, "requests": %d, "seconds": %.6f, "failures": %d, "socket_errors": %d, '
+    '{"wrk": 1, "requests": %d, "seconds": %.6f, "bytes": %d, "failures": %d, "socket_errors": %d, '
       .. '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f}\n',
-    summary.requests, summary.duration / 1e6, failures,
+    summary.requests, summary.duration / 1e6, summary.bytes, failures,
     errors.connect + errors.read + errors.write + errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000
   ))

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,8 +28,8 @@ WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/api/v1/cases/7
   1500 requests in 10.00s, 4.10MB read
 Requests/sec:    150.00
 Transfer/sec:    419.80KB
-{"wrk": 1, "requests": 1500, "seconds": 10.000000, "failures": 3, "socket_errors": 2, \
-"p50_ms": 50.125, "p95_ms": 70.240, "p99_ms": 99.875}
+{"wrk": 1, "requests": 1500, "seconds": 10.000000, "bytes": 4300800, "failures": 3, \
+"socket_errors": 2, "p50_ms": 50.125, "p95_ms": 70.240, "p99_ms": 99.875}
 """
 
 
@@ -41,6 +42,7 @@ def test_wrk_figures_are_read_from_the_scripts_line() -> None:
         "p50_ms": 50.1,
         "p95_ms": 70.2,
         "p99_ms": 99.9,
+        "kb_per_answer": 2.8,  # 4,300,800 bytes / 1,500 answers = 2,867.2 bytes
     }
 
 
@@ -115,6 +117,7 @@ def _result(crosscheck: dict | None) -> dict:
 
 CROSSCHECK = {
     "driver": "wrk 4.1.0",
+    "before_writes": True,
     "threads": 2,
     "connections": 8,
     "seconds": 10,
@@ -140,6 +143,7 @@ CROSSCHECK = {
             "p99_ms": 95.0,
             "of_baseline": 0.075,
             "of_locust": 1.2,
+            "kb_per_answer": 3.4,
         },
     ],
 }
@@ -147,11 +151,35 @@ CROSSCHECK = {
 
 def test_a_run_with_a_crosscheck_shows_it_under_its_table() -> None:
     text = load.section(_result(CROSSCHECK))
-    assert "Cross-check with wrk 4.1.0 (2 threads, 8 connections, 10 s an endpoint)" in text
+    assert (
+        "Cross-check with wrk 4.1.0 (2 threads, 8 connections, 10 s an endpoint) on the same "
+        "server, between locust's reads and its writes:"
+    ) in text
     lines = text.splitlines()
     row = next(line for line in lines if line.startswith("| API case detail | 120.0 "))
-    assert row == "| API case detail | 120.0 | 100.0 | 1.20 | 7.5% | 60.0 / 80.0 / 95.0 | 0 |"
-    assert "| baseline: /bench/baseline | 1600.0 | 1000.0 | 1.60 | 100.0% " in text
+    assert row == (
+        "| API case detail | 120.0 | 100.0 | 1.20 | 7.5% | 60.0 / 80.0 / 95.0 | 0 | 3.4 |"
+    )
+    # A row kept before the answers' size was recorded shows none.
+    assert (
+        "| baseline: /bench/baseline | 1600.0 | 1000.0 | 1.60 | 100.0% "
+        "| 4.5 / 8.25 / 11.0 | 0 | – |"
+    ) in text
+
+
+def test_a_crosscheck_made_after_the_writes_says_so() -> None:
+    earlier = {k: v for k, v in CROSSCHECK.items() if k != "before_writes"}
+    text = load.section(_result(earlier))
+    assert "after locust's writes (so the lists it read began with the cases they created)" in text
+
+
+def test_a_failed_wrk_is_said_under_what_it_measured() -> None:
+    failed = {**CROSSCHECK, "error": "page: case: wrk printed no figures"}
+    text = load.section(_result(failed))
+    assert (
+        "wrk failed, and the cross-check stopped there: page: case: wrk printed no figures" in text
+    )
+    assert "| API case detail | 120.0 " in text
 
 
 def test_an_endpoint_locust_did_not_measure_shows_no_figure_of_its_own() -> None:
@@ -167,7 +195,7 @@ def test_an_endpoint_locust_did_not_measure_shows_no_figure_of_its_own() -> None
         "of_locust": None,
     }
     text = load.section(_result({**CROSSCHECK, "endpoints": [*CROSSCHECK["endpoints"], alone]}))
-    assert "| page: case | 50.0 | – | – | 3.1% | 150.0 / 170.0 / 180.0 | 0 |" in text
+    assert "| page: case | 50.0 | – | – | 3.1% | 150.0 / 170.0 / 180.0 | 0 | – |" in text
 
 
 def test_a_run_without_one_shows_none() -> None:
@@ -185,6 +213,9 @@ class _Answers(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
         _Answers.seen = dict(self.headers)
         if self.path == "/ok":
+            status = 200
+        elif self.path == "/slow":
+            time.sleep(0.02)
             status = 200
         elif self.path == "/token":
             status = 200 if self.headers.get("Authorization") == "Bearer t0ken" else 401
@@ -237,6 +268,16 @@ def test_wrk_counts_answers_and_their_percentiles(server: str) -> None:
     assert figures["per_second"] > 0
     # Behind the production server's TLS proxy, as locust sends it.
     assert _Answers.seen.get("X-Forwarded-Proto") == "https"
+
+
+def test_the_units_are_milliseconds_and_seconds(server: str) -> None:
+    """Every answer of /slow takes 20 ms: the percentiles read about 20 (not 20,000 or 0.02),
+    and the requests over the rate give wrk's run of about 1 s."""
+    figures = _wrk(server, {"path": "/slow"})
+    assert 15 <= figures["p50_ms"] <= 200
+    assert 0.9 <= figures["requests"] / figures["per_second"] <= 1.5
+    assert figures["kb_per_answer"] is not None
+    assert 0 < figures["kb_per_answer"] < 1  # "ok" and a few headers
 
 
 def test_a_redirect_is_a_failure_not_a_fast_success(server: str) -> None:
