@@ -20,7 +20,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="bench-"))
+if not os.environ.get("DATA_DIR"):  # unset or empty: never the demo's own var/
+    os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sundhedskoordinator.settings")
 # The mails are still made and sent, to memory instead of the console.
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

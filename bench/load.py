@@ -10,8 +10,9 @@ endpoints one after another (bench/locustfile.py), the reads in ``BENCH_ROUNDS``
 ``in_rounds``) and the writes after them. For each endpoint it reports throughput, the
 50th/95th/99th percentile, failures (every answer but 2xx), SQL queries per request (the
 server's ``X-Queries``), the mean size of its answers, the workers' peak memory (VmHWM) after
-it, and its throughput as a share of ``/bench/baseline``'s. Then wrk reads some of them again
-(``crosscheck``), a second measurement by a second load generator. The result is written to
+it, and its throughput as a share of ``/bench/baseline``'s. Between the reads and the writes
+wrk reads some of them again (``crosscheck``), a second measurement by a second load generator.
+The result is written to
 ``bench/results/<date>-<database>-<cases>.json`` (a later run of the same day, database and
 size as ``…-2.json``, ``…-3.json``) and the tables in docs/performance.md are made
 again from every result file.
@@ -296,7 +297,8 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
         # What was changed for this run, in words (BENCH_EXPERIMENT), beyond what
         # ``server_settings`` reads; empty for a run served as the product is.
         "experiment": os.environ.get("BENCH_EXPERIMENT", ""),
-        # locust's own time, the cross-check's left out.
+        # locust's own time, the cross-check's left out (runs before 9fa8bdf counted both, and
+        # the server's stop).
         "run_seconds": round(seconds, 1),
         "peak_rss_mb_per_worker": [round(kb / 1024, 1) for kb in peak],
         "endpoints": summarise(phases),
@@ -365,7 +367,7 @@ def in_rounds(plan: list[dict[str, Any]], rounds: int) -> list[dict[str, Any]]:
     equally fast all the time (baselines of 844 and 1,525 a second on one afternoon): in turns
     a slow minute costs every read a part of its requests rather than one read all of them.
     The writes come last and once, so that every read sees the world as built (the cases they
-    create would head the caseworker's list)."""
+    create would join the caseworker's list)."""
     reads = [spec for spec in plan if spec["method"] == "GET"]
     out = []
     for number in range(rounds):
@@ -720,7 +722,7 @@ def crosscheck(
                 check=False,
             )
             rows.append({"name": name, **wrk_figures(done.stdout + done.stderr)})
-        except (subprocess.TimeoutExpired, SystemExit) as failed:
+        except (subprocess.TimeoutExpired, SystemExit, OSError, ValueError, KeyError) as failed:
             check["error"] = f"{name}: {failed}"[:500]
             print(f"wrk failed, the cross-check stops: {check['error']}", flush=True)
             break
@@ -741,7 +743,7 @@ def crosscheck_table(result: dict[str, Any]) -> str:
         + (
             "between locust's reads and its writes:"
             if check.get("before_writes")
-            else "after locust's writes (so the lists it read began with the cases they created):"
+            else "after locust's writes (so the lists it read held the cases they had created):"
         ),
         "",
         "| endpoint | wrk req/s | locust req/s | wrk ÷ locust | of wrk's baseline "

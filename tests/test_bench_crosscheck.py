@@ -170,7 +170,7 @@ def test_a_run_with_a_crosscheck_shows_it_under_its_table() -> None:
 def test_a_crosscheck_made_after_the_writes_says_so() -> None:
     earlier = {k: v for k, v in CROSSCHECK.items() if k != "before_writes"}
     text = load.section(_result(earlier))
-    assert "after locust's writes (so the lists it read began with the cases they created)" in text
+    assert "after locust's writes (so the lists it read held the cases they had created)" in text
 
 
 def test_a_failed_wrk_is_said_under_what_it_measured() -> None:
