@@ -306,6 +306,20 @@ def measure(env: dict[str, str], requests: int) -> dict[str, Any]:
     }
 
 
+def locust_command(
+    locustfile: str, url: str, *, users: int, spawn_rate: int, options: tuple[str, ...] = ()
+) -> list[str]:
+    """Headless locust with ``locustfile`` against ``url``, its summary only and its warnings;
+    ``options`` go before the host."""
+    return [
+        str(BIN / "locust"),
+        *("-f", locustfile, "--headless"),
+        *("--users", str(users), "--spawn-rate", str(spawn_rate)),
+        *options,
+        *("--host", url, "--only-summary", "--loglevel", "WARNING"),
+    ]
+
+
 def locust(
     *, url: str, work: Path, world: dict[str, Any], master: int, plan: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], float]:
@@ -325,21 +339,7 @@ def locust(
     started = time.perf_counter()
     with (work / "locust.log").open("a") as locust_log:
         subprocess.run(  # noqa: S603
-            [
-                str(BIN / "locust"),
-                "-f",
-                "bench/locustfile.py",
-                "--headless",
-                "--users",
-                str(CLIENTS),
-                "--spawn-rate",
-                str(CLIENTS),
-                "--host",
-                url,
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-            ],
+            locust_command("bench/locustfile.py", url, users=CLIENTS, spawn_rate=CLIENTS),
             cwd=ROOT,
             env={**os.environ, "BENCH_PLAN": str(plan_file), "BENCH_OUT": str(out)},
             stdout=locust_log,

@@ -35,7 +35,17 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))  # noqa: PTH120
-from load import BIN, PYTHON, ROOT, WORKERS, build, database, environment, run, serving  # noqa: E402
+from load import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    WORKERS,
+    build,
+    database,
+    environment,
+    locust_command,
+    run,
+    serving,
+)
 
 RESULTS = ROOT / "bench" / "results" / "procedure"
 #: The moment the application's clock stands still at: 21:30 in Copenhagen on today or the next
@@ -121,26 +131,14 @@ def drive(env: dict[str, str], seconds: int, users: int) -> dict[str, Any]:
         started = time.perf_counter()
         with (work / "locust.log").open("w") as locust_log:
             subprocess.run(  # noqa: S603
-                [
-                    str(BIN / "locust"),
-                    "-f",
+                locust_command(
                     "bench/procedure_locustfile.py",
-                    "--headless",
-                    "--users",
-                    str(users),
-                    "--spawn-rate",
-                    "10",
-                    "--run-time",
-                    f"{seconds}s",
-                    # Each user finishes the task it is in, so that nothing is left half-told.
-                    "--stop-timeout",
-                    "300",
-                    "--host",
                     server["url"],
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
+                    users=users,
+                    spawn_rate=10,
+                    # Each user finishes the task it is in, so that nothing is left half-told.
+                    options=("--run-time", f"{seconds}s", "--stop-timeout", "300"),
+                ),
                 cwd=ROOT,
                 env={**os.environ, "BENCH_PLAN": str(plan)},
                 stdout=locust_log,

@@ -82,3 +82,30 @@ def test_a_read_is_pooled_over_its_rounds():
     assert f"| {load.BASELINE} | 200 | 0 | 400.0 (250.0–1000.0) |" in load.table(
         {"endpoints": rows}
     )
+
+
+def test_the_locust_command_line() -> None:
+    """The load benchmark's and the procedure's locust, written out by hand."""
+    assert load.locust_command(
+        "bench/procedure_locustfile.py",
+        "http://127.0.0.1:8001",
+        users=50,
+        spawn_rate=10,
+        options=("--run-time", "120s"),
+    ) == [
+        str(load.BIN / "locust"),
+        "-f",
+        "bench/procedure_locustfile.py",
+        "--headless",
+        "--users",
+        "50",
+        "--spawn-rate",
+        "10",
+        "--run-time",
+        "120s",
+        "--host",
+        "http://127.0.0.1:8001",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
