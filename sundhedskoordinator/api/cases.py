@@ -29,7 +29,7 @@ from sundhedskoordinator.organisations.models import User
 from . import serialize
 from .http import if_match, set_etag
 from .idempotency import act_once, run_once
-from .pagination import PageParams, id_filter, page_body, paginate
+from .pagination import PageParams, bounds, id_filter, page_body
 from .schemas import (
     AdviceIn,
     CancelIn,
@@ -159,7 +159,8 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
         order=filters.order,
         grants=grants,
     )
-    count, cases = paginate(queryset, filters)
+    count = queryset.count()
+    cases = selectors.page_with_details(queryset, *bounds(filters))
     return page_body(count, [serialize.case(c, user, grants) for c in cases])
 
 

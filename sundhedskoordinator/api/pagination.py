@@ -21,9 +21,15 @@ class PageParams(Schema):
     page_size: int = Field(25, ge=1, le=100)
 
 
-def paginate[M: Model](queryset: QuerySet[M], params: PageParams) -> tuple[int, list[M]]:
+def bounds(params: PageParams) -> tuple[int, int]:
+    """The page's first row and the row after its last, counted from 0."""
     start = (params.page - 1) * params.page_size
-    return queryset.count(), list(queryset[start : start + params.page_size])
+    return start, start + params.page_size
+
+
+def paginate[M: Model](queryset: QuerySet[M], params: PageParams) -> tuple[int, list[M]]:
+    start, end = bounds(params)
+    return queryset.count(), list(queryset[start:end])
 
 
 def page_body(count: int, items: list[Any]) -> dict[str, Any]:

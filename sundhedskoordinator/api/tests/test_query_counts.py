@@ -27,9 +27,10 @@ LIST_QUERIES = sum(
         1,  # the bearer token, joined with its user, and the user's role memberships as one
         #     column (the policy's grants, read once for the whole request)
         1,  # COUNT(*) of the cases in scope, for "count"
-        1,  # the page of cases, joined with citizen, municipality, responsible, offer (with who
-        #     registered it), concern and decision, with the written-guidance flag and whether
-        #     the citizen is in a ressourceforløb today as EXISTS subqueries
+        1,  # the page's keys, in the list's order
+        1,  # the page's cases by those keys, joined with citizen, municipality, responsible,
+        #     offer (with who registered it), concern and decision, with the written-guidance
+        #     flag and whether the citizen is in a ressourceforløb today as EXISTS subqueries
         1,  # prefetch: each case's agenda history with meeting, team, people, dispatch and the
         #     conversation held at the item (joined: "held" is whether there is one); the live
         #     item is the one not cancelled
@@ -72,7 +73,7 @@ def test_case_list_costs_the_same_for_few_and_many_cases(world, api):
     _cases(world, 8)
     assert client.get("/cases").json()["count"] == 10
     many = _queries(client, "/cases")
-    assert few == many == LIST_QUERIES == 6
+    assert few == many == LIST_QUERIES == 7
     assert LIST_QUERIES <= BUDGET
 
 

@@ -43,7 +43,8 @@ def test_a_list_of_one_state_reads_that_states_cases_in_the_order_shown(world, t
         )
     requested = list_cases(user=caseworker, status=Status.REQUESTED, table=table)
     assert [case.status for case in requested] == [Status.REQUESTED]
-    plan = _plan(requested)
+    # The API reads the page's keys in this order, then their details by key.
+    plan = _plan(requested if table else requested.values_list("pk", flat=True))
     assert "case_state_order" in plan, plan
     # Read in the order shown: nothing sorted afterwards.
     assert "TEMP B-TREE FOR ORDER BY" not in plan and "Sort Key" not in plan, plan
