@@ -160,7 +160,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
         grants=grants,
     )
     count = queryset.count()
-    cases = selectors.page_with_details(queryset, *bounds(filters))
+    cases = selectors.page_with_details(queryset, *bounds(filters), user=user, grants=grants)
     return page_body(count, [serialize.case(c, user, grants) for c in cases])
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,10 +30,12 @@ from sundhedskoordinator.cases.selectors import (
     case_in_scope,
     meeting_passed_without_conversation,
     scope_cases,
+    with_case_counts,
 )
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error, post_only, whole_number
+from sundhedskoordinator.core.paging import by_keys
 from sundhedskoordinator.core.workingdays import (
     deadline_near,
     deadline_passed,
@@ -76,12 +78,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = scope_meetings(user).order_by("-starts_at" if show_past else "starts_at")
     meetings = meetings.filter(date__lt=today) if show_past else meetings.filter(date__gte=today)
     # Per meeting: the cases on it the user may see, and how many of them are not yet sent.
-    active = Q(items__cancelled_at__isnull=True, items__case__in=scope_cases(user).values("pk"))
-    meetings = meetings.annotate(
-        case_count=Count("items", filter=active),
-        unsent_count=Count("items", filter=active & Q(items__dispatch__isnull=True)),
-    )
-    shown = list(meetings[:100])
+    shown = by_keys(meetings, 0, 100, with_case_counts(user, meetings))
     for meeting in shown:
         # The deadline has passed for what is still to be sent, or for any case put on it now.
         meeting.late = (  # type: ignore[attr-defined]

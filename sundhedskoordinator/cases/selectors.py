@@ -46,6 +46,7 @@ from sundhedskoordinator.citizens.search import Search
 from sundhedskoordinator.citizens.selectors import citizen_facts
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
+from sundhedskoordinator.core.paging import by_keys
 from sundhedskoordinator.core.workingdays import (
     add_working_days,
     deadline_passed,
@@ -227,9 +228,9 @@ def list_cases(
 ) -> QuerySet[Case]:
     """The cases the user may see, filtered, searched and ordered in the database; the same
     filters serve the API and the pages. ``team`` and the meeting dates (both included) look at
-    the case's live agenda item. Each case comes ``with_details`` (the API's JSON), or with
-    ``table`` only with what a row of the case list shows (``with_table_row``); without it, the
-    cases alone, for ``page_with_details``."""
+    the case's live agenda item. With ``table``, each case comes with what a row of the case
+    list shows (``with_table_row``); without it, the cases alone, whose page
+    ``page_with_details`` reads with everything the API's JSON shows."""
     grants = grants_for(user) if grants is None else grants
     queryset = scope_cases(user, grants)
     if status:
@@ -258,16 +259,28 @@ def list_cases(
     return with_table_row(ordered) if table else ordered
 
 
-def page_with_details(cases: QuerySet[Case], start: int, end: int) -> list[Case]:
-    """The cases ``start`` to ``end`` (not included) of the ordered list ``cases``, each
-    ``with_details``, in two steps: the page's keys in the list's order, then the details of
-    those cases alone, put back in that order. Read in one query, the details' EXISTS columns
-    (``citizen_facts``) were planned for every case of the list before its LIMIT: at 100,000
-    cases PostgreSQL hashed every resource course of the country for each page (41 ms; by the
-    keys 2 ms, docs/performance.md). A case gone between the two steps is left out."""
-    keys = list(cases.values_list("pk", flat=True)[start:end])
-    found = {case.pk: case for case in with_details(Case.objects.filter(pk__in=keys).order_by())}
-    return [found[key] for key in keys if key in found]
+def page_with_details(
+    cases: QuerySet[Case], start: int, end: int, *, user: User, grants: list[Grant]
+) -> list[Case]:
+    """The cases ``start`` to ``end`` (not included) of the ordered list ``cases`` (of
+    ``list_cases``), each ``with_details``: the page's keys in the list's order, then the
+    details of those cases alone, again within the user's scope (``core.paging.by_keys``).
+    Read in one query, the details' EXISTS columns (``citizen_facts``) were planned for every
+    case of the list before its LIMIT, and PostgreSQL could hash every resource course of the
+    country for each page."""
+    return by_keys(cases, start, end, with_details(scope_cases(user, grants)))
+
+
+def with_case_counts(user: User, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """``meetings``, each with the cases on it the user may see (``case_count``) and how many of
+    those are not yet sent (``unsent_count``). Counted for a page of meetings read
+    ``core.paging.by_keys``: counted before the page's LIMIT, every meeting of the list was
+    grouped with its items first."""
+    active = Q(items__cancelled_at__isnull=True, items__case__in=scope_cases(user).values("pk"))
+    return meetings.annotate(
+        case_count=Count("items", filter=active),
+        unsent_count=Count("items", filter=active & Q(items__dispatch__isnull=True)),
+    )
 
 
 def refresh_list_order(cases: QuerySet[Case]) -> int:

@@ -132,6 +132,28 @@ def test_the_meeting_list_counts_cases_and_what_is_not_sent(client: Any, world: 
     assert "0 sager" in page  # the new meeting of 17 December
 
 
+def test_the_meeting_list_counts_for_the_meetings_shown_alone(client: Any, world: World) -> None:
+    """The meetings shown are taken in their order first, then their cases counted for them
+    alone, by their keys: counted before the LIMIT, every meeting of the list (every past one,
+    at a million cases thousands) was grouped with its items first."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _case(world, Status.SCHEDULED)
+    later = _other_meeting(world)
+    client.force_login(world.users["sekretariat"])
+    with CaptureQueriesContext(connection) as queries:
+        page = _text(client.get(reverse("meetings:list")))
+    (counting,) = [q["sql"] for q in queries.captured_queries if '"case_count"' in q["sql"]]
+    assert page.index("1 sag ·") < page.index("0 sager")  # 15 December, then 17 December
+    where = counting.rsplit(" WHERE ", 1)[1]
+    (keys,) = re.findall(r'"meetings_meeting"\."id" IN \(([\d, ]+)\)', where)
+    assert sorted(int(key) for key in keys.split(", ")) == sorted([world.meeting.pk, later.pk])
+    assert "LIMIT" not in counting.rsplit(" FROM ", 1)[1], counting
+
+
 def test_a_case_is_moved_and_a_conversation_cancelled_from_the_case_page(
     client: Any, world: World
 ) -> None:
