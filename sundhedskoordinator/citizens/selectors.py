@@ -137,9 +137,12 @@ def list_citizens(
         citizens = citizens.exclude(_active_course(today))
     if search:
         citizens = search.citizens(citizens)
-    return citizens.annotate(latest_course=Max("resource_courses__start_date")).order_by(
-        *CITIZEN_ORDERS.get(order, CITIZEN_ORDERS["name"])
-    )
+    order = order if order in CITIZEN_ORDERS else "name"
+    if order == "course":
+        # Only this order reads the courses: grouped with them, every citizen of the scope is
+        # read before the page is taken.
+        citizens = citizens.annotate(latest_course=Max("resource_courses__start_date"))
+    return citizens.order_by(*CITIZEN_ORDERS[order])
 
 
 def post_recipient(citizen: Citizen) -> Recipient:
