@@ -85,7 +85,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             not show_past
             and meeting.cancelled_at is None
             and meeting.deadline_passed
-            and (meeting.unsent_count or not meeting.case_count)
+            and (meeting.unsent_count or not meeting.case_count)  # type: ignore[attr-defined]
         )
     return render(
         request,
