@@ -28,14 +28,13 @@ from sundhedskoordinator.cases.selectors import (
     active_items,
     agenda_items,
     case_in_scope,
+    listed_meetings,
     meeting_passed_without_conversation,
     scope_cases,
-    with_case_counts,
 )
 from sundhedskoordinator.core import clock
 from sundhedskoordinator.core.errors import DomainError, NotFoundError
 from sundhedskoordinator.core.forms import add_domain_error, post_only, whole_number
-from sundhedskoordinator.core.paging import by_keys
 from sundhedskoordinator.core.workingdays import (
     deadline_near,
     deadline_passed,
@@ -54,7 +53,6 @@ from sundhedskoordinator.meetings.models import Meeting, MeetingChange
 from sundhedskoordinator.meetings.selectors import (
     agreement_of_meeting,
     meeting_in_scope,
-    scope_meetings,
     upcoming_meetings_for,
 )
 from sundhedskoordinator.organisations.models import Municipality, RehabTeam, User
@@ -75,18 +73,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = clock.today()
     show_past = request.GET.get("tidligere") == "1"
-    meetings = scope_meetings(user).order_by("-starts_at" if show_past else "starts_at")
-    meetings = meetings.filter(date__lt=today) if show_past else meetings.filter(date__gte=today)
-    # Per meeting: the cases on it the user may see, and how many of them are not yet sent.
-    shown = by_keys(meetings, 0, 100, with_case_counts(user, meetings))
-    for meeting in shown:
-        # The deadline has passed for what is still to be sent, or for any case put on it now.
-        meeting.late = (  # type: ignore[attr-defined]
-            not show_past
-            and meeting.cancelled_at is None
-            and meeting.deadline_passed
-            and (meeting.unsent_count or not meeting.case_count)  # type: ignore[attr-defined]
-        )
+    shown = listed_meetings(user, today=today, past=show_past)
     return render(
         request,
         "meetings/meeting_list.html",

@@ -55,6 +55,7 @@ from sundhedskoordinator.core.workingdays import (
 from sundhedskoordinator.meetings.models import CollaborationAgreement, Meeting
 from sundhedskoordinator.meetings.selectors import (
     agreements_by_region,
+    scope_meetings,
     seed_agreement,
     upcoming_meetings_for,
 )
@@ -267,8 +268,34 @@ def page_with_details(
     details of those cases alone, again within the user's scope (``core.paging.by_keys``).
     Read in one query, the details' EXISTS columns (``citizen_facts``) were planned for every
     case of the list before its LIMIT, and PostgreSQL could hash every resource course of the
-    country for each page."""
+    country for each page. The details are read within the user's scope, not with the list's
+    filters: a case changed between the two reads (say, to another state) shows as it is now."""
     return by_keys(cases, start, end, with_details(scope_cases(user, grants)))
+
+
+#: How many meetings the meeting list shows.
+MEETING_LIST_SIZE = 100
+
+
+def listed_meetings(user: User, *, today: dt.date, past: bool) -> list[Meeting]:
+    """The meetings of the user's scope the meeting list shows, at most ``MEETING_LIST_SIZE``:
+    from today on, the soonest first, or (``past``) those before today, the latest first. Each
+    comes ``with_case_counts`` and ``late``: a coming meeting whose dispatch deadline has passed
+    with a package still to send, or with no case on it (any case put on it now is late)."""
+    meetings = scope_meetings(user)
+    if past:
+        meetings = meetings.filter(date__lt=today).order_by("-starts_at", "-pk")
+    else:
+        meetings = meetings.filter(date__gte=today).order_by("starts_at", "pk")
+    shown = by_keys(meetings, 0, MEETING_LIST_SIZE, with_case_counts(user, meetings))
+    for meeting in shown:
+        meeting.late = (  # type: ignore[attr-defined]
+            not past
+            and meeting.cancelled_at is None
+            and meeting.deadline_passed
+            and (meeting.unsent_count or not meeting.case_count)  # type: ignore[attr-defined]
+        )
+    return shown
 
 
 def with_case_counts(user: User, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:

@@ -132,6 +132,33 @@ def test_the_meeting_list_counts_cases_and_what_is_not_sent(client: Any, world: 
     assert "0 sager" in page  # the new meeting of 17 December
 
 
+def test_past_meetings_the_latest_first_and_coming_ones_late_when_their_deadline_passed(
+    client: Any, world: World
+) -> None:
+    """On 16 December the meeting of the 15th is past and listed alone among the past ones; the
+    coming meeting of the 17th (deadline 3 December) has no case, so any case put on it now is
+    late; the one of 19 January (deadline 5 January) is not. On 18 December both December
+    meetings are past, the latest first."""
+    _case(world, Status.SCHEDULED)
+    december = _other_meeting(world)
+    january = _other_meeting(world, dt.date(2027, 1, 19))
+    with clock.frozen(local(dt.date(2026, 12, 16), 10)):
+        client.force_login(world.users["sekretariat"])
+        past = _text(client.get(reverse("meetings:list") + "?tidligere=1"))
+        coming = _text(client.get(reverse("meetings:list")))
+    agenda = lambda meeting: reverse("meetings:agenda", args=[meeting.pk])  # noqa: E731
+    assert agenda(world.meeting) in past and "1 sag · 1 ikke sendt" in past
+    assert agenda(december) not in past and "Overskredet" not in past
+    assert agenda(world.meeting) not in coming
+    assert coming.index(agenda(december)) < coming.index(agenda(january))
+    assert coming.count("Overskredet") == 1
+    assert coming.index("Overskredet") < coming.index(agenda(january))
+    with clock.frozen(local(dt.date(2026, 12, 18), 10)):
+        client.force_login(world.users["sekretariat"])
+        past = _text(client.get(reverse("meetings:list") + "?tidligere=1"))
+    assert past.index(agenda(december)) < past.index(agenda(world.meeting))
+
+
 def test_the_meeting_list_counts_for_the_meetings_shown_alone(client: Any, world: World) -> None:
     """The meetings shown are taken in their order first, then their cases counted for them
     alone, by their keys: counted before the LIMIT, every meeting of the list (every past one,
